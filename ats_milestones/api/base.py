@@ -1,0 +1,136 @@
+"""The one base of every tenant-bound API view.
+
+It authenticates, puts the caller's tenant in context for the whole request (and
+takes it out in a `finally`), checks the view's scope, and records a lookup of an
+id that is not in the caller's tenant as an access-denied audit event. Subclasses
+cannot override `get_queryset` or `get_object`; they implement `tenant_queryset()`,
+which runs with the tenant already in context.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from rest_framework import exceptions, generics, permissions, viewsets
+
+from compliance.models import AuditAction
+from compliance.services import audit_record
+from tenants.authentication import ApiClientPrincipal
+from tenants.context import all_tenants_context, current_tenant_id, tenant_context
+from tenants.permissions import scopes_of
+
+_SAFE = {"GET", "HEAD", "OPTIONS"}
+
+
+class HasViewScope(permissions.BasePermission):
+    """The caller holds the view's read scope for safe methods, its write scope otherwise."""
+
+    def has_permission(self, request, view) -> bool:
+        needed = view.read_scope if request.method in _SAFE else view.write_scope
+        if needed is None:
+            return True
+        if needed in view.caller_scopes(request):
+            return True
+        raise exceptions.PermissionDenied(f"This call needs the '{needed}' scope.")
+
+
+class TenantScopedMixin:
+    read_scope: str | None = None
+    write_scope: str | None = None
+    permission_classes = [permissions.IsAuthenticated, HasViewScope]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for forbidden in ("get_queryset", "get_object"):
+            if forbidden in cls.__dict__:
+                raise TypeError(
+                    f"{cls.__name__} overrides {forbidden}(); implement tenant_queryset() instead"
+                )
+
+    # -- the safe hook -----------------------------------------------------------------
+    def tenant_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    # -- caller ------------------------------------------------------------------------
+    @property
+    def api_client(self):
+        user = getattr(self.request, "user", None)
+        return user.client if isinstance(user, ApiClientPrincipal) else None
+
+    @property
+    def actor_user_id(self) -> int | None:
+        return None if self.api_client else getattr(self.request.user, "pk", None)
+
+    def caller_scopes(self, request) -> set[str]:
+        if self.api_client is not None:
+            return scopes_of(api_client=self.api_client)
+        return scopes_of(membership=getattr(request._request, "membership", None))
+
+    # -- tenancy -----------------------------------------------------------------------
+    def dispatch(self, request, *args, **kwargs):
+        self._tenant_scope = ExitStack()
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            self._tenant_scope.close()
+
+    def initial(self, request, *args, **kwargs):
+        self.perform_authentication(request)
+        if request.user and request.user.is_authenticated:
+            client = self.api_client
+            if client is not None:
+                self.tenant_id = client.tenant_id
+                self._tenant_scope.enter_context(tenant_context(client.tenant_id))
+            else:
+                membership = getattr(request._request, "membership", None)
+                if membership is None:
+                    raise exceptions.PermissionDenied("You are not a member of any tenant.")
+                self.tenant_id = membership.tenant_id
+        super().initial(request, *args, **kwargs)
+
+    # -- final: queryset and object lookup always go through the tenant --------------
+    def get_queryset(self) -> QuerySet:
+        assert current_tenant_id() is not None, "tenant context must be set by initial()"
+        return self.tenant_queryset()
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            self.record_denied_lookup()
+            raise
+
+    def record_denied_lookup(self) -> None:
+        """An id that is not ours: 404 to the caller, and an audit event for us."""
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        model = self.tenant_queryset().model
+        try:
+            with all_tenants_context():
+                elsewhere = model.all_tenants.filter(pk=lookup).exists()
+        except (ValueError, DjangoValidationError):
+            elsewhere = False  # not even a well-formed id
+        audit_record(
+            action=AuditAction.ACCESS_DENIED,
+            tenant_id=self.tenant_id,
+            actor_user_id=self.actor_user_id,
+            actor_api_client_id=getattr(self.api_client, "pk", None),
+            object_type=model._meta.label,
+            object_id=str(lookup)[:64],
+            data={
+                "path": self.request.path,
+                "method": self.request.method,
+                "exists_in_other_tenant": elsewhere,
+            },
+            ip_address=self.request.META.get("REMOTE_ADDR"),
+        )
+
+
+class TenantScopedAPIView(TenantScopedMixin, generics.GenericAPIView):
+    pass
+
+
+class TenantScopedViewSet(TenantScopedMixin, viewsets.GenericViewSet):
+    pass

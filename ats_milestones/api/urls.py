@@ -1,0 +1,11 @@
+"""API v1: every app's routes under /api/v1/."""
+
+from django.urls import include, path
+
+from .views import PingView
+
+urlpatterns = [
+    path("ping", PingView.as_view(), name="ping"),
+    path("", include("tenants.api.urls")),
+    path("", include("recruiting.api.urls")),
+]

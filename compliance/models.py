@@ -1,0 +1,48 @@
+"""Audit events: append-only, written in the same transaction as what they record."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from tenants.models import ApiClient, TenantScopedModel
+
+
+class AuditAction(models.TextChoices):
+    ACCESS_DENIED = "access.denied", "Access denied"
+    CREATED = "object.created", "Created"
+    UPDATED = "object.updated", "Updated"
+    LOGIN = "auth.login", "Logged in"
+    TENANT_SWITCHED = "auth.tenant_switched", "Switched tenant"
+
+
+class AuditEvent(TenantScopedModel):
+    """One thing that happened. The database refuses UPDATE and DELETE on this table."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=60)
+    # No database constraint: an append-only row must not be touched when its actor goes.
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_api_client = models.ForeignKey(
+        ApiClient, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["tenant", "-at"], name="audit_event_at_idx"),
+            models.Index(fields=["tenant", "object_type", "object_id"], name="audit_event_obj_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id}"

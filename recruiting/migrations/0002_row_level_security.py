@@ -1,0 +1,16 @@
+"""Tenant isolation in Postgres itself: RLS with FORCE on every tenant table."""
+
+from django.db import migrations
+
+from tenants.rls import EnableTenantRLS
+
+
+class Migration(migrations.Migration):
+    dependencies = [("recruiting", "0001_initial")]
+
+    operations = [
+        EnableTenantRLS("HistoricalRequisition"),
+        EnableTenantRLS("Requisition"),
+        EnableTenantRLS("Candidate"),
+        EnableTenantRLS("Application"),
+    ]

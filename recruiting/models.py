@@ -1,0 +1,157 @@
+"""What milestones track: requisitions, candidates and their applications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from tenants.models import Department, JobFamily, Location, RequisitionType, TenantScopedModel
+
+
+class RequisitionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    ON_HOLD = "on_hold", "On hold"
+    FILLED = "filled", "Filled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Requisition(TenantScopedModel):
+    external_id = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=200)
+    requisition_type = models.ForeignKey(
+        RequisitionType, on_delete=models.PROTECT, related_name="requisitions"
+    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    job_family = models.ForeignKey(
+        JobFamily, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recruiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hiring_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    openings = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    status = models.CharField(
+        max_length=12, choices=RequisitionStatus.choices, default=RequisitionStatus.OPEN
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    filled_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["tenant", "status", "-created_at"], name="requisition_status_idx"),
+            models.Index(fields=["tenant", "department"], name="requisition_department_idx"),
+            models.Index(fields=["tenant", "updated_at"], name="requisition_updated_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="requisition_external_id_per_tenant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Candidate(TenantScopedModel):
+    """A person. Personal data lives only in these columns, so erasure is one UPDATE."""
+
+    external_id = models.CharField(max_length=100, blank=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["tenant", "email"], name="candidate_email_idx"),
+            models.Index(fields=["tenant", "updated_at"], name="candidate_updated_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="candidate_external_id_per_tenant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class ApplicationSource(models.TextChoices):
+    EXTERNAL = "external", "External"
+    REFERRAL = "referral", "Referral"
+    INTERNAL_TRANSFER = "internal_transfer", "Internal transfer"
+    AGENCY = "agency", "Agency"
+
+
+class HireType(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    URGENT = "urgent", "Urgent"
+    EXECUTIVE = "executive", "Executive"
+
+
+class ApplicationStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    HIRED = "hired", "Hired"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Application(TenantScopedModel):
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="applications")
+    requisition = models.ForeignKey(
+        Requisition, on_delete=models.PROTECT, related_name="applications"
+    )
+    external_id = models.CharField(max_length=100, blank=True)
+    source = models.CharField(
+        max_length=20, choices=ApplicationSource.choices, default=ApplicationSource.EXTERNAL
+    )
+    hire_type = models.CharField(max_length=12, choices=HireType.choices, default=HireType.STANDARD)
+    status = models.CharField(
+        max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.ACTIVE
+    )
+    reject_reason = models.CharField(max_length=200, blank=True)
+    applied_at = models.DateTimeField(default=timezone.now)
+    # Bumped by every write; the API's ETag, so concurrent edits answer 409.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-applied_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "candidate", "requisition"], name="application_once_per_pair"
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="application_external_id_per_tenant",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "requisition", "status"], name="application_req_idx"),
+            models.Index(fields=["tenant", "status", "-applied_at"], name="application_status_idx"),
+            models.Index(fields=["tenant", "updated_at"], name="application_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} for {self.requisition}"

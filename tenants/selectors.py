@@ -1,0 +1,51 @@
+"""Reads about tenancy that necessarily cross tenants: who belongs where."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.utils import timezone
+
+from .context import all_tenants_context
+from .models import ApiClient, Membership, hash_token
+
+_LAST_USED_RESOLUTION = timezone.timedelta(minutes=5)
+
+
+def membership_list_for_user(*, user) -> list[Membership]:
+    """Every active membership of a user, across tenants (for login and the switcher)."""
+    with all_tenants_context():
+        return list(
+            Membership.all_tenants.filter(user=user, is_active=True, tenant__is_active=True)
+            .select_related("tenant")
+            .order_by("tenant__name")
+        )
+
+
+def membership_get_in_context(*, user, tenant_id: uuid.UUID) -> Membership | None:
+    """The user's membership in the tenant already in context (RLS lets only that one through)."""
+    return (
+        Membership.objects.filter(user=user, is_active=True, tenant__is_active=True)
+        .select_related("tenant")
+        .first()
+        if tenant_id
+        else None
+    )
+
+
+def api_client_get_by_token(*, token: str) -> ApiClient | None:
+    with all_tenants_context():
+        client = (
+            ApiClient.all_tenants.filter(
+                token_hash=hash_token(token), is_active=True, tenant__is_active=True
+            )
+            .select_related("tenant")
+            .first()
+        )
+        now = timezone.now()
+        if client and (
+            client.last_used_at is None or now - client.last_used_at > _LAST_USED_RESOLUTION
+        ):
+            ApiClient.all_tenants.filter(pk=client.pk).update(last_used_at=now)
+            client.last_used_at = now
+    return client
