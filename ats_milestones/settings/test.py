@@ -1,5 +1,7 @@
 """Tests: a real Postgres at DATABASE_URL; fast hashing; mail kept in memory."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES
 
@@ -8,3 +10,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Live-server and thread tests open many connections; a pool per thread is not wanted.
 DATABASES["default"]["OPTIONS"].pop("pool", None)
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Parallel suites on one server (several work trees, CI beside a developer) need their own DB.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
