@@ -18,7 +18,7 @@ from compliance.models import AuditAction
 from tenants.actors import Actor
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tenants.selectors import tenant_user_list
-from tenants.services import apply_changes, audit_write, ensure_same_tenant
+from tenants.services import apply_changes, audit_write, ensure_same_tenant, for_history
 
 from .errors import RecruitingErrorCode
 from .models import Application, Candidate, Requisition
@@ -125,7 +125,7 @@ def requisition_create(
     if status is not None:
         values["status"] = status
     _check_requisition_refs(tenant_id=tenant_id, values=values)
-    requisition = Requisition(tenant_id=tenant_id, **values)
+    requisition = for_history(Requisition(tenant_id=tenant_id, **values), actor)
     _ensure_external_id_free(requisition, external_id)
     _save(requisition)
     audit_write(action=AuditAction.CREATED, instance=requisition, actor=actor, fields=values)
@@ -141,7 +141,7 @@ def requisition_update(
         _ensure_external_id_free(requisition, changes["external_id"])
     changed = apply_changes(requisition, changes)
     if changed:
-        _save(requisition)
+        _save(for_history(requisition, actor))
         audit_write(action=AuditAction.UPDATED, instance=requisition, actor=actor, fields=changed)
     return requisition
 
