@@ -48,9 +48,7 @@ def test_second_application_for_the_same_pair_is_409_with_code(api_a, tenant_a, 
 
 
 @pytest.mark.parametrize("field", ["candidate", "requisition"])
-def test_reference_to_another_tenants_row_is_400_and_writes_nothing(
-    api_a, tenant_b, pair_a, field
-):
+def test_reference_to_another_tenants_row_is_400_and_writes_nothing(api_a, tenant_b, pair_a, field):
     candidate, requisition = pair_a
     payload = {"candidate": str(candidate.pk), "requisition": str(requisition.pk)}
     foreign = (

@@ -32,7 +32,9 @@ def test_create_candidate_and_read_it_back(api_a, tenant_a):
 
 def test_audit_event_of_a_candidate_names_fields_not_personal_data(api_a):
     response = api_a.post(
-        LIST, {"first_name": "Grace", "last_name": "Hopper", "email": "g@example.com"}, format="json"
+        LIST,
+        {"first_name": "Grace", "last_name": "Hopper", "email": "g@example.com"},
+        format="json",
     )
     (event,) = audit_events(object_id=response.json()["id"], action=AuditAction.CREATED)
     assert "Hopper" not in str(event.data) and "g@example.com" not in str(event.data)
@@ -76,12 +78,16 @@ def test_patch_with_only_unknown_fields_is_400(api_a, tenant_a):
 def test_another_tenants_candidate_is_404_and_unchanged(api_a, tenant_b):
     theirs = factories.make_candidate(tenant=tenant_b, first_name="Secret")
     assert_error(api_a.get(detail(theirs.pk)), 404, "NOT_FOUND")
-    assert_error(api_a.put(detail(theirs.pk), {"first_name": "X", "last_name": "Y"}, format="json"), 404)
+    assert_error(
+        api_a.put(detail(theirs.pk), {"first_name": "X", "last_name": "Y"}, format="json"), 404
+    )
     assert refreshed(theirs).first_name == "Secret"
 
 
 def test_filter_by_email_and_external_id(api_a, tenant_a):
-    target = factories.make_candidate(tenant=tenant_a, email="Find.Me@example.com", external_id="C1")
+    target = factories.make_candidate(
+        tenant=tenant_a, email="Find.Me@example.com", external_id="C1"
+    )
     factories.make_candidate(tenant=tenant_a)
     by_email = api_a.get(LIST, {"email": "find.me@example.com"}).json()["results"]
     by_external = api_a.get(LIST, {"external_id": "C1"}).json()["results"]
