@@ -45,9 +45,11 @@ class CrudActionsViewSet(TenantScopedViewSet):
         )
 
     def get_serializer_class(self):
-        if self.action == "create":
+        # By method too: OPTIONS metadata asks with a cloned POST/PUT request.
+        method = getattr(self.request, "method", "GET")
+        if self.action == "create" or method == "POST":
             return self.create_serializer_class
-        if self.action in ("update", "partial_update"):
+        if self.action in ("update", "partial_update") or method in ("PUT", "PATCH"):
             return self.update_serializer_class or self.create_serializer_class
         return self.output_serializer_class
 

@@ -57,3 +57,14 @@ def test_list_query_count_does_not_grow_with_rows(api_a, tenant_a, name, make):
     for _ in range(20):
         make(tenant=tenant_a)
     assert _query_count(api_a, url) == with_one <= MAX_QUERIES
+
+
+def test_another_tenants_rows_neither_show_nor_cost_queries(api_a, tenant_a, tenant_b):
+    mine = factories.make_application(tenant=tenant_a)
+    _warm(api_a)
+    before = _query_count(api_a, reverse("applications-list"))
+    for _ in range(10):
+        factories.make_application(tenant=tenant_b)
+    assert _query_count(api_a, reverse("applications-list")) == before
+    results = api_a.get(reverse("applications-list")).json()["results"]
+    assert [row["id"] for row in results] == [str(mine.pk)]
