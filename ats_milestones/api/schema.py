@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers
 
 
@@ -100,6 +106,13 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
         "a different body answers 422 IDEMPOTENCY_KEY_REUSED. Keys are kept for 24 hours."
     ),
 )
+REPLAYED_HEADER = OpenApiParameter(
+    name="Idempotent-Replayed",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    response=[201],
+    description="`true` when this response is the replay of an earlier request with the same key.",
+)
 IF_MATCH_PARAMETER = OpenApiParameter(
     name="If-Match",
     type=str,
@@ -114,8 +127,6 @@ IF_MATCH_PARAMETER = OpenApiParameter(
 
 def crud_schema(*, tag: str, create, output, update=None, detail_headers=(), response_headers=()):
     """extend_schema_view for a ServiceViewSet: request/response bodies and error bodies."""
-    from drf_spectacular.utils import extend_schema, extend_schema_view
-
     update = update or create
     write_errors = {400: E400, 401: E401, 403: E403, 404: E404, 409: E409}
     detail_params = [*detail_headers, *response_headers]
@@ -127,7 +138,7 @@ def crud_schema(*, tag: str, create, output, update=None, detail_headers=(), res
         create=extend_schema(
             tags=[tag],
             request=create,
-            parameters=[IDEMPOTENCY_KEY_PARAMETER, *response_headers],
+            parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_HEADER, *response_headers],
             responses={201: output, 400: E400, 401: E401, 403: E403, 409: E409, 422: E422},
         ),
         update=extend_schema(

@@ -21,7 +21,7 @@ _ETAG_HEADER = OpenApiParameter(
     type=OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
     description='The version to send back in If-Match, e.g. "3".',
-    response=True,
+    response=[200, 201],
 )
 
 
