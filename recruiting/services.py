@@ -18,7 +18,13 @@ from compliance.models import AuditAction
 from tenants.actors import Actor
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tenants.selectors import tenant_user_list
-from tenants.services import apply_changes, audit_write, ensure_same_tenant, for_history
+from tenants.services import (
+    apply_changes,
+    audit_write,
+    ensure_same_tenant,
+    for_history,
+    violated_constraint,
+)
 
 from .errors import RecruitingErrorCode
 from .models import Application, Candidate, Requisition
@@ -58,9 +64,11 @@ def _save(instance) -> None:
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        message = str(exc)
-        if "application_once_per_pair" in message:
+        constraint = violated_constraint(exc)
+        if constraint == "application_once_per_pair":
             raise _application_exists() from exc
+        if not constraint.endswith("_external_id_per_tenant"):
+            raise
         raise Conflict(
             "external_id is already used.",
             code=RecruitingErrorCode.DUPLICATE_EXTERNAL_ID,

@@ -55,6 +55,12 @@ def ensure_same_tenant(*, tenant_id: uuid.UUID, **related: models.Model | None) 
             )
 
 
+def violated_constraint(exc: IntegrityError) -> str:
+    """The name of the constraint an IntegrityError broke ('' when Postgres did not say)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or ""
+
+
 def apply_changes(instance: models.Model, changes: dict[str, Any]) -> list[str]:
     """Set the given attributes; return the names of those whose value changed."""
     changed = []
@@ -80,6 +86,8 @@ def _save_with_unique_code(instance: TenantScopedModel, **save_kwargs) -> None:
         with transaction.atomic():
             instance.save(**save_kwargs)
     except IntegrityError as exc:  # a concurrent insert of the same code won the race
+        if not violated_constraint(exc).endswith("_code_per_tenant"):
+            raise
         raise Conflict(
             f"A {model._meta.verbose_name} with code '{instance.code}' already exists.",
             code=ConfigErrorCode.DUPLICATE_CODE,

@@ -5,7 +5,7 @@ import pytest
 from ats_milestones.errors import Conflict, InvalidInput
 from compliance.models import AuditAction
 from recruiting import services
-from recruiting.models import Requisition
+from recruiting.models import Application, Candidate, Requisition
 from tenants.actors import Actor
 from tenants.context import tenant_context
 from tests import factories
@@ -89,3 +89,22 @@ def test_update_audit_names_the_acting_api_client(tenant_a):
         )
     (event,) = audit_events(action=AuditAction.UPDATED, object_id=str(candidate.pk))
     assert event.actor_api_client_id == client.pk and event.data == {"fields": ["phone"]}
+
+
+def test_a_duplicate_pair_that_slips_past_the_check_still_answers_409(tenant_a):
+    """The unique index is the last word when two requests race past the exists() check."""
+    first = factories.make_application(tenant=tenant_a)
+    twin = Application(
+        tenant_id=tenant_a.pk, candidate=first.candidate, requisition=first.requisition
+    )
+    with tenant_context(tenant_a), pytest.raises(Conflict) as conflict:
+        services._save(twin)
+    assert conflict.value.code == "APPLICATION_EXISTS"
+
+
+def test_a_duplicate_external_id_that_slips_past_the_check_still_answers_409(tenant_a):
+    factories.make_candidate(tenant=tenant_a, external_id="C-1")
+    twin = Candidate(tenant_id=tenant_a.pk, first_name="A", last_name="B", external_id="C-1")
+    with tenant_context(tenant_a), pytest.raises(Conflict) as conflict:
+        services._save(twin)
+    assert conflict.value.code == "DUPLICATE_EXTERNAL_ID"
