@@ -19,3 +19,8 @@ class CrossTenantAccess(RuntimeError):
     """Code asked for one tenant's rows while another tenant is in context."""
 
     code = TenantErrorCode.CROSS_TENANT_ACCESS
+
+
+class ConfigErrorCode(StrEnum):
+    DUPLICATE_CODE = "DUPLICATE_CODE"
+    DEPARTMENT_CYCLE = "DEPARTMENT_CYCLE"

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .context import all_tenants_context
-from .models import ApiClient, Membership, hash_token
+from .models import (
+    ApiClient,
+    Department,
+    JobFamily,
+    Location,
+    Membership,
+    RequisitionType,
+    hash_token,
+)
 
 _LAST_USED_RESOLUTION = timezone.timedelta(minutes=5)
 
@@ -49,3 +58,29 @@ def api_client_get_by_token(*, token: str) -> ApiClient | None:
             ApiClient.all_tenants.filter(pk=client.pk).update(last_used_at=now)
             client.last_used_at = now
     return client
+
+
+# -- configuration of the tenant in context (API and pages) ---------------------------
+
+
+def department_list(*, tenant_id: uuid.UUID):
+    return Department.objects.for_tenant(tenant_id).order_by("name", "id")
+
+
+def job_family_list(*, tenant_id: uuid.UUID):
+    return JobFamily.objects.for_tenant(tenant_id).order_by("name", "id")
+
+
+def location_list(*, tenant_id: uuid.UUID):
+    return Location.objects.for_tenant(tenant_id).order_by("name", "id")
+
+
+def requisition_type_list(*, tenant_id: uuid.UUID):
+    return RequisitionType.objects.for_tenant(tenant_id).order_by("name", "id")
+
+
+def tenant_user_list(*, tenant_id: uuid.UUID):
+    """Users who hold an active membership in the tenant: the only ones a record may name."""
+    return get_user_model().objects.filter(
+        memberships__tenant_id=tenant_id, memberships__is_active=True
+    )

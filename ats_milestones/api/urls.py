@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from . import schema  # noqa: F401 - registers the bearer-token scheme with drf-spectacular
 from .views import PingView
 
 urlpatterns = [

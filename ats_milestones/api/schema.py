@@ -1,0 +1,156 @@
+"""OpenAPI documentation pieces shared by every endpoint: auth scheme and error bodies."""
+
+from __future__ import annotations
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers
+
+
+class ApiClientTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "tenants.authentication.ApiClientTokenAuthentication"
+    name = "apiClientToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "atsk_<opaque>",
+            "description": (
+                "An API client's token: `Authorization: Bearer atsk_...`. Each token belongs "
+                "to one tenant and carries scopes such as `candidates:read`."
+            ),
+        }
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. VALIDATION_ERROR.")
+    message = serializers.CharField(help_text="Human-readable explanation.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Offending field or parameter -> messages; empty when none applies.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+def _error(description: str, code: str, message: str, fields=None) -> OpenApiResponse:
+    return OpenApiResponse(
+        response=ErrorSerializer,
+        description=description,
+        examples=[
+            OpenApiExample(
+                code,
+                value={"error": {"code": code, "message": message, "fields": fields or {}}},
+                response_only=True,
+            )
+        ],
+    )
+
+
+E400 = _error(
+    "Invalid input. Codes: VALIDATION_ERROR (a field, query parameter or header is wrong; "
+    "`fields` names it), MALFORMED_REQUEST (the body is not valid JSON), INVALID_INPUT.",
+    "VALIDATION_ERROR",
+    "Invalid input: department",
+    {"department": ['Invalid pk "…" - object does not exist.']},
+)
+E401 = _error(
+    "Missing, malformed, unknown or revoked credentials. Code: NOT_AUTHENTICATED.",
+    "NOT_AUTHENTICATED",
+    "Unknown or revoked API token.",
+)
+E403 = _error(
+    "The credentials lack the scope this call needs. Code: PERMISSION_DENIED.",
+    "PERMISSION_DENIED",
+    "This call needs the 'candidates:write' scope.",
+)
+E404 = _error(
+    "No such object in your tenant (another tenant's id answers the same). Code: NOT_FOUND.",
+    "NOT_FOUND",
+    "Not found.",
+)
+E409 = _error(
+    "Conflict. Codes: APPLICATION_EXISTS, DUPLICATE_EXTERNAL_ID, DUPLICATE_CODE, "
+    "STALE_VERSION (If-Match names an older version).",
+    "STALE_VERSION",
+    "The application is at version 3, not 2.",
+    {"If-Match": ["Current version is 3."]},
+)
+E422 = _error(
+    "The Idempotency-Key was already used with a different request. Code: IDEMPOTENCY_KEY_REUSED.",
+    "IDEMPOTENCY_KEY_REUSED",
+    "This Idempotency-Key was used with a different request.",
+    {"Idempotency-Key": ["Used with a different request body."]},
+)
+
+READ_ERRORS = {401: E401, 403: E403}
+DETAIL_ERRORS = {401: E401, 403: E403, 404: E404}
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    name="Idempotency-Key",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string (≤255 chars, e.g. a UUID). Retrying a POST with the same key and "
+        "body replays the first response with `Idempotent-Replayed: true`; the same key with "
+        "a different body answers 422 IDEMPOTENCY_KEY_REUSED. Keys are kept for 24 hours."
+    ),
+)
+REPLAYED_HEADER = OpenApiParameter(
+    name="Idempotent-Replayed",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    response=[201],
+    description="`true` when this response is the replay of an earlier request with the same key.",
+)
+IF_MATCH_PARAMETER = OpenApiParameter(
+    name="If-Match",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        'The ETag of the version you read, e.g. `"3"`. A newer version on the server '
+        "answers 409 STALE_VERSION."
+    ),
+)
+
+
+def crud_schema(*, tag: str, create, output, update=None, detail_headers=(), response_headers=()):
+    """extend_schema_view for a ServiceViewSet: request/response bodies and error bodies."""
+    update = update or create
+    write_errors = {400: E400, 401: E401, 403: E403, 404: E404, 409: E409}
+    detail_params = [*detail_headers, *response_headers]
+    return extend_schema_view(
+        list=extend_schema(tags=[tag], responses={200: output, 400: E400, **READ_ERRORS}),
+        retrieve=extend_schema(
+            tags=[tag], parameters=list(response_headers), responses={200: output, **DETAIL_ERRORS}
+        ),
+        create=extend_schema(
+            tags=[tag],
+            request=create,
+            parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_HEADER, *response_headers],
+            responses={201: output, 400: E400, 401: E401, 403: E403, 409: E409, 422: E422},
+        ),
+        update=extend_schema(
+            tags=[tag],
+            request=update,
+            parameters=detail_params,
+            responses={200: output, **write_errors},
+        ),
+        partial_update=extend_schema(
+            tags=[tag],
+            request=update,
+            parameters=detail_params,
+            responses={200: output, **write_errors},
+        ),
+    )

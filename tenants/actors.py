@@ -1,0 +1,24 @@
+"""Who did something: a person (user id) or another HR system (API client id)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: int | None = None
+    api_client_id: uuid.UUID | None = None
+    ip_address: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.api_client_id is not None:
+            return f"client:{self.api_client_id}"
+        if self.user_id is not None:
+            return f"user:{self.user_id}"
+        return "system"
+
+
+SYSTEM = Actor()

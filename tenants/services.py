@@ -1,0 +1,228 @@
+"""Writes of a tenant's configuration: departments, job families, locations, requisition types.
+
+Every write runs in a transaction, checks that each referenced row belongs to the same
+tenant, and appends an audit event naming the fields it changed (never their values, so
+the trail holds no personal data).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+
+from ats_milestones.errors import Conflict, InvalidInput
+from compliance.models import AuditAction
+from compliance.services import audit_record
+
+from .actors import Actor
+from .errors import ConfigErrorCode
+from .models import Department, JobFamily, Location, RequisitionType, TenantScopedModel
+
+
+def audit_write(*, action: str, instance: TenantScopedModel, actor: Actor, fields) -> None:
+    """Append the audit event of one create or update, in the caller's transaction."""
+    audit_record(
+        action=action,
+        tenant_id=instance.tenant_id,
+        actor_user_id=actor.user_id,
+        actor_api_client_id=actor.api_client_id,
+        object_type=instance._meta.label,
+        object_id=str(instance.pk),
+        data={"fields": sorted(fields)},
+        ip_address=actor.ip_address,
+    )
+
+
+def for_history(instance: models.Model, actor: Actor) -> models.Model:
+    """Name the user in simple-history rows; an API client is no user, so none is named.
+
+    Without this, simple-history takes `request.user`, which for an API client is not a
+    User and cannot be stored. The audit event names the client instead.
+    """
+    if actor.user_id is None:
+        instance._history_user = None
+    return instance
+
+
+def ensure_same_tenant(*, tenant_id: uuid.UUID, **related: models.Model | None) -> None:
+    """Refuse a reference to another tenant's row, naming the field (defence in depth)."""
+    for field, obj in related.items():
+        if obj is not None and getattr(obj, "tenant_id", tenant_id) != tenant_id:
+            raise InvalidInput(
+                f"{field} does not exist.", fields={field: ["Object does not exist."]}
+            )
+
+
+def violated_constraint(exc: IntegrityError) -> str:
+    """The name of the constraint an IntegrityError broke ('' when Postgres did not say)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or ""
+
+
+def apply_changes(instance: models.Model, changes: dict[str, Any]) -> list[str]:
+    """Set the given attributes; return the names of those whose value changed."""
+    changed = []
+    for name, value in changes.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+def _save_with_unique_code(instance: TenantScopedModel, **save_kwargs) -> None:
+    model = type(instance)
+    clash = model.objects.for_tenant(instance.tenant_id).filter(code=instance.code)
+    if instance.pk and not instance._state.adding:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        raise Conflict(
+            f"A {model._meta.verbose_name} with code '{instance.code}' already exists.",
+            code=ConfigErrorCode.DUPLICATE_CODE,
+            fields={"code": ["Already in use."]},
+        )
+    try:
+        with transaction.atomic():
+            instance.save(**save_kwargs)
+    except IntegrityError as exc:  # a concurrent insert of the same code won the race
+        if not violated_constraint(exc).endswith("_code_per_tenant"):
+            raise
+        raise Conflict(
+            f"A {model._meta.verbose_name} with code '{instance.code}' already exists.",
+            code=ConfigErrorCode.DUPLICATE_CODE,
+            fields={"code": ["Already in use."]},
+        ) from exc
+
+
+def _create(model: type[TenantScopedModel], *, tenant_id, actor: Actor, **values):
+    instance = for_history(model(tenant_id=tenant_id, **values), actor)
+    _save_with_unique_code(instance)
+    audit_write(action=AuditAction.CREATED, instance=instance, actor=actor, fields=values)
+    return instance
+
+
+def _update(instance: TenantScopedModel, *, actor: Actor, changes: dict[str, Any]):
+    changed = apply_changes(instance, changes)
+    if changed:
+        _save_with_unique_code(for_history(instance, actor))
+        audit_write(action=AuditAction.UPDATED, instance=instance, actor=actor, fields=changed)
+    return instance
+
+
+# -- departments ----------------------------------------------------------------------
+
+
+def _check_parent(*, department: Department | None, parent: Department | None, tenant_id) -> None:
+    ensure_same_tenant(tenant_id=tenant_id, parent=parent)
+    if department is None or parent is None:
+        return
+    node: Department | None = parent
+    while node is not None:  # a department may not sit below itself
+        if node.pk == department.pk:
+            raise InvalidInput(
+                "A department cannot be its own ancestor.",
+                code=ConfigErrorCode.DEPARTMENT_CYCLE,
+                fields={"parent": ["Would create a cycle."]},
+            )
+        node = node.parent
+
+
+@transaction.atomic
+def department_create(
+    *,
+    tenant_id: uuid.UUID,
+    actor: Actor,
+    code: str,
+    name: str,
+    parent: Department | None = None,
+) -> Department:
+    _check_parent(department=None, parent=parent, tenant_id=tenant_id)
+    return _create(
+        Department, tenant_id=tenant_id, actor=actor, code=code, name=name, parent=parent
+    )
+
+
+@transaction.atomic
+def department_update(
+    *, department: Department, actor: Actor, changes: dict[str, Any]
+) -> Department:
+    if "parent" in changes:
+        _check_parent(
+            department=department, parent=changes["parent"], tenant_id=department.tenant_id
+        )
+    return _update(department, actor=actor, changes=changes)
+
+
+# -- job families ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def job_family_create(*, tenant_id: uuid.UUID, actor: Actor, code: str, name: str) -> JobFamily:
+    return _create(JobFamily, tenant_id=tenant_id, actor=actor, code=code, name=name)
+
+
+@transaction.atomic
+def job_family_update(*, job_family: JobFamily, actor: Actor, changes: dict[str, Any]) -> JobFamily:
+    return _update(job_family, actor=actor, changes=changes)
+
+
+# -- locations ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def location_create(
+    *,
+    tenant_id: uuid.UUID,
+    actor: Actor,
+    code: str,
+    name: str,
+    country: str,
+    region: str = "",
+) -> Location:
+    return _create(
+        Location,
+        tenant_id=tenant_id,
+        actor=actor,
+        code=code,
+        name=name,
+        country=country,
+        region=region,
+    )
+
+
+@transaction.atomic
+def location_update(*, location: Location, actor: Actor, changes: dict[str, Any]) -> Location:
+    return _update(location, actor=actor, changes=changes)
+
+
+# -- requisition types ----------------------------------------------------------------
+
+
+@transaction.atomic
+def requisition_type_create(
+    *,
+    tenant_id: uuid.UUID,
+    actor: Actor,
+    code: str,
+    name: str,
+    flsa_status: str | None = None,
+    is_technical: bool = False,
+    is_executive: bool = False,
+) -> RequisitionType:
+    values: dict[str, Any] = {
+        "code": code,
+        "name": name,
+        "is_technical": is_technical,
+        "is_executive": is_executive,
+    }
+    if flsa_status is not None:
+        values["flsa_status"] = flsa_status
+    return _create(RequisitionType, tenant_id=tenant_id, actor=actor, **values)
+
+
+@transaction.atomic
+def requisition_type_update(
+    *, requisition_type: RequisitionType, actor: Actor, changes: dict[str, Any]
+) -> RequisitionType:
+    return _update(requisition_type, actor=actor, changes=changes)

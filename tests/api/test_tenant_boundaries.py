@@ -1,0 +1,135 @@
+"""Every API route that takes an id is proven to keep tenants apart.
+
+The routes are enumerated from the URL conf, not listed by hand: a new endpoint with
+an id parameter fails here until it has a factory in BOUNDARY_FACTORIES, and then it
+is checked like every other one: tenant A asking for tenant B's object by id gets 404
+for every method the route allows, B's row is unchanged, and the attempt is recorded
+as an access.denied audit event in A's tenant.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import pytest
+from django.forms.models import model_to_dict
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from compliance.models import AuditAction
+from recruiting.models import Application, Candidate, Requisition
+from tenants.models import Department, JobFamily, Location, RequisitionType
+from tests import factories
+from tests.api.support import assert_error, audit_events, refreshed
+
+API_PREFIX = "api/v1/"
+ID_PARAMETERS = {"pk", "id"}
+
+# route name -> (model, factory(tenant=...)) for every route with an id parameter.
+BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
+    "departments-detail": (Department, factories.make_department),
+    "job_families-detail": (JobFamily, factories.make_job_family),
+    "locations-detail": (Location, factories.make_location),
+    "requisition_types-detail": (RequisitionType, factories.make_requisition_type),
+    "requisitions-detail": (Requisition, factories.make_requisition),
+    "candidates-detail": (Candidate, factories.make_candidate),
+    "applications-detail": (Application, factories.make_application),
+}
+
+
+def _walk(patterns, prefix: str = "", params: frozenset = frozenset()):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern).lstrip("^").rstrip("$")
+        names = params | frozenset(pattern.pattern.regex.groupindex)
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, route, names)
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern, names
+
+
+def api_routes() -> list[tuple[str, URLPattern, frozenset]]:
+    return [r for r in _walk(get_resolver().url_patterns) if r[0].startswith(API_PREFIX)]
+
+
+def id_routes() -> list[tuple[str, URLPattern, frozenset]]:
+    return [
+        r
+        for r in api_routes()
+        if any(p in ID_PARAMETERS or p.endswith(("_id", "_pk")) for p in r[2])
+    ]
+
+
+def allowed_methods(pattern: URLPattern) -> set[str]:
+    actions = getattr(pattern.callback, "actions", None)
+    if actions:  # a ViewSet route: exactly the mapped methods
+        return {m.upper() for m in actions}
+    view_class = pattern.callback.view_class
+    return {m.upper() for m in view_class.http_method_names if hasattr(view_class, m)}
+
+
+def _snapshot(obj) -> dict:
+    row = refreshed(obj)
+    return {**model_to_dict(row), "updated_at": row.updated_at}
+
+
+def test_the_walk_finds_the_api_routes():
+    names = {pattern.name for _, pattern, _ in api_routes()}
+    assert {"ping", "candidates-list", "candidates-detail"} <= names
+
+
+def test_every_route_with_an_id_parameter_has_a_boundary_factory():
+    missing = sorted(
+        f"{pattern.name} ({route})"
+        for route, pattern, _ in id_routes()
+        if pattern.name not in BOUNDARY_FACTORIES
+    )
+    assert not missing, f"add these routes to BOUNDARY_FACTORIES: {missing}"
+    stale = set(BOUNDARY_FACTORIES) - {pattern.name for _, pattern, _ in id_routes()}
+    assert not stale, f"BOUNDARY_FACTORIES names routes that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "pattern", "params"), id_routes(), ids=[p.name for _, p, _ in id_routes()]
+)
+def test_another_tenants_id_is_404_unchanged_and_audited(
+    route, pattern, params, api_a, tenant_a, tenant_b
+):
+    assert pattern.name in BOUNDARY_FACTORIES, f"{pattern.name} has no boundary factory"
+    model, make = BOUNDARY_FACTORIES[pattern.name]
+    theirs = make(tenant=tenant_b)
+    before = _snapshot(theirs)
+    (param,) = [p for p in params if p in ID_PARAMETERS or p.endswith(("_id", "_pk"))]
+    url = reverse(pattern.name, kwargs={param: theirs.pk})
+
+    methods = allowed_methods(pattern) & {"GET", "PATCH", "PUT", "DELETE"}
+    assert "GET" in methods
+    for method in sorted(methods):
+        response = api_a.generic(method, url, "{}", content_type="application/json")
+        assert_error(response, 404, "NOT_FOUND")
+
+    assert _snapshot(theirs) == before
+    denied = audit_events(action=AuditAction.ACCESS_DENIED, object_id=str(theirs.pk))
+    assert len(denied) == len(methods)
+    assert {event.tenant_id for event in denied} == {tenant_a.pk}
+    assert all(event.object_type == model._meta.label for event in denied)
+    assert all(event.data["exists_in_other_tenant"] for event in denied)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(BOUNDARY_FACTORIES))
+def test_an_id_that_exists_nowhere_is_404_too(name, api_a):
+    response = api_a.get(reverse(name, kwargs={"pk": uuid.uuid4()}))
+    assert_error(response, 404, "NOT_FOUND")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(BOUNDARY_FACTORIES))
+def test_lists_never_show_another_tenants_rows(name, api_a, tenant_a, tenant_b):
+    _, make = BOUNDARY_FACTORIES[name]
+    theirs = make(tenant=tenant_b)
+    mine = make(tenant=tenant_a)
+    response = api_a.get(reverse(name.replace("-detail", "-list")))
+    assert response.status_code == 200, response.content
+    ids = {row["id"] for row in response.json()["results"]}
+    assert str(mine.pk) in ids and str(theirs.pk) not in ids
