@@ -25,6 +25,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import warnings
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,6 +36,8 @@ STAMP = VENV / ".pyproject.sha256"
 RUN_DIR = ROOT / ".run"
 PGDATA = RUN_DIR / "pgdata"
 STATIC_STAMP = RUN_DIR / "collectstatic.stamp"
+# pgserver keeps its lock file under XDG_RUNTIME_DIR and warns when falling back to /tmp.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
 
 # Idempotent: safe on every start, on a fresh server and on one that has the role already.
 ROLE_SQL = """
@@ -48,7 +51,7 @@ ALTER ROLE ats LOGIN CREATEDB NOSUPERUSER NOBYPASSRLS;
 
 
 def say(message: str) -> None:
-    print(f"[dev] {message}", flush=True)
+    print(f"[dev] {message}", file=sys.stderr, flush=True)  # stdout stays for values (db-url)
 
 
 # --- bootstrap: the virtual environment -------------------------------------------------
@@ -120,7 +123,7 @@ class EmbeddedPostgres:
         say("stopping embedded Postgres")
         with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=self.server.system_user)
-        # pgserver's own atexit hook would try again; it is harmless once the server is down.
+        self.server.cleanup_mode = None  # pgserver's atexit hook must not try a second time
 
 
 def database_url() -> tuple[str, EmbeddedPostgres | None]:
@@ -177,7 +180,9 @@ def stop_all(procs: dict[str, subprocess.Popen], grace: float = 15.0) -> None:
     for name, proc in procs.items():
         if proc.poll() is None:
             say(f"stopping {name}")
-            _signal_group(proc, signal.SIGTERM)
+            # What a terminal's Ctrl-C does: SIGINT to the whole group. Celery's pool children
+            # ignore it and the worker shuts down warm; runserver's reloader child exits too.
+            _signal_group(proc, signal.SIGINT)
     deadline = time.monotonic() + grace
     for proc in procs.values():
         with contextlib.suppress(subprocess.TimeoutExpired):
