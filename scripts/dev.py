@@ -317,13 +317,15 @@ def main(argv: list[str]) -> int:
     run = sub.add_parser("run", help="migrate, seed demo data, start web + worker + beat")
     run.add_argument("--port", type=int, help="default: $PORT or 8000")
     run.set_defaults(func=cmd_run)
-    test = sub.add_parser("test", help="run pytest against a real Postgres")
-    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
-    test.set_defaults(func=cmd_test)
+    sub.add_parser("test", help="run pytest against a real Postgres (other args go to pytest)")
     sub.add_parser("ensure-db", help="start the embedded Postgres").set_defaults(func=cmd_ensure_db)
     sub.add_parser("db-url", help="print the DATABASE_URL in use").set_defaults(func=cmd_db_url)
     sub.add_parser("stop-db", help="stop the embedded Postgres").set_defaults(func=cmd_stop_db)
-    args = parser.parse_args(argv)
+    sub.choices["test"].set_defaults(func=cmd_test)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.pytest_args = extra
     return args.func(args)
 
 
