@@ -1,4 +1,4 @@
-"""pytest plugin loaded by `make test`: one plain line saying how many browser tests skipped."""
+"""pytest plugin loaded by `make test`: a last plain line saying how many browser tests skipped."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ def pytest_runtest_logreport(report) -> None:
         _skipped_browser.append(report.nodeid)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    if _skipped_browser:
-        terminalreporter.write_line(
-            f"NOTE: {len(_skipped_browser)} browser test(s) SKIPPED (Chromium/Playwright missing); "
-            "the browser pages were not tested in this run.",
+def pytest_unconfigure(config) -> None:
+    # After the "N passed" line, so it is the last thing a reader of the log sees.
+    reporter = config.pluginmanager.getplugin("terminalreporter")
+    if _skipped_browser and reporter is not None:
+        reporter.write_line(
+            f"NOTE: {len(_skipped_browser)} browser test(s) SKIPPED (Chromium or Playwright "
+            "missing): the browser pages were NOT tested in this run.",
             yellow=True,
             bold=True,
         )
