@@ -308,6 +308,8 @@ def cmd_stop_db(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str]) -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 - runs under whatever python3 the user has
+        sys.exit(f"Python 3.11+ is needed, this is {sys.version.split()[0]}: make PYTHON=...")
     if not in_venv():
         ensure_venv()
         os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *argv])
