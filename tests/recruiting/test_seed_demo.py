@@ -1,0 +1,90 @@
+"""`manage.py seed_demo` gives each demo tenant a full, separate data set, once."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from recruiting.models import Application, Candidate, Requisition
+from tenants.context import all_tenants_context, tenant_context
+from tenants.models import (
+    ApiClient,
+    Department,
+    Location,
+    Membership,
+    RequisitionType,
+    Role,
+    Tenant,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_gives_each_tenant_its_own_full_data_set():
+    _seed()
+    tenants = Tenant.objects.order_by("slug")
+    assert [t.name for t in tenants] == ["Acme Corp", "Globex Inc"]
+    for tenant in tenants:
+        with tenant_context(tenant):
+            assert Requisition.objects.count() == 20
+            assert Candidate.objects.count() == 500
+            assert Application.objects.count() == 500
+            assert RequisitionType.objects.count() >= 3
+            assert {"US", "GB", "DE"} <= set(Location.objects.values_list("country", flat=True))
+            assert Department.objects.filter(parent__parent__isnull=False).exists()  # 3 levels
+            assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+            assert ApiClient.objects.count() == 1
+            assert Application.objects.values("source").distinct().count() > 1
+            assert Application.objects.values("hire_type").distinct().count() > 1
+            assert Application.objects.values("status").distinct().count() > 1
+
+
+def test_seed_demo_prints_logins_and_each_token_once():
+    first = _seed()
+    assert "acme-recruiter" in first and "globex-auditor" in first
+    assert first.count("atsk_") == 2
+    second = _seed()
+    assert "atsk_" not in second
+
+
+def test_seed_demo_twice_creates_nothing_new():
+    _seed()
+    counts = _row_counts()
+    assert "nothing created" in _seed()
+    assert _row_counts() == counts
+
+
+def test_seed_demo_admins_are_staff_and_one_user_belongs_to_both_tenants():
+    _seed()
+    User = get_user_model()
+    assert User.objects.get(username="acme-admin").is_staff
+    assert not User.objects.get(username="acme-recruiter").is_staff
+    shared = User.objects.get(username="consultant")
+    with all_tenants_context():
+        tenants = Membership.objects.filter(user=shared).values_list("tenant__slug", flat=True)
+        assert sorted(tenants) == ["acme", "globex"]
+
+
+def _row_counts() -> dict[str, int]:
+    models = [
+        Department,
+        Location,
+        RequisitionType,
+        Membership,
+        Requisition,
+        Candidate,
+        Application,
+        ApiClient,
+    ]
+    counts = {"users": get_user_model().objects.count(), "tenants": Tenant.objects.count()}
+    for tenant in Tenant.objects.all():
+        with tenant_context(tenant):
+            counts.update({f"{tenant.slug}.{m.__name__}": m.objects.count() for m in models})
+    return counts
