@@ -46,9 +46,9 @@ def test_list_filters_by_status_and_requisition(client_a, tenant_a):
         "Ada One",
         "Ada Two",
     }
-    assert _candidates(
-        client_a.get(f"/applications/?requisition={second.pk}&status=active")
-    ) == {"Ada Three"}
+    assert _candidates(client_a.get(f"/applications/?requisition={second.pk}&status=active")) == {
+        "Ada Three"
+    }
 
 
 def test_another_tenant_s_requisition_is_not_a_valid_filter(client_a, tenant_b):

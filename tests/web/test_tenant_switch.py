@@ -42,7 +42,9 @@ def test_switching_to_a_tenant_of_the_user_changes_what_pages_show(client_ab, te
     assert "Acme welder" not in body
 
 
-def test_switching_is_audited_in_the_tenant_switched_to(client_ab, recruiter_ab, tenant_a, tenant_b):
+def test_switching_is_audited_in_the_tenant_switched_to(
+    client_ab, recruiter_ab, tenant_a, tenant_b
+):
     client_ab.get("/requisitions/")  # the session settles on tenant A first
     client_ab.post("/tenants/switch/", {"tenant_id": str(tenant_b.pk)})
 
