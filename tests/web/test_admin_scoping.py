@@ -63,3 +63,26 @@ def test_tenant_admin_sees_only_their_tenant_s_candidates_and_applications(tenan
         body = client.get(path).content.decode()
         assert "Ours" in body
         assert "Theirs" not in body
+
+
+def test_requisition_form_offers_only_the_tenant_s_members_as_recruiter(tenant_a, tenant_b):
+    ours = factories.make_user(username="our-recruiter")
+    factories.make_membership(tenant=tenant_a, user=ours)
+    theirs = factories.make_user(username="their-recruiter")
+    factories.make_membership(tenant=tenant_b, user=theirs)
+    client = _staff_client(tenant=tenant_a, role=Role.ADMIN)
+
+    body = client.get("/admin/recruiting/requisition/add/").content.decode()
+
+    assert ">our-recruiter</option>" in body
+    assert "their-recruiter" not in body
+
+
+def test_tenant_admin_reads_the_history_of_their_requisition(tenant_a):
+    requisition = factories.make_requisition(tenant=tenant_a, title="Acme welder")
+    client = _staff_client(tenant=tenant_a, role=Role.ADMIN)
+
+    response = client.get(f"/admin/recruiting/requisition/{requisition.pk}/history/")
+
+    assert response.status_code == 200
+    assert "Acme welder" in response.content.decode()

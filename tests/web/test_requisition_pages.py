@@ -167,6 +167,7 @@ def test_another_tenant_s_requisition_answers_404_and_is_audited(
     response = client_a.get(f"/requisitions/{theirs.pk}/")
 
     assert response.status_code == 404
+    assert 'data-testid="not-found"' in response.content.decode()
     assert "Globex chemist" not in response.content.decode()
     with all_tenants_context():
         [event] = AuditEvent.all_tenants.filter(action=AuditAction.ACCESS_DENIED)
