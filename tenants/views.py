@@ -1,0 +1,57 @@
+"""Browser pages of tenancy: the tenant switcher, and what every tenant page shares."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from ats_milestones.errors import NotFound
+
+from .selectors import membership_list_for_user
+from .switching import session_tenant_switch
+
+
+class TenantPageMixin(LoginRequiredMixin):
+    """A page of the tenant chosen in the session; a user with no tenant gets a kind page."""
+
+    no_tenant_template = "tenants/no_tenant.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if getattr(request, "tenant", None) is None:
+            return render(request, self.no_tenant_template, status=200)
+        return super().dispatch(request, *args, **kwargs)
+
+    def page_context(self, **extra) -> dict:
+        # The header's switcher needs every tenant of the user: one query per page.
+        return {"user_memberships": membership_list_for_user(user=self.request.user), **extra}
+
+
+class TenantSwitchView(TenantPageMixin, View):
+    template_name = "tenants/switch.html"
+
+    def get(self, request):
+        return render(request, self.template_name, self.page_context())
+
+    def post(self, request):
+        try:
+            tenant_id = uuid.UUID(request.POST.get("tenant_id", ""))
+        except ValueError:
+            raise Http404("No such tenant.") from None
+        try:
+            session_tenant_switch(
+                user=request.user,
+                session=request.session,
+                tenant_id=tenant_id,
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        # Always the start page: the page we came from belongs to the other tenant.
+        return HttpResponseRedirect(reverse("home"))
