@@ -137,4 +137,6 @@ def milestone_completed(gate: Mapping[str, Any], facts: Facts) -> GateResult:
         accepted.add("bypassed")
     if state in accepted:
         return GateResult(True)
-    return GateResult(False, f"milestone {gate['code']} is not completed (it is {state or 'absent'})")
+    return GateResult(
+        False, f"milestone {gate['code']} is not completed (it is {state or 'absent'})"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -11,11 +12,20 @@ from tenants.models import ApiClient, Department, RequisitionType, TenantScopedM
 DEFAULT_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{2,40}$"
 
 
+def history_user(request=None, **kwargs):
+    """Who changed configuration, for simple-history: a real user, else nobody.
+
+    An API client (another HR system) is not a User row; the audit trail names it.
+    """
+    user = getattr(request, "user", None)
+    return user if isinstance(user, get_user_model()) else None
+
+
 class MilestoneSettings(TenantScopedModel):
     """Per-tenant settings of the milestone module (one row per tenant, created on demand)."""
 
     code_pattern = models.CharField(max_length=200, default=DEFAULT_CODE_PATTERN)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name_plural = "milestone settings"
@@ -38,7 +48,7 @@ class Framework(TenantScopedModel):
     requisition_types = models.ManyToManyField(
         RequisitionType, through="FrameworkRequisitionType", related_name="+", blank=True
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["name"]
@@ -54,7 +64,9 @@ class FrameworkRequisitionType(TenantScopedModel):
     """A requisition type follows at most one framework, so resolution is never ambiguous."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="type_links")
-    requisition_type = models.ForeignKey(RequisitionType, on_delete=models.PROTECT, related_name="+")
+    requisition_type = models.ForeignKey(
+        RequisitionType, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -93,7 +105,7 @@ class FrameworkVersion(TenantScopedModel):
     pilot_departments = models.ManyToManyField(
         Department, through="FrameworkVersionPilotDepartment", related_name="+", blank=True
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["framework", "-number"]
@@ -177,7 +189,7 @@ class MilestoneDefinition(TenantScopedModel):
     terminal_kind = models.CharField(
         max_length=10, choices=TerminalKind.choices, default=TerminalKind.NONE
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["version", "order"]

@@ -121,9 +121,7 @@ class FrameworkViewSet(TenantScopedViewSet):
         services.framework_delete(framework=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(
-        methods=["GET"], responses={200: s.FrameworkVersionOutputSerializer(many=True)}
-    )
+    @extend_schema(methods=["GET"], responses={200: s.FrameworkVersionOutputSerializer(many=True)})
     @extend_schema(
         methods=["POST"],
         request=None,
@@ -247,7 +245,9 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
         )
         return self._render(version)
 
-    @extend_schema(request=None, responses={200: s.FrameworkVersionOutputSerializer, 422: CONFIG_422})
+    @extend_schema(
+        request=None, responses={200: s.FrameworkVersionOutputSerializer, 422: CONFIG_422}
+    )
     @action(detail=True, methods=["post"])
     def retire(self, request, pk=None):
         return self._render(services.framework_version_retire(version=self.get_object()))
@@ -358,4 +358,3 @@ class ApplicationTransitionsView(_ApplicationView):
             status=201,
             headers={"ETag": etag(transition.application_version)},
         )
-

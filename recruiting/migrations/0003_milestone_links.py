@@ -5,26 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('milestones', '0001_initial'),
-        ('recruiting', '0002_row_level_security'),
+        ("milestones", "0001_initial"),
+        ("recruiting", "0002_row_level_security"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='current_milestone',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='milestones.milestonedefinition'),
+            model_name="application",
+            name="current_milestone",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="milestones.milestonedefinition",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrequisition',
-            name='framework_version',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='milestones.frameworkversion'),
+            model_name="historicalrequisition",
+            name="framework_version",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="milestones.frameworkversion",
+            ),
         ),
         migrations.AddField(
-            model_name='requisition',
-            name='framework_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requisitions', to='milestones.frameworkversion'),
+            model_name="requisition",
+            name="framework_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="requisitions",
+                to="milestones.frameworkversion",
+            ),
         ),
     ]

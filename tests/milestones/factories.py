@@ -34,7 +34,9 @@ def make_framework(*, tenant, requisition_types=(), name: str | None = None) -> 
     return framework
 
 
-def make_milestone(*, version: FrameworkVersion, code: str, order: int, **kw) -> MilestoneDefinition:
+def make_milestone(
+    *, version: FrameworkVersion, code: str, order: int, **kw
+) -> MilestoneDefinition:
     kw.setdefault("name", code.replace("_", " ").title())
     if kw.get("kind") == MilestoneKind.TIME_BASED:
         kw.setdefault("sla", timedelta(days=2))

@@ -55,9 +55,12 @@ def test_twenty_concurrent_identical_advances_make_one_transition_and_nineteen_c
 
     assert sorted(outcomes) == ["conflict 409"] * (WORKERS - 1) + ["ok"]
     with all_tenants_context():
-        assert MilestoneTransition.all_tenants.filter(
-            application_id=application.pk, kind="advance"
-        ).count() == 1
+        assert (
+            MilestoneTransition.all_tenants.filter(
+                application_id=application.pk, kind="advance"
+            ).count()
+            == 1
+        )
         states = dict(
             ApplicationMilestone.all_tenants.filter(application_id=application.pk).values_list(
                 "milestone__code", "state"

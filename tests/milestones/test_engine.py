@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from milestones import engine
-from milestones.engine import ApplicationView, Move, MilestoneRule, Progress, decide
+from milestones.engine import ApplicationView, MilestoneRule, Move, Progress, decide
 from milestones.errors import MilestoneErrorCode as Code
 from milestones.gates import GATE_REGISTRY, Facts, gate_validate
 
@@ -44,9 +44,7 @@ def test_advance_past_optional_milestones_skips_them():
 
 
 def test_advance_past_a_mandatory_milestone_is_refused():
-    decision = decide(
-        view("active", "pending", "pending"), Move("advance", to_code="C"), NO_FACTS
-    )
+    decision = decide(view("active", "pending", "pending"), Move("advance", to_code="C"), NO_FACTS)
     assert not decision.allowed
     assert decision.error_code == Code.MANDATORY_MILESTONE_PENDING
     assert decision.field == "to_code"
@@ -96,7 +94,9 @@ def test_milestone_completed_gate_reads_the_states_in_facts():
 
 def test_unknown_gate_type_never_opens():
     gated = rule("A", 1, gates=({"type": "moon_phase"},))
-    decision = decide(view("active", "pending", rules=[gated, rule("B", 2)]), Move("advance"), NO_FACTS)
+    decision = decide(
+        view("active", "pending", rules=[gated, rule("B", 2)]), Move("advance"), NO_FACTS
+    )
     assert decision.error_code == Code.GATE_NOT_SATISFIED
 
 
@@ -206,9 +206,7 @@ def test_regress_without_a_reason_is_refused():
 
 
 def test_regress_forward_is_not_an_earlier_milestone():
-    decision = decide(
-        view("active", "pending"), Move("regress", to_code="B", reason="x"), NO_FACTS
-    )
+    decision = decide(view("active", "pending"), Move("regress", to_code="B", reason="x"), NO_FACTS)
     assert decision.error_code == Code.NOT_AN_EARLIER_MILESTONE
 
 
@@ -240,8 +238,11 @@ def test_engine_module_imports_no_orm():
     for module in (engine, __import__("milestones.gates", fromlist=["x"])):
         tree = ast.parse(inspect.getsource(module))
         imported = [
-            node.module or ""
+            node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+        ] + [
+            alias.name
             for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom)
-        ] + [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        ]
         assert not [name for name in imported if name.startswith(("django", "milestones.models"))]

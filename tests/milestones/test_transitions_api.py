@@ -110,9 +110,19 @@ REFUSALS = {
         [{"action": "advance"}],
         {"action": "advance", "to_code": "APPLIED"},
     ),
-    Code.NOT_AN_EARLIER_MILESTONE: ({}, {}, [], {"action": "regress", "to_code": "OFFER", "reason": "x"}),
+    Code.NOT_AN_EARLIER_MILESTONE: (
+        {},
+        {},
+        [],
+        {"action": "regress", "to_code": "OFFER", "reason": "x"},
+    ),
     Code.UNKNOWN_MILESTONE: ({}, {}, [], {"action": "advance", "to_code": "NOPE"}),
-    Code.REASON_REQUIRED: ({}, {}, [{"action": "advance"}], {"action": "regress", "to_code": "APPLIED"}),
+    Code.REASON_REQUIRED: (
+        {},
+        {},
+        [{"action": "advance"}],
+        {"action": "regress", "to_code": "APPLIED"},
+    ),
     Code.MILESTONE_NOT_ACTIVE: ({}, {}, [{"action": "complete"}], {"action": "skip"}),
     Code.APPLICATION_NOT_ACTIVE: ({}, {"status": "withdrawn"}, [], {"action": "advance"}),
 }
@@ -184,7 +194,10 @@ def test_another_tenants_application_is_404_audited_and_untouched(api_b, tenant_
     assert response.json()["error"]["code"] == "NOT_FOUND"
     with all_tenants_context():
         assert MilestoneTransition.all_tenants.filter(application_id=application.pk).count() == 1
-        assert AuditEvent.all_tenants.filter(
-            tenant=tenant_b, action="access.denied", object_id=str(application.pk)
-        ).count() == 3
+        assert (
+            AuditEvent.all_tenants.filter(
+                tenant=tenant_b, action="access.denied", object_id=str(application.pk)
+            ).count()
+            == 3
+        )
     assert _version_of(application) == application.version

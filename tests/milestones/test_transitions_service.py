@@ -147,9 +147,7 @@ def test_gate_on_candidate_fields_reads_the_candidate(tenant_a):
         milestones={
             "APPLIED": {
                 "kind": MilestoneKind.STAGE_GATED,
-                "gate_conditions": [
-                    {"type": "required_fields", "fields": ["candidate.phone"]}
-                ],
+                "gate_conditions": [{"type": "required_fields", "fields": ["candidate.phone"]}],
             }
         },
     )
@@ -174,8 +172,12 @@ def test_completing_the_terminal_milestone_hires_the_candidate(tenant_a):
     )
     application = make_tracked_application(tenant=tenant_a, version=version)
     with tenant_context(tenant_a):
-        application_transition(application_id=application.pk, action="advance", expected_version=None)
-        application_transition(application_id=application.pk, action="complete", expected_version=None)
+        application_transition(
+            application_id=application.pk, action="advance", expected_version=None
+        )
+        application_transition(
+            application_id=application.pk, action="complete", expected_version=None
+        )
         application.refresh_from_db()
         assert application.status == "hired"
         assert application.current_milestone is None
@@ -223,7 +225,9 @@ def test_changing_the_active_version_does_not_move_in_flight_applications(tenant
         application_milestones_initialize(application_id=application.pk)
         v2 = framework_version_copy_to_draft(version=v1)
         framework_version_publish(version=v2)
-        application_transition(application_id=application.pk, action="advance", expected_version=None)
+        application_transition(
+            application_id=application.pk, action="advance", expected_version=None
+        )
         requisition.refresh_from_db()
         assert requisition.framework_version == v1
         assert set(
