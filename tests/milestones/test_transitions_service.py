@@ -250,3 +250,26 @@ def test_a_move_runs_a_constant_number_of_queries(tenant_a, size, django_assert_
                 to_code="STEP_01",
                 expected_version=application.version,
             )
+
+
+@pytest.mark.parametrize("size", [5, 30])
+def test_a_regression_over_every_milestone_stays_constant(
+    tenant_a, size, django_assert_max_num_queries
+):
+    codes = [f"STEP_{i:02d}" for i in range(size)]
+    version = make_version(tenant=tenant_a, codes=codes)
+    application = make_tracked_application(tenant=tenant_a, version=version)
+    with tenant_context(tenant_a):
+        for _ in range(size - 1):
+            application_transition(
+                application_id=application.pk, action="advance", expected_version=None
+            )
+        with django_assert_max_num_queries(8):
+            application_transition(
+                application_id=application.pk,
+                action="regress",
+                to_code="STEP_00",
+                reason="restart the process",
+                expected_version=None,
+            )
+        assert _states(application)[codes[-1]] == "pending"
