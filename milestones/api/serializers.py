@@ -20,6 +20,16 @@ from ..models import (
     TransitionCause,
 )
 
+API_CAUSES = [
+    (c.value, c.label)
+    for c in (
+        TransitionCause.MANUAL,
+        TransitionCause.SYNC,
+        TransitionCause.IMPORT,
+        TransitionCause.OVERRIDE,
+    )
+]
+
 # -- errors (for the schema) ---------------------------------------------------------------
 
 
@@ -180,7 +190,8 @@ class TransitionInputSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(engine.ACTIONS))
     to_code = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-    cause = serializers.ChoiceField(choices=TransitionCause.choices, default=TransitionCause.MANUAL)
+    # Trigger, escalation and deadline are the system's own causes; callers cannot claim them.
+    cause = serializers.ChoiceField(choices=API_CAUSES, default=TransitionCause.MANUAL)
 
 
 class TransitionOutputSerializer(serializers.ModelSerializer):

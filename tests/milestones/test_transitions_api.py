@@ -201,3 +201,24 @@ def test_another_tenants_application_is_404_audited_and_untouched(api_b, tenant_
             == 3
         )
     assert _version_of(application) == application.version
+
+
+def test_an_application_without_milestones_answers_422_no_framework_version(api_a, tenant_a):
+    application = factories.make_application(tenant=tenant_a)
+    response = _post(api_a, application, {"action": "advance"}, application.version)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == Code.NO_FRAMEWORK_VERSION
+
+
+def test_a_caller_cannot_claim_a_system_cause(api_a, tenant_a):
+    application = make_tracked_application(tenant=tenant_a)
+    response = _post(
+        api_a, application, {"action": "advance", "cause": "deadline"}, application.version
+    )
+    assert response.status_code == 400
+    assert "cause" in response.json()["error"]["fields"]
+    response = _post(
+        api_a, application, {"action": "advance", "cause": "sync"}, application.version
+    )
+    assert response.status_code == 201
+    assert response.json()["cause"] == "sync"
