@@ -11,6 +11,7 @@ from .models import (
     Framework,
     FrameworkRequisitionType,
     FrameworkVersion,
+    MilestoneSettings,
     MilestoneTransition,
     VersionStatus,
 )
@@ -58,3 +59,7 @@ def milestone_transition_list(*, application_id: uuid.UUID) -> QuerySet[Mileston
         .select_related("from_milestone", "to_milestone")
         .order_by("-at", "-id")
     )
+
+
+def milestone_settings_list() -> QuerySet[MilestoneSettings]:
+    return MilestoneSettings.objects.all()

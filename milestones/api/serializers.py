@@ -144,6 +144,10 @@ class FrameworkVersionOutputSerializer(serializers.ModelSerializer):
         return MilestoneDefinitionOutputSerializer(ordered, many=True).data
 
 
+class MilestoneSettingsSerializer(serializers.Serializer):
+    code_pattern = serializers.CharField(max_length=200)
+
+
 class ReorderInputSerializer(serializers.Serializer):
     codes = serializers.ListField(child=serializers.CharField(max_length=64), allow_empty=False)
 

@@ -8,6 +8,7 @@ from .views import (
     ApplicationTransitionsView,
     FrameworkVersionViewSet,
     FrameworkViewSet,
+    MilestoneSettingsView,
     RequisitionFrameworkVersionView,
 )
 
@@ -17,6 +18,7 @@ router.register("framework-versions", FrameworkVersionViewSet, basename="framewo
 
 urlpatterns = [
     *router.urls,
+    path("milestone-settings", MilestoneSettingsView.as_view(), name="milestone-settings"),
     path(
         "requisitions/<uuid:pk>/framework-version",
         RequisitionFrameworkVersionView.as_view(),

@@ -253,6 +253,32 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
         return self._render(services.framework_version_retire(version=self.get_object()))
 
 
+@extend_schema(tags=["milestone frameworks"])
+class MilestoneSettingsView(TenantScopedAPIView):
+    """Your tenant's milestone settings: the naming convention of milestone codes."""
+
+    read_scope = ApiScope.CONFIG_READ
+    write_scope = ApiScope.CONFIG_WRITE
+
+    def tenant_queryset(self):
+        return selectors.milestone_settings_list()
+
+    @extend_schema(responses={200: s.MilestoneSettingsSerializer})
+    def get(self, request):
+        settings = services.milestone_settings_get()
+        return Response(s.MilestoneSettingsSerializer(settings).data)
+
+    @extend_schema(
+        request=s.MilestoneSettingsSerializer,
+        responses={200: s.MilestoneSettingsSerializer, 400: ERR_400},
+        description="`code_pattern` is a regular expression every new milestone code must match.",
+    )
+    def patch(self, request):
+        data = _valid(s.MilestoneSettingsSerializer, request.data)
+        settings = services.milestone_settings_update(code_pattern=data["code_pattern"])
+        return Response(s.MilestoneSettingsSerializer(settings).data)
+
+
 # -- requisitions and applications ---------------------------------------------------------
 
 

@@ -172,9 +172,15 @@ def test_code_off_the_tenants_convention_is_400_naming_code(api_a, tenant_a):
     assert "code" in response.json()["error"]["fields"]
 
 
-def test_the_convention_is_the_tenants_own(api_a, tenant_a):
-    with all_tenants_context():
-        MilestoneSettings.all_tenants.create(tenant=tenant_a, code_pattern=r"^m-[a-z]+$")
+def test_the_convention_is_the_tenants_own(api_a, api_b, tenant_a):
+    response = api_a.patch(
+        "/api/v1/milestone-settings", {"code_pattern": r"^m-[a-z]+$"}, format="json"
+    )
+    assert response.status_code == 200
+    assert api_a.get("/api/v1/milestone-settings").json() == {"code_pattern": r"^m-[a-z]+$"}
+    assert api_b.get("/api/v1/milestone-settings").json() == {
+        "code_pattern": MilestoneSettings._meta.get_field("code_pattern").default
+    }
     draft = _draft(api_a, tenant_a)
     assert _add(api_a, draft["id"], "m-screen").status_code == 201
     assert _add(api_a, draft["id"], "SCREEN").status_code == 400
@@ -317,3 +323,9 @@ def test_framework_with_another_tenants_requisition_type_is_400(api_a, tenant_a,
     assert "requisition_type_ids" in response.json()["error"]["fields"]
     with all_tenants_context():
         assert not Framework.all_tenants.filter(name="Borrowed").exists()
+
+
+def test_a_convention_that_is_not_a_regex_is_400_naming_code_pattern(api_a, tenant_a):
+    response = api_a.patch("/api/v1/milestone-settings", {"code_pattern": "(["}, format="json")
+    assert response.status_code == 400
+    assert "code_pattern" in response.json()["error"]["fields"]
