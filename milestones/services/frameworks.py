@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from recruiting.models import HireType, Requisition
+from recruiting.models import Application, Candidate, HireType, Requisition
 from tenants.models import Department, RequisitionType, Role
 
 from ..errors import (
@@ -25,7 +25,7 @@ from ..errors import (
     InvalidConfiguration,
     MilestoneErrorCode,
 )
-from ..gates import gate_validate
+from ..gates import gate_fields_needed, gate_validate
 from ..models import (
     DEFAULT_CODE_PATTERN,
     Framework,
@@ -220,6 +220,15 @@ def _lock_version(version: FrameworkVersion) -> FrameworkVersion:
     return FrameworkVersion.objects.select_for_update().get(pk=version.pk)
 
 
+def _gate_field_names() -> set[str]:
+    """What a required_fields gate may name: the concrete fields of application/candidate."""
+    return {
+        f"{prefix}.{field.name}"
+        for prefix, model in (("application", Application), ("candidate", Candidate))
+        for field in model._meta.concrete_fields
+    }
+
+
 def _validate_definition(
     *, version: FrameworkVersion, data: dict[str, Any], exclude: MilestoneDefinition | None = None
 ) -> None:
@@ -248,6 +257,9 @@ def _validate_definition(
             errors["gate_conditions"] = ["must be a list of gate conditions"]
         else:
             problems = [f"{i}: {p}" for i, gate in enumerate(gates) for p in gate_validate(gate)]
+            if not problems:
+                unknown = sorted(gate_fields_needed(gates) - _gate_field_names())
+                problems = [f"unknown field {name}" for name in unknown]
             if problems:
                 raise InvalidConfiguration(
                     "invalid gate condition",

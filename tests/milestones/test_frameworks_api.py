@@ -329,3 +329,15 @@ def test_a_convention_that_is_not_a_regex_is_400_naming_code_pattern(api_a, tena
     response = api_a.patch("/api/v1/milestone-settings", {"code_pattern": "(["}, format="json")
     assert response.status_code == 400
     assert "code_pattern" in response.json()["error"]["fields"]
+
+
+def test_a_required_fields_gate_names_real_fields_only(api_a, tenant_a):
+    draft = _draft(api_a, tenant_a)
+    gate = {"type": "required_fields", "fields": ["candidate.email", "candidate.shoe_size"]}
+    response = _add(api_a, draft["id"], "APPLIED", gate_conditions=[gate])
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["gate_conditions"] == [
+        "unknown field candidate.shoe_size"
+    ]
+    gate["fields"] = ["candidate.email", "application.source"]
+    assert _add(api_a, draft["id"], "APPLIED", gate_conditions=[gate]).status_code == 201
