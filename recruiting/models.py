@@ -43,6 +43,14 @@ class Requisition(TenantScopedModel):
         max_length=12, choices=RequisitionStatus.choices, default=RequisitionStatus.OPEN
     )
     opened_at = models.DateTimeField(null=True, blank=True)
+    # The milestone framework version this requisition follows, fixed when it opens.
+    framework_version = models.ForeignKey(
+        "milestones.FrameworkVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requisitions",
+    )
     filled_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
@@ -132,6 +140,14 @@ class Application(TenantScopedModel):
     )
     reject_reason = models.CharField(max_length=200, blank=True)
     applied_at = models.DateTimeField(default=timezone.now)
+    # Denormalised from ApplicationMilestone (the active one) for fast boards.
+    current_milestone = models.ForeignKey(
+        "milestones.MilestoneDefinition",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # Bumped by every write; the API's ETag, so concurrent edits answer 409.
     version = models.PositiveIntegerField(default=1)
 

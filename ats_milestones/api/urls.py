@@ -9,4 +9,5 @@ urlpatterns = [
     path("ping", PingView.as_view(), name="ping"),
     path("", include("tenants.api.urls")),
     path("", include("recruiting.api.urls")),
+    path("", include("milestones.api.urls")),
 ]

@@ -1,0 +1,223 @@
+"""Input and output shapes of the milestone API (snake_case, ISO-8601 UTC, UUID ids)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from recruiting.models import HireType
+from tenants.models import Role
+
+from .. import engine
+from ..models import (
+    ApplicationMilestone,
+    Framework,
+    FrameworkVersion,
+    MilestoneDefinition,
+    MilestoneKind,
+    MilestoneTransition,
+    TerminalKind,
+    TransitionCause,
+)
+
+API_CAUSES = [
+    (c.value, c.label)
+    for c in (
+        TransitionCause.MANUAL,
+        TransitionCause.SYNC,
+        TransitionCause.IMPORT,
+        TransitionCause.OVERRIDE,
+    )
+]
+
+# -- errors (for the schema) ---------------------------------------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+# -- frameworks ----------------------------------------------------------------------------
+
+
+class FrameworkInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    requisition_type_ids = serializers.ListField(
+        child=serializers.UUIDField(), required=False, default=list
+    )
+
+
+class FrameworkOutputSerializer(serializers.ModelSerializer):
+    requisition_type_ids = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Framework
+        fields = ["id", "name", "description", "requisition_type_ids", "created_at", "updated_at"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
+    def get_requisition_type_ids(self, framework) -> list[str]:
+        return sorted(str(link.requisition_type_id) for link in framework.type_links.all())
+
+
+class MilestoneDefinitionInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=64)
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=MilestoneKind.choices, required=False)
+    mandatory = serializers.BooleanField(required=False)
+    sla = serializers.DurationField(required=False, allow_null=True)
+    gate_conditions = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="[{'type': ..., ...}]"
+    )
+    bypass_hire_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=HireType.choices), required=False
+    )
+    bypass_approver_roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Role.choices), required=False
+    )
+    bypass_reason_required = serializers.BooleanField(required=False)
+    compliance_tags = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False
+    )
+    is_sensitive = serializers.BooleanField(required=False)
+    hris_status = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    terminal_kind = serializers.ChoiceField(choices=TerminalKind.choices, required=False)
+
+
+class MilestoneDefinitionOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MilestoneDefinition
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "kind",
+            "order",
+            "mandatory",
+            "sla",
+            "gate_conditions",
+            "bypass_hire_types",
+            "bypass_approver_roles",
+            "bypass_reason_required",
+            "compliance_tags",
+            "is_sensitive",
+            "hris_status",
+            "terminal_kind",
+        ]
+
+
+class FrameworkVersionOutputSerializer(serializers.ModelSerializer):
+    framework_id = serializers.UUIDField(read_only=True)
+    copied_from_id = serializers.UUIDField(read_only=True, allow_null=True)
+    pilot_department_ids = serializers.SerializerMethodField()
+    milestones = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FrameworkVersion
+        fields = [
+            "id",
+            "framework_id",
+            "number",
+            "status",
+            "copied_from_id",
+            "published_at",
+            "retired_at",
+            "pilot_department_ids",
+            "milestones",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
+    def get_pilot_department_ids(self, version) -> list[str]:
+        return sorted(str(link.department_id) for link in version.pilot_links.all())
+
+    @extend_schema_field(MilestoneDefinitionOutputSerializer(many=True))
+    def get_milestones(self, version):
+        ordered = sorted(version.milestones.all(), key=lambda d: d.order)
+        return MilestoneDefinitionOutputSerializer(ordered, many=True).data
+
+
+class MilestoneSettingsSerializer(serializers.Serializer):
+    code_pattern = serializers.CharField(max_length=200)
+
+
+class ReorderInputSerializer(serializers.Serializer):
+    codes = serializers.ListField(child=serializers.CharField(max_length=64), allow_empty=False)
+
+
+class PilotInputSerializer(serializers.Serializer):
+    department_ids = serializers.ListField(child=serializers.UUIDField(), allow_empty=False)
+
+
+class RequisitionFrameworkVersionSerializer(serializers.Serializer):
+    requisition_id = serializers.UUIDField()
+    framework_version = FrameworkVersionOutputSerializer(allow_null=True)
+
+
+# -- progress ------------------------------------------------------------------------------
+
+
+class ApplicationMilestoneOutputSerializer(serializers.ModelSerializer):
+    milestone_id = serializers.UUIDField(read_only=True)
+    code = serializers.CharField(source="milestone.code")
+    name = serializers.CharField(source="milestone.name")
+    order = serializers.IntegerField(source="milestone.order")
+    mandatory = serializers.BooleanField(source="milestone.mandatory")
+    kind = serializers.CharField(source="milestone.kind")
+
+    class Meta:
+        model = ApplicationMilestone
+        fields = [
+            "id",
+            "milestone_id",
+            "code",
+            "name",
+            "order",
+            "kind",
+            "mandatory",
+            "state",
+            "entered_at",
+            "completed_at",
+            "due_at",
+            "escalation_level",
+        ]
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(engine.ACTIONS))
+    to_code = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    # Trigger, escalation and deadline are the system's own causes; callers cannot claim them.
+    cause = serializers.ChoiceField(choices=API_CAUSES, default=TransitionCause.MANUAL)
+
+
+class TransitionOutputSerializer(serializers.ModelSerializer):
+    application_id = serializers.UUIDField(read_only=True)
+    from_code = serializers.CharField(source="from_milestone.code", default=None)
+    to_code = serializers.CharField(source="to_milestone.code", default=None)
+    actor_user_id = serializers.IntegerField(read_only=True, allow_null=True)
+    actor_api_client_id = serializers.UUIDField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = MilestoneTransition
+        fields = [
+            "id",
+            "application_id",
+            "kind",
+            "cause",
+            "from_code",
+            "to_code",
+            "actor_user_id",
+            "actor_api_client_id",
+            "actor_role",
+            "reason",
+            "at",
+            "application_version",
+        ]

@@ -1,0 +1,37 @@
+"""Milestone routes, included under /api/v1/ by ats_milestones/api/urls.py."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .views import (
+    ApplicationMilestonesView,
+    ApplicationTransitionsView,
+    FrameworkVersionViewSet,
+    FrameworkViewSet,
+    MilestoneSettingsView,
+    RequisitionFrameworkVersionView,
+)
+
+router = SimpleRouter(trailing_slash=False)
+router.register("frameworks", FrameworkViewSet, basename="framework")
+router.register("framework-versions", FrameworkVersionViewSet, basename="framework-version")
+
+urlpatterns = [
+    *router.urls,
+    path("milestone-settings", MilestoneSettingsView.as_view(), name="milestone-settings"),
+    path(
+        "requisitions/<uuid:pk>/framework-version",
+        RequisitionFrameworkVersionView.as_view(),
+        name="requisition-framework-version",
+    ),
+    path(
+        "applications/<uuid:pk>/milestones",
+        ApplicationMilestonesView.as_view(),
+        name="application-milestones",
+    ),
+    path(
+        "applications/<uuid:pk>/transitions",
+        ApplicationTransitionsView.as_view(),
+        name="application-transitions",
+    ),
+]

@@ -1,0 +1,386 @@
+"""Milestone API: thin views that parse, call one service or selector, and render."""
+
+from __future__ import annotations
+
+import re
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
+from ats_milestones.errors import InvalidInput, PreconditionRequired
+from recruiting.models import Application, Requisition
+from tenants.models import ApiScope
+
+from .. import selectors, services
+from ..errors import TRANSITION_REFUSAL_CODES, MilestoneErrorCode
+from ..models import FrameworkVersion
+from . import serializers as s
+
+Code = MilestoneErrorCode
+
+
+def _codes(*codes) -> str:
+    return "Error codes: " + ", ".join(f"`{c}`" for c in codes) + "."
+
+
+ERR_400 = OpenApiResponse(s.ErrorSerializer, description="Invalid input; `fields` names each.")
+ERR_404 = OpenApiResponse(s.ErrorSerializer, description="Not found in your tenant.")
+CONFIG_400 = OpenApiResponse(
+    s.ErrorSerializer,
+    description=_codes(
+        "VALIDATION_ERROR",
+        "INVALID_INPUT",
+        Code.INVALID_MILESTONE_CODE,
+        Code.DUPLICATE_MILESTONE_CODE,
+        Code.INVALID_GATE_CONDITION,
+        Code.REQUISITION_TYPE_TAKEN,
+    ),
+)
+CONFIG_422 = OpenApiResponse(
+    s.ErrorSerializer,
+    description=_codes(Code.VERSION_NOT_EDITABLE, Code.VERSION_EMPTY, Code.INVALID_STATUS_CHANGE),
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The application version you last saw, as its ETag: `"<version>"`.',
+)
+_ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def parse_if_match(request) -> int:
+    raw = request.headers.get("If-Match")
+    if not raw:
+        raise PreconditionRequired(
+            'send If-Match: "<version>" with the application version you last saw',
+            fields={"If-Match": ["required"]},
+        )
+    match = _ETAG.match(raw.strip())
+    if not match:
+        raise InvalidInput(
+            'If-Match must be an application ETag such as "3"',
+            fields={"If-Match": ["malformed"]},
+        )
+    return int(match.group(1))
+
+
+# -- frameworks ----------------------------------------------------------------------------
+
+
+@extend_schema(tags=["milestone frameworks"])
+class FrameworkViewSet(TenantScopedViewSet):
+    """Milestone frameworks of your tenant (`config:read` / `config:write`)."""
+
+    read_scope = ApiScope.CONFIG_READ
+    write_scope = ApiScope.CONFIG_WRITE
+    serializer_class = s.FrameworkOutputSerializer
+
+    def tenant_queryset(self):
+        return selectors.framework_list()
+
+    @extend_schema(responses={200: s.FrameworkOutputSerializer(many=True)})
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.FrameworkOutputSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: s.FrameworkOutputSerializer, 404: ERR_404})
+    def retrieve(self, request, pk=None):
+        return Response(s.FrameworkOutputSerializer(self.get_object()).data)
+
+    @extend_schema(
+        request=s.FrameworkInputSerializer,
+        responses={201: s.FrameworkOutputSerializer, 400: CONFIG_400},
+    )
+    def create(self, request):
+        data = _valid(s.FrameworkInputSerializer, request.data)
+        framework = services.framework_create(**data)
+        return Response(s.FrameworkOutputSerializer(framework).data, status=201)
+
+    @extend_schema(
+        request=s.FrameworkInputSerializer(partial=True),
+        responses={200: s.FrameworkOutputSerializer, 400: CONFIG_400, 404: ERR_404},
+    )
+    def partial_update(self, request, pk=None):
+        framework = self.get_object()
+        data = _valid(s.FrameworkInputSerializer, request.data, partial=True)
+        framework = services.framework_update(framework=framework, **data)
+        return Response(s.FrameworkOutputSerializer(framework).data)
+
+    @extend_schema(responses={204: None, 404: ERR_404, 422: CONFIG_422})
+    def destroy(self, request, pk=None):
+        services.framework_delete(framework=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(methods=["GET"], responses={200: s.FrameworkVersionOutputSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"],
+        request=None,
+        responses={201: s.FrameworkVersionOutputSerializer, 404: ERR_404},
+        description="Start an empty draft version.",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def versions(self, request, pk=None):
+        framework = self.get_object()
+        if request.method == "POST":
+            draft = services.framework_version_create_draft(framework=framework)
+            return Response(s.FrameworkVersionOutputSerializer(draft).data, status=201)
+        versions = selectors.framework_version_list().filter(framework=framework)
+        return Response(s.FrameworkVersionOutputSerializer(versions, many=True).data)
+
+
+def _valid(serializer_class, data, **kwargs) -> dict:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+@extend_schema(tags=["milestone frameworks"])
+class FrameworkVersionViewSet(TenantScopedViewSet):
+    """Versions and their milestones. Only a draft changes; publish freezes it."""
+
+    read_scope = ApiScope.CONFIG_READ
+    write_scope = ApiScope.CONFIG_WRITE
+    serializer_class = s.FrameworkVersionOutputSerializer
+
+    def tenant_queryset(self):
+        return selectors.framework_version_list()
+
+    def _render(self, version: FrameworkVersion, code: int = 200) -> Response:
+        version = selectors.framework_version_list().get(pk=version.pk)
+        return Response(s.FrameworkVersionOutputSerializer(version).data, status=code)
+
+    @extend_schema(responses={200: s.FrameworkVersionOutputSerializer, 404: ERR_404})
+    def retrieve(self, request, pk=None):
+        return Response(s.FrameworkVersionOutputSerializer(self.get_object()).data)
+
+    @extend_schema(request=None, responses={201: s.FrameworkVersionOutputSerializer, 404: ERR_404})
+    @action(detail=True, methods=["post"], url_path="copy-to-draft")
+    def copy_to_draft(self, request, pk=None):
+        """A new draft with this version's milestones: how a published version is edited."""
+        draft = services.framework_version_copy_to_draft(version=self.get_object())
+        return self._render(draft, 201)
+
+    @extend_schema(
+        request=s.MilestoneDefinitionInputSerializer,
+        responses={
+            201: s.MilestoneDefinitionOutputSerializer,
+            400: CONFIG_400,
+            404: ERR_404,
+            422: CONFIG_422,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def milestones(self, request, pk=None):
+        """Append a milestone to a draft."""
+        version = self.get_object()
+        data = _valid(s.MilestoneDefinitionInputSerializer, request.data)
+        definition = services.milestone_definition_create(version=version, **data)
+        return Response(s.MilestoneDefinitionOutputSerializer(definition).data, status=201)
+
+    @extend_schema(
+        methods=["PATCH"],
+        request=s.MilestoneDefinitionInputSerializer(partial=True),
+        responses={
+            200: s.MilestoneDefinitionOutputSerializer,
+            400: CONFIG_400,
+            404: ERR_404,
+            422: CONFIG_422,
+        },
+    )
+    @extend_schema(methods=["DELETE"], responses={204: None, 404: ERR_404, 422: CONFIG_422})
+    @action(detail=True, methods=["patch", "delete"], url_path=r"milestones/(?P<code>[^/]+)")
+    def milestone(self, request, pk=None, code=None):
+        version = self.get_object()
+        definition = get_object_or_404(version.milestones.all(), code=code)
+        if request.method == "DELETE":
+            services.milestone_definition_delete(definition=definition)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = _valid(s.MilestoneDefinitionInputSerializer, request.data, partial=True)
+        definition = services.milestone_definition_update(definition=definition, **data)
+        return Response(s.MilestoneDefinitionOutputSerializer(definition).data)
+
+    @extend_schema(
+        request=s.ReorderInputSerializer,
+        responses={200: s.FrameworkVersionOutputSerializer, 400: ERR_400, 422: CONFIG_422},
+    )
+    @action(detail=True, methods=["post"], url_path="milestones-order")
+    def reorder(self, request, pk=None):
+        """Put the draft's milestones in the order of `codes` (each code once)."""
+        version = self.get_object()
+        data = _valid(s.ReorderInputSerializer, request.data)
+        services.milestone_definitions_reorder(version=version, codes=data["codes"])
+        return self._render(version)
+
+    @extend_schema(
+        request=None,
+        responses={200: s.FrameworkVersionOutputSerializer, 400: CONFIG_400, 422: CONFIG_422},
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Make this draft or pilot the active version; the previous active one retires.
+        Requisitions already pinned keep their version."""
+        return self._render(services.framework_version_publish(version=self.get_object()))
+
+    @extend_schema(
+        request=s.PilotInputSerializer,
+        responses={200: s.FrameworkVersionOutputSerializer, 400: CONFIG_400, 422: CONFIG_422},
+    )
+    @action(detail=True, methods=["post"])
+    def pilot(self, request, pk=None):
+        """Publish this draft for the listed departments only."""
+        version = self.get_object()
+        data = _valid(s.PilotInputSerializer, request.data)
+        version = services.framework_version_pilot(
+            version=version, department_ids=data["department_ids"]
+        )
+        return self._render(version)
+
+    @extend_schema(
+        request=None, responses={200: s.FrameworkVersionOutputSerializer, 422: CONFIG_422}
+    )
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        return self._render(services.framework_version_retire(version=self.get_object()))
+
+
+@extend_schema(tags=["milestone frameworks"])
+class MilestoneSettingsView(TenantScopedAPIView):
+    """Your tenant's milestone settings: the naming convention of milestone codes."""
+
+    read_scope = ApiScope.CONFIG_READ
+    write_scope = ApiScope.CONFIG_WRITE
+
+    def tenant_queryset(self):
+        return selectors.milestone_settings_list()
+
+    @extend_schema(responses={200: s.MilestoneSettingsSerializer})
+    def get(self, request):
+        settings = services.milestone_settings_get()
+        return Response(s.MilestoneSettingsSerializer(settings).data)
+
+    @extend_schema(
+        request=s.MilestoneSettingsSerializer,
+        responses={200: s.MilestoneSettingsSerializer, 400: ERR_400},
+        description="`code_pattern` is a regular expression every new milestone code must match.",
+    )
+    def patch(self, request):
+        data = _valid(s.MilestoneSettingsSerializer, request.data)
+        settings = services.milestone_settings_update(code_pattern=data["code_pattern"])
+        return Response(s.MilestoneSettingsSerializer(settings).data)
+
+
+# -- requisitions and applications ---------------------------------------------------------
+
+
+@extend_schema(tags=["milestones"])
+class RequisitionFrameworkVersionView(TenantScopedAPIView):
+    """The framework version a requisition is pinned to (null when none applied)."""
+
+    read_scope = ApiScope.REQUISITIONS_READ
+
+    def tenant_queryset(self):
+        return Requisition.objects.all()
+
+    @extend_schema(responses={200: s.RequisitionFrameworkVersionSerializer, 404: ERR_404})
+    def get(self, request, pk):
+        requisition = self.get_object()
+        version = (
+            selectors.framework_version_list().get(pk=requisition.framework_version_id)
+            if requisition.framework_version_id
+            else None
+        )
+        return Response(
+            {
+                "requisition_id": str(requisition.pk),
+                "framework_version": (
+                    s.FrameworkVersionOutputSerializer(version).data if version else None
+                ),
+            }
+        )
+
+
+class _ApplicationView(TenantScopedAPIView):
+    read_scope = ApiScope.APPLICATIONS_READ
+    write_scope = ApiScope.APPLICATIONS_WRITE
+
+    def tenant_queryset(self):
+        return Application.objects.all()
+
+
+@extend_schema(tags=["milestones"])
+class ApplicationMilestonesView(_ApplicationView):
+    """Where the application stands on each milestone; `ETag` is its version."""
+
+    @extend_schema(responses={200: s.ApplicationMilestoneOutputSerializer(many=True), 404: ERR_404})
+    def get(self, request, pk):
+        application = self.get_object()
+        rows = selectors.application_milestone_list(application_id=application.pk)
+        data = s.ApplicationMilestoneOutputSerializer(rows, many=True).data
+        return Response(data, headers={"ETag": etag(application.version)})
+
+
+@extend_schema(tags=["milestones"])
+class ApplicationTransitionsView(_ApplicationView):
+    """The history of moves (GET) and a new move (POST, with `If-Match`)."""
+
+    @extend_schema(responses={200: s.TransitionOutputSerializer(many=True), 404: ERR_404})
+    def get(self, request, pk):
+        application = self.get_object()
+        page = self.paginate_queryset(
+            selectors.milestone_transition_list(application_id=application.pk)
+        )
+        response = self.get_paginated_response(s.TransitionOutputSerializer(page, many=True).data)
+        response["ETag"] = etag(application.version)
+        return response
+
+    @extend_schema(
+        parameters=[IF_MATCH],
+        request=s.TransitionInputSerializer,
+        responses={
+            201: OpenApiResponse(
+                s.TransitionOutputSerializer, description="Moved; `ETag` is the new version."
+            ),
+            400: ERR_400,
+            404: ERR_404,
+            409: OpenApiResponse(s.ErrorSerializer, description=_codes(Code.STALE_VERSION)),
+            422: OpenApiResponse(
+                s.ErrorSerializer,
+                description="The framework refuses the move. " + _codes(*TRANSITION_REFUSAL_CODES),
+            ),
+            428: OpenApiResponse(s.ErrorSerializer, description=_codes("PRECONDITION_REQUIRED")),
+        },
+    )
+    def post(self, request, pk):
+        application = self.get_object()
+        data = _valid(s.TransitionInputSerializer, request.data)
+        expected_version = parse_if_match(request)
+        membership = getattr(request._request, "membership", None)
+        transition = services.application_transition(
+            application_id=application.pk,
+            action=data["action"],
+            to_code=data["to_code"] or None,
+            reason=data["reason"],
+            cause=data["cause"],
+            actor_user_id=self.actor_user_id,
+            actor_api_client_id=getattr(self.api_client, "pk", None),
+            actor_role=None if self.api_client else getattr(membership, "role", None),
+            expected_version=expected_version,
+        )
+        transition = selectors.milestone_transition_list(application_id=application.pk).get(
+            pk=transition.pk
+        )
+        return Response(
+            s.TransitionOutputSerializer(transition).data,
+            status=201,
+            headers={"ETag": etag(transition.application_version)},
+        )

@@ -1,0 +1,326 @@
+"""Milestone frameworks (configuration) and the progress of each application (runtime)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from tenants.models import ApiClient, Department, RequisitionType, TenantScopedModel
+
+DEFAULT_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{2,40}$"
+
+
+def history_user(request=None, **kwargs):
+    """Who changed configuration, for simple-history: a real user, else nobody.
+
+    An API client (another HR system) is not a User row; the audit trail names it.
+    """
+    user = getattr(request, "user", None)
+    return user if isinstance(user, get_user_model()) else None
+
+
+class MilestoneSettings(TenantScopedModel):
+    """Per-tenant settings of the milestone module (one row per tenant, created on demand)."""
+
+    code_pattern = models.CharField(max_length=200, default=DEFAULT_CODE_PATTERN)
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        verbose_name_plural = "milestone settings"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="milestone_settings_one_per_tenant")
+        ]
+
+    def __str__(self) -> str:
+        return f"Milestone settings ({self.code_pattern})"
+
+
+# -- configuration ------------------------------------------------------------------------
+
+
+class Framework(TenantScopedModel):
+    """A hiring process for one or more requisition types; its versions hold the milestones."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    requisition_types = models.ManyToManyField(
+        RequisitionType, through="FrameworkRequisitionType", related_name="+", blank=True
+    )
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="framework_name_per_tenant")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FrameworkRequisitionType(TenantScopedModel):
+    """A requisition type follows at most one framework, so resolution is never ambiguous."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="type_links")
+    requisition_type = models.ForeignKey(
+        RequisitionType, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "requisition_type"], name="framework_per_requisition_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework} for {self.requisition_type}"
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PILOT = "pilot", "Pilot"
+    ACTIVE = "active", "Active"
+    RETIRED = "retired", "Retired"
+
+
+PUBLISHED_STATUSES = (VersionStatus.PILOT, VersionStatus.ACTIVE, VersionStatus.RETIRED)
+
+
+class FrameworkVersion(TenantScopedModel):
+    """One numbered edition of a framework. Only a draft may change; publishing freezes it."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    pilot_departments = models.ManyToManyField(
+        Department, through="FrameworkVersionPilotDepartment", related_name="+", blank=True
+    )
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["framework", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "framework", "number"], name="framework_version_number"
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "framework"],
+                condition=models.Q(status="active"),
+                name="framework_one_active_version",
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "framework"],
+                condition=models.Q(status="pilot"),
+                name="framework_one_pilot_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework} v{self.number} ({self.status})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+
+class FrameworkVersionPilotDepartment(TenantScopedModel):
+    version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="pilot_links"
+    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "version", "department"], name="pilot_department_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} piloted in {self.department}"
+
+
+class MilestoneKind(models.TextChoices):
+    TIME_BASED = "time_based", "Time-based"
+    ACTION_TRIGGERED = "action_triggered", "Action-triggered"
+    STAGE_GATED = "stage_gated", "Stage-gated"
+
+
+class TerminalKind(models.TextChoices):
+    NONE = "none", "Not terminal"
+    HIRED = "hired", "Hired"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class MilestoneDefinition(TenantScopedModel):
+    """One step of a framework version, with the rules that govern leaving it."""
+
+    version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="milestones"
+    )
+    code = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(
+        max_length=20, choices=MilestoneKind.choices, default=MilestoneKind.ACTION_TRIGGERED
+    )
+    order = models.PositiveIntegerField()
+    mandatory = models.BooleanField(default=True)
+    sla = models.DurationField(null=True, blank=True)
+    # [{"type": "required_fields", "fields": [...]}, {"type": "milestone_completed", ...}]
+    gate_conditions = models.JSONField(default=list, blank=True)
+    bypass_hire_types = models.JSONField(default=list, blank=True)
+    bypass_approver_roles = models.JSONField(default=list, blank=True)
+    bypass_reason_required = models.BooleanField(default=True)
+    compliance_tags = models.JSONField(default=list, blank=True)
+    is_sensitive = models.BooleanField(default=False)
+    hris_status = models.CharField(max_length=100, blank=True)
+    terminal_kind = models.CharField(
+        max_length=10, choices=TerminalKind.choices, default=TerminalKind.NONE
+    )
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "version", "code"], name="milestone_code_per_version"
+            ),
+            # Deferred so a reorder can swap positions inside one transaction.
+            models.UniqueConstraint(
+                fields=["tenant", "version", "order"],
+                name="milestone_order_per_version",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.name})"
+
+
+# -- runtime ------------------------------------------------------------------------------
+
+
+class MilestoneState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    SKIPPED = "skipped", "Skipped"
+    BYPASSED = "bypassed", "Bypassed"
+    FAILED = "failed", "Failed"
+
+
+class ApplicationMilestone(TenantScopedModel):
+    """Where one application stands on one milestone of its pinned version."""
+
+    application = models.ForeignKey(
+        "recruiting.Application", on_delete=models.CASCADE, related_name="milestones"
+    )
+    milestone = models.ForeignKey(
+        MilestoneDefinition, on_delete=models.PROTECT, related_name="application_rows"
+    )
+    state = models.CharField(
+        max_length=10, choices=MilestoneState.choices, default=MilestoneState.PENDING
+    )
+    entered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "application", "milestone"],
+                name="application_milestone_once",
+            )
+        ]
+        indexes = [
+            # The deadline sweep reads only active rows that are due.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(state="active", due_at__isnull=False),
+                name="app_milestone_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.milestone_id}={self.state}"
+
+
+class TransitionKind(models.TextChoices):
+    INITIALIZE = "initialize", "Initialized"
+    ADVANCE = "advance", "Advanced"
+    COMPLETE = "complete", "Completed"
+    SKIP = "skip", "Skipped"
+    BYPASS = "bypass", "Bypassed"
+    REGRESSION = "regression", "Regressed"
+    FAIL = "fail", "Failed"
+
+
+class TransitionCause(models.TextChoices):
+    MANUAL = "manual", "Manual"
+    TRIGGER = "trigger", "Trigger"
+    ESCALATION = "escalation", "Escalation"
+    DEADLINE = "deadline", "Deadline"
+    IMPORT = "import", "Import"
+    OVERRIDE = "override", "Override"
+    SYNC = "sync", "Sync"
+
+
+class MilestoneTransition(TenantScopedModel):
+    """One move of one application. Append-only: the database refuses UPDATE and DELETE."""
+
+    application = models.ForeignKey(
+        "recruiting.Application", on_delete=models.PROTECT, related_name="milestone_transitions"
+    )
+    from_milestone = models.ForeignKey(
+        MilestoneDefinition, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_milestone = models.ForeignKey(
+        MilestoneDefinition, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=TransitionKind.choices)
+    cause = models.CharField(max_length=12, choices=TransitionCause.choices)
+    # No database constraint: an append-only row must not be touched when its actor goes.
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_api_client = models.ForeignKey(
+        ApiClient,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_role = models.CharField(max_length=20, blank=True)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField()
+    # The application's version after this move (its ETag from then on).
+    application_version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["tenant", "application", "-at"], name="transition_app_at_idx"),
+            models.Index(fields=["tenant", "-at"], name="transition_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.from_milestone_id}->{self.to_milestone_id}"

@@ -1,0 +1,242 @@
+"""Every move of an application through its milestones goes through this module."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from compliance.services import audit_record
+from recruiting.models import Application
+
+from .. import engine
+from ..errors import MilestoneErrorCode, StaleVersion, TransitionRefused
+from ..models import (
+    ApplicationMilestone,
+    MilestoneDefinition,
+    MilestoneState,
+    MilestoneTransition,
+    TransitionCause,
+    TransitionKind,
+)
+from .facts import application_facts
+from .frameworks import requisition_framework_version_pin
+
+AUDIT_TRANSITIONED = "milestone.transitioned"
+AUDIT_INITIALIZED = "milestone.initialized"
+_ROW_FIELDS = ["state", "entered_at", "completed_at", "due_at", "escalation_level", "updated_at"]
+
+
+def milestone_rule(definition: MilestoneDefinition) -> engine.MilestoneRule:
+    """The engine's view of a definition (also what the sandbox feeds the engine)."""
+    return engine.MilestoneRule(
+        id=definition.pk,
+        code=definition.code,
+        order=definition.order,
+        mandatory=definition.mandatory,
+        gates=tuple(definition.gate_conditions or ()),
+        bypass_hire_types=frozenset(definition.bypass_hire_types or ()),
+        bypass_roles=frozenset(definition.bypass_approver_roles or ()),
+        bypass_reason_required=definition.bypass_reason_required,
+        terminal_kind=definition.terminal_kind,
+    )
+
+
+def _enter(row: ApplicationMilestone, state: str, now: datetime) -> None:
+    """Set a row's state and the times that go with it."""
+    row.state = state
+    row.updated_at = now
+    if state == MilestoneState.ACTIVE:
+        row.entered_at = now
+        row.completed_at = None
+        sla = row.milestone.sla
+        row.due_at = now + sla if sla else None
+        row.escalation_level = 0
+    elif state == MilestoneState.PENDING:
+        row.entered_at = row.completed_at = row.due_at = None
+        row.escalation_level = 0
+    else:
+        row.completed_at = now
+        row.due_at = None
+
+
+def _refusal(decision: engine.Decision) -> TransitionRefused:
+    fields = {decision.field: [decision.message]} if decision.field else {}
+    return TransitionRefused(decision.message, code=decision.error_code, fields=fields)
+
+
+@transaction.atomic
+def application_transition(
+    *,
+    application_id: uuid.UUID,
+    action: str,
+    to_code: str | None = None,
+    actor_user_id: int | None = None,
+    actor_api_client_id: uuid.UUID | None = None,
+    actor_role: str | None = None,
+    cause: str = TransitionCause.MANUAL,
+    reason: str = "",
+    expected_version: int | None,
+    now: datetime | None = None,
+) -> MilestoneTransition:
+    """Move one application: lock it, check the version the caller saw, ask the engine,
+    then write the milestone rows, the transition, the audit event and the new version
+    together. `expected_version=None` is for system causes that act on whatever is current.
+
+    Raises StaleVersion (409) when the caller's version is not the stored one and
+    TransitionRefused (422, a MilestoneErrorCode) when the framework forbids the move.
+    A constant number of queries, however many milestones the version has.
+    """
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("candidate")
+        .get(pk=application_id)
+    )
+    if expected_version is not None and application.version != expected_version:
+        raise StaleVersion(
+            f"the application is at version {application.version}, "
+            f"not {expected_version}; reload and try again",
+            fields={"If-Match": [f"current version is {application.version}"]},
+        )
+    rows = list(
+        ApplicationMilestone.objects.filter(application_id=application.pk)
+        .select_related("milestone")
+        .order_by("milestone__order")
+    )
+    view = engine.ApplicationView(
+        status=application.status,
+        hire_type=application.hire_type,
+        progress=tuple(engine.Progress(milestone_rule(row.milestone), row.state) for row in rows),
+    )
+    move = engine.Move(action=action, to_code=to_code, actor_role=actor_role, reason=reason)
+    decision = engine.decide(view, move, application_facts(application=application, rows=rows))
+    if not decision.allowed:
+        raise _refusal(decision)
+
+    now = now or timezone.now()
+    by_milestone = {row.milestone_id: row for row in rows}
+    changed = []
+    for change in decision.changes:
+        row = by_milestone[change.milestone_id]
+        _enter(row, change.to_state, now)
+        changed.append(row)
+    if changed:
+        ApplicationMilestone.objects.bulk_update(changed, _ROW_FIELDS)
+
+    by_code = {row.milestone.code: row.milestone_id for row in rows}
+    from_id = by_code.get(decision.from_code) if decision.from_code else None
+    to_id = by_code.get(decision.to_code) if decision.to_code else None
+    application.version += 1
+    application.current_milestone_id = to_id
+    update_fields = ["version", "current_milestone", "updated_at"]
+    if decision.application_status:
+        application.status = decision.application_status
+        update_fields.append("status")
+    application.save(update_fields=update_fields)
+
+    transition = MilestoneTransition.objects.create(
+        application_id=application.pk,
+        from_milestone_id=from_id,
+        to_milestone_id=to_id,
+        kind=decision.kind,
+        cause=cause,
+        actor_user_id=actor_user_id,
+        actor_api_client_id=actor_api_client_id,
+        actor_role=actor_role or "",
+        reason=reason,
+        at=now,
+        application_version=application.version,
+    )
+    audit_record(
+        action=AUDIT_TRANSITIONED,
+        tenant_id=application.tenant_id,
+        actor_user_id=actor_user_id,
+        actor_api_client_id=actor_api_client_id,
+        object_type="recruiting.Application",
+        object_id=str(application.pk),
+        data={
+            "transition_id": str(transition.pk),
+            "kind": decision.kind,
+            "cause": cause,
+            "from": decision.from_code,
+            "to": decision.to_code,
+            "changes": {c.code: [c.from_state, c.to_state] for c in decision.changes},
+            "application_status": application.status,
+            "version": application.version,
+            "reason": reason,
+        },
+    )
+    return transition
+
+
+@transaction.atomic
+def application_milestones_initialize(
+    *,
+    application_id: uuid.UUID,
+    actor_user_id: int | None = None,
+    actor_api_client_id: uuid.UUID | None = None,
+    cause: str = TransitionCause.MANUAL,
+    now: datetime | None = None,
+) -> list[ApplicationMilestone]:
+    """Give an application one row per milestone of its requisition's pinned version, the
+    first one active. Idempotent: an application that already has rows keeps them.
+    Pins the requisition first if it was opened before any version applied to it."""
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("requisition")
+        .get(pk=application_id)
+    )
+    existing = list(
+        ApplicationMilestone.objects.filter(application_id=application.pk)
+        .select_related("milestone")
+        .order_by("milestone__order")
+    )
+    if existing:
+        return existing
+    version = requisition_framework_version_pin(requisition_id=application.requisition_id)
+    definitions = list(version.milestones.order_by("order")) if version else []
+    if not definitions:
+        raise TransitionRefused(
+            "no milestone framework version applies to this application's requisition",
+            code=MilestoneErrorCode.NO_FRAMEWORK_VERSION,
+        )
+    now = now or timezone.now()
+    rows = [
+        ApplicationMilestone(
+            tenant_id=application.tenant_id, application=application, milestone=definition
+        )
+        for definition in definitions
+    ]
+    _enter(rows[0], MilestoneState.ACTIVE, now)
+    ApplicationMilestone.objects.bulk_create(rows)
+
+    application.version += 1
+    application.current_milestone = definitions[0]
+    application.save(update_fields=["version", "current_milestone", "updated_at"])
+    transition = MilestoneTransition.objects.create(
+        application_id=application.pk,
+        to_milestone=definitions[0],
+        kind=TransitionKind.INITIALIZE,
+        cause=cause,
+        actor_user_id=actor_user_id,
+        actor_api_client_id=actor_api_client_id,
+        at=now,
+        application_version=application.version,
+    )
+    audit_record(
+        action=AUDIT_INITIALIZED,
+        tenant_id=application.tenant_id,
+        actor_user_id=actor_user_id,
+        actor_api_client_id=actor_api_client_id,
+        object_type="recruiting.Application",
+        object_id=str(application.pk),
+        data={
+            "transition_id": str(transition.pk),
+            "framework_version_id": str(version.pk),
+            "first": definitions[0].code,
+            "version": application.version,
+        },
+    )
+    return rows

@@ -1,0 +1,87 @@
+"""Factories of milestone configuration and progress: real rows, any tenant."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from milestones.models import (
+    Framework,
+    FrameworkRequisitionType,
+    FrameworkVersion,
+    FrameworkVersionPilotDepartment,
+    MilestoneDefinition,
+    MilestoneKind,
+    VersionStatus,
+)
+from milestones.services import application_milestones_initialize
+from recruiting.models import Application
+from tenants.context import all_tenants_context, tenant_context
+from tests import factories
+
+_seq = itertools.count(1)
+
+
+def make_framework(*, tenant, requisition_types=(), name: str | None = None) -> Framework:
+    with all_tenants_context():
+        framework = Framework.all_tenants.create(
+            tenant=tenant, name=name or f"Framework {next(_seq)}"
+        )
+        for requisition_type in requisition_types:
+            FrameworkRequisitionType.all_tenants.create(
+                tenant=tenant, framework=framework, requisition_type=requisition_type
+            )
+    return framework
+
+
+def make_milestone(
+    *, version: FrameworkVersion, code: str, order: int, **kw
+) -> MilestoneDefinition:
+    kw.setdefault("name", code.replace("_", " ").title())
+    if kw.get("kind") == MilestoneKind.TIME_BASED:
+        kw.setdefault("sla", timedelta(days=2))
+    with all_tenants_context():
+        return MilestoneDefinition.all_tenants.create(
+            tenant_id=version.tenant_id, version=version, code=code, order=order, **kw
+        )
+
+
+def make_version(
+    *,
+    tenant,
+    framework: Framework | None = None,
+    status: str = VersionStatus.ACTIVE,
+    codes=("APPLIED", "SCREEN", "INTERVIEW", "OFFER", "HIRED"),
+    milestones: dict | None = None,
+    pilot_departments=(),
+    number: int | None = None,
+) -> FrameworkVersion:
+    """A version with milestones named by `codes`; `milestones[code]` overrides fields."""
+    framework = framework or make_framework(tenant=tenant)
+    with all_tenants_context():
+        number = number or FrameworkVersion.all_tenants.filter(framework=framework).count() + 1
+        version = FrameworkVersion.all_tenants.create(
+            tenant=tenant, framework=framework, number=number, status=status
+        )
+        for department in pilot_departments:
+            FrameworkVersionPilotDepartment.all_tenants.create(
+                tenant=tenant, version=version, department=department
+            )
+    for order, code in enumerate(codes, start=1):
+        make_milestone(version=version, code=code, order=order, **(milestones or {}).get(code, {}))
+    return version
+
+
+def make_tracked_application(
+    *, tenant, version: FrameworkVersion | None = None, **application_kw
+) -> Application:
+    """An application on a requisition pinned to `version`, milestones initialised."""
+    version = version or make_version(tenant=tenant)
+    requisition = factories.make_requisition(tenant=tenant, framework_version=version)
+    application = factories.make_application(
+        tenant=tenant, requisition=requisition, **application_kw
+    )
+    with tenant_context(tenant):
+        application_milestones_initialize(application_id=application.pk)
+    with all_tenants_context():
+        return Application.all_tenants.get(pk=application.pk)
