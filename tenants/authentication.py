@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import TOKEN_PREFIX, ApiClient
@@ -47,12 +46,3 @@ class ApiClientTokenAuthentication(authentication.BaseAuthentication):
     def authenticate_header(self, request) -> str:
         return f'{self.keyword} realm="api"'
 
-
-class ApiClientTokenScheme(OpenApiAuthenticationExtension):
-    """Documents the bearer token in the OpenAPI schema (and silences drf-spectacular W001)."""
-
-    target_class = ApiClientTokenAuthentication
-    name = "apiClientToken"
-
-    def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "description": "An API client's token."}

@@ -48,3 +48,52 @@ def recruiter_a(tenant_a):
     user = factories.make_user(username="rita")
     factories.make_membership(tenant=tenant_a, user=user, role=Role.RECRUITER)
     return user
+
+
+_NO_TRUNCATE_TRIGGERS = """
+SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+WHERE t.tgname LIKE '%%_no_truncate' AND NOT t.tgisinternal
+"""
+
+
+def _set_truncate_guards(enabled: bool) -> None:
+    from django.db import connection
+
+    verb = "ENABLE" if enabled else "DISABLE"
+    with connection.cursor() as cursor:
+        cursor.execute(_NO_TRUNCATE_TRIGGERS)
+        for table, trigger in cursor.fetchall():
+            cursor.execute(f'ALTER TABLE "{table}" {verb} TRIGGER "{trigger}"')
+    # Playwright and worker threads may leave this connection to another thread's
+    # teardown; closing it lets pytest drop the test database at the end.
+    connection.close()
+
+
+def _commits(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Let the flush after a committing test empty append-only tables, then guard them again.
+
+    Append-only tables (audit events, transitions) refuse TRUNCATE by design, and Django
+    empties the database after a test whose writes committed with exactly that. Only the
+    TRUNCATE triggers of the test database are lifted, only for that flush.
+    """
+    from pytest_django.plugin import blocking_manager_key
+
+    commits = _commits(item)
+    blocker = item.config.stash[blocking_manager_key]
+    if commits:
+        with blocker.unblock():
+            _set_truncate_guards(False)
+    yield
+    if commits:
+        with blocker.unblock():
+            _set_truncate_guards(True)

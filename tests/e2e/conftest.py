@@ -12,8 +12,6 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
-AUDIT_TABLE = "compliance_auditevent"
-AUDIT_NO_TRUNCATE_TRIGGER = f"{AUDIT_TABLE}_no_truncate"
 
 
 @pytest.fixture(scope="session")
@@ -33,31 +31,6 @@ def browser():
         )
         yield chromium
         chromium.close()
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _audit_log_truncatable_between_browser_tests(django_db_setup, django_db_blocker):
-    """Let the live-server tests' flush empty the audit log; restore its guard afterwards.
-
-    The audit table refuses TRUNCATE (append-only), and a live-server test must commit its
-    rows, so its teardown flushes every table. Only the test database is touched, and only
-    while this package's tests run; UPDATE and DELETE stay refused throughout.
-    """
-    from django.db import connection
-
-    def set_trigger(state: str) -> None:
-        with django_db_blocker.unblock():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f'ALTER TABLE "{AUDIT_TABLE}" {state} TRIGGER "{AUDIT_NO_TRUNCATE_TRIGGER}"'
-                )
-            # Playwright's greenlets give this teardown its own connection: close it, or
-            # dropping the test database at the end of the run finds it still in use.
-            connection.close()
-
-    set_trigger("DISABLE")
-    yield
-    set_trigger("ENABLE")
 
 
 @pytest.fixture
