@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -48,10 +49,25 @@ def _flatten(detail) -> dict:
     return out
 
 
+_UNIQUE_VIOLATION = "23505"
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    cause = exc.__cause__
+    return _UNIQUE_VIOLATION in (getattr(cause, "sqlstate", None), getattr(cause, "pgcode", None))
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         set_rollback()
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+    if isinstance(exc, IntegrityError) and _is_unique_violation(exc):
+        # Two requests raced to create the same unique row; the loser may re-read and retry.
+        set_rollback()
+        return Response(
+            error_body("CONFLICT", "A concurrent request created the same object first."),
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -163,6 +163,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RequisitionStatusEnum": "recruiting.models.RequisitionStatus",
         "ApplicationStatusEnum": "recruiting.models.ApplicationStatus",
+        "HireTypeEnum": "recruiting.models.HireType",
+        "RoleEnum": "tenants.models.Role",
+        "MilestoneKindEnum": "milestones.models.MilestoneKind",
+        "TransitionKindEnum": "milestones.models.TransitionKind",
     },
 }
 

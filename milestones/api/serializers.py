@@ -30,19 +30,6 @@ API_CAUSES = [
     )
 ]
 
-# -- errors (for the schema) ---------------------------------------------------------------
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
-
-
 # -- frameworks ----------------------------------------------------------------------------
 
 

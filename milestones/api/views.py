@@ -11,13 +11,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
+from ats_milestones.api.schema import E401, E403, E404, ErrorSerializer
 from ats_milestones.errors import InvalidInput, PreconditionRequired
 from recruiting.models import Application, Requisition
 from tenants.models import ApiScope
 
 from .. import selectors, services
 from ..errors import TRANSITION_REFUSAL_CODES, MilestoneErrorCode
-from ..models import FrameworkVersion
+from ..models import Framework, FrameworkVersion, MilestoneSettings
 from . import serializers as s
 
 Code = MilestoneErrorCode
@@ -27,10 +28,10 @@ def _codes(*codes) -> str:
     return "Error codes: " + ", ".join(f"`{c}`" for c in codes) + "."
 
 
-ERR_400 = OpenApiResponse(s.ErrorSerializer, description="Invalid input; `fields` names each.")
-ERR_404 = OpenApiResponse(s.ErrorSerializer, description="Not found in your tenant.")
+ERR_400 = OpenApiResponse(ErrorSerializer, description="Invalid input; `fields` names each.")
+ERR_404 = E404
 CONFIG_400 = OpenApiResponse(
-    s.ErrorSerializer,
+    ErrorSerializer,
     description=_codes(
         "VALIDATION_ERROR",
         "INVALID_INPUT",
@@ -40,10 +41,26 @@ CONFIG_400 = OpenApiResponse(
         Code.REQUISITION_TYPE_TAKEN,
     ),
 )
+CONFIG_409 = OpenApiResponse(
+    ErrorSerializer,
+    description="A concurrent request created the same unique row first (e.g. a framework "
+    "name); re-read and retry. " + _codes("CONFLICT"),
+)
 CONFIG_422 = OpenApiResponse(
-    s.ErrorSerializer,
+    ErrorSerializer,
     description=_codes(Code.VERSION_NOT_EDITABLE, Code.VERSION_EMPTY, Code.INVALID_STATUS_CHANGE),
 )
+
+
+#: Every configuration write can answer these besides 401/403.
+CONFIG_WRITE_ERRORS = {400: CONFIG_400, 404: ERR_404, 409: CONFIG_409, 422: CONFIG_422}
+
+
+def _responses(success: dict, errors: dict | None = None) -> dict:
+    """`success` plus the error bodies every call can answer (401, 403) and `errors`."""
+    return {**success, 401: E401, 403: E403, **(errors or {})}
+
+
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -81,6 +98,7 @@ def parse_if_match(request) -> int:
 class FrameworkViewSet(TenantScopedViewSet):
     """Milestone frameworks of your tenant (`config:read` / `config:write`)."""
 
+    queryset = Framework.all_tenants.none()  # never evaluated; tells schema tools the model
     read_scope = ApiScope.CONFIG_READ
     write_scope = ApiScope.CONFIG_WRITE
     serializer_class = s.FrameworkOutputSerializer
@@ -88,18 +106,18 @@ class FrameworkViewSet(TenantScopedViewSet):
     def tenant_queryset(self):
         return selectors.framework_list()
 
-    @extend_schema(responses={200: s.FrameworkOutputSerializer(many=True)})
+    @extend_schema(responses=_responses({200: s.FrameworkOutputSerializer(many=True)}))
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(s.FrameworkOutputSerializer(page, many=True).data)
 
-    @extend_schema(responses={200: s.FrameworkOutputSerializer, 404: ERR_404})
+    @extend_schema(responses=_responses({200: s.FrameworkOutputSerializer}, {404: ERR_404}))
     def retrieve(self, request, pk=None):
         return Response(s.FrameworkOutputSerializer(self.get_object()).data)
 
     @extend_schema(
         request=s.FrameworkInputSerializer,
-        responses={201: s.FrameworkOutputSerializer, 400: CONFIG_400},
+        responses=_responses({201: s.FrameworkOutputSerializer}, CONFIG_WRITE_ERRORS),
     )
     def create(self, request):
         data = _valid(s.FrameworkInputSerializer, request.data)
@@ -108,7 +126,7 @@ class FrameworkViewSet(TenantScopedViewSet):
 
     @extend_schema(
         request=s.FrameworkInputSerializer(partial=True),
-        responses={200: s.FrameworkOutputSerializer, 400: CONFIG_400, 404: ERR_404},
+        responses=_responses({200: s.FrameworkOutputSerializer}, CONFIG_WRITE_ERRORS),
     )
     def partial_update(self, request, pk=None):
         framework = self.get_object()
@@ -116,16 +134,19 @@ class FrameworkViewSet(TenantScopedViewSet):
         framework = services.framework_update(framework=framework, **data)
         return Response(s.FrameworkOutputSerializer(framework).data)
 
-    @extend_schema(responses={204: None, 404: ERR_404, 422: CONFIG_422})
+    @extend_schema(responses=_responses({204: None}, {404: ERR_404, 422: CONFIG_422}))
     def destroy(self, request, pk=None):
         services.framework_delete(framework=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(methods=["GET"], responses={200: s.FrameworkVersionOutputSerializer(many=True)})
+    @extend_schema(
+        methods=["GET"],
+        responses=_responses({200: s.FrameworkVersionOutputSerializer(many=True)}, {404: ERR_404}),
+    )
     @extend_schema(
         methods=["POST"],
         request=None,
-        responses={201: s.FrameworkVersionOutputSerializer, 404: ERR_404},
+        responses=_responses({201: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
         description="Start an empty draft version.",
     )
     @action(detail=True, methods=["get", "post"])
@@ -148,6 +169,7 @@ def _valid(serializer_class, data, **kwargs) -> dict:
 class FrameworkVersionViewSet(TenantScopedViewSet):
     """Versions and their milestones. Only a draft changes; publish freezes it."""
 
+    queryset = FrameworkVersion.all_tenants.none()  # never evaluated; tells schema tools the model
     read_scope = ApiScope.CONFIG_READ
     write_scope = ApiScope.CONFIG_WRITE
     serializer_class = s.FrameworkVersionOutputSerializer
@@ -159,11 +181,14 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
         version = selectors.framework_version_list().get(pk=version.pk)
         return Response(s.FrameworkVersionOutputSerializer(version).data, status=code)
 
-    @extend_schema(responses={200: s.FrameworkVersionOutputSerializer, 404: ERR_404})
+    @extend_schema(responses=_responses({200: s.FrameworkVersionOutputSerializer}, {404: ERR_404}))
     def retrieve(self, request, pk=None):
         return Response(s.FrameworkVersionOutputSerializer(self.get_object()).data)
 
-    @extend_schema(request=None, responses={201: s.FrameworkVersionOutputSerializer, 404: ERR_404})
+    @extend_schema(
+        request=None,
+        responses=_responses({201: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
+    )
     @action(detail=True, methods=["post"], url_path="copy-to-draft")
     def copy_to_draft(self, request, pk=None):
         """A new draft with this version's milestones: how a published version is edited."""
@@ -172,12 +197,7 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
 
     @extend_schema(
         request=s.MilestoneDefinitionInputSerializer,
-        responses={
-            201: s.MilestoneDefinitionOutputSerializer,
-            400: CONFIG_400,
-            404: ERR_404,
-            422: CONFIG_422,
-        },
+        responses=_responses({201: s.MilestoneDefinitionOutputSerializer}, CONFIG_WRITE_ERRORS),
     )
     @action(detail=True, methods=["post"])
     def milestones(self, request, pk=None):
@@ -190,14 +210,11 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
     @extend_schema(
         methods=["PATCH"],
         request=s.MilestoneDefinitionInputSerializer(partial=True),
-        responses={
-            200: s.MilestoneDefinitionOutputSerializer,
-            400: CONFIG_400,
-            404: ERR_404,
-            422: CONFIG_422,
-        },
+        responses=_responses({200: s.MilestoneDefinitionOutputSerializer}, CONFIG_WRITE_ERRORS),
     )
-    @extend_schema(methods=["DELETE"], responses={204: None, 404: ERR_404, 422: CONFIG_422})
+    @extend_schema(
+        methods=["DELETE"], responses=_responses({204: None}, {404: ERR_404, 422: CONFIG_422})
+    )
     @action(detail=True, methods=["patch", "delete"], url_path=r"milestones/(?P<code>[^/]+)")
     def milestone(self, request, pk=None, code=None):
         version = self.get_object()
@@ -211,7 +228,7 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
 
     @extend_schema(
         request=s.ReorderInputSerializer,
-        responses={200: s.FrameworkVersionOutputSerializer, 400: ERR_400, 422: CONFIG_422},
+        responses=_responses({200: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
     )
     @action(detail=True, methods=["post"], url_path="milestones-order")
     def reorder(self, request, pk=None):
@@ -223,7 +240,7 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
 
     @extend_schema(
         request=None,
-        responses={200: s.FrameworkVersionOutputSerializer, 400: CONFIG_400, 422: CONFIG_422},
+        responses=_responses({200: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
     )
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
@@ -233,7 +250,7 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
 
     @extend_schema(
         request=s.PilotInputSerializer,
-        responses={200: s.FrameworkVersionOutputSerializer, 400: CONFIG_400, 422: CONFIG_422},
+        responses=_responses({200: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
     )
     @action(detail=True, methods=["post"])
     def pilot(self, request, pk=None):
@@ -246,7 +263,8 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
         return self._render(version)
 
     @extend_schema(
-        request=None, responses={200: s.FrameworkVersionOutputSerializer, 422: CONFIG_422}
+        request=None,
+        responses=_responses({200: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
     )
     @action(detail=True, methods=["post"])
     def retire(self, request, pk=None):
@@ -257,20 +275,23 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
 class MilestoneSettingsView(TenantScopedAPIView):
     """Your tenant's milestone settings: the naming convention of milestone codes."""
 
+    queryset = MilestoneSettings.all_tenants.none()  # never evaluated; tells schema tools the model
     read_scope = ApiScope.CONFIG_READ
     write_scope = ApiScope.CONFIG_WRITE
 
     def tenant_queryset(self):
         return selectors.milestone_settings_list()
 
-    @extend_schema(responses={200: s.MilestoneSettingsSerializer})
+    @extend_schema(responses=_responses({200: s.MilestoneSettingsSerializer}))
     def get(self, request):
         settings = services.milestone_settings_get()
         return Response(s.MilestoneSettingsSerializer(settings).data)
 
     @extend_schema(
         request=s.MilestoneSettingsSerializer,
-        responses={200: s.MilestoneSettingsSerializer, 400: ERR_400},
+        responses=_responses(
+            {200: s.MilestoneSettingsSerializer}, {400: ERR_400, 404: ERR_404, 409: CONFIG_409}
+        ),
         description="`code_pattern` is a regular expression every new milestone code must match.",
     )
     def patch(self, request):
@@ -286,12 +307,15 @@ class MilestoneSettingsView(TenantScopedAPIView):
 class RequisitionFrameworkVersionView(TenantScopedAPIView):
     """The framework version a requisition is pinned to (null when none applied)."""
 
+    queryset = Requisition.all_tenants.none()  # never evaluated; tells schema tools the model
     read_scope = ApiScope.REQUISITIONS_READ
 
     def tenant_queryset(self):
         return Requisition.objects.all()
 
-    @extend_schema(responses={200: s.RequisitionFrameworkVersionSerializer, 404: ERR_404})
+    @extend_schema(
+        responses=_responses({200: s.RequisitionFrameworkVersionSerializer}, {404: ERR_404})
+    )
     def get(self, request, pk):
         requisition = self.get_object()
         version = (
@@ -310,6 +334,7 @@ class RequisitionFrameworkVersionView(TenantScopedAPIView):
 
 
 class _ApplicationView(TenantScopedAPIView):
+    queryset = Application.all_tenants.none()  # never evaluated; tells schema tools the model
     read_scope = ApiScope.APPLICATIONS_READ
     write_scope = ApiScope.APPLICATIONS_WRITE
 
@@ -321,7 +346,11 @@ class _ApplicationView(TenantScopedAPIView):
 class ApplicationMilestonesView(_ApplicationView):
     """Where the application stands on each milestone; `ETag` is its version."""
 
-    @extend_schema(responses={200: s.ApplicationMilestoneOutputSerializer(many=True), 404: ERR_404})
+    @extend_schema(
+        responses=_responses(
+            {200: s.ApplicationMilestoneOutputSerializer(many=True)}, {404: ERR_404}
+        )
+    )
     def get(self, request, pk):
         application = self.get_object()
         rows = selectors.application_milestone_list(application_id=application.pk)
@@ -333,7 +362,9 @@ class ApplicationMilestonesView(_ApplicationView):
 class ApplicationTransitionsView(_ApplicationView):
     """The history of moves (GET) and a new move (POST, with `If-Match`)."""
 
-    @extend_schema(responses={200: s.TransitionOutputSerializer(many=True), 404: ERR_404})
+    @extend_schema(
+        responses=_responses({200: s.TransitionOutputSerializer(many=True)}, {404: ERR_404})
+    )
     def get(self, request, pk):
         application = self.get_object()
         page = self.paginate_queryset(
@@ -346,19 +377,22 @@ class ApplicationTransitionsView(_ApplicationView):
     @extend_schema(
         parameters=[IF_MATCH],
         request=s.TransitionInputSerializer,
-        responses={
-            201: OpenApiResponse(
-                s.TransitionOutputSerializer, description="Moved; `ETag` is the new version."
-            ),
-            400: ERR_400,
-            404: ERR_404,
-            409: OpenApiResponse(s.ErrorSerializer, description=_codes(Code.STALE_VERSION)),
-            422: OpenApiResponse(
-                s.ErrorSerializer,
-                description="The framework refuses the move. " + _codes(*TRANSITION_REFUSAL_CODES),
-            ),
-            428: OpenApiResponse(s.ErrorSerializer, description=_codes("PRECONDITION_REQUIRED")),
-        },
+        responses=_responses(
+            {
+                201: OpenApiResponse(
+                    s.TransitionOutputSerializer, description="Moved; `ETag` is the new version."
+                ),
+                400: ERR_400,
+                404: ERR_404,
+                409: OpenApiResponse(ErrorSerializer, description=_codes(Code.STALE_VERSION)),
+                422: OpenApiResponse(
+                    ErrorSerializer,
+                    description="The framework refuses the move. "
+                    + _codes(*TRANSITION_REFUSAL_CODES),
+                ),
+                428: OpenApiResponse(ErrorSerializer, description=_codes("PRECONDITION_REQUIRED")),
+            }
+        ),
     )
     def post(self, request, pk):
         application = self.get_object()

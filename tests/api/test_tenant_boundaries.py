@@ -17,10 +17,13 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compliance.models import AuditAction
+from milestones.models import Framework, FrameworkVersion
 from recruiting.models import Application, Candidate, Requisition
+from tenants.context import all_tenants_context
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tests import factories
 from tests.api.support import assert_error, audit_events, refreshed
+from tests.milestones import factories as milestone_factories
 
 API_PREFIX = "api/v1/"
 ID_PARAMETERS = {"pk", "id"}
@@ -34,7 +37,23 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "requisitions-detail": (Requisition, factories.make_requisition),
     "candidates-detail": (Candidate, factories.make_candidate),
     "applications-detail": (Application, factories.make_application),
+    "framework-detail": (Framework, milestone_factories.make_framework),
+    "framework-versions": (Framework, milestone_factories.make_framework),
+    "framework-version-detail": (FrameworkVersion, milestone_factories.make_version),
+    "framework-version-copy-to-draft": (FrameworkVersion, milestone_factories.make_version),
+    "framework-version-milestones": (FrameworkVersion, milestone_factories.make_version),
+    "framework-version-milestone": (FrameworkVersion, milestone_factories.make_version),
+    "framework-version-reorder": (FrameworkVersion, milestone_factories.make_version),
+    "framework-version-pilot": (FrameworkVersion, milestone_factories.make_version),
+    "framework-version-publish": (FrameworkVersion, milestone_factories.make_version),
+    "framework-version-retire": (FrameworkVersion, milestone_factories.make_version),
+    "requisition-framework-version": (Requisition, factories.make_requisition),
+    "application-milestones": (Application, factories.make_application),
+    "application-transitions": (Application, factories.make_application),
 }
+# Every method but OPTIONS/HEAD is tried: a POST-only action on another tenant's id is
+# refused exactly like a GET of it.
+CHECKED_METHODS = {"GET", "POST", "PATCH", "PUT", "DELETE"}
 
 
 def _walk(patterns, prefix: str = "", params: frozenset = frozenset()):
@@ -67,9 +86,26 @@ def allowed_methods(pattern: URLPattern) -> set[str]:
     return {m.upper() for m in view_class.http_method_names if hasattr(view_class, m)}
 
 
+def _id_parameter(params) -> str:
+    (param,) = [p for p in params if p in ID_PARAMETERS or p.endswith(("_id", "_pk"))]
+    return param
+
+
+def _url(pattern: URLPattern, params, pk) -> str:
+    """The route's URL for `pk`; any other parameter (a milestone code) gets a dummy value."""
+    param = _id_parameter(params)
+    others = {p: "ANY" for p in params if p != param}
+    return reverse(pattern.name, kwargs={param: pk, **others})
+
+
+def _routes_by_name() -> dict[str, tuple[URLPattern, frozenset]]:
+    return {pattern.name: (pattern, params) for _, pattern, params in id_routes()}
+
+
 def _snapshot(obj) -> dict:
     row = refreshed(obj)
-    return {**model_to_dict(row), "updated_at": row.updated_at}
+    with all_tenants_context():  # many-to-many fields (a framework's types) query too
+        return {**model_to_dict(row), "updated_at": row.updated_at}
 
 
 def test_the_walk_finds_the_api_routes():
@@ -99,11 +135,10 @@ def test_another_tenants_id_is_404_unchanged_and_audited(
     model, make = BOUNDARY_FACTORIES[pattern.name]
     theirs = make(tenant=tenant_b)
     before = _snapshot(theirs)
-    (param,) = [p for p in params if p in ID_PARAMETERS or p.endswith(("_id", "_pk"))]
-    url = reverse(pattern.name, kwargs={param: theirs.pk})
+    url = _url(pattern, params, theirs.pk)
 
-    methods = allowed_methods(pattern) & {"GET", "PATCH", "PUT", "DELETE"}
-    assert "GET" in methods
+    methods = allowed_methods(pattern) & CHECKED_METHODS
+    assert methods, f"{pattern.name} allows no method to check"
     for method in sorted(methods):
         response = api_a.generic(method, url, "{}", content_type="application/json")
         assert_error(response, 404, "NOT_FOUND")
@@ -119,12 +154,23 @@ def test_another_tenants_id_is_404_unchanged_and_audited(
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(BOUNDARY_FACTORIES))
 def test_an_id_that_exists_nowhere_is_404_too(name, api_a):
-    response = api_a.get(reverse(name, kwargs={"pk": uuid.uuid4()}))
-    assert_error(response, 404, "NOT_FOUND")
+    pattern, params = _routes_by_name()[name]
+    url = _url(pattern, params, uuid.uuid4())
+    for method in sorted(allowed_methods(pattern) & CHECKED_METHODS):
+        response = api_a.generic(method, url, "{}", content_type="application/json")
+        assert_error(response, 404, "NOT_FOUND")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(BOUNDARY_FACTORIES))
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        name
+        for name in BOUNDARY_FACTORIES
+        if name.endswith("-detail")
+        and name.replace("-detail", "-list") in {p.name for _, p, _ in api_routes()}
+    ),
+)
 def test_lists_never_show_another_tenants_rows(name, api_a, tenant_a, tenant_b):
     _, make = BOUNDARY_FACTORIES[name]
     theirs = make(tenant=tenant_b)
