@@ -91,6 +91,14 @@ def time_in_milestone(entered_at: datetime | None, now: datetime) -> str:
     return f"{minutes}m"
 
 
+def sla_label(sla: timedelta | None) -> str:
+    """An SLA as recruiters say it: "72h" up to three days, "10d" beyond."""
+    if sla is None:
+        return ""
+    hours = int(sla.total_seconds() // 3600)
+    return f"{hours}h" if hours <= 72 else f"{sla.days}d"
+
+
 class RequisitionBoardView(TenantPageMixin, View):
     """The pipeline of one requisition; each card's forms move it through the same service
     the API uses, so a refusal here is the refusal an HR system would get."""
@@ -166,6 +174,7 @@ class RequisitionBoardView(TenantPageMixin, View):
         feedback_for, feedback_message, feedback_code = feedback or (None, "", "")
         columns = board["columns"]
         for index, (milestone, cards) in enumerate(columns):
+            milestone.sla_label = sla_label(milestone.sla)
             for card in cards:
                 card.time_in_milestone = time_in_milestone(card.milestone_entered_at, now)
                 card.is_overdue = card.milestone_due_at is not None and card.milestone_due_at < now
