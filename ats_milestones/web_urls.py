@@ -15,7 +15,17 @@ recruiting_pages = [
         recruiting_views.RequisitionDetailView.as_view(),
         name="requisition-detail",
     ),
+    path(
+        "requisitions/<uuid:pk>/board/",
+        recruiting_views.RequisitionBoardView.as_view(),
+        name="requisition-board",
+    ),
     path("applications/", recruiting_views.ApplicationListView.as_view(), name="application-list"),
+    path(
+        "applications/<uuid:pk>/",
+        recruiting_views.ApplicationDetailView.as_view(),
+        name="application-detail",
+    ),
 ]
 
 tenant_pages = [

@@ -17,6 +17,20 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from milestones.models import (
+    ApplicationMilestone,
+    Framework,
+    FrameworkRequisitionType,
+    FrameworkVersion,
+    MilestoneDefinition,
+    MilestoneKind,
+    MilestoneState,
+    MilestoneTransition,
+    TerminalKind,
+    TransitionCause,
+    TransitionKind,
+    VersionStatus,
+)
 from recruiting.models import (
     Application,
     ApplicationSource,
@@ -94,6 +108,47 @@ ROLES_OPEN = [
     ("VP Engineering", "ENG", "EXEC", "EXEC"),
     ("People Partner", "CORP-PPL", "FIN", "EXEMPT-BIZ"),
 ]
+FRAMEWORK_NAME = "Standard hiring"
+# (code, name, kind, extra fields): one published version for every requisition type.
+MILESTONES = [
+    (
+        "APPLICATION_REVIEW",
+        "Application review",
+        MilestoneKind.ACTION_TRIGGERED,
+        {"sla": timedelta(days=5)},
+    ),
+    ("PHONE_SCREEN", "Phone screen", MilestoneKind.ACTION_TRIGGERED, {"mandatory": False}),
+    ("ASSESSMENT", "Assessment", MilestoneKind.TIME_BASED, {"sla": timedelta(hours=72)}),
+    (
+        "INTERVIEW_PANEL",
+        "Interview panel",
+        MilestoneKind.STAGE_GATED,
+        {
+            "gate_conditions": [{"type": "milestone_completed", "code": "ASSESSMENT"}],
+            "sla": timedelta(days=10),
+        },
+    ),
+    (
+        "BACKGROUND_CHECK",
+        "Background check",
+        MilestoneKind.ACTION_TRIGGERED,
+        {
+            "bypass_hire_types": ["executive", "urgent"],
+            "bypass_approver_roles": ["hrbp", "admin"],
+            "compliance_tags": ["background_check"],
+            "sla": timedelta(days=7),
+        },
+    ),
+    ("OFFER", "Offer", MilestoneKind.ACTION_TRIGGERED, {"hris_status": "OFFER_EXTENDED"}),
+    (
+        "HIRED",
+        "Hired",
+        MilestoneKind.ACTION_TRIGGERED,
+        {"terminal_kind": TerminalKind.HIRED, "hris_status": "HIRED"},
+    ),
+]
+# How many active applications stand on each milestone but the terminal one, relatively.
+CURRENT_MILESTONE_WEIGHTS = [30, 22, 16, 14, 10, 8]
 FIRST_NAMES = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken"]
 LAST_NAMES = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton"]
 
@@ -259,11 +314,127 @@ def _seed_tenant(tenant: Tenant, result: SeedResult) -> None:
         result,
     )
 
+    _seed_milestones(tenant, req_types, rng, now, result)
+
     if not ApiClient.objects.filter(name=API_CLIENT_NAME).exists():
         client = ApiClient(tenant=tenant, name=API_CLIENT_NAME, scopes=list(ApiScope.values))
         result.new_tokens[tenant.slug] = client.set_new_token()
         client.save()
         result.count("api clients", 1)
+
+
+def _seed_framework(tenant: Tenant, req_types: dict, result: SeedResult) -> FrameworkVersion:
+    """One framework for every requisition type, with one active version of MILESTONES."""
+    framework = _bulk_missing(
+        Framework, [Framework(tenant=tenant, name=FRAMEWORK_NAME)], "name", result
+    )[FRAMEWORK_NAME]
+    _bulk_missing(
+        FrameworkRequisitionType,
+        [
+            FrameworkRequisitionType(tenant=tenant, framework=framework, requisition_type=rtype)
+            for rtype in req_types.values()
+        ],
+        "requisition_type_id",
+        result,
+    )
+    version = FrameworkVersion.objects.filter(framework=framework, number=1).first()
+    if version is None:
+        version = FrameworkVersion.objects.create(
+            tenant=tenant,
+            framework=framework,
+            number=1,
+            status=VersionStatus.ACTIVE,
+            published_at=timezone.now(),
+        )
+        result.count("framework versions", 1)
+    existing = set(version.milestones.values_list("code", flat=True))
+    missing = [
+        MilestoneDefinition(
+            tenant=tenant, version=version, code=code, name=name, kind=kind, order=order, **extra
+        )
+        for order, (code, name, kind, extra) in enumerate(MILESTONES, start=1)
+        if code not in existing
+    ]
+    MilestoneDefinition.objects.bulk_create(missing)
+    result.count("milestone definitions", len(missing))
+    return version
+
+
+def _seed_milestones(tenant: Tenant, req_types: dict, rng, now, result: SeedResult) -> None:
+    """Pin every requisition to the demo version and give each active application that has
+    no progress yet a history: earlier milestones done, one active (some past their SLA).
+
+    Rows are written in bulk, not through application_transition, to keep the seed fast;
+    the transitions say so with the `import` cause.
+    """
+    version = _seed_framework(tenant, req_types, result)
+    pinned = Requisition.objects.filter(framework_version__isnull=True).update(
+        framework_version=version
+    )
+    result.count("requisitions pinned", pinned)
+    definitions = list(version.milestones.order_by("order"))
+    applications = list(
+        Application.objects.filter(
+            status=ApplicationStatus.ACTIVE, requisition__framework_version=version
+        )
+        .exclude(milestones__isnull=False)
+        .order_by("external_id")
+    )
+    rows, transitions = [], []
+    for application in applications:
+        current = rng.choices(
+            range(len(CURRENT_MILESTONE_WEIGHTS)), weights=CURRENT_MILESTONE_WEIGHTS
+        )[0]
+        span = (now - application.applied_at).total_seconds()
+        # When each milestone up to the current one was entered, oldest first.
+        entered = sorted(
+            application.applied_at + timedelta(seconds=rng.uniform(0, span)) for _ in range(current)
+        )
+        entered = [application.applied_at, *entered]
+        application.version += 1
+        transitions.append(
+            MilestoneTransition(
+                tenant=tenant,
+                application=application,
+                to_milestone=definitions[0],
+                kind=TransitionKind.INITIALIZE,
+                cause=TransitionCause.IMPORT,
+                at=entered[0],
+                application_version=application.version,
+            )
+        )
+        for index, definition in enumerate(definitions):
+            row = ApplicationMilestone(tenant=tenant, application=application, milestone=definition)
+            if index < current:
+                skipped = not definition.mandatory and rng.random() < 0.3
+                row.state = MilestoneState.SKIPPED if skipped else MilestoneState.COMPLETED
+                row.entered_at = entered[index]
+                row.completed_at = entered[index + 1]
+                application.version += 1
+                transitions.append(
+                    MilestoneTransition(
+                        tenant=tenant,
+                        application=application,
+                        from_milestone=definition,
+                        to_milestone=definitions[index + 1],
+                        kind=TransitionKind.SKIP if skipped else TransitionKind.ADVANCE,
+                        cause=TransitionCause.IMPORT,
+                        reason="Strong referral" if skipped else "",
+                        at=entered[index + 1],
+                        application_version=application.version,
+                    )
+                )
+            elif index == current:
+                row.state = MilestoneState.ACTIVE
+                row.entered_at = entered[index]
+                row.due_at = entered[index] + definition.sla if definition.sla else None
+            rows.append(row)
+        application.current_milestone = definitions[current]
+    ApplicationMilestone.objects.bulk_create(rows, batch_size=2000)
+    MilestoneTransition.objects.bulk_create(transitions, batch_size=2000)
+    Application.objects.bulk_update(applications, ["current_milestone", "version"], batch_size=1000)
+    result.count("application milestones", len(rows))
+    result.count("milestone transitions", len(transitions))
 
 
 @transaction.atomic

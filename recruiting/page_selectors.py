@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
+from milestones.models import (
+    ApplicationMilestone,
+    MilestoneDefinition,
+    MilestoneState,
+    MilestoneTransition,
+)
 from tenants.models import Department
 
 from .models import Application, ApplicationStatus, Requisition
@@ -97,3 +103,74 @@ def requisition_choices(*, tenant) -> list[tuple[str, str]]:
         .order_by("title", "id")
         .values_list("pk", "title")
     ]
+
+
+def board_get_for_page(*, tenant, requisition_id: uuid.UUID) -> dict | None:
+    """A requisition's pipeline board: its pinned version's milestones in order, each with
+    the active applications that stand on it. Three queries, however big the pipeline."""
+    requisition = (
+        Requisition.objects.for_tenant(tenant)
+        .select_related("framework_version__framework")
+        .filter(pk=requisition_id)
+        .first()
+    )
+    if requisition is None:
+        return None
+    milestones = []
+    if requisition.framework_version_id:
+        milestones = list(
+            MilestoneDefinition.objects.for_tenant(tenant)
+            .filter(version_id=requisition.framework_version_id)
+            .order_by("order")
+        )
+    active_row = ApplicationMilestone.objects.for_tenant(tenant).filter(
+        application_id=OuterRef("pk"), state=MilestoneState.ACTIVE
+    )
+    applications = list(
+        Application.objects.for_tenant(tenant)
+        .filter(requisition=requisition, status=ApplicationStatus.ACTIVE)
+        .select_related("candidate")
+        .annotate(
+            milestone_entered_at=Subquery(active_row.values("entered_at")[:1]),
+            milestone_due_at=Subquery(active_row.values("due_at")[:1]),
+        )
+        .order_by("applied_at", "id")
+    )
+    by_milestone: dict = {milestone.pk: [] for milestone in milestones}
+    untracked = []
+    for application in applications:
+        by_milestone.get(application.current_milestone_id, untracked).append(application)
+    return {
+        "requisition": requisition,
+        "columns": [(milestone, by_milestone[milestone.pk]) for milestone in milestones],
+        "untracked": untracked,
+        "application_count": len(applications),
+    }
+
+
+def application_get_for_page(*, tenant, application_id: uuid.UUID) -> Application | None:
+    return (
+        Application.objects.for_tenant(tenant)
+        .select_related("candidate", "requisition", "current_milestone")
+        .filter(pk=application_id)
+        .first()
+    )
+
+
+def application_milestones_for_page(*, application: Application) -> QuerySet:
+    return (
+        ApplicationMilestone.objects.for_tenant(application.tenant_id)
+        .filter(application=application)
+        .select_related("milestone")
+        .order_by("milestone__order")
+    )
+
+
+def application_timeline_for_page(*, application: Application) -> QuerySet:
+    """Every move of the application, newest first, with who made it."""
+    return (
+        MilestoneTransition.objects.for_tenant(application.tenant_id)
+        .filter(application=application)
+        .select_related("from_milestone", "to_milestone", "actor_user", "actor_api_client")
+        .order_by("-at", "-application_version")
+    )

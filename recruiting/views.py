@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime, timedelta
+
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from compliance.models import AuditAction
 from compliance.services import audit_record
+from milestones.errors import StaleVersion, TransitionRefused
+from milestones.models import TransitionCause
+from milestones.services import application_transition
 from tenants.context import all_tenants_context
 from tenants.views import TenantPageMixin
 
 from . import page_selectors
 from .forms import ApplicationFilterForm, RequisitionFilterForm
-from .models import Requisition
+from .models import Application, ApplicationStatus, Requisition
 
 PAGE_SIZE = 50
 
@@ -59,6 +68,150 @@ class RequisitionDetailView(TenantPageMixin, View):
             request,
             "recruiting/requisition_detail.html",
             self.page_context(requisition=requisition, page_obj=_page(request, applications)),
+        )
+
+
+BOARD_ACTIONS = ("advance", "skip", "bypass")
+STALE_MESSAGE = (
+    "Someone else moved this candidate in the meantime. Refresh the board and try again."
+)
+
+
+def time_in_milestone(entered_at: datetime | None, now: datetime) -> str:
+    """How long a card has stood in its column, at a glance: "3d 4h", "5h 12m", "7m"."""
+    if entered_at is None:
+        return ""
+    elapsed = max(now - entered_at, timedelta(0))
+    days, seconds = elapsed.days, elapsed.seconds
+    hours, minutes = seconds // 3600, seconds % 3600 // 60
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m"
+
+
+def sla_label(sla: timedelta | None) -> str:
+    """An SLA as recruiters say it: "72h" up to three days, "10d" beyond."""
+    if sla is None:
+        return ""
+    hours = int(sla.total_seconds() // 3600)
+    return f"{hours}h" if hours <= 72 else f"{sla.days}d"
+
+
+class RequisitionBoardView(TenantPageMixin, View):
+    """The pipeline of one requisition; each card's forms move it through the same service
+    the API uses, so a refusal here is the refusal an HR system would get."""
+
+    def get(self, request, pk):
+        return self._render(request, pk)
+
+    def post(self, request, pk):
+        board_url = reverse("recruiting:requisition-board", args=[pk])
+        application = self._posted_application(request, requisition_id=pk)
+        action = request.POST.get("action", "")
+        if action not in BOARD_ACTIONS:
+            return self._render(
+                request,
+                pk,
+                feedback=(application.pk, "Unknown action.", "UNKNOWN_ACTION"),
+                status=400,
+            )
+        try:
+            expected_version = int(request.POST.get("expected_version", ""))
+        except ValueError:
+            return self._render(
+                request, pk, feedback=(application.pk, STALE_MESSAGE, "STALE_VERSION"), status=409
+            )
+        membership = getattr(request, "membership", None)
+        try:
+            transition = application_transition(
+                application_id=application.pk,
+                action=action,
+                to_code=request.POST.get("to_code") or None,
+                actor_user_id=request.user.pk,
+                actor_role=getattr(membership, "role", None),
+                cause=TransitionCause.MANUAL,
+                reason=request.POST.get("reason", "").strip(),
+                expected_version=expected_version,
+            )
+        except StaleVersion:
+            return self._render(
+                request, pk, feedback=(application.pk, STALE_MESSAGE, "STALE_VERSION"), status=409
+            )
+        except TransitionRefused as refusal:
+            return self._render(
+                request, pk, feedback=(application.pk, refusal.message, refusal.code), status=422
+            )
+        name = application.candidate.full_name
+        moved_to = transition.to_milestone.name if transition.to_milestone_id else None
+        messages.success(request, f"{name} moved to {moved_to}." if moved_to else f"{name} moved.")
+        return HttpResponseRedirect(board_url, status=303)
+
+    def _posted_application(self, request, *, requisition_id) -> Application:
+        try:
+            application_id = uuid.UUID(request.POST.get("application_id", ""))
+        except ValueError:
+            raise Http404("No such application.") from None
+        application = (
+            Application.objects.for_tenant(request.tenant)
+            .select_related("candidate")
+            .filter(pk=application_id, requisition_id=requisition_id)
+            .first()
+        )
+        if application is None:
+            _record_denied_lookup(request, model=Application, object_id=application_id)
+            raise Http404("No such application.")
+        return application
+
+    def _render(self, request, pk, *, feedback=None, status=200):
+        board = page_selectors.board_get_for_page(tenant=request.tenant, requisition_id=pk)
+        if board is None:
+            _record_denied_lookup(request, model=Requisition, object_id=pk)
+            raise Http404("No such requisition.")
+        now = timezone.now()
+        role = getattr(getattr(request, "membership", None), "role", None)
+        feedback_for, feedback_message, feedback_code = feedback or (None, "", "")
+        columns = board["columns"]
+        for index, (milestone, cards) in enumerate(columns):
+            milestone.sla_label = sla_label(milestone.sla)
+            for card in cards:
+                card.time_in_milestone = time_in_milestone(card.milestone_entered_at, now)
+                card.is_overdue = card.milestone_due_at is not None and card.milestone_due_at < now
+                card.can_skip = not milestone.mandatory
+                card.can_bypass = card.hire_type in (
+                    milestone.bypass_hire_types or ()
+                ) and role in (milestone.bypass_approver_roles or ())
+                # "Move to" jumps past the next milestone; the engine refuses mandatory gaps.
+                card.later_milestones = [m for m, _ in columns[index + 2 :]]
+                if card.pk == feedback_for:
+                    card.feedback = {"message": feedback_message, "code": feedback_code}
+        return render(
+            request,
+            "recruiting/requisition_board.html",
+            self.page_context(**board),
+            status=status,
+        )
+
+
+class ApplicationDetailView(TenantPageMixin, View):
+    def get(self, request, pk):
+        application = page_selectors.application_get_for_page(
+            tenant=request.tenant, application_id=pk
+        )
+        if application is None:
+            _record_denied_lookup(request, model=Application, object_id=pk)
+            raise Http404("No such application.")
+        return render(
+            request,
+            "recruiting/application_detail.html",
+            self.page_context(
+                application=application,
+                milestones=page_selectors.application_milestones_for_page(application=application),
+                timeline=page_selectors.application_timeline_for_page(application=application),
+                now=timezone.now(),
+                active_status=ApplicationStatus.ACTIVE,
+            ),
         )
 
 

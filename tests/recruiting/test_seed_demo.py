@@ -5,8 +5,18 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
-from recruiting.models import Application, Candidate, Requisition
+from milestones.models import (
+    ApplicationMilestone,
+    FrameworkVersion,
+    MilestoneDefinition,
+    MilestoneState,
+    MilestoneTransition,
+    VersionStatus,
+)
+from milestones.services import application_transition
+from recruiting.models import Application, ApplicationStatus, Candidate, Requisition
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import (
     ApiClient,
@@ -46,6 +56,33 @@ def test_seed_demo_gives_each_tenant_its_own_full_data_set():
             assert Application.objects.values("status").distinct().count() > 1
 
 
+def test_seed_demo_tracks_every_active_application_through_a_published_framework():
+    _seed()
+    for tenant in Tenant.objects.all():
+        with tenant_context(tenant):
+            version = FrameworkVersion.objects.get(status=VersionStatus.ACTIVE)
+            codes = list(version.milestones.order_by("order").values_list("code", flat=True))
+            assert codes[0] == "APPLICATION_REVIEW" and codes[-1] == "HIRED"
+            assert len(codes) == 7
+            background = MilestoneDefinition.objects.get(version=version, code="BACKGROUND_CHECK")
+            assert set(background.bypass_hire_types) == {"executive", "urgent"}
+            assert not Requisition.objects.filter(framework_version__isnull=True).exists()
+            active = Application.objects.filter(status=ApplicationStatus.ACTIVE)
+            assert active.exists()
+            assert not active.filter(current_milestone__isnull=True).exists()
+            assert active.values("current_milestone").distinct().count() >= 5
+            rows = ApplicationMilestone.objects.filter(state=MilestoneState.ACTIVE)
+            assert rows.count() == active.count()
+            assert rows.filter(due_at__lt=timezone.now()).exists()  # some are overdue
+            assert MilestoneTransition.objects.count() > active.count()
+            # The seeded progress is one the engine accepts: the next move goes through.
+            seeded = active.filter(current_milestone__code="PHONE_SCREEN").first()
+            moved = application_transition(
+                application_id=seeded.pk, action="advance", expected_version=seeded.version
+            )
+            assert moved.to_milestone.code == "ASSESSMENT"
+
+
 def test_seed_demo_prints_logins_and_each_token_once():
     first = _seed()
     assert "acme-recruiter" in first and "globex-auditor" in first
@@ -82,6 +119,10 @@ def _row_counts() -> dict[str, int]:
         Candidate,
         Application,
         ApiClient,
+        FrameworkVersion,
+        MilestoneDefinition,
+        ApplicationMilestone,
+        MilestoneTransition,
     ]
     counts = {"users": get_user_model().objects.count(), "tenants": Tenant.objects.count()}
     for tenant in Tenant.objects.all():
