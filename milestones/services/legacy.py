@@ -320,21 +320,44 @@ def legacy_history_import(
         )
 
 
-def _insert_rows(model, objects: list) -> None:
-    """Insert unsaved `objects` with one INSERT ... SELECT FROM unnest(<one array per
-    column>): the bulk insert of this module (COPY FROM refuses tables under row-level
-    security). Server-side binding sends the arrays as they are. No signals, like
-    bulk_create."""
-    if not objects:
+TRANSITION_COLUMNS = (
+    "application_id",
+    "from_milestone_id",
+    "to_milestone_id",
+    "kind",
+    "at",
+    "application_version",
+)
+MILESTONE_ROW_COLUMNS = (
+    "application_id",
+    "milestone_id",
+    "state",
+    "entered_at",
+    "completed_at",
+    "due_at",
+)
+
+
+def _insert_rows(model, *, columns: tuple[str, ...], rows: list[tuple], constants: dict) -> None:
+    """Insert `rows` (tuples of `columns`, attnames) with one INSERT ... SELECT FROM
+    unnest(<one array per column>): the bulk insert of this module. COPY FROM is refused
+    on tables under row-level security. `constants` (attname -> value) are the same for
+    every row; ids come from gen_random_uuid(). No signals, like bulk_create."""
+    if not rows:
         return
-    fields = list(model._meta.concrete_fields)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-    values = [[getattr(obj, f.attname) for obj in objects] for f in fields]
-    table = quote(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
-    _server_bound_execute(sql, values)
+    meta, quote = model._meta, connection.ops.quote_name
+    field = {f.attname: f for f in meta.concrete_fields}
+    fixed = list(constants)
+    targets = ", ".join(quote(field[name].column) for name in ("id", *fixed, *columns))
+    scalars = "".join(f", %b::{field[name].db_type(connection)}" for name in fixed)
+    arrays = ", ".join(f"%b::{field[name].db_type(connection)}[]" for name in columns)
+    table = quote(meta.db_table)
+    sql = (
+        f"INSERT INTO {table} ({targets}) "  # noqa: S608 -- names from the model
+        f"SELECT gen_random_uuid(){scalars}, u.* FROM unnest({arrays}) AS u"
+    )
+    values = [list(column) for column in zip(*rows, strict=True)]
+    _server_bound_execute(sql, [*constants.values(), *values])
 
 
 def _server_bound_execute(sql: str, params: list) -> None:
@@ -363,8 +386,8 @@ def _write(*, source_system, resolved, definitions, actor_user_id, actor_api_cli
     for (version_id, _code), definition in definitions.items():
         version_milestones[version_id].append(definition)
 
-    transitions: list[MilestoneTransition] = []
-    creates: list[ApplicationMilestone] = []
+    transitions: list[tuple] = []  # TRANSITION_COLUMNS
+    creates: list[tuple] = []  # MILESTONE_ROW_COLUMNS
     updates: list[tuple] = []  # (id, state, entered_at, completed_at, due_at)
     current: dict[uuid.UUID, uuid.UUID | None] = {}
     for application_id, history in by_application.items():
@@ -375,20 +398,13 @@ def _write(*, source_system, resolved, definitions, actor_user_id, actor_api_cli
         for index, row in enumerate(history):
             first_ever = index == 0 and not existing[application_id]
             transitions.append(
-                MilestoneTransition(
-                    tenant_id=tenant_id,
-                    application_id=application_id,
-                    from_milestone_id=previous,
-                    to_milestone_id=row.definition.pk,
-                    kind=TransitionKind.INITIALIZE if first_ever else TransitionKind.ADVANCE,
-                    cause=TransitionCause.IMPORT,
-                    actor_user_id=actor_user_id,
-                    actor_api_client_id=actor_api_client_id,
-                    reason=f"imported from {source_system}",
-                    at=row.entered_at,
-                    application_version=new_version,
-                    created_at=now,
-                    updated_at=now,
+                (
+                    application_id,
+                    previous,
+                    row.definition.pk,
+                    TransitionKind.INITIALIZE if first_ever else TransitionKind.ADVANCE,
+                    row.entered_at,
+                    new_version,
                 )
             )
             previous = row.definition.pk
@@ -428,22 +444,28 @@ def _write(*, source_system, resolved, definitions, actor_user_id, actor_api_cli
                     updates.append((known[0], *state))
             else:
                 state = state or (MilestoneState.PENDING, None, None, None)
-                creates.append(
-                    ApplicationMilestone(
-                        tenant_id=tenant_id,
-                        application_id=application_id,
-                        milestone_id=definition.pk,
-                        state=state[0],
-                        entered_at=state[1],
-                        completed_at=state[2],
-                        due_at=state[3],
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
+                creates.append((application_id, definition.pk, *state))
 
-    _insert_rows(ApplicationMilestone, creates)
-    _insert_rows(MilestoneTransition, transitions)
+    stamps = {"tenant_id": tenant_id, "created_at": now, "updated_at": now}
+    _insert_rows(
+        ApplicationMilestone,
+        columns=MILESTONE_ROW_COLUMNS,
+        rows=creates,
+        constants={**stamps, "escalation_level": 0},
+    )
+    _insert_rows(
+        MilestoneTransition,
+        columns=TRANSITION_COLUMNS,
+        rows=transitions,
+        constants={
+            **stamps,
+            "cause": TransitionCause.IMPORT,
+            "actor_user_id": actor_user_id,
+            "actor_api_client_id": actor_api_client_id,
+            "actor_role": "",
+            "reason": f"imported from {source_system}",
+        },
+    )
     if updates:
         ids, states_, entered, completed, due = (list(c) for c in zip(*updates, strict=True))
         _server_bound_execute(
