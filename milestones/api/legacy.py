@@ -11,23 +11,34 @@ from rest_framework.routers import SimpleRouter
 
 from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
 from ats_milestones.api.idempotency import IdempotentCreateMixin
+from ats_milestones.api.schema import (
+    DETAIL_ERRORS,
+    E422,
+    IDEMPOTENCY_KEY_PARAMETER,
+    READ_ERRORS,
+    ErrorSerializer,
+)
 from ats_milestones.errors import InvalidInput
 from tenants.models import ApiScope
 
 from ..models import LegacyStageMapping
 from ..services import legacy as service
-from .serializers import ErrorSerializer
 
 ERR_400 = OpenApiResponse(ErrorSerializer, description="Invalid input; `fields` names each.")
 ERR_404 = OpenApiResponse(ErrorSerializer, description="Not found in your tenant.")
 ERR_409 = OpenApiResponse(
     ErrorSerializer, description="`DUPLICATE_MAPPING`: the stage is already mapped."
 )
+ERR_409_IMPORT = OpenApiResponse(
+    ErrorSerializer,
+    description="`IMPORT_CONFLICT`: another write holds one of the applications; retry.",
+)
 ERR_422 = OpenApiResponse(
     ErrorSerializer,
     description=(
         "`IMPORT_INVALID`: `fields.rows` lists every error as "
-        '`{"line", "field", "code", "message"}`; nothing was written.'
+        '`{"line", "field", "code", "message"}`; nothing was written. '
+        "`IDEMPOTENCY_KEY_REUSED`: the key was used with another request."
     ),
 )
 
@@ -68,12 +79,15 @@ def _valid(data, **kwargs) -> dict:
 
 
 @extend_schema(tags=["legacy import"])
-class LegacyStageMappingViewSet(TenantScopedViewSet):
+class LegacyStageMappingViewSet(IdempotentCreateMixin, TenantScopedViewSet):
     """Which milestone each stage of a legacy system stands for (`config:read` / `config:write`)."""
 
     read_scope = ApiScope.CONFIG_READ
     write_scope = ApiScope.CONFIG_WRITE
     serializer_class = LegacyStageMappingOutputSerializer
+    queryset = (
+        LegacyStageMapping.all_tenants.none()
+    )  # never evaluated; tells schema tools the model
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def tenant_queryset(self):
@@ -85,19 +99,26 @@ class LegacyStageMappingViewSet(TenantScopedViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("source_system", str, description="Only this system.")],
-        responses={200: LegacyStageMappingOutputSerializer(many=True)},
+        responses={200: LegacyStageMappingOutputSerializer(many=True), **READ_ERRORS},
     )
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(LegacyStageMappingOutputSerializer(page, many=True).data)
 
-    @extend_schema(responses={200: LegacyStageMappingOutputSerializer, 404: ERR_404})
+    @extend_schema(responses={200: LegacyStageMappingOutputSerializer, **DETAIL_ERRORS})
     def retrieve(self, request, pk=None):
         return Response(LegacyStageMappingOutputSerializer(self.get_object()).data)
 
     @extend_schema(
         request=LegacyStageMappingInputSerializer,
-        responses={201: LegacyStageMappingOutputSerializer, 400: ERR_400, 409: ERR_409},
+        responses={
+            201: LegacyStageMappingOutputSerializer,
+            **READ_ERRORS,
+            400: ERR_400,
+            409: ERR_409,
+            422: E422,
+        },
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
     )
     def create(self, request):
         mapping = service.legacy_stage_mapping_save(**_valid(request.data))
@@ -107,8 +128,8 @@ class LegacyStageMappingViewSet(TenantScopedViewSet):
         request=LegacyStageMappingInputSerializer,
         responses={
             200: LegacyStageMappingOutputSerializer,
+            **DETAIL_ERRORS,
             400: ERR_400,
-            404: ERR_404,
             409: ERR_409,
         },
     )
@@ -121,8 +142,8 @@ class LegacyStageMappingViewSet(TenantScopedViewSet):
         request=LegacyStageMappingInputSerializer(partial=True),
         responses={
             200: LegacyStageMappingOutputSerializer,
+            **DETAIL_ERRORS,
             400: ERR_400,
-            404: ERR_404,
             409: ERR_409,
         },
     )
@@ -132,7 +153,7 @@ class LegacyStageMappingViewSet(TenantScopedViewSet):
         mapping = service.legacy_stage_mapping_save(mapping=mapping, **data)
         return Response(LegacyStageMappingOutputSerializer(mapping).data)
 
-    @extend_schema(responses={204: None, 404: ERR_404})
+    @extend_schema(responses={204: None, **DETAIL_ERRORS})
     def destroy(self, request, pk=None):
         service.legacy_stage_mapping_delete(mapping=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -217,6 +238,7 @@ class LegacyImportView(IdempotentCreateMixin, _LegacyImportBase):
 
     @extend_schema(
         parameters=[
+            IDEMPOTENCY_KEY_PARAMETER,
             OpenApiParameter("source_system", str, description="Required with a `text/csv` body."),
             OpenApiParameter("dry_run", bool, description="Validate only; answers 200."),
         ],
@@ -227,7 +249,9 @@ class LegacyImportView(IdempotentCreateMixin, _LegacyImportBase):
         responses={
             200: LegacyImportResultSerializer,
             201: LegacyImportResultSerializer,
+            **READ_ERRORS,
             400: ERR_400,
+            409: ERR_409_IMPORT,
             422: ERR_422,
         },
         description=(

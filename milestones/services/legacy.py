@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 import psycopg
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -48,6 +48,12 @@ class LegacyImportInvalid(RuleViolation):
     """At least one row is wrong; `fields["rows"]` lists every error by line (422)."""
 
     code = IMPORT_INVALID
+
+
+class ImportConflict(Conflict):
+    """Another write holds one of the batch's applications; retry the batch later (409)."""
+
+    code = "IMPORT_CONFLICT"
 
 
 class DuplicateMapping(Conflict):
@@ -155,7 +161,7 @@ def _validate(*, source_system, rows, lines, application_lock: bool):
     }
     applications_qs = Application.objects.filter(external_id__in=external_ids - {""})
     if application_lock:
-        applications_qs = applications_qs.select_for_update(of=("self",))
+        applications_qs = applications_qs.select_for_update(of=("self",), nowait=True)
     applications_qs = applications_qs.select_related("requisition").only(
         "id",
         "tenant_id",
@@ -164,7 +170,14 @@ def _validate(*, source_system, rows, lines, application_lock: bool):
         "current_milestone_id",
         "requisition__framework_version_id",
     )
-    applications = {a.external_id: a for a in applications_qs}
+    try:
+        with transaction.atomic():
+            applications = {a.external_id: a for a in applications_qs}
+    except OperationalError as exc:  # NOWAIT: an application is being moved right now
+        raise ImportConflict(
+            "another change holds some of these applications; retry the import",
+            fields={"rows": ["an application is locked by another write"]},
+        ) from exc
     version_ids = {a.requisition.framework_version_id for a in applications.values()} - {None}
     definitions = {
         (d.version_id, d.code): d
