@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from milestones.models import (
     ApplicationMilestone,
@@ -16,9 +18,14 @@ from milestones.models import (
     MilestoneTransition,
     TransitionCause,
 )
-from milestones.services.legacy import LegacyImportInvalid, legacy_history_import
+from milestones.services.legacy import (
+    ImportConflict,
+    LegacyImportInvalid,
+    legacy_history_import,
+)
 from recruiting.models import Application
 from tenants.context import all_tenants_context, tenant_context
+from tenants.models import ApiScope
 from tests import factories
 
 from .factories import make_version
@@ -293,10 +300,6 @@ def test_another_tenants_mapping_is_not_found(api_a, api_b, tenant_a, tenant_b):
 
 
 def test_import_needs_the_applications_write_scope(tenant_a):
-    from rest_framework.test import APIClient
-
-    from tenants.models import ApiScope
-
     _, token = factories.make_api_client(tenant=tenant_a, scopes=[ApiScope.APPLICATIONS_READ])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -326,3 +329,34 @@ def test_the_command_imports_json_and_prints_line_errors_of_csv(tenant_a, tmp_pa
         call_command("import_legacy_history", "--tenant", "acme", "--source", SOURCE, str(bad))
     assert "line 2: application_external_id: unknown_application" in capsys.readouterr().err
     assert _counts() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_does_not_queue_behind_a_write_holding_its_application(
+    flushable_append_only_tables, tenant_a
+):
+    _mappings(tenant_a)
+    (application,) = _applications(tenant_a, 1)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_application() -> None:
+        try:
+            with tenant_context(tenant_a), transaction.atomic():
+                Application.objects.select_for_update().get(pk=application.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_application)
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        before = _counts()
+        with tenant_context(tenant_a), pytest.raises(ImportConflict) as refused:
+            legacy_history_import(source_system=SOURCE, rows=_history("EXT-0"))
+        assert refused.value.status == 409
+        assert _counts() == before
+    finally:
+        release.set()
+        holder.join(timeout=30)
