@@ -17,10 +17,12 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compliance.models import AuditAction
+from milestones.models import LegacyStageMapping
 from recruiting.models import Application, Candidate, Requisition
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tests import factories
 from tests.api.support import assert_error, audit_events, refreshed
+from tests.milestones.factories import make_legacy_stage_mapping
 
 API_PREFIX = "api/v1/"
 ID_PARAMETERS = {"pk", "id"}
@@ -34,6 +36,7 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "requisitions-detail": (Requisition, factories.make_requisition),
     "candidates-detail": (Candidate, factories.make_candidate),
     "applications-detail": (Application, factories.make_application),
+    "legacy-mapping-detail": (LegacyStageMapping, make_legacy_stage_mapping),
 }
 
 
