@@ -35,3 +35,7 @@ urlpatterns = [
         name="application-transitions",
     ),
 ]
+
+from .legacy import urlpatterns as legacy_urlpatterns  # noqa: E402
+
+urlpatterns += legacy_urlpatterns

@@ -10,6 +10,7 @@ from milestones.models import (
     FrameworkRequisitionType,
     FrameworkVersion,
     FrameworkVersionPilotDepartment,
+    LegacyStageMapping,
     MilestoneDefinition,
     MilestoneKind,
     VersionStatus,
@@ -85,3 +86,11 @@ def make_tracked_application(
         application_milestones_initialize(application_id=application.pk)
     with all_tenants_context():
         return Application.all_tenants.get(pk=application.pk)
+
+
+def make_legacy_stage_mapping(*, tenant, **kw) -> LegacyStageMapping:
+    kw.setdefault("source_system", "legacy")
+    kw.setdefault("legacy_stage", f"Stage {next(_seq)}")
+    kw.setdefault("milestone_code", "APPLIED")
+    with all_tenants_context():
+        return LegacyStageMapping.all_tenants.create(tenant=tenant, **kw)
