@@ -1,0 +1,285 @@
+"""Shared machinery for benchmarks: a database of their own, a production-like server, load tools.
+
+Everything here runs real processes (Postgres, gunicorn, wrk, pgbench) and cleans up after
+itself through `contextlib.ExitStack`, so Ctrl-C stops the server too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RUN_DIR = ROOT / ".run" / "bench"
+
+
+def say(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# -- database -------------------------------------------------------------------------------
+
+
+def base_database_url() -> str:
+    """DATABASE_URL if set, else the embedded Postgres of scripts/dev.py (started if needed)."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    dev = [PYTHON, str(ROOT / "scripts" / "dev.py")]
+    subprocess.run([*dev, "ensure-db"], check=True, cwd=ROOT)
+    return subprocess.run(
+        [*dev, "db-url"], check=True, cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def _admin_connect(url: str) -> psycopg.Connection:
+    return psycopg.connect(with_database(url, "postgres"), autocommit=True)
+
+
+def database_exists(url: str, name: str) -> bool:
+    with _admin_connect(url) as conn:
+        return (
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            is not None
+        )
+
+
+def recreate_database(url: str, name: str, *, template: str | None = None) -> str:
+    """Drop `name` if it exists and create it (from `template` when given); returns its URL."""
+    with _admin_connect(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        suffix = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(f'CREATE DATABASE "{name}"{suffix}')
+    return with_database(url, name)
+
+
+def migrated_template(url: str, name: str) -> str:
+    """A database with every migration applied, kept between runs as a template (fast copies)."""
+    if not database_exists(url, name):
+        recreate_database(url, name)
+    env = {**os.environ, "DATABASE_URL": with_database(url, name), "DATABASE_POOL": "false"}
+    say(f"migrating template database {name}")
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], check=True, cwd=ROOT, env=env
+    )
+    return name
+
+
+def server_version(url: str) -> str:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SHOW server_version").fetchone()[0]
+
+
+# -- the application server -----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(*, database_url: str, workers: int, worker_class: str = "sync", threads: int = 1):
+    """The app as production serves it (production settings, pooled DB); yields its base URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ats_milestones.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "DATABASE_POOL": "true",
+        "LOG_LEVEL": "WARNING",
+    }
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    log = open(RUN_DIR / "gunicorn.log", "ab")  # noqa: SIM115 - closed below
+    cmd = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "ats_milestones.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={workers}",
+        f"--worker-class={worker_class}",
+        f"--threads={threads}",
+        "--log-level=warning",
+        "--backlog=2048",
+    ]
+    process = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, process)
+        yield base, process
+    finally:
+        _stop(process)
+        log.close()
+
+
+def _wait_healthy(base: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {RUN_DIR}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not become healthy in time")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def warm_up(url: str, headers: dict[str, str], n: int = 20) -> None:
+    """A few requests so every worker has imported its code and opened its pool."""
+    for _ in range(n):
+        request = urllib.request.Request(url, headers=headers)
+        with contextlib.suppress(urllib.error.URLError):
+            urllib.request.urlopen(request, timeout=5).read()
+
+
+# -- load tools -----------------------------------------------------------------------------
+
+
+def ensure_wrk() -> str:
+    path = shutil.which("wrk")
+    if path:
+        return path
+    if os.geteuid() == 0:
+        say("wrk is missing; installing the Debian package")
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
+        path = shutil.which("wrk")
+        if path:
+            return path
+    sys.exit("wrk is not installed: run `sudo apt-get install wrk` (Debian/Ubuntu) and retry")
+
+
+def ensure_pgbench() -> str:
+    path = shutil.which("pgbench")
+    if path is None:
+        sys.exit("pgbench is not installed: `sudo apt-get install postgresql-client` and retry")
+    return path
+
+
+def run_wrk(
+    *,
+    url: str,
+    script: Path,
+    connections: int,
+    seconds: float,
+    threads: int | None = None,
+    env: dict[str, str] | None = None,
+) -> dict:
+    """Runs wrk with a Lua script whose done() prints one JSON line prefixed `BENCH_JSON `."""
+    threads = threads or min(connections, 2)
+    cmd = [
+        ensure_wrk(),
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout=10s",
+        "-s",
+        str(script),
+        url,
+    ]
+    result = subprocess.run(
+        cmd, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            data = json.loads(line.removeprefix("BENCH_JSON "))
+            data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+            return data
+    raise RuntimeError(f"wrk gave no summary:\n{result.stdout}\n{result.stderr}")
+
+
+def pgbench_tps(
+    *,
+    url: str,
+    dbname: str,
+    scale: int,
+    clients: int,
+    jobs: int,
+    seconds: int,
+    initialise: bool = True,
+) -> float:
+    """TPC-B (pgbench's built-in) in its own database on the same server; returns tps."""
+    binary = ensure_pgbench()
+    target = with_database(url, dbname)
+    if initialise or not database_exists(url, dbname):
+        recreate_database(url, dbname)
+        say(f"pgbench -i -s {scale}")
+        subprocess.run(
+            [binary, "-i", "-q", "-s", str(scale), target], check=True, capture_output=True
+        )
+    result = subprocess.run(
+        [binary, "-c", str(clients), "-j", str(jobs), "-T", str(seconds), target],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    match = re.search(r"tps = ([\d.]+) \(without initial connection time\)", result.stdout)
+    if not match:
+        raise RuntimeError(f"could not read pgbench output:\n{result.stdout}")
+    return float(match.group(1))
+
+
+# -- reporting ------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.1f} GiB RAM"
+    return f"{os.cpu_count()} CPU ({cpu}){mem}, {platform.system()} {platform.release()}"
+
+
+def table(rows: list[tuple], headers: tuple[str, ...]) -> str:
+    cells = [tuple(str(c) for c in headers)] + [tuple(str(c) for c in row) for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
