@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
 from ats_milestones.api.schema import E401, E403, E404, ErrorSerializer
-from ats_milestones.errors import InvalidInput, PreconditionRequired
+from ats_milestones.errors import DomainError, InvalidInput, PreconditionRequired
 from recruiting.models import Application, Requisition
 from tenants.models import ApiScope
 
@@ -395,12 +397,30 @@ class ApplicationTransitionsView(_ApplicationView):
         ),
     )
     def post(self, request, pk):
-        application = self.get_object()
-        data = _valid(s.TransitionInputSerializer, request.data)
-        expected_version = parse_if_match(request)
+        # The service locks and reads the application itself; looking it up here too would
+        # cost a round trip per move. Refusals still answer 404 before 400/428 for an id
+        # that is not ours.
+        try:
+            data = _valid(s.TransitionInputSerializer, request.data)
+            expected_version = parse_if_match(request)
+        except (ValidationError, DomainError):
+            self.get_object()
+            raise
         membership = getattr(request._request, "membership", None)
-        transition = services.application_transition(
-            application_id=application.pk,
+        try:
+            transition = self._move(pk, data, expected_version, membership)
+        except Application.DoesNotExist:
+            self.record_denied_lookup()
+            raise Http404 from None
+        return Response(
+            s.TransitionOutputSerializer(transition).data,
+            status=201,
+            headers={"ETag": etag(transition.application_version)},
+        )
+
+    def _move(self, pk, data, expected_version, membership):
+        return services.application_transition(
+            application_id=pk,
             action=data["action"],
             to_code=data["to_code"] or None,
             reason=data["reason"],
@@ -409,12 +429,4 @@ class ApplicationTransitionsView(_ApplicationView):
             actor_api_client_id=getattr(self.api_client, "pk", None),
             actor_role=None if self.api_client else getattr(membership, "role", None),
             expected_version=expected_version,
-        )
-        transition = selectors.milestone_transition_list(application_id=application.pk).get(
-            pk=transition.pk
-        )
-        return Response(
-            s.TransitionOutputSerializer(transition).data,
-            status=201,
-            headers={"ETag": etag(transition.application_version)},
         )

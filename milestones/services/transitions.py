@@ -125,9 +125,10 @@ def application_transition(
     if changed:
         ApplicationMilestone.objects.bulk_update(changed, _ROW_FIELDS)
 
-    by_code = {row.milestone.code: row.milestone_id for row in rows}
-    from_id = by_code.get(decision.from_code) if decision.from_code else None
-    to_id = by_code.get(decision.to_code) if decision.to_code else None
+    by_code = {row.milestone.code: row.milestone for row in rows}
+    from_milestone = by_code.get(decision.from_code) if decision.from_code else None
+    to_milestone = by_code.get(decision.to_code) if decision.to_code else None
+    to_id = to_milestone.pk if to_milestone else None
     application.version += 1
     application.current_milestone_id = to_id
     update_fields = ["version", "current_milestone", "updated_at"]
@@ -138,8 +139,8 @@ def application_transition(
 
     transition = MilestoneTransition.objects.create(
         application_id=application.pk,
-        from_milestone_id=from_id,
-        to_milestone_id=to_id,
+        from_milestone=from_milestone,
+        to_milestone=to_milestone,
         kind=decision.kind,
         cause=cause,
         actor_user_id=actor_user_id,
