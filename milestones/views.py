@@ -14,11 +14,15 @@ from django.urls import reverse
 from django.views import View
 
 from ats_milestones.errors import DomainError
+from compliance.models import AuditAction
+from compliance.services import audit_record
+from tenants.context import all_tenants_context
 from tenants.models import Role
 from tenants.views import TenantPageMixin
 
 from . import page_selectors
 from .forms import FrameworkCreateForm, MilestoneDefinitionForm, PilotForm, form_add_domain_error
+from .models import Framework, FrameworkVersion, MilestoneDefinition
 from .services import frameworks as services
 
 
@@ -38,6 +42,7 @@ class WorkflowAdminMixin(TenantPageMixin):
     def get_version(self, pk):
         version = page_selectors.framework_version_get_for_editor(version_id=pk)
         if version is None:
+            _record_denied_lookup(self.request, model=FrameworkVersion, object_id=pk)
             raise Http404("No such workflow version.")
         return version
 
@@ -46,8 +51,25 @@ class WorkflowAdminMixin(TenantPageMixin):
             version=version, definition_id=pk
         )
         if definition is None:
+            _record_denied_lookup(self.request, model=MilestoneDefinition, object_id=pk)
             raise Http404("No such milestone.")
         return definition
+
+
+def _record_denied_lookup(request, *, model, object_id) -> None:
+    """An id outside the session's tenant: 404 to the user, an audit event for us
+    (as the requisition pages do)."""
+    with all_tenants_context():
+        elsewhere = model.all_tenants.filter(pk=object_id).exists()
+    audit_record(
+        action=AuditAction.ACCESS_DENIED,
+        tenant_id=request.tenant.pk,
+        actor_user_id=request.user.pk,
+        object_type=model._meta.label,
+        object_id=str(object_id),
+        data={"path": request.path, "method": request.method, "exists_in_other_tenant": elsewhere},
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
 
 
 def _version_url(version) -> str:
@@ -96,6 +118,7 @@ class FrameworkNewDraftView(WorkflowAdminMixin, View):
     def post(self, request, pk):
         framework = page_selectors.framework_get_for_editor(framework_id=pk)
         if framework is None:
+            _record_denied_lookup(request, model=Framework, object_id=pk)
             raise Http404("No such framework.")
         draft = services.framework_version_create_draft(framework=framework)
         messages.success(request, f"Draft version {draft.number} created.")

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
+from compliance.models import AuditAction, AuditEvent
 from milestones.models import Framework, FrameworkVersion, MilestoneDefinition, VersionStatus
 from milestones.services import frameworks as services
-from tenants.context import tenant_context
+from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
 
@@ -332,6 +333,21 @@ def test_another_tenant_s_version_is_404_and_untouched(admin_client, tenant_b):
         assert theirs.status == VersionStatus.DRAFT
         assert theirs.framework.versions.count() == 1
     assert _codes_in_order(tenant_b, theirs) == ["PHONE_SCREEN"]
+
+
+def test_a_denied_lookup_of_another_tenant_s_version_is_audited(
+    admin_client, admin_a, tenant_a, tenant_b
+):
+    theirs = _draft(tenant_b, name="Globex hiring")
+
+    admin_client.get(f"/workflows/versions/{theirs.pk}/")
+
+    with all_tenants_context():
+        [event] = AuditEvent.all_tenants.filter(action=AuditAction.ACCESS_DENIED)
+    assert event.tenant_id == tenant_a.pk
+    assert event.actor_user_id == admin_a.pk
+    assert event.object_id == str(theirs.pk)
+    assert event.data["exists_in_other_tenant"] is True
 
 
 @pytest.mark.parametrize("milestone_count", [5, 30])
