@@ -50,4 +50,5 @@ urlpatterns = [
     ),
     path("", include((recruiting_pages, "recruiting"))),
     path("", include((tenant_pages, "tenants"))),
+    path("workflows/", include("milestones.web_urls")),
 ]

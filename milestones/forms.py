@@ -1,0 +1,105 @@
+"""Forms of the workflow editor: they parse input; the framework services decide."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+
+from ats_milestones.errors import DomainError
+from recruiting.models import HireType
+from tenants.models import Role
+
+from .models import MilestoneKind, TerminalKind
+
+# Service field names that a form shows under another name.
+SERVICE_FIELD_TO_FORM_FIELD = {
+    "requisition_type_ids": "requisition_types",
+    "department_ids": "departments",
+    "sla": "sla_hours",
+}
+
+
+def form_add_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service refusal next to the fields it names, and its message at the top."""
+    form.add_error(None, exc.message)
+    for name, messages in exc.fields.items():
+        field = SERVICE_FIELD_TO_FORM_FIELD.get(name, name)
+        for message in messages if isinstance(messages, list) else [messages]:
+            if field in form.fields:
+                form.add_error(field, str(message))
+            else:
+                form.add_error(None, f"{name}: {message}")
+
+
+class FrameworkCreateForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    requisition_types = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, requisition_types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requisition_types"].queryset = requisition_types
+
+
+class MilestoneDefinitionForm(forms.Form):
+    code = forms.CharField(max_length=64, help_text="Follows the tenant's naming convention.")
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(choices=MilestoneKind.choices, initial=MilestoneKind.ACTION_TRIGGERED)
+    mandatory = forms.BooleanField(required=False, initial=True)
+    sla_hours = forms.IntegerField(required=False, min_value=1, label="SLA (hours)")
+    bypass_hire_types = forms.MultipleChoiceField(
+        choices=HireType.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    bypass_approver_roles = forms.MultipleChoiceField(
+        choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    bypass_reason_required = forms.BooleanField(required=False, initial=True)
+    compliance_tags = forms.CharField(
+        required=False, help_text="Comma-separated, e.g. EEO, OFCCP", max_length=500
+    )
+    is_sensitive = forms.BooleanField(required=False, label="Sensitive")
+    hris_status = forms.CharField(required=False, max_length=100, label="HRIS status")
+    terminal_kind = forms.ChoiceField(choices=TerminalKind.choices, initial=TerminalKind.NONE)
+
+    @classmethod
+    def initial_from(cls, definition) -> dict:
+        hours = int(definition.sla.total_seconds() // 3600) if definition.sla else None
+        return {
+            "code": definition.code,
+            "name": definition.name,
+            "description": definition.description,
+            "kind": definition.kind,
+            "mandatory": definition.mandatory,
+            "sla_hours": hours,
+            "bypass_hire_types": definition.bypass_hire_types,
+            "bypass_approver_roles": definition.bypass_approver_roles,
+            "bypass_reason_required": definition.bypass_reason_required,
+            "compliance_tags": ", ".join(definition.compliance_tags),
+            "is_sensitive": definition.is_sensitive,
+            "hris_status": definition.hris_status,
+            "terminal_kind": definition.terminal_kind,
+        }
+
+    def service_data(self) -> dict:
+        """The cleaned input in the shape milestone_definition_create/update take."""
+        data = dict(self.cleaned_data)
+        hours = data.pop("sla_hours")
+        data["sla"] = timedelta(hours=hours) if hours else None
+        data["compliance_tags"] = [
+            tag.strip() for tag in data["compliance_tags"].split(",") if tag.strip()
+        ]
+        return data
+
+
+class PilotForm(forms.Form):
+    departments = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = departments

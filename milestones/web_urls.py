@@ -1,0 +1,36 @@
+"""Pages of the workflow editor, included under /workflows/ in the `workflows` namespace."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "workflows"
+
+urlpatterns = [
+    path("", views.FrameworkListView.as_view(), name="framework-list"),
+    path(
+        "frameworks/<uuid:pk>/drafts/",
+        views.FrameworkNewDraftView.as_view(),
+        name="framework-new-draft",
+    ),
+    path("versions/<uuid:pk>/", views.VersionDetailView.as_view(), name="version-detail"),
+    path("versions/<uuid:pk>/copy/", views.VersionCopyToDraftView.as_view(), name="version-copy"),
+    path("versions/<uuid:pk>/publish/", views.VersionPublishView.as_view(), name="version-publish"),
+    path("versions/<uuid:pk>/pilot/", views.VersionPilotView.as_view(), name="version-pilot"),
+    path("versions/<uuid:pk>/milestones/", views.MilestoneAddView.as_view(), name="milestone-add"),
+    path(
+        "versions/<uuid:pk>/milestones/<uuid:milestone_pk>/",
+        views.MilestoneEditView.as_view(),
+        name="milestone-edit",
+    ),
+    path(
+        "versions/<uuid:pk>/milestones/<uuid:milestone_pk>/delete/",
+        views.MilestoneDeleteView.as_view(),
+        name="milestone-delete",
+    ),
+    path(
+        "versions/<uuid:pk>/milestones/<uuid:milestone_pk>/move/",
+        views.MilestoneMoveView.as_view(),
+        name="milestone-move",
+    ),
+]
