@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import AuditEvent
+from .models import AuditAction, AuditEvent
 
 
 def audit_record(
@@ -27,5 +27,39 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id),
         data=data or {},
+        ip_address=ip_address,
+    )
+
+
+def audit_denied_lookup(
+    *,
+    model,
+    object_id,
+    tenant_id,
+    path: str,
+    method: str,
+    actor_user_id: int | None = None,
+    actor_api_client_id=None,
+    ip_address: str | None = None,
+) -> AuditEvent:
+    """Record a look-up of an id outside the caller's tenant (answered 404), noting
+    whether that id exists in another tenant: the sign of a probe rather than a typo."""
+    from django.core.exceptions import ValidationError
+
+    from tenants.context import all_tenants_context
+
+    try:
+        with all_tenants_context():
+            elsewhere = model.all_tenants.filter(pk=object_id).exists()
+    except (ValueError, ValidationError):
+        elsewhere = False  # not even a well-formed id
+    return audit_record(
+        action=AuditAction.ACCESS_DENIED,
+        tenant_id=tenant_id,
+        actor_user_id=actor_user_id,
+        actor_api_client_id=actor_api_client_id,
+        object_type=model._meta.label,
+        object_id=str(object_id)[:64],
+        data={"path": path, "method": method, "exists_in_other_tenant": elsewhere},
         ip_address=ip_address,
     )

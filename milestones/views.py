@@ -14,9 +14,7 @@ from django.urls import reverse
 from django.views import View
 
 from ats_milestones.errors import DomainError
-from compliance.models import AuditAction
-from compliance.services import audit_record
-from tenants.context import all_tenants_context
+from compliance.services import audit_denied_lookup
 from tenants.models import Role
 from tenants.views import TenantPageMixin
 
@@ -57,17 +55,14 @@ class WorkflowAdminMixin(TenantPageMixin):
 
 
 def _record_denied_lookup(request, *, model, object_id) -> None:
-    """An id outside the session's tenant: 404 to the user, an audit event for us
-    (as the requisition pages do)."""
-    with all_tenants_context():
-        elsewhere = model.all_tenants.filter(pk=object_id).exists()
-    audit_record(
-        action=AuditAction.ACCESS_DENIED,
+    """An id outside the session's tenant: 404 to the user, an audit event for us."""
+    audit_denied_lookup(
+        model=model,
+        object_id=object_id,
         tenant_id=request.tenant.pk,
+        path=request.path,
+        method=request.method,
         actor_user_id=request.user.pk,
-        object_type=model._meta.label,
-        object_id=str(object_id),
-        data={"path": request.path, "method": request.method, "exists_in_other_tenant": elsewhere},
         ip_address=request.META.get("REMOTE_ADDR"),
     )
 

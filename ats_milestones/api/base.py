@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import exceptions, generics, permissions, viewsets
 
-from compliance.models import AuditAction
-from compliance.services import audit_record
+from compliance.services import audit_denied_lookup
 from tenants.authentication import ApiClientPrincipal
-from tenants.context import all_tenants_context, current_tenant_id, tenant_context
+from tenants.context import current_tenant_id, tenant_context
 from tenants.permissions import scopes_of
 
 _SAFE = {"GET", "HEAD", "OPTIONS"}
@@ -105,25 +103,14 @@ class TenantScopedMixin:
 
     def record_denied_lookup(self) -> None:
         """An id that is not ours: 404 to the caller, and an audit event for us."""
-        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
-        model = self.tenant_queryset().model
-        try:
-            with all_tenants_context():
-                elsewhere = model.all_tenants.filter(pk=lookup).exists()
-        except (ValueError, DjangoValidationError):
-            elsewhere = False  # not even a well-formed id
-        audit_record(
-            action=AuditAction.ACCESS_DENIED,
+        audit_denied_lookup(
+            model=self.tenant_queryset().model,
+            object_id=self.kwargs.get(self.lookup_url_kwarg or self.lookup_field),
             tenant_id=self.tenant_id,
+            path=self.request.path,
+            method=self.request.method,
             actor_user_id=self.actor_user_id,
             actor_api_client_id=getattr(self.api_client, "pk", None),
-            object_type=model._meta.label,
-            object_id=str(lookup)[:64],
-            data={
-                "path": self.request.path,
-                "method": self.request.method,
-                "exists_in_other_tenant": elsewhere,
-            },
             ip_address=self.request.META.get("REMOTE_ADDR"),
         )
 
