@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from tenants.history import history_user
 from tenants.models import ApiClient, Department, RequisitionType, TenantScopedModel
 
 DEFAULT_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{2,40}$"
-
-
-def history_user(request=None, **kwargs):
-    """Who changed configuration, for simple-history: a real user, else nobody.
-
-    An API client (another HR system) is not a User row; the audit trail names it.
-    """
-    user = getattr(request, "user", None)
-    return user if isinstance(user, get_user_model()) else None
 
 
 class MilestoneSettings(TenantScopedModel):

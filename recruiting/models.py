@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from tenants.history import history_user
 from tenants.models import Department, JobFamily, Location, RequisitionType, TenantScopedModel
 
 
@@ -52,7 +53,7 @@ class Requisition(TenantScopedModel):
         related_name="requisitions",
     )
     filled_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["-created_at"]

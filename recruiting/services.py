@@ -22,7 +22,6 @@ from tenants.services import (
     apply_changes,
     audit_write,
     ensure_same_tenant,
-    for_history,
     violated_constraint,
 )
 
@@ -133,7 +132,7 @@ def requisition_create(
     if status is not None:
         values["status"] = status
     _check_requisition_refs(tenant_id=tenant_id, values=values)
-    requisition = for_history(Requisition(tenant_id=tenant_id, **values), actor)
+    requisition = Requisition(tenant_id=tenant_id, **values)
     _ensure_external_id_free(requisition, external_id)
     _save(requisition)
     audit_write(action=AuditAction.CREATED, instance=requisition, actor=actor, fields=values)
@@ -149,7 +148,7 @@ def requisition_update(
         _ensure_external_id_free(requisition, changes["external_id"])
     changed = apply_changes(requisition, changes)
     if changed:
-        _save(for_history(requisition, actor))
+        _save(requisition)
         audit_write(action=AuditAction.UPDATED, instance=requisition, actor=actor, fields=changed)
     return requisition
 

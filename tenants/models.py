@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from .context import current_tenant_id
 from .errors import TenantContextMissing
+from .history import history_user
 from .managers import AllTenantsManager, TenantScopedManager
 
 
@@ -68,7 +69,7 @@ class Department(TenantScopedModel):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["name"]
@@ -120,7 +121,7 @@ class MembershipDepartment(TenantScopedModel):
 class JobFamily(TenantScopedModel):
     code = models.CharField(max_length=40)
     name = models.CharField(max_length=200)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["name"]
@@ -143,7 +144,7 @@ class Location(TenantScopedModel):
         validators=[RegexValidator(r"^[A-Z]{2}$", "ISO 3166-1 alpha-2 country code")],
     )
     region = models.CharField(max_length=100, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["name"]
@@ -168,7 +169,7 @@ class RequisitionType(TenantScopedModel):
     )
     is_technical = models.BooleanField(default=False)
     is_executive = models.BooleanField(default=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["name"]

@@ -35,17 +35,6 @@ def audit_write(*, action: str, instance: TenantScopedModel, actor: Actor, field
     )
 
 
-def for_history(instance: models.Model, actor: Actor) -> models.Model:
-    """Name the user in simple-history rows; an API client is no user, so none is named.
-
-    Without this, simple-history takes `request.user`, which for an API client is not a
-    User and cannot be stored. The audit event names the client instead.
-    """
-    if actor.user_id is None:
-        instance._history_user = None
-    return instance
-
-
 def ensure_same_tenant(*, tenant_id: uuid.UUID, **related: models.Model | None) -> None:
     """Refuse a reference to another tenant's row, naming the field (defence in depth)."""
     for field, obj in related.items():
@@ -96,7 +85,7 @@ def _save_with_unique_code(instance: TenantScopedModel, **save_kwargs) -> None:
 
 
 def _create(model: type[TenantScopedModel], *, tenant_id, actor: Actor, **values):
-    instance = for_history(model(tenant_id=tenant_id, **values), actor)
+    instance = model(tenant_id=tenant_id, **values)
     _save_with_unique_code(instance)
     audit_write(action=AuditAction.CREATED, instance=instance, actor=actor, fields=values)
     return instance
@@ -105,7 +94,7 @@ def _create(model: type[TenantScopedModel], *, tenant_id, actor: Actor, **values
 def _update(instance: TenantScopedModel, *, actor: Actor, changes: dict[str, Any]):
     changed = apply_changes(instance, changes)
     if changed:
-        _save_with_unique_code(for_history(instance, actor))
+        _save_with_unique_code(instance)
         audit_write(action=AuditAction.UPDATED, instance=instance, actor=actor, fields=changed)
     return instance
 
