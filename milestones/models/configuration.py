@@ -1,21 +1,32 @@
-"""Milestone frameworks (configuration) and the progress of each application (runtime)."""
+"""Milestone frameworks: the configuration admins edit and publish."""
 
 from __future__ import annotations
 
-from django.conf import settings
+import datetime
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from tenants.history import history_user
-from tenants.models import ApiClient, Department, RequisitionType, TenantScopedModel
+from tenants.models import Department, RequisitionType, TenantScopedModel
 
 DEFAULT_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{2,40}$"
+
+
+def default_business_weekdays() -> list[int]:
+    return [1, 2, 3, 4, 5]
 
 
 class MilestoneSettings(TenantScopedModel):
     """Per-tenant settings of the milestone module (one row per tenant, created on demand)."""
 
     code_pattern = models.CharField(max_length=200, default=DEFAULT_CODE_PATTERN)
+    # Business time for escalations that count business hours only.
+    business_timezone = models.CharField(max_length=64, default="UTC")
+    business_day_start = models.TimeField(default=datetime.time(9, 0))
+    business_day_end = models.TimeField(default=datetime.time(17, 0))
+    # ISO weekdays (1 = Monday) that are working days.
+    business_weekdays = models.JSONField(default=default_business_weekdays)
     history = HistoricalRecords(get_user=history_user)
 
     class Meta:
@@ -26,6 +37,23 @@ class MilestoneSettings(TenantScopedModel):
 
     def __str__(self) -> str:
         return f"Milestone settings ({self.code_pattern})"
+
+
+class Holiday(TenantScopedModel):
+    """A day of the tenant's holiday calendar: no business hours count on it."""
+
+    date = models.DateField()
+    name = models.CharField(max_length=200)
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "date"], name="holiday_once_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
 
 
 # -- configuration ------------------------------------------------------------------------
@@ -198,143 +226,3 @@ class MilestoneDefinition(TenantScopedModel):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.name})"
-
-
-# -- runtime ------------------------------------------------------------------------------
-
-
-class MilestoneState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACTIVE = "active", "Active"
-    COMPLETED = "completed", "Completed"
-    SKIPPED = "skipped", "Skipped"
-    BYPASSED = "bypassed", "Bypassed"
-    FAILED = "failed", "Failed"
-
-
-class ApplicationMilestone(TenantScopedModel):
-    """Where one application stands on one milestone of its pinned version."""
-
-    application = models.ForeignKey(
-        "recruiting.Application", on_delete=models.CASCADE, related_name="milestones"
-    )
-    milestone = models.ForeignKey(
-        MilestoneDefinition, on_delete=models.PROTECT, related_name="application_rows"
-    )
-    state = models.CharField(
-        max_length=10, choices=MilestoneState.choices, default=MilestoneState.PENDING
-    )
-    entered_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True)
-    escalation_level = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "application", "milestone"],
-                name="application_milestone_once",
-            )
-        ]
-        indexes = [
-            # The deadline sweep reads only active rows that are due.
-            models.Index(
-                fields=["due_at"],
-                condition=models.Q(state="active", due_at__isnull=False),
-                name="app_milestone_due_idx",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.application_id}:{self.milestone_id}={self.state}"
-
-
-class TransitionKind(models.TextChoices):
-    INITIALIZE = "initialize", "Initialized"
-    ADVANCE = "advance", "Advanced"
-    COMPLETE = "complete", "Completed"
-    SKIP = "skip", "Skipped"
-    BYPASS = "bypass", "Bypassed"
-    REGRESSION = "regression", "Regressed"
-    FAIL = "fail", "Failed"
-
-
-class TransitionCause(models.TextChoices):
-    MANUAL = "manual", "Manual"
-    TRIGGER = "trigger", "Trigger"
-    ESCALATION = "escalation", "Escalation"
-    DEADLINE = "deadline", "Deadline"
-    IMPORT = "import", "Import"
-    OVERRIDE = "override", "Override"
-    SYNC = "sync", "Sync"
-
-
-class MilestoneTransition(TenantScopedModel):
-    """One move of one application. Append-only: the database refuses UPDATE and DELETE."""
-
-    application = models.ForeignKey(
-        "recruiting.Application", on_delete=models.PROTECT, related_name="milestone_transitions"
-    )
-    from_milestone = models.ForeignKey(
-        MilestoneDefinition, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    to_milestone = models.ForeignKey(
-        MilestoneDefinition, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    kind = models.CharField(max_length=12, choices=TransitionKind.choices)
-    cause = models.CharField(max_length=12, choices=TransitionCause.choices)
-    # No database constraint: an append-only row must not be touched when its actor goes.
-    actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    actor_api_client = models.ForeignKey(
-        ApiClient,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    actor_role = models.CharField(max_length=20, blank=True)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField()
-    # The application's version after this move (its ETag from then on).
-    application_version = models.PositiveIntegerField()
-
-    class Meta:
-        ordering = ["-at"]
-        indexes = [
-            models.Index(fields=["tenant", "application", "-at"], name="transition_app_at_idx"),
-            models.Index(fields=["tenant", "-at"], name="transition_at_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.from_milestone_id}->{self.to_milestone_id}"
-
-
-# -- legacy import ------------------------------------------------------------------------
-
-
-class LegacyStageMapping(TenantScopedModel):
-    """Which milestone a stage of a legacy system (per source system) stands for."""
-
-    source_system = models.CharField(max_length=100)
-    legacy_stage = models.CharField(max_length=200)
-    milestone_code = models.CharField(max_length=64)
-
-    class Meta:
-        ordering = ["source_system", "legacy_stage"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "source_system", "legacy_stage"],
-                name="legacy_stage_mapping_once",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.source_system}:{self.legacy_stage} -> {self.milestone_code}"

@@ -1,0 +1,135 @@
+"""The progress of each application through its pinned version, and every move."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from tenants.models import ApiClient, TenantScopedModel
+
+from .configuration import MilestoneDefinition
+
+# -- runtime ------------------------------------------------------------------------------
+
+
+class MilestoneState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    SKIPPED = "skipped", "Skipped"
+    BYPASSED = "bypassed", "Bypassed"
+    FAILED = "failed", "Failed"
+
+
+class ApplicationMilestone(TenantScopedModel):
+    """Where one application stands on one milestone of its pinned version."""
+
+    application = models.ForeignKey(
+        "recruiting.Application", on_delete=models.CASCADE, related_name="milestones"
+    )
+    milestone = models.ForeignKey(
+        MilestoneDefinition, on_delete=models.PROTECT, related_name="application_rows"
+    )
+    state = models.CharField(
+        max_length=10, choices=MilestoneState.choices, default=MilestoneState.PENDING
+    )
+    entered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    # When the next escalation level of this stay falls due; the sweep reads only these.
+    escalates_at = models.DateTimeField(null=True, blank=True)
+    # Set by an escalation level that marks the stay overdue (cleared on leaving).
+    overdue_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "application", "milestone"],
+                name="application_milestone_once",
+            )
+        ]
+        indexes = [
+            # The deadline sweep reads only active rows that are due.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(state="active", due_at__isnull=False),
+                name="app_milestone_due_idx",
+            ),
+            models.Index(
+                fields=["escalates_at"],
+                condition=models.Q(state="active", escalates_at__isnull=False),
+                name="app_milestone_escalates_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.milestone_id}={self.state}"
+
+
+class TransitionKind(models.TextChoices):
+    INITIALIZE = "initialize", "Initialized"
+    ADVANCE = "advance", "Advanced"
+    COMPLETE = "complete", "Completed"
+    SKIP = "skip", "Skipped"
+    BYPASS = "bypass", "Bypassed"
+    REGRESSION = "regression", "Regressed"
+    FAIL = "fail", "Failed"
+
+
+class TransitionCause(models.TextChoices):
+    MANUAL = "manual", "Manual"
+    TRIGGER = "trigger", "Trigger"
+    ESCALATION = "escalation", "Escalation"
+    DEADLINE = "deadline", "Deadline"
+    IMPORT = "import", "Import"
+    OVERRIDE = "override", "Override"
+    SYNC = "sync", "Sync"
+
+
+class MilestoneTransition(TenantScopedModel):
+    """One move of one application. Append-only: the database refuses UPDATE and DELETE."""
+
+    application = models.ForeignKey(
+        "recruiting.Application", on_delete=models.PROTECT, related_name="milestone_transitions"
+    )
+    from_milestone = models.ForeignKey(
+        MilestoneDefinition, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_milestone = models.ForeignKey(
+        MilestoneDefinition, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=TransitionKind.choices)
+    cause = models.CharField(max_length=12, choices=TransitionCause.choices)
+    # No database constraint: an append-only row must not be touched when its actor goes.
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_api_client = models.ForeignKey(
+        ApiClient,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_role = models.CharField(max_length=20, blank=True)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField()
+    # The application's version after this move (its ETag from then on).
+    application_version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["tenant", "application", "-at"], name="transition_app_at_idx"),
+            models.Index(fields=["tenant", "-at"], name="transition_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.from_milestone_id}->{self.to_milestone_id}"

@@ -1,0 +1,42 @@
+"""Alerts that reach people: the in-app notification list (email goes out beside it)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from tenants.models import TenantScopedModel
+
+
+class Notification(TenantScopedModel):
+    """One message to one user in one tenant; unread until they open or mark it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    # e.g. automation.failed, milestone.escalated, deadline.reminder
+    kind = models.CharField(max_length=64)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    application = models.ForeignKey(
+        "recruiting.Application",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    link = models.CharField(max_length=500, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["tenant", "recipient", "read_at", "-created_at"],
+                name="notification_inbox_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient_id}"

@@ -1,0 +1,118 @@
+"""Alerts to people: an in-app notification per recipient, and an email beside it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from recruiting.models import Application
+from tenants.models import Membership, Role
+
+from .models import Notification
+
+# Who on a requisition a recipient name stands for (see milestones AlertRecipient).
+RECIPIENT_RECRUITER = "recruiter"
+RECIPIENT_HIRING_MANAGER = "hiring_manager"
+RECIPIENT_HRBP = "hrbp"
+RECIPIENTS = (RECIPIENT_RECRUITER, RECIPIENT_HIRING_MANAGER, RECIPIENT_HRBP)
+
+logger = logging.getLogger(__name__)
+
+
+def _department_and_ancestors(department) -> list:
+    """The requisition's department and every department above it."""
+    ids, seen = [], set()
+    while department is not None and department.pk not in seen:
+        seen.add(department.pk)
+        ids.append(department.pk)
+        department = department.parent
+    return ids
+
+
+def application_recipient_users(*, application: Application, recipients: Iterable[str]) -> list:
+    """Users behind recipient names for one application: the requisition's recruiter and
+    hiring manager, and the active HRBPs whose scope covers its department (tenant-wide
+    HRBPs, or HRBPs of the department or a department above it)."""
+    requisition = application.requisition
+    users: dict[int, object] = {}
+    wanted = set(recipients)
+    if RECIPIENT_RECRUITER in wanted and requisition.recruiter_id:
+        users[requisition.recruiter_id] = requisition.recruiter
+    if RECIPIENT_HIRING_MANAGER in wanted and requisition.hiring_manager_id:
+        users[requisition.hiring_manager_id] = requisition.hiring_manager
+    if RECIPIENT_HRBP in wanted:
+        department_ids = _department_and_ancestors(requisition.department)
+        hrbps = (
+            Membership.objects.filter(role=Role.HRBP, is_active=True)
+            .filter(Q(departments__isnull=True) | Q(departments__in=department_ids))
+            .select_related("user")
+            .distinct()
+        )
+        for membership in hrbps:
+            users.setdefault(membership.user_id, membership.user)
+    return list(users.values())
+
+
+def notification_send(
+    *,
+    application: Application,
+    recipients: Iterable[str],
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+) -> list[Notification]:
+    """Notify the people behind `recipients` about `application`: one in-app notification
+    each, and one email each (after commit, through Django's email backend) to those with
+    an address. Nobody to notify is not an error: it returns []."""
+    users = application_recipient_users(application=application, recipients=recipients)
+    if not users:
+        return []
+    link = link or f"/applications/{application.pk}/"
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                tenant_id=application.tenant_id,
+                recipient=user,
+                kind=kind,
+                title=title[:300],
+                body=body,
+                application=application,
+                link=link,
+            )
+            for user in users
+        ]
+    )
+    emails = [
+        (title, f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
+        for user in users
+        if user.email
+    ]
+    if emails:
+        ids = [n.pk for n in notifications if n.recipient.email]
+
+        def send() -> None:
+            # The in-app notification stands even when mail is down; `emailed_at` says which.
+            try:
+                send_mass_mail(emails, fail_silently=False)
+            except Exception:
+                logger.exception("notification email failed for %s", ids)
+                return
+            Notification.all_tenants.filter(pk__in=ids).update(emailed_at=timezone.now())
+
+        transaction.on_commit(send)
+    return notifications
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+    return notification
