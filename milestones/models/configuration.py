@@ -208,6 +208,9 @@ class MilestoneDefinition(TenantScopedModel):
     terminal_kind = models.CharField(
         max_length=10, choices=TerminalKind.choices, default=TerminalKind.NONE
     )
+    # The smallest `after` of its escalation rules (kept by their services), so entering
+    # the milestone can set `escalates_at` without reading the rules.
+    first_escalation_after = models.DurationField(null=True, blank=True, editable=False)
     history = HistoricalRecords(get_user=history_user)
 
     class Meta:

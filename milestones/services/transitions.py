@@ -26,7 +26,16 @@ from .frameworks import requisition_framework_version_pin
 
 AUDIT_TRANSITIONED = "milestone.transitioned"
 AUDIT_INITIALIZED = "milestone.initialized"
-_ROW_FIELDS = ["state", "entered_at", "completed_at", "due_at", "escalation_level", "updated_at"]
+_ROW_FIELDS = [
+    "state",
+    "entered_at",
+    "completed_at",
+    "due_at",
+    "escalation_level",
+    "escalates_at",
+    "overdue_since",
+    "updated_at",
+]
 
 
 def milestone_rule(definition: MilestoneDefinition) -> engine.MilestoneRule:
@@ -48,12 +57,16 @@ def _enter(row: ApplicationMilestone, state: str, now: datetime) -> None:
     """Set a row's state and the times that go with it."""
     row.state = state
     row.updated_at = now
+    row.overdue_since = row.escalates_at = None
     if state == MilestoneState.ACTIVE:
         row.entered_at = now
         row.completed_at = None
         sla = row.milestone.sla
         row.due_at = now + sla if sla else None
         row.escalation_level = 0
+        # A lower bound when levels count business hours; the sweep pushes it on if early.
+        first = row.milestone.first_escalation_after
+        row.escalates_at = now + first if first is not None else None
     elif state == MilestoneState.PENDING:
         row.entered_at = row.completed_at = row.due_at = None
         row.escalation_level = 0
