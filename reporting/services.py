@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -116,3 +117,76 @@ def notification_mark_read(*, notification: Notification) -> Notification:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at", "updated_at"])
     return notification
+
+
+@dataclass(frozen=True)
+class NotificationMessage:
+    """One message about one application to the people behind `recipients`."""
+
+    application: Application
+    recipients: tuple[str, ...]
+    kind: str
+    title: str
+    body: str = ""
+
+
+def notifications_send_many(*, messages: Iterable[NotificationMessage]) -> list[Notification]:
+    """`notification_send` for many messages at once (what a sweep batch needs): one
+    INSERT for every in-app notification and one email batch after commit. HRBPs are
+    looked up once per department. Load applications with their requisition's recruiter,
+    hiring manager and department to keep it to a constant number of queries."""
+    hrbps_of: dict = {}
+    rows: list[Notification] = []
+    for message in messages:
+        application = message.application
+        wanted = set(message.recipients)
+        users = application_recipient_users(
+            application=application, recipients=wanted - {RECIPIENT_HRBP}
+        )
+        if RECIPIENT_HRBP in wanted:
+            department_id = application.requisition.department_id
+            if department_id not in hrbps_of:
+                hrbps_of[department_id] = application_recipient_users(
+                    application=application, recipients=[RECIPIENT_HRBP]
+                )
+            seen = {user.pk for user in users}
+            users += [user for user in hrbps_of[department_id] if user.pk not in seen]
+        link = f"/applications/{application.pk}/"
+        rows += [
+            Notification(
+                tenant_id=application.tenant_id,
+                recipient=user,
+                kind=message.kind,
+                title=message.title[:300],
+                body=message.body,
+                application=application,
+                link=link,
+            )
+            for user in users
+        ]
+    if not rows:
+        return []
+    notifications = Notification.all_tenants.bulk_create(rows)
+    emailed = [n for n in notifications if n.recipient.email]
+    if emailed:
+        emails = [
+            (
+                n.title,
+                f"{n.body}\n\n{n.link}".strip(),
+                settings.DEFAULT_FROM_EMAIL,
+                [n.recipient.email],
+            )
+            for n in emailed
+        ]
+        ids = [n.pk for n in emailed]
+
+        def send() -> None:
+            try:
+                send_mass_mail(emails, fail_silently=False)
+            except Exception:
+                logger.exception("notification email failed for %s", ids)
+                return
+            Notification.all_tenants.filter(pk__in=ids).update(emailed_at=timezone.now())
+
+        transaction.on_commit(send)
+    return notifications

@@ -194,6 +194,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+# Periodic work is a sweep over due rows (django-celery-beat syncs this into its tables).
+MILESTONE_SWEEP_INTERVAL_S = float(env("MILESTONE_SWEEP_INTERVAL_S", "60"))
+CELERY_BEAT_SCHEDULE = {
+    "milestones-sweep": {
+        "task": "milestones.tasks.milestones_sweep_task",
+        "schedule": MILESTONE_SWEEP_INTERVAL_S,
+        # A sweep not started within one interval is superseded by the next one.
+        "options": {"expires": MILESTONE_SWEEP_INTERVAL_S},
+    },
+}
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
