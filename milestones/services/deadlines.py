@@ -146,7 +146,11 @@ def application_deadline_set(
         fires_at = deadline_fires_at(at, rule.offset)
         firing = existing.get(rule.pk)
         if firing is None:
-            create.append(DeadlineFiring(deadline=deadline, rule=rule, fires_at=fires_at))
+            create.append(
+                DeadlineFiring(
+                    tenant_id=deadline.tenant_id, deadline=deadline, rule=rule, fires_at=fires_at
+                )
+            )
         elif firing.fired_at is None and firing.fires_at != fires_at:
             firing.fires_at = fires_at
             move.append(firing)
