@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -119,74 +120,84 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     return notification
 
 
-@dataclass(frozen=True)
-class NotificationMessage:
-    """One message about one application to the people behind `recipients`."""
+def department_hrbp_user_ids(*, department) -> list[int]:
+    """Ids of the active HRBPs who cover `department`: tenant-wide ones and those of the
+    department or one above it (what the `hrbp` recipient name means)."""
+    department_ids = _department_and_ancestors(department)
+    return list(
+        Membership.objects.filter(role=Role.HRBP, is_active=True)
+        .filter(Q(departments__isnull=True) | Q(departments__in=department_ids))
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
-    application: Application
-    recipients: tuple[str, ...]
+
+@dataclass(frozen=True, slots=True)
+class NotificationRow:
+    """One in-app notification to insert; `email` empty when the user has none."""
+
+    tenant_id: object
+    recipient_id: int
+    email: str
     kind: str
     title: str
-    body: str = ""
+    body: str
+    application_id: object
 
 
-def notifications_send_many(*, messages: Iterable[NotificationMessage]) -> list[Notification]:
-    """`notification_send` for many messages at once (what a sweep batch needs): one
-    INSERT for every in-app notification and one email batch after commit. HRBPs are
-    looked up once per department. Load applications with their requisition's recruiter,
-    hiring manager and department to keep it to a constant number of queries."""
-    hrbps_of: dict = {}
-    rows: list[Notification] = []
-    for message in messages:
-        application = message.application
-        wanted = set(message.recipients)
-        users = application_recipient_users(
-            application=application, recipients=wanted - {RECIPIENT_HRBP}
-        )
-        if RECIPIENT_HRBP in wanted:
-            department_id = application.requisition.department_id
-            if department_id not in hrbps_of:
-                hrbps_of[department_id] = application_recipient_users(
-                    application=application, recipients=[RECIPIENT_HRBP]
-                )
-            seen = {user.pk for user in users}
-            users += [user for user in hrbps_of[department_id] if user.pk not in seen]
-        link = f"/applications/{application.pk}/"
-        rows += [
-            Notification(
-                tenant_id=application.tenant_id,
-                recipient=user,
-                kind=message.kind,
-                title=message.title[:300],
-                body=message.body,
-                application=application,
-                link=link,
-            )
-            for user in users
-        ]
+_INSERT_NOTIFICATIONS = f"""
+INSERT INTO {Notification._meta.db_table}
+    (id, tenant_id, created_at, updated_at, recipient_id, kind, title, body, application_id, link)
+SELECT v.id, v.tenant_id, %s, %s, v.recipient_id, v.kind, v.title, v.body, v.application_id,
+       '/applications/' || v.application_id || '/'
+FROM unnest(%s::uuid[], %s::uuid[], %s::int[], %s::text[], %s::text[], %s::text[], %s::uuid[])
+    AS v(id, tenant_id, recipient_id, kind, title, body, application_id)
+"""  # noqa: S608 -- the table name is the model's, values are parameters
+
+
+def notifications_create_many(*, rows: list[NotificationRow]) -> list[uuid.UUID]:
+    """What `notification_send` does, for a whole sweep batch whose recipients are already
+    resolved: one INSERT for every in-app notification, one email batch after commit.
+    Plain rows in, no model instances: a sweep escalates thousands at a time."""
     if not rows:
         return []
-    notifications = Notification.all_tenants.bulk_create(rows)
-    emailed = [n for n in notifications if n.recipient.email]
+    now = timezone.now()
+    ids = [uuid.uuid4() for _ in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_NOTIFICATIONS,
+            [
+                now,
+                now,
+                ids,
+                [r.tenant_id for r in rows],
+                [r.recipient_id for r in rows],
+                [r.kind for r in rows],
+                [r.title[:300] for r in rows],
+                [r.body for r in rows],
+                [r.application_id for r in rows],
+            ],
+        )
+    emailed = [(pk, r) for pk, r in zip(ids, rows, strict=True) if r.email]
     if emailed:
         emails = [
             (
-                n.title,
-                f"{n.body}\n\n{n.link}".strip(),
+                r.title[:300],
+                f"{r.body}\n\n/applications/{r.application_id}/".strip(),
                 settings.DEFAULT_FROM_EMAIL,
-                [n.recipient.email],
+                [r.email],
             )
-            for n in emailed
+            for _, r in emailed
         ]
-        ids = [n.pk for n in emailed]
+        emailed_ids = [pk for pk, _ in emailed]
 
         def send() -> None:
             try:
                 send_mass_mail(emails, fail_silently=False)
             except Exception:
-                logger.exception("notification email failed for %s", ids)
+                logger.exception("notification email failed for %s", emailed_ids)
                 return
-            Notification.all_tenants.filter(pk__in=ids).update(emailed_at=timezone.now())
+            Notification.all_tenants.filter(pk__in=emailed_ids).update(emailed_at=timezone.now())
 
         transaction.on_commit(send)
-    return notifications
+    return ids

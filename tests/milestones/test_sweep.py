@@ -21,7 +21,8 @@ from milestones.models import (
 )
 from milestones.services import application_milestones_initialize
 from milestones.services.deadlines import application_deadline_set
-from milestones.services.sweep import _escalation_batch, milestones_sweep
+from milestones.services.escalation_sweep import escalation_batch
+from milestones.services.sweep import milestones_sweep
 from reporting.models import Notification
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories
@@ -151,7 +152,7 @@ def test_a_sweep_that_dies_mid_batch_leaves_its_rows_due_for_the_next(tenant_a):
         pass
 
     with pytest.raises(WorkerDied), transaction.atomic():
-        _escalation_batch(now=timezone.now(), limit=500, result=_Result(), calendars={})
+        escalation_batch(now=timezone.now(), limit=500, result=_Result(), calendars={})
         raise WorkerDied  # after the level bump and notifications, before commit
 
     assert active_row(application).escalation_level == 0

@@ -1,0 +1,260 @@
+"""The escalation half of the timer sweep: claim due stays, apply their levels once.
+
+A batch is one transaction of a constant number of statements: claim (partial index,
+SKIP LOCKED, one table), read the levels and the people to notify, one UPDATE of the
+stays, one INSERT of notifications, one INSERT of audit events. It makes no model
+instances for the rows it works on: a sweep after an outage may escalate thousands.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+
+from compliance.models import AuditEvent
+from recruiting.models import Application, Candidate, Requisition
+from reporting.services import (
+    RECIPIENT_HIRING_MANAGER,
+    RECIPIENT_HRBP,
+    RECIPIENT_RECRUITER,
+    NotificationRow,
+    department_hrbp_user_ids,
+    notifications_create_many,
+)
+from tenants.context import all_tenants_context, tenant_context
+
+from ..models import (
+    ApplicationMilestone,
+    EscalationRule,
+    Holiday,
+    MilestoneDefinition,
+    MilestoneSettings,
+)
+from ..timers import BusinessCalendar, EscalationPlan, escalation_levels_due
+from .escalations import business_calendar_of, escalation_level_of
+
+KIND_ESCALATED = "milestone.escalated"
+AUDIT_ESCALATED = "milestone.escalated"
+logger = logging.getLogger(__name__)
+
+_CLAIM_SQL = f"""
+SELECT id, tenant_id, application_id, milestone_id, entered_at, escalates_at,
+       escalation_level, overdue_since
+FROM {ApplicationMilestone._meta.db_table}
+WHERE state = 'active' AND escalates_at <= %s
+ORDER BY escalates_at LIMIT %s
+FOR UPDATE SKIP LOCKED
+"""  # noqa: S608 -- the table name is the model's, values are parameters
+
+
+@dataclass(slots=True)
+class Stay:
+    """A claimed active milestone row, as plain values."""
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    application_id: uuid.UUID
+    milestone_id: uuid.UUID
+    entered_at: datetime | None
+    escalates_at: datetime | None
+    escalation_level: int
+    overdue_since: datetime | None
+
+
+def tenant_calendar(tenant_id, calendars: dict) -> BusinessCalendar:
+    """The tenant's business calendar, read once per sweep (call inside its context)."""
+    if tenant_id not in calendars:
+        calendars[tenant_id] = business_calendar_of(
+            MilestoneSettings.objects.first(), Holiday.objects.values_list("date", flat=True)
+        )
+    return calendars[tenant_id]
+
+
+@transaction.atomic
+def escalation_batch(*, now: datetime, limit: int, result, calendars: dict) -> int:
+    """Claim up to `limit` due stays of any tenant and escalate them; how many it claimed."""
+    with all_tenants_context(), connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, [now, limit])
+        stays = [Stay(*row) for row in cursor.fetchall()]
+    by_tenant = defaultdict(list)
+    for stay in stays:
+        by_tenant[stay.tenant_id].append(stay)
+    for tenant_id, tenant_stays in by_tenant.items():
+        with tenant_context(tenant_id):
+            _escalate(tenant_stays, now, result, tenant_calendar(tenant_id, calendars))
+    return len(stays)
+
+
+def _escalate(stays: list[Stay], now: datetime, result, calendar: BusinessCalendar) -> None:
+    """Apply the levels due to each stay of one tenant: bump the level, mark overdue,
+    reschedule (or only reschedule a business-hours level that is not due yet)."""
+    levels_of = defaultdict(list)
+    for rule in EscalationRule.objects.filter(milestone_id__in={s.milestone_id for s in stays}):
+        levels_of[rule.milestone_id].append(escalation_level_of(rule))
+    escalated: list[tuple[Stay, EscalationPlan]] = []
+    for stay in stays:
+        try:
+            plan = escalation_levels_due(
+                stay.entered_at or stay.escalates_at,
+                stay.escalation_level,
+                levels_of[stay.milestone_id],
+                now,
+                calendar,
+            )
+        except ValueError:
+            logger.exception("cannot time the escalation levels of %s", stay.id)
+            stay.escalates_at = None
+            continue
+        stay.escalates_at = plan.next_at
+        if not plan.due:
+            result.rescheduled += 1  # a business-hours level whose lower bound came early
+            continue
+        stay.escalation_level = plan.new_level
+        if plan.marks_overdue and stay.overdue_since is None:
+            stay.overdue_since = now
+        escalated.append((stay, plan))
+        result.escalated_stays += 1
+        result.levels_applied += len(plan.due)
+    _store(stays, now)
+    if escalated:
+        notifications_create_many(rows=_notifications(escalated))
+        _audit(escalated, now)
+
+
+def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[NotificationRow]:
+    """One notification per level applied and person behind its recipient names."""
+    applications = {
+        pk: (candidate_id, requisition_id)
+        for pk, candidate_id, requisition_id in Application.objects.filter(
+            pk__in={stay.application_id for stay, _ in escalated}
+        )
+        .order_by()
+        .values_list("pk", "candidate_id", "requisition_id")
+    }
+    names = {
+        pk: f"{first} {last}".strip()
+        for pk, first, last in Candidate.objects.filter(
+            pk__in={c for c, _ in applications.values()}
+        )
+        .order_by()
+        .values_list("pk", "first_name", "last_name")
+    }
+    requisitions = Requisition.objects.select_related("department").in_bulk(
+        {r for _, r in applications.values()}
+    )
+    milestone_names = dict(
+        MilestoneDefinition.objects.filter(
+            pk__in={stay.milestone_id for stay, _ in escalated}
+        ).values_list("pk", "name")
+    )
+    hrbps: dict = {}
+    wanted = []
+    for stay, plan in escalated:
+        candidate_id, requisition_id = applications[stay.application_id]
+        requisition = requisitions[requisition_id]
+        for level in plan.due:
+            users: list[int] = []
+            if RECIPIENT_RECRUITER in level.notify and requisition.recruiter_id:
+                users.append(requisition.recruiter_id)
+            if RECIPIENT_HIRING_MANAGER in level.notify and requisition.hiring_manager_id:
+                users.append(requisition.hiring_manager_id)
+            if RECIPIENT_HRBP in level.notify:
+                if requisition.department_id not in hrbps:
+                    hrbps[requisition.department_id] = department_hrbp_user_ids(
+                        department=requisition.department
+                    )
+                users += hrbps[requisition.department_id]
+            wanted.append((stay, level, list(dict.fromkeys(users)), names[candidate_id]))
+    user_ids = {user for _, _, users, _ in wanted for user in users}
+    emails = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email"))
+    rows = []
+    for stay, level, users, candidate in wanted:
+        milestone = milestone_names[stay.milestone_id]
+        title = f"{candidate} is overdue in {milestone} (escalation level {level.level})"
+        body = f"In {milestone} since {stay.entered_at:%Y-%m-%d %H:%M} UTC." + (
+            " Marked overdue." if level.mark_overdue else ""
+        )
+        rows += [
+            NotificationRow(
+                tenant_id=stay.tenant_id,
+                recipient_id=user,
+                email=emails.get(user) or "",
+                kind=KIND_ESCALATED,
+                title=title,
+                body=body,
+                application_id=stay.application_id,
+            )
+            for user in users
+        ]
+    return rows
+
+
+_STORE_SQL = f"""
+UPDATE {ApplicationMilestone._meta.db_table} AS row
+SET escalation_level = v.level, escalates_at = v.escalates_at,
+    overdue_since = v.overdue_since, updated_at = %s
+FROM unnest(%s::uuid[], %s::int[], %s::timestamptz[], %s::timestamptz[])
+    AS v(id, level, escalates_at, overdue_since)
+WHERE row.id = v.id
+"""  # noqa: S608 -- the table name is the model's, values are parameters
+
+
+def _store(stays: list[Stay], now: datetime) -> None:
+    """One UPDATE for the batch (bulk_update's CASE expressions cost more in Python than
+    the whole statement costs Postgres)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STORE_SQL,
+            [
+                now,
+                [stay.id for stay in stays],
+                [stay.escalation_level for stay in stays],
+                [stay.escalates_at for stay in stays],
+                [stay.overdue_since for stay in stays],
+            ],
+        )
+
+
+_AUDIT_SQL = f"""
+INSERT INTO {AuditEvent._meta.db_table}
+    (id, tenant_id, created_at, updated_at, at, action, object_type, object_id, data)
+SELECT v.id, v.tenant_id, %s, %s, %s, %s, 'recruiting.Application', v.object_id, v.data
+FROM unnest(%s::uuid[], %s::uuid[], %s::text[], %s::jsonb[]) AS v(id, tenant_id, object_id, data)
+"""  # noqa: S608 -- the table name is the model's, values are parameters
+
+
+def _audit(escalated: list[tuple[Stay, EscalationPlan]], now: datetime) -> None:
+    """One audit event per escalated stay, in one INSERT."""
+    data = [
+        json.dumps(
+            {
+                "milestone_id": str(stay.milestone_id),
+                "levels": [level.level for level in plan.due],
+                "escalation_level": stay.escalation_level,
+                "overdue_since": stay.overdue_since.isoformat() if stay.overdue_since else None,
+                "next_escalation_at": plan.next_at.isoformat() if plan.next_at else None,
+            }
+        )
+        for stay, plan in escalated
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _AUDIT_SQL,
+            [
+                now,
+                now,
+                now,
+                AUDIT_ESCALATED,
+                [uuid.uuid4() for _ in escalated],
+                [stay.tenant_id for stay, _ in escalated],
+                [str(stay.application_id) for stay, _ in escalated],
+                data,
+            ],
+        )
