@@ -5,10 +5,11 @@
 Seeds a database of its own (ats_bench_sweep) with 1,000,000 active milestone stays
 (100,000 with --quick) of which 10,000 (1,000) are past their first escalation level,
 times the bare SQL that claims and flags those rows (one UPDATE over a SKIP LOCKED
-sub-select: the floor), puts them back, and times one real sweep (each best of two) (every batch until
-nothing is due: level bumps, notifications, audit events). Then it adds as many rows
-again, none due, makes the same rows due again and repeats. Mail goes to Django's dummy
-backend. The last line of output is one JSON object; see docs/benchmarks.md.
+sub-select: the floor), puts them back, and times one real sweep (every batch until
+nothing is due: level bumps, notifications, audit events); each the best of two runs.
+Then it adds as many rows again, none due, makes the same rows due again and repeats.
+Mail goes to Django's dummy backend. The last line of output is one JSON object; see
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
