@@ -37,5 +37,7 @@ urlpatterns = [
 ]
 
 from .legacy import urlpatterns as legacy_urlpatterns  # noqa: E402
+from .timer_urls import urlpatterns as timer_urlpatterns  # noqa: E402
 
 urlpatterns += legacy_urlpatterns
+urlpatterns += timer_urlpatterns

@@ -15,9 +15,9 @@ from typing import Any
 from django.db import transaction
 
 from compliance.services import audit_record
-from recruiting.models import Application
+from recruiting.models import Application, ApplicationStatus
 
-from ..errors import InvalidConfiguration
+from ..errors import InvalidConfiguration, MilestoneErrorCode, TransitionRefused
 from ..models import (
     ApplicationDeadline,
     DeadlineAction,
@@ -126,12 +126,18 @@ def application_deadline_set(
 ) -> ApplicationDeadline:
     """Set (or move) the application's `kind` date and schedule one firing per deadline
     rule of its pinned version for that kind, at the date plus the rule's offset. Firings
-    not yet fired move with the date; fired ones stay as they were."""
+    not yet fired move with the date; fired ones stay as they were. A closed application
+    gets no new dates (APPLICATION_NOT_ACTIVE)."""
     errors = _kind_errors(kind, "kind")
     if at is None or at.tzinfo is None:
         errors["at"] = ["an ISO-8601 timestamp with a time zone"]
     if errors:
         raise InvalidConfiguration("invalid deadline", fields=errors)
+    if application.status != ApplicationStatus.ACTIVE:
+        raise TransitionRefused(
+            f"the application is {application.status}; a closed application gets no new dates",
+            code=MilestoneErrorCode.APPLICATION_NOT_ACTIVE,
+        )
     deadline, _ = ApplicationDeadline.objects.select_for_update().get_or_create(
         application=application, kind=kind, defaults={"at": at}
     )

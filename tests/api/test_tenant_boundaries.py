@@ -17,7 +17,14 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compliance.models import AuditAction
-from milestones.models import Framework, FrameworkVersion, LegacyStageMapping
+from milestones.models import (
+    DeadlineRule,
+    EscalationRule,
+    Framework,
+    FrameworkVersion,
+    Holiday,
+    LegacyStageMapping,
+)
 from recruiting.models import Application, Candidate, Requisition
 from tenants.context import all_tenants_context
 from tenants.models import Department, JobFamily, Location, RequisitionType
@@ -51,6 +58,12 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "application-milestones": (Application, factories.make_application),
     "application-transitions": (Application, factories.make_application),
     "legacy-mapping-detail": (LegacyStageMapping, milestone_factories.make_legacy_stage_mapping),
+    # Timers
+    "escalation_rule-detail": (EscalationRule, milestone_factories.make_escalation_rule),
+    "deadline_rule-detail": (DeadlineRule, milestone_factories.make_deadline_rule),
+    "holiday-detail": (Holiday, milestone_factories.make_holiday),
+    "application-deadlines": (Application, factories.make_application),
+    "application-deadline": (Application, factories.make_application),
 }
 # Every method but OPTIONS/HEAD is tried: a POST-only action on another tenant's id is
 # refused exactly like a GET of it.

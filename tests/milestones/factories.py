@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 
 from milestones.models import (
     Framework,
@@ -94,3 +94,38 @@ def make_legacy_stage_mapping(*, tenant, **kw) -> LegacyStageMapping:
     kw.setdefault("milestone_code", "APPLIED")
     with all_tenants_context():
         return LegacyStageMapping.all_tenants.create(tenant=tenant, **kw)
+
+
+def make_escalation_rule(*, tenant, milestone=None, **kw):
+    """A level of a draft's first milestone (a new draft unless `milestone` is given)."""
+    from milestones.models import EscalationRule
+
+    if milestone is None:
+        version = make_version(tenant=tenant, status=VersionStatus.DRAFT)
+        with all_tenants_context():
+            milestone = MilestoneDefinition.all_tenants.get(version=version, order=1)
+    kw.setdefault("level", 1)
+    kw.setdefault("after", timedelta(hours=48))
+    with all_tenants_context():
+        return EscalationRule.all_tenants.create(tenant=tenant, milestone=milestone, **kw)
+
+
+def make_deadline_rule(*, tenant, version=None, **kw):
+    from milestones.models import DeadlineRule
+
+    version = version or make_version(tenant=tenant, status=VersionStatus.DRAFT)
+    kw.setdefault("name", "Offer expiry reminder")
+    kw.setdefault("deadline_kind", "offer_expires_at")
+    kw.setdefault("offset", -timedelta(days=2))
+    kw.setdefault("action", "remind")
+    with all_tenants_context():
+        return DeadlineRule.all_tenants.create(tenant=tenant, version=version, **kw)
+
+
+def make_holiday(*, tenant, **kw):
+    from milestones.models import Holiday
+
+    kw.setdefault("date", date(2026, 12, 24) + timedelta(days=next(_seq)))
+    kw.setdefault("name", "Holiday")
+    with all_tenants_context():
+        return Holiday.all_tenants.create(tenant=tenant, **kw)
