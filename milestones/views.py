@@ -133,6 +133,9 @@ class VersionDetailView(WorkflowAdminMixin, View):
             context["pilot_form"] = pilot_form or PilotForm(
                 departments=page_selectors.department_choices()
             )
+        from .timer_views import timer_context  # the timers sections (their own module)
+
+        context.update(timer_context(version))
         return render(self.request, self.template_name, self.page_context(**context), status=status)
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import timer_views, views
 
 app_name = "workflows"
 
@@ -32,5 +32,26 @@ urlpatterns = [
         "versions/<uuid:pk>/milestones/<uuid:milestone_pk>/move/",
         views.MilestoneMoveView.as_view(),
         name="milestone-move",
+    ),
+    # Timers (escalation levels, deadline rules): sections of the version page
+    path(
+        "versions/<uuid:pk>/escalations/",
+        timer_views.EscalationLevelAddView.as_view(),
+        name="escalation-add",
+    ),
+    path(
+        "versions/<uuid:pk>/escalations/<uuid:rule_pk>/delete/",
+        timer_views.EscalationLevelDeleteView.as_view(),
+        name="escalation-delete",
+    ),
+    path(
+        "versions/<uuid:pk>/deadline-rules/",
+        timer_views.DeadlineRuleAddView.as_view(),
+        name="deadline-rule-add",
+    ),
+    path(
+        "versions/<uuid:pk>/deadline-rules/<uuid:rule_pk>/delete/",
+        timer_views.DeadlineRuleDeleteView.as_view(),
+        name="deadline-rule-delete",
     ),
 ]

@@ -133,6 +133,7 @@ def board_get_for_page(*, tenant, requisition_id: uuid.UUID) -> dict | None:
         .annotate(
             milestone_entered_at=Subquery(active_row.values("entered_at")[:1]),
             milestone_due_at=Subquery(active_row.values("due_at")[:1]),
+            milestone_overdue_since=Subquery(active_row.values("overdue_since")[:1]),
         )
         .order_by("applied_at", "id")
     )
@@ -163,6 +164,18 @@ def application_milestones_for_page(*, application: Application) -> QuerySet:
         .filter(application=application)
         .select_related("milestone")
         .order_by("milestone__order")
+    )
+
+
+def application_deadlines_for_page(*, application: Application) -> QuerySet:
+    """The application's dates (offer expires at, ...) with the firings they scheduled."""
+    from milestones.models import ApplicationDeadline
+
+    return (
+        ApplicationDeadline.objects.for_tenant(application.tenant_id)
+        .filter(application=application)
+        .prefetch_related("firings__rule")
+        .order_by("at")
     )
 
 

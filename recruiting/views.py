@@ -175,7 +175,9 @@ class RequisitionBoardView(TenantPageMixin, View):
             milestone.sla_label = sla_label(milestone.sla)
             for card in cards:
                 card.time_in_milestone = time_in_milestone(card.milestone_entered_at, now)
-                card.is_overdue = card.milestone_due_at is not None and card.milestone_due_at < now
+                card.is_overdue = card.milestone_overdue_since is not None or (
+                    card.milestone_due_at is not None and card.milestone_due_at < now
+                )
                 card.can_skip = not milestone.mandatory
                 card.can_bypass = card.hire_type in (
                     milestone.bypass_hire_types or ()
@@ -207,6 +209,7 @@ class ApplicationDetailView(TenantPageMixin, View):
                 application=application,
                 milestones=page_selectors.application_milestones_for_page(application=application),
                 timeline=page_selectors.application_timeline_for_page(application=application),
+                deadlines=page_selectors.application_deadlines_for_page(application=application),
                 now=timezone.now(),
                 active_status=ApplicationStatus.ACTIVE,
             ),
