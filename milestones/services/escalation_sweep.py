@@ -128,26 +128,21 @@ def _escalate(stays: list[Stay], now: datetime, result, calendar: BusinessCalend
         _audit(escalated, now)
 
 
+_PEOPLE_SQL = f"""
+SELECT a.id, trim(c.first_name || ' ' || c.last_name), a.requisition_id
+FROM {Application._meta.db_table} a JOIN {Candidate._meta.db_table} c ON c.id = a.candidate_id
+WHERE a.id = ANY(%s::uuid[])
+"""  # noqa: S608 -- the table names are the models', values are parameters
+
+
 def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[NotificationRow]:
     """One notification per level applied and person behind its recipient names."""
-    applications = {
-        pk: (candidate_id, requisition_id)
-        for pk, candidate_id, requisition_id in Application.objects.filter(
-            pk__in={stay.application_id for stay, _ in escalated}
-        )
-        .order_by()
-        .values_list("pk", "candidate_id", "requisition_id")
-    }
-    names = {
-        pk: f"{first} {last}".strip()
-        for pk, first, last in Candidate.objects.filter(
-            pk__in={c for c, _ in applications.values()}
-        )
-        .order_by()
-        .values_list("pk", "first_name", "last_name")
-    }
+    with connection.cursor() as cursor:
+        # One join driven by the application ids (primary keys all the way).
+        cursor.execute(_PEOPLE_SQL, [[stay.application_id for stay, _ in escalated]])
+        applications = {pk: (name, requisition_id) for pk, name, requisition_id in cursor}
     requisitions = Requisition.objects.select_related("department").in_bulk(
-        {r for _, r in applications.values()}
+        {requisition_id for _, requisition_id in applications.values()}
     )
     milestone_names = dict(
         MilestoneDefinition.objects.filter(
@@ -157,7 +152,7 @@ def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[Notific
     hrbps: dict = {}
     wanted = []
     for stay, plan in escalated:
-        candidate_id, requisition_id = applications[stay.application_id]
+        candidate, requisition_id = applications[stay.application_id]
         requisition = requisitions[requisition_id]
         for level in plan.due:
             users: list[int] = []
@@ -171,7 +166,7 @@ def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[Notific
                         department=requisition.department
                     )
                 users += hrbps[requisition.department_id]
-            wanted.append((stay, level, list(dict.fromkeys(users)), names[candidate_id]))
+            wanted.append((stay, level, list(dict.fromkeys(users)), candidate))
     user_ids = {user for _, _, users, _ in wanted for user in users}
     emails = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email"))
     rows = []
