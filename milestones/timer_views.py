@@ -22,6 +22,7 @@ from .views import WorkflowAdminMixin, _version_url
 RECIPIENT_CHOICES = AlertRecipient.choices
 
 
+# Both forms share the version page with the milestone form: prefixes keep ids unique.
 class EscalationLevelForm(forms.Form):
     milestone = forms.ChoiceField()
     level = forms.IntegerField(min_value=1, max_value=escalations.MAX_LEVEL, initial=1)
@@ -34,9 +35,8 @@ class EscalationLevelForm(forms.Form):
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["milestone"].choices = [
-            (str(m.pk), f"{m.code} · {m.name}") for m in version.milestones.order_by("order")
-        ]
+        milestones = sorted(version.milestones.all(), key=lambda m: m.order)  # prefetched
+        self.fields["milestone"].choices = [(str(m.pk), f"{m.code} · {m.name}") for m in milestones]
 
     def service_data(self) -> dict:
         data = self.cleaned_data
@@ -84,7 +84,7 @@ def _back(version, anchor: str) -> HttpResponseRedirect:
 class EscalationLevelAddView(WorkflowAdminMixin, View):
     def post(self, request, pk):
         version = self.get_version(pk)
-        form = EscalationLevelForm(request.POST, version=version)
+        form = EscalationLevelForm(request.POST, version=version, prefix="escalation")
         if not form.is_valid():
             _refused(request, form)
             return _back(version, "escalations")
@@ -116,7 +116,7 @@ class EscalationLevelDeleteView(WorkflowAdminMixin, View):
 class DeadlineRuleAddView(WorkflowAdminMixin, View):
     def post(self, request, pk):
         version = self.get_version(pk)
-        form = DeadlineRuleForm(request.POST)
+        form = DeadlineRuleForm(request.POST, prefix="deadline")
         if not form.is_valid():
             _refused(request, form)
             return _back(version, "deadlines")
@@ -145,10 +145,17 @@ class DeadlineRuleDeleteView(WorkflowAdminMixin, View):
 
 
 def timer_context(version) -> dict:
-    """What the two sections need (forms only on drafts)."""
-    if not version.is_editable:
-        return {}
-    return {
-        "escalation_form": EscalationLevelForm(version=version),
-        "deadline_form": DeadlineRuleForm(),
+    """What the two sections need, in two queries whatever the number of milestones
+    (forms only on drafts)."""
+    context = {
+        "escalation_rules": list(
+            EscalationRule.objects.filter(milestone__version=version)
+            .select_related("milestone")
+            .order_by("milestone__order", "level")
+        ),
+        "deadline_rules": list(DeadlineRule.objects.filter(version=version)),
     }
+    if version.is_editable:
+        context["escalation_form"] = EscalationLevelForm(version=version, prefix="escalation")
+        context["deadline_form"] = DeadlineRuleForm(prefix="deadline")
+    return context
