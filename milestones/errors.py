@@ -29,6 +29,10 @@ class MilestoneErrorCode(StrEnum):
     DUPLICATE_MILESTONE_CODE = "DUPLICATE_MILESTONE_CODE"  # 400
     INVALID_GATE_CONDITION = "INVALID_GATE_CONDITION"  # 400
     REQUISITION_TYPE_TAKEN = "REQUISITION_TYPE_TAKEN"  # 400
+    INVALID_CONDITION = "INVALID_CONDITION"  # 400, the field is the path of the bad part
+    INVALID_RULE = "INVALID_RULE"  # 400
+    # Automation failures (recorded, never answered to a caller)
+    RULE_ERROR = "RULE_ERROR"
     # Concurrency (409)
     STALE_VERSION = "STALE_VERSION"
 

@@ -189,7 +189,10 @@ def framework_version_create_draft(*, framework: Framework) -> FrameworkVersion:
 
 @transaction.atomic
 def framework_version_copy_to_draft(*, version: FrameworkVersion) -> FrameworkVersion:
-    """A new draft with the same milestones: the only way to change a published version."""
+    """A new draft with the same milestones and automation rules: the only way to change
+    a published version."""
+    from .automation_rules import automation_rules_copy  # it builds on this module
+
     framework = _lock_framework(version.framework_id)
     draft = FrameworkVersion.objects.create(
         framework=framework, number=_next_number(framework), copied_from=version
@@ -204,6 +207,7 @@ def framework_version_copy_to_draft(*, version: FrameworkVersion) -> FrameworkVe
         for definition in version.milestones.order_by("order")
     ]
     bulk_create_with_history(copies, MilestoneDefinition)
+    automation_rules_copy(source=version, draft=draft)
     return draft
 
 

@@ -195,8 +195,9 @@ def application_milestones_initialize(
     now: datetime | None = None,
 ) -> list[ApplicationMilestone]:
     """Give an application one row per milestone of its requisition's pinned version, the
-    first one active. Idempotent: an application that already has rows keeps them.
-    Pins the requisition first if it was opened before any version applied to it."""
+    first one active, then apply the version's skip rules. Idempotent: an application
+    that already has rows keeps them. Pins the requisition first if it was opened before
+    any version applied to it."""
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("requisition")
@@ -253,4 +254,13 @@ def application_milestones_initialize(
             "version": application.version,
         },
     )
+    # Skip rules (referrals, internal transfers...) act as soon as the rows exist.
+    from .automation import application_skip_rules_apply  # it builds on this module
+
+    if application_skip_rules_apply(application_id=application.pk, now=now):
+        rows = list(
+            ApplicationMilestone.objects.filter(application_id=application.pk)
+            .select_related("milestone")
+            .order_by("milestone__order")
+        )
     return rows
