@@ -35,6 +35,7 @@ class MilestoneErrorCode(StrEnum):
     RULE_ERROR = "RULE_ERROR"
     # Concurrency (409)
     STALE_VERSION = "STALE_VERSION"
+    IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
 
 
 #: Codes a refused transition can answer with (documented in the OpenAPI schema).
@@ -70,6 +71,12 @@ class StaleVersion(Conflict):
     """The caller saw an older version of the application than the one stored (409)."""
 
     code = MilestoneErrorCode.STALE_VERSION
+
+
+class EventConflict(Conflict):
+    """An event's idempotency id was already stored for a different event (409)."""
+
+    code = MilestoneErrorCode.IDEMPOTENCY_CONFLICT
 
 
 class MilestoneNotFound(NotFound):

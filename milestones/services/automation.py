@@ -20,7 +20,7 @@ from recruiting.models import Application
 
 from .. import engine
 from ..automation import AutomationRuleView, Intent, auto_advance_intents, skip_intents
-from ..errors import MilestoneNotFound, TransitionRefused
+from ..errors import EventConflict, MilestoneNotFound, TransitionRefused
 from ..models import (
     ApplicationEvent,
     ApplicationMilestone,
@@ -229,6 +229,17 @@ def _application_by_reference(
     return found
 
 
+def _replayed(stored: ApplicationEvent, *, application, event_type: str) -> ApplicationEvent:
+    """The stored event for a replay; the same id for another event is a conflict."""
+    if stored.application_id != application.pk or stored.event_type != event_type:
+        raise EventConflict(
+            f"idempotency id {stored.idempotency_id!r} was used for another event "
+            f"({stored.event_type} of application {stored.application_id})",
+            fields={"idempotency_id": ["already used for another event"]},
+        )
+    return stored
+
+
 @transaction.atomic
 def application_event_receive(
     *,
@@ -245,13 +256,14 @@ def application_event_receive(
     of the application's framework version on it. Returns (event, created): a replay of
     a stored id returns the stored event untouched and runs nothing (two concurrent
     deliveries store one: the unique constraint decides, the loser reads the winner's).
+    The same id for another application or type is a conflict (EventConflict, 409).
     Auto-advance rules run first on the state the event found, then skip rules."""
-    stored = ApplicationEvent.objects.filter(idempotency_id=idempotency_id).first()
-    if stored is not None:
-        return stored, False
     application = _application_by_reference(
         application_id=application_id, application_external_id=application_external_id
     )
+    stored = ApplicationEvent.objects.filter(idempotency_id=idempotency_id).first()
+    if stored is not None:
+        return _replayed(stored, application=application, event_type=event_type), False
     try:
         with transaction.atomic():
             event = ApplicationEvent.objects.create(
@@ -263,7 +275,8 @@ def application_event_receive(
                 api_client_id=api_client_id,
             )
     except IntegrityError:
-        return ApplicationEvent.objects.get(idempotency_id=idempotency_id), False
+        stored = ApplicationEvent.objects.get(idempotency_id=idempotency_id)
+        return _replayed(stored, application=application, event_type=event_type), False
     now = now or timezone.now()
     event.outcome = application_event_evaluate(event=event, now=now)
     event.processed_at = now
