@@ -167,6 +167,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "tenants.models.Role",
         "MilestoneKindEnum": "milestones.models.MilestoneKind",
         "TransitionKindEnum": "milestones.models.TransitionKind",
+        "AutomationRuleKindEnum": "milestones.models.AutomationRuleKind",
     },
 }
 

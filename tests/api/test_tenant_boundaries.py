@@ -17,7 +17,13 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compliance.models import AuditAction
-from milestones.models import Framework, FrameworkVersion, LegacyStageMapping
+from milestones.models import (
+    ApplicationEvent,
+    AutomationRule,
+    Framework,
+    FrameworkVersion,
+    LegacyStageMapping,
+)
 from recruiting.models import Application, Candidate, Requisition
 from tenants.context import all_tenants_context
 from tenants.models import Department, JobFamily, Location, RequisitionType
@@ -51,6 +57,8 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "application-milestones": (Application, factories.make_application),
     "application-transitions": (Application, factories.make_application),
     "legacy-mapping-detail": (LegacyStageMapping, milestone_factories.make_legacy_stage_mapping),
+    "automation-rule-detail": (AutomationRule, milestone_factories.make_automation_rule),
+    "event-detail": (ApplicationEvent, milestone_factories.make_application_event),
 }
 # Every method but OPTIONS/HEAD is tried: a POST-only action on another tenant's id is
 # refused exactly like a GET of it.
