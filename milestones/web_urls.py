@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import rule_views, views
 
 app_name = "workflows"
 
@@ -32,5 +32,16 @@ urlpatterns = [
         "versions/<uuid:pk>/milestones/<uuid:milestone_pk>/move/",
         views.MilestoneMoveView.as_view(),
         name="milestone-move",
+    ),
+    path("versions/<uuid:pk>/rules/", rule_views.RuleAddView.as_view(), name="rule-add"),
+    path(
+        "versions/<uuid:pk>/rules/<uuid:rule_pk>/",
+        rule_views.RuleEditView.as_view(),
+        name="rule-edit",
+    ),
+    path(
+        "versions/<uuid:pk>/rules/<uuid:rule_pk>/delete/",
+        rule_views.RuleDeleteView.as_view(),
+        name="rule-delete",
     ),
 ]

@@ -13,6 +13,7 @@ from milestones.services import frameworks as services
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
+from tests.milestones.factories import make_automation_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -358,10 +359,13 @@ def test_version_page_runs_a_constant_number_of_queries(
     version = _draft(tenant_a, codes=codes)
     for _ in range(3):
         factories.make_department(tenant=tenant_a)
+    for code in codes[:3]:
+        make_automation_rule(tenant=tenant_a, version=version, milestone_code=code)
 
     # Session, user, tenant and membership lookups are 14 of them; the page itself reads
-    # the version, its milestones, its pilot departments and the department choices.
-    with django_assert_max_num_queries(18):
+    # the version, its milestones, its pilot departments, the department choices and its
+    # automation rules (with their milestones).
+    with django_assert_max_num_queries(19):
         response = admin_client.get(f"/workflows/versions/{version.pk}/")
 
     assert response.status_code == 200
