@@ -95,6 +95,14 @@ DATABASE_URL = env("DATABASE_URL", "postgres://ats@127.0.0.1:5432/ats")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"].setdefault("OPTIONS", {})
+# Server-side binding lets psycopg prepare the statements a process repeats (a move's,
+# the token look-up), so Postgres stops re-planning them and their RLS policies each time.
+# (Set DATABASE_PREPARE_THRESHOLD=none behind a transaction-mode pgbouncer.)
+DATABASES["default"]["OPTIONS"]["server_side_binding"] = env_bool("DATABASE_SERVER_BINDING", True)
+_prepare = env("DATABASE_PREPARE_THRESHOLD", "5")
+DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+    None if _prepare.lower() == "none" else int(_prepare)
+)
 if env_bool("DATABASE_POOL", True):
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": int(env("DATABASE_POOL_MIN", "2")),
