@@ -51,14 +51,27 @@ def _load_sql() -> str:
     )
 
 
-def _from_db(model: type[Model], values: Sequence):
+@cache
+def _loader(model: type[Model]) -> tuple[list[str], list[tuple[int, list]]]:
+    """Attribute names and, for the columns that need them, the ORM's value converters."""
     fields = _columns(model)
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        for converter in field.get_db_converters(connection):
+    converters = [
+        (index, [(c, field) for c in field.get_db_converters(connection)])
+        for index, field in enumerate(fields)
+        if field.get_db_converters(connection)
+    ]
+    return [f.attname for f in fields], converters
+
+
+def _from_db(model: type[Model], values: Sequence):
+    attnames, converters = _loader(model)
+    values = list(values)
+    for index, steps in converters:
+        value = values[index]
+        for converter, field in steps:
             value = converter(value, field, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+        values[index] = value
+    return model.from_db(connection.alias, attnames, values)
 
 
 def application_lock_and_load(
