@@ -31,6 +31,9 @@ class MilestoneErrorCode(StrEnum):
     REQUISITION_TYPE_TAKEN = "REQUISITION_TYPE_TAKEN"  # 400
     # Concurrency (409)
     STALE_VERSION = "STALE_VERSION"
+    # Automation failures
+    FAILURE_NOT_OPEN = "FAILURE_NOT_OPEN"  # 409: already retried or dismissed
+    FAILURE_NOT_RETRYABLE = "FAILURE_NOT_RETRYABLE"  # 422: nothing to re-attempt (escalation)
 
 
 #: Codes a refused transition can answer with (documented in the OpenAPI schema).
@@ -66,6 +69,18 @@ class StaleVersion(Conflict):
     """The caller saw an older version of the application than the one stored (409)."""
 
     code = MilestoneErrorCode.STALE_VERSION
+
+
+class FailureNotOpen(Conflict):
+    """The automation failure was already retried or dismissed (409)."""
+
+    code = MilestoneErrorCode.FAILURE_NOT_OPEN
+
+
+class FailureNotRetryable(RuleViolation):
+    """The failure records no move to re-attempt, e.g. an escalation's alert (422)."""
+
+    code = MilestoneErrorCode.FAILURE_NOT_RETRYABLE
 
 
 class MilestoneNotFound(NotFound):

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.tenancy",
+                "reporting.context_processors.notifications",
             ],
         },
     },
@@ -175,6 +176,10 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "tenants.models.Role",
         "MilestoneKindEnum": "milestones.models.MilestoneKind",
         "TransitionKindEnum": "milestones.models.TransitionKind",
+        "FailureSourceEnum": "milestones.models.FailureSource",
+        # Keeps the application's `source` enum named as before failures added a `source`.
+        "SourceEnum": "recruiting.models.ApplicationSource",
+        "FailureStatusEnum": "milestones.models.FailureStatus",
     },
 }
 
