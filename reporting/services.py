@@ -116,3 +116,13 @@ def notification_mark_read(*, notification: Notification) -> Notification:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at", "updated_at"])
     return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, user_id: int) -> int:
+    """Mark every unread notification of one user (in the tenant in context) read;
+    returns how many changed."""
+    now = timezone.now()
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).update(
+        read_at=now, updated_at=now
+    )

@@ -19,17 +19,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from compliance.models import AuditAction
 from milestones.models import (
     ApplicationEvent,
+    AutomationFailure,
     AutomationRule,
     Framework,
     FrameworkVersion,
     LegacyStageMapping,
 )
 from recruiting.models import Application, Candidate, Requisition
+from reporting.models import Notification
 from tenants.context import all_tenants_context
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tests import factories
 from tests.api.support import assert_error, audit_events, refreshed
 from tests.milestones import factories as milestone_factories
+from tests.reporting import factories as reporting_factories
 
 API_PREFIX = "api/v1/"
 ID_PARAMETERS = {"pk", "id"}
@@ -59,6 +62,10 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "legacy-mapping-detail": (LegacyStageMapping, milestone_factories.make_legacy_stage_mapping),
     "automation-rule-detail": (AutomationRule, milestone_factories.make_automation_rule),
     "event-detail": (ApplicationEvent, milestone_factories.make_application_event),
+    "automation_failures-detail": (AutomationFailure, reporting_factories.make_failure),
+    "automation_failures-retry": (AutomationFailure, reporting_factories.make_failure),
+    "automation_failures-dismiss": (AutomationFailure, reporting_factories.make_failure),
+    "notifications-read": (Notification, reporting_factories.make_notification),
 }
 # Every method but OPTIONS/HEAD is tried: a POST-only action on another tenant's id is
 # refused exactly like a GET of it.

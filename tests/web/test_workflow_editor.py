@@ -362,10 +362,10 @@ def test_version_page_runs_a_constant_number_of_queries(
     for code in codes[:3]:
         make_automation_rule(tenant=tenant_a, version=version, milestone_code=code)
 
-    # Session, user, tenant and membership lookups are 14 of them; the page itself reads
-    # the version, its milestones, its pilot departments, the department choices and its
-    # automation rules (with their milestones).
-    with django_assert_max_num_queries(19):
+    # Session, user, tenant and membership lookups are 14 of them, the header's unread
+    # badge 1; the page itself reads the version, its milestones, its pilot departments,
+    # the department choices and its automation rules (with their milestones).
+    with django_assert_max_num_queries(20):
         response = admin_client.get(f"/workflows/versions/{version.pk}/")
 
     assert response.status_code == 200
@@ -378,7 +378,7 @@ def test_framework_list_runs_a_constant_number_of_queries(
     for n in range(6):
         _draft(tenant_a, name=f"Framework {n}", codes=["PHONE_SCREEN"])
 
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):  # 18, plus the header's unread badge
         response = admin_client.get("/workflows/")
 
     assert response.status_code == 200
