@@ -171,3 +171,24 @@ def test_an_event_driven_skip_rule_acts_when_its_event_arrives(api_a, tenant_a):
     assert response.status_code == 201, response.json()
     assert response.json()["outcome"][0]["outcome"] == "moved"
     assert _states(application)["BACKGROUND"] == "skipped"
+
+
+def test_a_refused_skip_is_retried_once_the_hire_type_allows_it(tenant_a):
+    from milestones.services.failures import automation_failure_retry
+
+    version = _version(tenant_a, BACKGROUND={"mandatory": True, "bypass_hire_types": ["executive"]})
+    make_automation_rule(
+        tenant=tenant_a,
+        version=version,
+        milestone_code="BACKGROUND",
+        kind="skip",
+        conditions=REFERRAL_OR_TRANSFER,
+    )
+    application = _start(tenant_a, version, source="referral", hire_type="standard")
+    (failure,) = rows(AutomationFailure, application=application)
+    with all_tenants_context():
+        Application.all_tenants.filter(pk=application.pk).update(hire_type="executive")
+    with tenant_context(tenant_a):
+        transition = automation_failure_retry(failure=AutomationFailure.objects.get(pk=failure.pk))
+    assert (transition.kind, transition.cause) == ("skip", "trigger")
+    assert _states(application)["BACKGROUND"] == "skipped"
