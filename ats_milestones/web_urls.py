@@ -51,4 +51,5 @@ urlpatterns = [
     path("", include((recruiting_pages, "recruiting"))),
     path("", include((tenant_pages, "tenants"))),
     path("workflows/", include("milestones.web_urls")),
+    path("", include("reporting.web_urls")),
 ]

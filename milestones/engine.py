@@ -39,6 +39,10 @@ ADVANCE, COMPLETE, SKIP, BYPASS, REGRESS, FAIL = (
     "fail",
 )
 ACTIONS = (ADVANCE, COMPLETE, SKIP, BYPASS, REGRESS, FAIL)
+# The system's own actions: never offered to callers of the API (its serializer lists
+# ACTIONS only). A skip rule marks a pending or the active milestone skipped.
+RULE_SKIP = "rule_skip"
+SYSTEM_ACTIONS = (RULE_SKIP,)
 # Transition kinds recorded for each action (regress is recorded as a regression).
 KIND_OF_ACTION = {
     ADVANCE: "advance",
@@ -47,6 +51,7 @@ KIND_OF_ACTION = {
     BYPASS: "bypass",
     REGRESS: "regression",
     FAIL: "fail",
+    RULE_SKIP: "skip",
 }
 
 
@@ -144,7 +149,7 @@ def _failed_gates(rule: MilestoneRule, facts: Facts) -> list[str]:
 
 def decide(view: ApplicationView, move: Move, facts: Facts) -> Decision:
     """Whether `move` is allowed for the application in `view`, and what changes if it is."""
-    if move.action not in ACTIONS:
+    if move.action not in _HANDLERS:
         return refuse(Code.UNKNOWN_ACTION, f"unknown action {move.action!r}", field="action")
     if not view.progress:
         return refuse(
@@ -364,6 +369,39 @@ def _decide_fail(view, move, facts, position, active, target) -> Decision:
     )
 
 
+def _decide_rule_skip(view, move, facts, position, active, target) -> Decision:
+    """A skip rule: mark `to_code` skipped when it is pending (ahead) or active. A
+    mandatory milestone is skipped only for hire types its bypass policy lists. Skipping
+    the active one activates the next pending one; skipping one ahead moves nothing, so
+    `to_code` stays the active milestone (the service keeps it as the current one)."""
+    progress = view.progress
+    if target is None:
+        return refuse(Code.UNKNOWN_MILESTONE, "say which milestone to skip", field="to_code")
+    item = progress[target]
+    if item.state not in (PENDING, ACTIVE) or (item.state == PENDING and target < position):
+        return refuse(
+            Code.MILESTONE_NOT_ACTIVE,
+            f"{item.rule.code} is {item.state}; only a pending or active milestone is skipped",
+            field="to_code",
+        )
+    if item.rule.mandatory and view.hire_type not in item.rule.bypass_hire_types:
+        return refuse(
+            Code.SKIP_NOT_ALLOWED,
+            f"{item.rule.code} is mandatory and its bypass policy does not cover "
+            f"a {view.hire_type} hire",
+            field="to_code",
+        )
+    if target == active:
+        return _leave_and_activate_next(view, move, active, SKIPPED)
+    return Decision(
+        allowed=True,
+        kind=KIND_OF_ACTION[RULE_SKIP],
+        from_code=item.rule.code,
+        to_code=progress[active].rule.code if active is not None else None,
+        changes=(_change(item, SKIPPED),),
+    )
+
+
 _HANDLERS = {
     ADVANCE: _decide_advance,
     COMPLETE: _decide_complete,
@@ -371,4 +409,5 @@ _HANDLERS = {
     BYPASS: _decide_bypass,
     REGRESS: _decide_regress,
     FAIL: _decide_fail,
+    RULE_SKIP: _decide_rule_skip,
 }

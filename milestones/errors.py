@@ -29,8 +29,15 @@ class MilestoneErrorCode(StrEnum):
     DUPLICATE_MILESTONE_CODE = "DUPLICATE_MILESTONE_CODE"  # 400
     INVALID_GATE_CONDITION = "INVALID_GATE_CONDITION"  # 400
     REQUISITION_TYPE_TAKEN = "REQUISITION_TYPE_TAKEN"  # 400
+    INVALID_CONDITION = "INVALID_CONDITION"  # 400, the field is the path of the bad part
+    # Automation failures (recorded, never answered to a caller)
+    RULE_ERROR = "RULE_ERROR"
     # Concurrency (409)
     STALE_VERSION = "STALE_VERSION"
+    IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
+    # Automation failures
+    FAILURE_NOT_OPEN = "FAILURE_NOT_OPEN"  # 409: already retried or dismissed
+    FAILURE_NOT_RETRYABLE = "FAILURE_NOT_RETRYABLE"  # 422: nothing to re-attempt (escalation)
 
 
 #: Codes a refused transition can answer with (documented in the OpenAPI schema).
@@ -66,6 +73,24 @@ class StaleVersion(Conflict):
     """The caller saw an older version of the application than the one stored (409)."""
 
     code = MilestoneErrorCode.STALE_VERSION
+
+
+class EventConflict(Conflict):
+    """An event's idempotency id was already stored for a different event (409)."""
+
+    code = MilestoneErrorCode.IDEMPOTENCY_CONFLICT
+
+
+class FailureNotOpen(Conflict):
+    """The automation failure was already retried or dismissed (409)."""
+
+    code = MilestoneErrorCode.FAILURE_NOT_OPEN
+
+
+class FailureNotRetryable(RuleViolation):
+    """The failure records no move to re-attempt, e.g. an escalation's alert (422)."""
+
+    code = MilestoneErrorCode.FAILURE_NOT_RETRYABLE
 
 
 class MilestoneNotFound(NotFound):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from django import forms
@@ -10,7 +11,7 @@ from ats_milestones.errors import DomainError
 from recruiting.models import HireType
 from tenants.models import Role
 
-from .models import MilestoneKind, TerminalKind
+from .models import AlertRecipient, AutomationRuleKind, MilestoneKind, TerminalKind
 
 # Service field names that a form shows under another name.
 SERVICE_FIELD_TO_FORM_FIELD = {
@@ -103,3 +104,70 @@ class PilotForm(forms.Form):
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departments"].queryset = departments
+
+
+class AutomationRuleForm(forms.Form):
+    """An automation rule; `conditions` is the JSON condition language as text. Prefixed,
+    so its inputs never share an id with the milestone form on the same page."""
+
+    prefix = "rule"
+
+    kind = forms.ChoiceField(choices=AutomationRuleKind.choices)
+    name = forms.CharField(max_length=200)
+    milestone_code = forms.ChoiceField(label="Milestone")
+    event_type = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="The event an auto-advance rule waits for, e.g. assessment.completed.",
+    )
+    conditions = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+        help_text='JSON, e.g. {"fact": "payload.score", "op": "gte", "value": 70}; '
+        "empty means always.",
+    )
+    alert_recipients = forms.MultipleChoiceField(
+        choices=AlertRecipient.choices,
+        required=False,
+        initial=[AlertRecipient.RECRUITER],
+        widget=forms.CheckboxSelectMultiple,
+        label="Alert on failure",
+    )
+    is_enabled = forms.BooleanField(required=False, initial=True, label="Enabled")
+
+    def __init__(self, *args, milestone_codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone_code"].choices = [(code, code) for code in milestone_codes]
+
+    @classmethod
+    def initial_from(cls, rule) -> dict:
+        return {
+            "kind": rule.kind,
+            "name": rule.name,
+            "milestone_code": rule.milestone.code,
+            "event_type": rule.event_type,
+            "conditions": json.dumps(rule.conditions, indent=2) if rule.conditions else "",
+            "alert_recipients": rule.alert_recipients,
+            "is_enabled": rule.is_enabled,
+        }
+
+    def clean_conditions(self):
+        text = self.cleaned_data["conditions"].strip()
+        if not text:
+            return {}
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"not valid JSON: {exc}") from None
+
+    def add_service_error(self, exc: DomainError) -> None:
+        """A refusal of the rule service; a condition's path goes next to the textarea."""
+        self.add_error(None, exc.message)
+        for name, messages in exc.fields.items():
+            for message in messages if isinstance(messages, list) else [messages]:
+                if name.startswith("conditions"):
+                    self.add_error("conditions", f"{name}: {message}")
+                elif name in self.fields:
+                    self.add_error(name, str(message))
+                else:
+                    self.add_error(None, f"{name}: {message}")

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from tenants.models import Department, RequisitionType
 
-from .models import Framework, FrameworkVersion, MilestoneDefinition
+from .models import AutomationRule, Framework, FrameworkVersion, MilestoneDefinition
 
 
 def framework_list_for_editor() -> QuerySet[Framework]:
@@ -48,3 +48,13 @@ def department_choices() -> QuerySet[Department]:
 
 def requisition_type_choices() -> QuerySet[RequisitionType]:
     return RequisitionType.objects.order_by("name")
+
+
+def automation_rule_list_for_editor(*, version: FrameworkVersion) -> QuerySet[AutomationRule]:
+    return version.automation_rules.select_related("milestone").order_by("order", "created_at")
+
+
+def automation_rule_get_for_editor(
+    *, version: FrameworkVersion, rule_id: uuid.UUID
+) -> AutomationRule | None:
+    return version.automation_rules.select_related("milestone").filter(pk=rule_id).first()

@@ -19,7 +19,13 @@ from tenants.models import Role
 from tenants.views import TenantPageMixin
 
 from . import page_selectors
-from .forms import FrameworkCreateForm, MilestoneDefinitionForm, PilotForm, form_add_domain_error
+from .forms import (
+    AutomationRuleForm,
+    FrameworkCreateForm,
+    MilestoneDefinitionForm,
+    PilotForm,
+    form_add_domain_error,
+)
 from .models import Framework, FrameworkVersion, MilestoneDefinition
 from .services import frameworks as services
 
@@ -126,12 +132,28 @@ class VersionDetailView(WorkflowAdminMixin, View):
     def get(self, request, pk):
         return self.render_page(self.get_version(pk))
 
-    def render_page(self, version, *, milestone_form=None, pilot_form=None, error=None, status=200):
-        context = {"version": version, "page_error": error}
+    def render_page(
+        self,
+        version,
+        *,
+        milestone_form=None,
+        pilot_form=None,
+        rule_form=None,
+        error=None,
+        status=200,
+    ):
+        context = {
+            "version": version,
+            "page_error": error,
+            "rules": page_selectors.automation_rule_list_for_editor(version=version),
+        }
         if version.is_editable:
             context["milestone_form"] = milestone_form or MilestoneDefinitionForm()
             context["pilot_form"] = pilot_form or PilotForm(
                 departments=page_selectors.department_choices()
+            )
+            context["rule_form"] = rule_form or AutomationRuleForm(
+                milestone_codes=[m.code for m in version.milestones.all()]
             )
         from .timer_views import timer_context  # the timers sections (their own module)
 

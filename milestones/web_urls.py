@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import timer_views, views
+from . import rule_views, timer_views, views
 
 app_name = "workflows"
 
@@ -32,6 +32,17 @@ urlpatterns = [
         "versions/<uuid:pk>/milestones/<uuid:milestone_pk>/move/",
         views.MilestoneMoveView.as_view(),
         name="milestone-move",
+    ),
+    path("versions/<uuid:pk>/rules/", rule_views.RuleAddView.as_view(), name="rule-add"),
+    path(
+        "versions/<uuid:pk>/rules/<uuid:rule_pk>/",
+        rule_views.RuleEditView.as_view(),
+        name="rule-edit",
+    ),
+    path(
+        "versions/<uuid:pk>/rules/<uuid:rule_pk>/delete/",
+        rule_views.RuleDeleteView.as_view(),
+        name="rule-delete",
     ),
     # Timers (escalation levels, deadline rules): sections of the version page
     path(

@@ -17,6 +17,7 @@ from compliance.services import audit_denied_lookup
 from milestones.errors import StaleVersion, TransitionRefused
 from milestones.models import TransitionCause
 from milestones.services import application_transition
+from reporting.views import application_failures_context
 from tenants.views import TenantPageMixin
 
 from . import page_selectors
@@ -212,6 +213,9 @@ class ApplicationDetailView(TenantPageMixin, View):
                 deadlines=page_selectors.application_deadlines_for_page(application=application),
                 now=timezone.now(),
                 active_status=ApplicationStatus.ACTIVE,
+                **application_failures_context(
+                    application=application, membership=getattr(request, "membership", None)
+                ),
             ),
         )
 

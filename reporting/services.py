@@ -120,6 +120,16 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     return notification
 
 
+@transaction.atomic
+def notification_mark_all_read(*, user_id: int) -> int:
+    """Mark every unread notification of one user (in the tenant in context) read;
+    returns how many changed."""
+    now = timezone.now()
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).update(
+        read_at=now, updated_at=now
+    )
+
+
 def department_hrbp_user_ids(*, department) -> list[int]:
     """Ids of the active HRBPs who cover `department`: tenant-wide ones and those of the
     department or one above it (what the `hrbp` recipient name means)."""

@@ -192,6 +192,7 @@ class ApiScope(models.TextChoices):
     APPLICATIONS_WRITE = "applications:write"
     CONFIG_READ = "config:read"
     CONFIG_WRITE = "config:write"
+    EVENTS_WRITE = "events:write"
 
 
 TOKEN_PREFIX = "atsk_"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("tenants.api.urls")),
     path("", include("recruiting.api.urls")),
     path("", include("milestones.api.urls")),
+    path("", include("reporting.api.urls")),
 ]

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.tenancy",
+                "reporting.context_processors.notifications",
             ],
         },
     },
@@ -95,6 +96,14 @@ DATABASE_URL = env("DATABASE_URL", "postgres://ats@127.0.0.1:5432/ats")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"].setdefault("OPTIONS", {})
+# Server-side binding lets psycopg prepare the statements a process repeats (a move's,
+# the token look-up), so Postgres stops re-planning them and their RLS policies each time.
+# (Set DATABASE_PREPARE_THRESHOLD=none behind a transaction-mode pgbouncer.)
+DATABASES["default"]["OPTIONS"]["server_side_binding"] = env_bool("DATABASE_SERVER_BINDING", True)
+_prepare = env("DATABASE_PREPARE_THRESHOLD", "5")
+DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+    None if _prepare.lower() == "none" else int(_prepare)
+)
 if env_bool("DATABASE_POOL", True):
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": int(env("DATABASE_POOL_MIN", "2")),
@@ -167,6 +176,11 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "tenants.models.Role",
         "MilestoneKindEnum": "milestones.models.MilestoneKind",
         "TransitionKindEnum": "milestones.models.TransitionKind",
+        "AutomationRuleKindEnum": "milestones.models.AutomationRuleKind",
+        "FailureSourceEnum": "milestones.models.FailureSource",
+        # Keeps the application's `source` enum named as before failures added a `source`.
+        "SourceEnum": "recruiting.models.ApplicationSource",
+        "FailureStatusEnum": "milestones.models.FailureStatus",
         "DeadlineActionEnum": "milestones.models.DeadlineAction",
     },
 }

@@ -15,9 +15,9 @@ from ..models import (
     FrameworkVersion,
     MilestoneDefinition,
     MilestoneKind,
-    MilestoneTransition,
     TerminalKind,
     TransitionCause,
+    TransitionKind,
 )
 
 API_CAUSES = [
@@ -185,26 +185,19 @@ class TransitionInputSerializer(serializers.Serializer):
     cause = serializers.ChoiceField(choices=API_CAUSES, default=TransitionCause.MANUAL)
 
 
-class TransitionOutputSerializer(serializers.ModelSerializer):
+class TransitionOutputSerializer(serializers.Serializer):
+    """One move. A plain Serializer (not a ModelSerializer): it answers every move, and
+    introspecting the model for each response cost more than the rest of the rendering."""
+
+    id = serializers.UUIDField(read_only=True)
     application_id = serializers.UUIDField(read_only=True)
-    from_code = serializers.CharField(source="from_milestone.code", default=None)
-    to_code = serializers.CharField(source="to_milestone.code", default=None)
+    kind = serializers.ChoiceField(choices=TransitionKind.choices, read_only=True)
+    cause = serializers.ChoiceField(choices=TransitionCause.choices, read_only=True)
+    from_code = serializers.CharField(source="from_milestone.code", default=None, read_only=True)
+    to_code = serializers.CharField(source="to_milestone.code", default=None, read_only=True)
     actor_user_id = serializers.IntegerField(read_only=True, allow_null=True)
     actor_api_client_id = serializers.UUIDField(read_only=True, allow_null=True)
-
-    class Meta:
-        model = MilestoneTransition
-        fields = [
-            "id",
-            "application_id",
-            "kind",
-            "cause",
-            "from_code",
-            "to_code",
-            "actor_user_id",
-            "actor_api_client_id",
-            "actor_role",
-            "reason",
-            "at",
-            "application_version",
-        ]
+    actor_role = serializers.CharField(read_only=True)
+    reason = serializers.CharField(read_only=True)
+    at = serializers.DateTimeField(read_only=True)
+    application_version = serializers.IntegerField(read_only=True)

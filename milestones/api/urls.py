@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .automation import AutomationRuleViewSet, EventViewSet
 from .views import (
     ApplicationMilestonesView,
     ApplicationTransitionsView,
@@ -15,6 +16,8 @@ from .views import (
 router = SimpleRouter(trailing_slash=False)
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("framework-versions", FrameworkVersionViewSet, basename="framework-version")
+router.register("automation_rules", AutomationRuleViewSet, basename="automation-rule")
+router.register("events", EventViewSet, basename="event")
 
 urlpatterns = [
     *router.urls,

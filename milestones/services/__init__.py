@@ -1,5 +1,14 @@
 """Every write of the milestone module (re-exported so callers import from one place)."""
 
+from .automation import (
+    application_event_receive,
+    application_skip_rules_apply,
+)
+from .automation_rules import (
+    automation_rule_create,
+    automation_rule_delete,
+    automation_rule_update,
+)
 from .facts import register_fact_provider
 from .frameworks import (
     framework_create,
@@ -21,6 +30,11 @@ from .frameworks import (
 from .transitions import application_milestones_initialize, application_transition
 
 __all__ = [
+    "application_event_receive",
+    "application_skip_rules_apply",
+    "automation_rule_create",
+    "automation_rule_delete",
+    "automation_rule_update",
     "application_milestones_initialize",
     "application_transition",
     "framework_create",

@@ -5,14 +5,33 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
+from ats_milestones.errors import InvalidInput
 from compliance.services import audit_record
 from recruiting.models import Application
 from reporting.services import notification_send
 
-from ..models import AutomationFailure
+from ..errors import FailureNotOpen, FailureNotRetryable, TransitionRefused
+from ..models import (
+    AutomationFailure,
+    FailureSource,
+    FailureStatus,
+    MilestoneTransition,
+    TransitionCause,
+)
+from .transitions import application_transition
 
 AUDIT_AUTOMATION_FAILED = "automation.failed"
+AUDIT_FAILURE_RETRIED = "automation.failure_retried"
+AUDIT_FAILURE_RETRY_REFUSED = "automation.failure_retry_refused"
+AUDIT_FAILURE_DISMISSED = "automation.failure_dismissed"
+
+# The cause a retried move is recorded with: the automation's own, not "manual".
+_RETRY_CAUSE = {
+    FailureSource.RULE: TransitionCause.TRIGGER,
+    FailureSource.DEADLINE: TransitionCause.DEADLINE,
+}
 
 
 @transaction.atomic
@@ -65,3 +84,136 @@ def automation_failure_record(
         },
     )
     return failure
+
+
+def _locked_open_failure(failure: AutomationFailure) -> AutomationFailure:
+    """The failure's row, locked for this transaction; refused unless it is still open."""
+    locked = AutomationFailure.objects.select_for_update().get(pk=failure.pk)
+    if locked.status != FailureStatus.OPEN:
+        raise FailureNotOpen(
+            f"this automation failure is already {locked.get_status_display().lower()}",
+            fields={"status": [locked.status]},
+        )
+    return locked
+
+
+def _audit_failure(
+    *, action: str, failure: AutomationFailure, actor_user_id, actor_api_client_id, **data
+) -> None:
+    audit_record(
+        action=action,
+        tenant_id=failure.tenant_id,
+        actor_user_id=actor_user_id,
+        actor_api_client_id=actor_api_client_id,
+        object_type="milestones.AutomationFailure",
+        object_id=str(failure.pk),
+        data={"application_id": str(failure.application_id), **data},
+    )
+
+
+def automation_failure_retry(
+    *,
+    failure: AutomationFailure,
+    actor_user_id: int | None = None,
+    actor_api_client_id=None,
+) -> MilestoneTransition:
+    """Re-attempt the move an automation could not make, once its cause is fixed.
+
+    Only an open failure of a rule or a deadline can be retried (409 FAILURE_NOT_OPEN,
+    422 FAILURE_NOT_RETRYABLE for an escalation, which recorded no move). The move goes
+    through `application_transition` with the automation's cause (trigger / deadline), on
+    whatever version is current. Success marks the failure retried and returns the
+    transition; a new refusal keeps it open with the latest code and message, and raises
+    that refusal. The failure row is locked first, so two concurrent retries make at most
+    one move. Not wrapped in one transaction on purpose: a refused retry commits its
+    updated reason before the refusal propagates.
+    """
+    refusal: TransitionRefused | None = None
+    with transaction.atomic():
+        locked = _locked_open_failure(failure)
+        cause = _RETRY_CAUSE.get(locked.source)
+        action = (locked.attempted or {}).get("action")
+        if cause is None or not action:
+            raise FailureNotRetryable(
+                f"a {locked.get_source_display().lower()} failure records no move to retry; "
+                "dismiss it once handled",
+                fields={"source": [locked.source]},
+            )
+        try:
+            with transaction.atomic():  # a refusal rolls back the move only
+                transition = application_transition(
+                    application_id=locked.application_id,
+                    action=action,
+                    to_code=locked.attempted.get("to_code") or None,
+                    actor_user_id=actor_user_id,
+                    actor_api_client_id=actor_api_client_id,
+                    cause=cause,
+                    reason=f"retry of automation failure {locked.pk}",
+                    expected_version=None,
+                )
+        except TransitionRefused as exc:
+            refusal = exc
+            locked.error_code = str(exc.code)
+            locked.message = exc.message
+            locked.save(update_fields=["error_code", "message", "updated_at"])
+            _audit_failure(
+                action=AUDIT_FAILURE_RETRY_REFUSED,
+                failure=locked,
+                actor_user_id=actor_user_id,
+                actor_api_client_id=actor_api_client_id,
+                error_code=str(exc.code),
+                message=exc.message,
+            )
+        else:
+            locked.status = FailureStatus.RETRIED
+            locked.resolved_at = timezone.now()
+            locked.resolved_by_id = actor_user_id
+            locked.save(update_fields=["status", "resolved_at", "resolved_by", "updated_at"])
+            _audit_failure(
+                action=AUDIT_FAILURE_RETRIED,
+                failure=locked,
+                actor_user_id=actor_user_id,
+                actor_api_client_id=actor_api_client_id,
+                transition_id=str(transition.pk),
+            )
+    _copy_state(locked, into=failure)
+    if refusal is not None:
+        raise refusal
+    return transition
+
+
+@transaction.atomic
+def automation_failure_dismiss(
+    *,
+    failure: AutomationFailure,
+    reason: str,
+    actor_user_id: int | None = None,
+    actor_api_client_id=None,
+) -> AutomationFailure:
+    """Close an open failure without a move (handled by hand, or no longer wanted).
+    The reason is required (400 naming `reason`) and kept in the audit trail."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(
+            "say why this failure is dismissed", fields={"reason": ["This field is required."]}
+        )
+    locked = _locked_open_failure(failure)
+    locked.status = FailureStatus.DISMISSED
+    locked.resolved_at = timezone.now()
+    locked.resolved_by_id = actor_user_id
+    locked.save(update_fields=["status", "resolved_at", "resolved_by", "updated_at"])
+    _audit_failure(
+        action=AUDIT_FAILURE_DISMISSED,
+        failure=locked,
+        actor_user_id=actor_user_id,
+        actor_api_client_id=actor_api_client_id,
+        reason=reason,
+    )
+    _copy_state(locked, into=failure)
+    return locked
+
+
+def _copy_state(source: AutomationFailure, *, into: AutomationFailure) -> None:
+    """Keep the caller's instance in step with the row the service locked and changed."""
+    for field in ("status", "error_code", "message", "resolved_at", "resolved_by_id", "updated_at"):
+        setattr(into, field, getattr(source, field))

@@ -189,8 +189,12 @@ def framework_version_create_draft(*, framework: Framework) -> FrameworkVersion:
 
 @transaction.atomic
 def framework_version_copy_to_draft(*, version: FrameworkVersion) -> FrameworkVersion:
-    """A new draft with the same milestones, escalation levels and deadline rules: the only
-    way to change a published version."""
+    """A new draft with the same milestones, automation rules, escalation levels and
+    deadline rules: the only way to change a published version."""
+    from .automation_rules import automation_rules_copy  # it builds on this module
+    from .deadlines import deadline_rules_copy
+    from .escalations import escalation_rules_copy
+
     framework = _lock_framework(version.framework_id)
     draft = FrameworkVersion.objects.create(
         framework=framework, number=_next_number(framework), copied_from=version
@@ -205,10 +209,7 @@ def framework_version_copy_to_draft(*, version: FrameworkVersion) -> FrameworkVe
         for definition in version.milestones.order_by("order")
     ]
     bulk_create_with_history(copies, MilestoneDefinition)
-    # Escalation levels and deadline rules are part of the version too.
-    from .deadlines import deadline_rules_copy
-    from .escalations import escalation_rules_copy
-
+    automation_rules_copy(source=version, draft=draft)
     escalation_rules_copy(
         source_milestones=list(version.milestones.all()), target_milestones=copies
     )

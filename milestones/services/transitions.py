@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from compliance.models import AuditEvent
 from compliance.services import audit_record
 from recruiting.models import Application
 
@@ -23,9 +24,11 @@ from ..models import (
 )
 from .facts import application_facts
 from .frameworks import requisition_framework_version_pin
+from .move_sql import application_lock_and_load, move_write
 
 AUDIT_TRANSITIONED = "milestone.transitioned"
 AUDIT_INITIALIZED = "milestone.initialized"
+_APPLICATION_FIELDS = ["version", "current_milestone", "status", "updated_at"]
 _ROW_FIELDS = [
     "state",
     "entered_at",
@@ -102,22 +105,13 @@ def application_transition(
     TransitionRefused (422, a MilestoneErrorCode) when the framework forbids the move.
     A constant number of queries, however many milestones the version has.
     """
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("candidate")
-        .get(pk=application_id)
-    )
+    application, rows = application_lock_and_load(application_id)
     if expected_version is not None and application.version != expected_version:
         raise StaleVersion(
             f"the application is at version {application.version}, "
             f"not {expected_version}; reload and try again",
             fields={"If-Match": [f"current version is {application.version}"]},
         )
-    rows = list(
-        ApplicationMilestone.objects.filter(application_id=application.pk)
-        .select_related("milestone")
-        .order_by("milestone__order")
-    )
     view = engine.ApplicationView(
         status=application.status,
         hire_type=application.hire_type,
@@ -135,22 +129,18 @@ def application_transition(
         row = by_milestone[change.milestone_id]
         _enter(row, change.to_state, now)
         changed.append(row)
-    if changed:
-        ApplicationMilestone.objects.bulk_update(changed, _ROW_FIELDS)
 
     by_code = {row.milestone.code: row.milestone for row in rows}
     from_milestone = by_code.get(decision.from_code) if decision.from_code else None
     to_milestone = by_code.get(decision.to_code) if decision.to_code else None
-    to_id = to_milestone.pk if to_milestone else None
     application.version += 1
-    application.current_milestone_id = to_id
-    update_fields = ["version", "current_milestone", "updated_at"]
+    application.current_milestone_id = to_milestone.pk if to_milestone else None
+    application.updated_at = now
     if decision.application_status:
         application.status = decision.application_status
-        update_fields.append("status")
-    application.save(update_fields=update_fields)
 
-    transition = MilestoneTransition.objects.create(
+    transition = MilestoneTransition(
+        tenant_id=application.tenant_id,
         application_id=application.pk,
         from_milestone=from_milestone,
         to_milestone=to_milestone,
@@ -163,9 +153,9 @@ def application_transition(
         at=now,
         application_version=application.version,
     )
-    audit_record(
-        action=AUDIT_TRANSITIONED,
+    audit = AuditEvent(
         tenant_id=application.tenant_id,
+        action=AUDIT_TRANSITIONED,
         actor_user_id=actor_user_id,
         actor_api_client_id=actor_api_client_id,
         object_type="recruiting.Application",
@@ -182,6 +172,15 @@ def application_transition(
             "reason": reason,
         },
     )
+    move_write(
+        application=application,
+        application_fields=_APPLICATION_FIELDS,
+        rows=changed,
+        row_fields=_ROW_FIELDS,
+        inserts=(transition, audit),
+    )
+    transition._state.adding = False
+    transition._state.db = application._state.db
     return transition
 
 
@@ -195,8 +194,9 @@ def application_milestones_initialize(
     now: datetime | None = None,
 ) -> list[ApplicationMilestone]:
     """Give an application one row per milestone of its requisition's pinned version, the
-    first one active. Idempotent: an application that already has rows keeps them.
-    Pins the requisition first if it was opened before any version applied to it."""
+    first one active, then apply the version's skip rules. Idempotent: an application
+    that already has rows keeps them. Pins the requisition first if it was opened before
+    any version applied to it."""
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("requisition")
@@ -253,4 +253,13 @@ def application_milestones_initialize(
             "version": application.version,
         },
     )
+    # Skip rules (referrals, internal transfers...) act as soon as the rows exist.
+    from .automation import application_skip_rules_apply  # it builds on this module
+
+    if application_skip_rules_apply(application_id=application.pk, now=now):
+        rows = list(
+            ApplicationMilestone.objects.filter(application_id=application.pk)
+            .select_related("milestone")
+            .order_by("milestone__order")
+        )
     return rows

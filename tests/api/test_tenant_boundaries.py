@@ -18,6 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compliance.models import AuditAction
 from milestones.models import (
+    ApplicationEvent,
+    AutomationFailure,
+    AutomationRule,
     DeadlineRule,
     EscalationRule,
     Framework,
@@ -26,11 +29,13 @@ from milestones.models import (
     LegacyStageMapping,
 )
 from recruiting.models import Application, Candidate, Requisition
+from reporting.models import Notification
 from tenants.context import all_tenants_context
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tests import factories
 from tests.api.support import assert_error, audit_events, refreshed
 from tests.milestones import factories as milestone_factories
+from tests.reporting import factories as reporting_factories
 
 API_PREFIX = "api/v1/"
 ID_PARAMETERS = {"pk", "id"}
@@ -58,6 +63,12 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "application-milestones": (Application, factories.make_application),
     "application-transitions": (Application, factories.make_application),
     "legacy-mapping-detail": (LegacyStageMapping, milestone_factories.make_legacy_stage_mapping),
+    "automation-rule-detail": (AutomationRule, milestone_factories.make_automation_rule),
+    "event-detail": (ApplicationEvent, milestone_factories.make_application_event),
+    "automation_failures-detail": (AutomationFailure, reporting_factories.make_failure),
+    "automation_failures-retry": (AutomationFailure, reporting_factories.make_failure),
+    "automation_failures-dismiss": (AutomationFailure, reporting_factories.make_failure),
+    "notifications-read": (Notification, reporting_factories.make_notification),
     # Timers
     "escalation_rule-detail": (EscalationRule, milestone_factories.make_escalation_rule),
     "deadline_rule-detail": (DeadlineRule, milestone_factories.make_deadline_rule),

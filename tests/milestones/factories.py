@@ -6,6 +6,8 @@ import itertools
 from datetime import date, timedelta
 
 from milestones.models import (
+    ApplicationEvent,
+    AutomationRule,
     Framework,
     FrameworkRequisitionType,
     FrameworkVersion,
@@ -94,6 +96,36 @@ def make_legacy_stage_mapping(*, tenant, **kw) -> LegacyStageMapping:
     kw.setdefault("milestone_code", "APPLIED")
     with all_tenants_context():
         return LegacyStageMapping.all_tenants.create(tenant=tenant, **kw)
+
+
+def make_automation_rule(
+    *, tenant, version: FrameworkVersion | None = None, milestone_code: str | None = None, **kw
+) -> AutomationRule:
+    """A rule on `milestone_code` of `version` (an auto-advance on SCREEN by default)."""
+    version = version or make_version(tenant=tenant, status=VersionStatus.DRAFT)
+    with all_tenants_context():
+        milestone = MilestoneDefinition.all_tenants.get(
+            version=version, code=milestone_code or "SCREEN"
+        )
+        kw.setdefault("kind", "auto_advance")
+        kw.setdefault("name", f"Rule {next(_seq)}")
+        if kw["kind"] == "auto_advance":
+            kw.setdefault("event_type", "assessment.completed")
+        return AutomationRule.all_tenants.create(
+            tenant=tenant, version=version, milestone=milestone, **kw
+        )
+
+
+def make_application_event(*, tenant, application: Application | None = None, **kw):
+    """A stored event (not evaluated) about an application."""
+    from django.utils import timezone
+
+    application = application or factories.make_application(tenant=tenant)
+    kw.setdefault("event_type", "assessment.completed")
+    kw.setdefault("idempotency_id", f"evt-{next(_seq)}")
+    kw.setdefault("occurred_at", timezone.now())
+    with all_tenants_context():
+        return ApplicationEvent.all_tenants.create(tenant=tenant, application=application, **kw)
 
 
 def make_escalation_rule(*, tenant, milestone=None, **kw):

@@ -13,6 +13,7 @@ from milestones.services import frameworks as services
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
+from tests.milestones.factories import make_automation_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -358,11 +359,14 @@ def test_version_page_runs_a_constant_number_of_queries(
     version = _draft(tenant_a, codes=codes)
     for _ in range(3):
         factories.make_department(tenant=tenant_a)
+    for code in codes[:3]:
+        make_automation_rule(tenant=tenant_a, version=version, milestone_code=code)
 
-    # Session, user, tenant and membership lookups are 14 of them; the page itself reads
-    # the version, its milestones, its pilot departments and the department choices, and
-    # the timers sections their escalation levels and deadline rules (one query each).
-    with django_assert_max_num_queries(20):
+    # Session, user, tenant and membership lookups are 14 of them, the header's unread
+    # badge 1; the page itself reads the version, its milestones, its pilot departments,
+    # the department choices and its automation rules (with their milestones), and the
+    # timers sections their escalation levels and deadline rules (one query each).
+    with django_assert_max_num_queries(22):
         response = admin_client.get(f"/workflows/versions/{version.pk}/")
 
     assert response.status_code == 200
@@ -375,7 +379,7 @@ def test_framework_list_runs_a_constant_number_of_queries(
     for n in range(6):
         _draft(tenant_a, name=f"Framework {n}", codes=["PHONE_SCREEN"])
 
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):  # 18, plus the header's unread badge
         response = admin_client.get("/workflows/")
 
     assert response.status_code == 200

@@ -1,0 +1,183 @@
+"""Browser pages of alerts: my notifications, and the tenant's automation failures."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+
+from ats_milestones.errors import DomainError
+from compliance.services import audit_denied_lookup
+from milestones.models import AutomationFailure, FailureStatus
+from milestones.services.failures import automation_failure_dismiss, automation_failure_retry
+from tenants.models import Role
+from tenants.views import TenantPageMixin
+
+from . import selectors, services
+from .models import Notification
+
+PAGE_SIZE = 50
+#: Who may see the tenant's failure list and retry or dismiss a failure.
+FAILURE_HANDLER_ROLES = (Role.ADMIN, Role.RECRUITER)
+
+
+def can_handle_failures(membership) -> bool:
+    return getattr(membership, "role", None) in FAILURE_HANDLER_ROLES
+
+
+def _record_denied_lookup(request, *, model, object_id) -> None:
+    """An id outside the session's tenant (or not yours): 404 to the user, an audit event."""
+    audit_denied_lookup(
+        model=model,
+        object_id=object_id,
+        tenant_id=request.tenant.pk,
+        path=request.path,
+        method=request.method,
+        actor_user_id=request.user.pk,
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+
+
+def _back(request, default: str) -> HttpResponseRedirect:
+    """Back to the page the form was on (same host only), else `default`."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = default
+    return HttpResponseRedirect(target, status=303)
+
+
+# -- notifications -------------------------------------------------------------------------
+
+
+class NotificationListView(TenantPageMixin, View):
+    def get(self, request):
+        inbox = selectors.notification_inbox_for_page(user_id=request.user.pk)
+        page_obj = Paginator(inbox, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request, "reporting/notification_list.html", self.page_context(page_obj=page_obj)
+        )
+
+
+class NotificationReadView(TenantPageMixin, View):
+    def post(self, request, pk):
+        notification = (
+            selectors.notification_list_for_user(user_id=request.user.pk).filter(pk=pk).first()
+        )
+        if notification is None:
+            _record_denied_lookup(request, model=Notification, object_id=pk)
+            raise Http404("No such notification.")
+        services.notification_mark_read(notification=notification)
+        if request.POST.get("open") and notification.link:
+            return _back_to_link(request, notification.link)
+        return _back(request, reverse("reporting:notification-list"))
+
+
+def _back_to_link(request, link: str) -> HttpResponseRedirect:
+    if not url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+        link = reverse("reporting:notification-list")
+    return HttpResponseRedirect(link, status=303)
+
+
+class NotificationReadAllView(TenantPageMixin, View):
+    def post(self, request):
+        count = services.notification_mark_all_read(user_id=request.user.pk)
+        messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+        return HttpResponseRedirect(reverse("reporting:notification-list"), status=303)
+
+
+# -- automation failures -------------------------------------------------------------------
+
+
+class FailureHandlerMixin(TenantPageMixin):
+    """Recruiters and admins of the tenant handle failures; everyone else gets 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        membership = getattr(request, "membership", None)
+        if (
+            request.user.is_authenticated
+            and membership is not None
+            and not can_handle_failures(membership)
+        ):
+            raise PermissionDenied("Only recruiters and admins handle automation failures.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_failure(self, pk) -> AutomationFailure:
+        failure = selectors.automation_failure_list().filter(pk=pk).first()
+        if failure is None:
+            _record_denied_lookup(self.request, model=AutomationFailure, object_id=pk)
+            raise Http404("No such automation failure.")
+        return failure
+
+
+class AutomationFailureListView(FailureHandlerMixin, View):
+    def get(self, request):
+        status = request.GET.get("status", FailureStatus.OPEN)
+        if status not in FailureStatus.values and status != "all":
+            status = FailureStatus.OPEN
+        failures = selectors.automation_failure_list_for_page(
+            status="" if status == "all" else status
+        )
+        page_obj = Paginator(failures, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "reporting/failure_list.html",
+            self.page_context(
+                page_obj=page_obj,
+                status=status,
+                statuses=[("all", "All"), *FailureStatus.choices],
+                now=timezone.now(),
+                can_handle_failures=True,
+            ),
+        )
+
+
+class AutomationFailureRetryView(FailureHandlerMixin, View):
+    def post(self, request, pk):
+        failure = self.get_failure(pk)
+        name = failure.application.candidate.full_name
+        try:
+            transition = automation_failure_retry(failure=failure, actor_user_id=request.user.pk)
+        except DomainError as refusal:
+            messages.error(request, f"Retry for {name} refused ({refusal.code}): {refusal.message}")
+        else:
+            moved = transition.to_milestone.name if transition.to_milestone_id else None
+            messages.success(
+                request,
+                f"Retried: {name} moved to {moved}." if moved else f"Retried: {name} moved.",
+            )
+        return _back(request, reverse("reporting:failure-list"))
+
+
+class AutomationFailureDismissView(FailureHandlerMixin, View):
+    def post(self, request, pk):
+        failure = self.get_failure(pk)
+        name = failure.application.candidate.full_name
+        try:
+            automation_failure_dismiss(
+                failure=failure,
+                reason=request.POST.get("reason", ""),
+                actor_user_id=request.user.pk,
+            )
+        except DomainError as refusal:
+            messages.error(request, f"Could not dismiss the failure for {name}: {refusal.message}")
+        else:
+            messages.success(request, f"Dismissed the failure for {name}.")
+        return _back(request, reverse("reporting:failure-list"))
+
+
+def application_failures_context(*, application, membership) -> dict:
+    """What templates/reporting/_application_failures.html needs on the application page."""
+    return {
+        "open_failures": list(
+            selectors.automation_failure_open_for_application(application_id=application.pk)
+        ),
+        "can_handle_failures": can_handle_failures(membership),
+    }

@@ -1,0 +1,32 @@
+"""Pages of alerts, included at the site root in the `reporting` namespace."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
+    path(
+        "notifications/read-all/",
+        views.NotificationReadAllView.as_view(),
+        name="notification-read-all",
+    ),
+    path(
+        "notifications/<uuid:pk>/read/",
+        views.NotificationReadView.as_view(),
+        name="notification-read",
+    ),
+    path("automation/failures/", views.AutomationFailureListView.as_view(), name="failure-list"),
+    path(
+        "automation/failures/<uuid:pk>/retry/",
+        views.AutomationFailureRetryView.as_view(),
+        name="failure-retry",
+    ),
+    path(
+        "automation/failures/<uuid:pk>/dismiss/",
+        views.AutomationFailureDismissView.as_view(),
+        name="failure-dismiss",
+    ),
+]

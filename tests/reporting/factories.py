@@ -1,0 +1,44 @@
+"""Factories of alerts: automation failures and notifications, in any tenant."""
+
+from __future__ import annotations
+
+from milestones.models import AutomationFailure, FailureSource, MilestoneKind
+from reporting.models import Notification
+from tenants.context import all_tenants_context
+from tests import factories
+from tests.milestones.factories import make_tracked_application, make_version
+
+PHONE_GATE = [{"type": "required_fields", "fields": ["candidate.phone"]}]
+
+
+def make_failure(*, tenant, application=None, **kw) -> AutomationFailure:
+    """An open failure of a rule's advance (any application; no milestones needed)."""
+    application = application or factories.make_application(tenant=tenant)
+    kw.setdefault("source", FailureSource.RULE)
+    kw.setdefault("attempted", {"action": "advance", "to_code": None})
+    kw.setdefault("error_code", "GATE_NOT_SATISFIED")
+    kw.setdefault("message", "APPLIED cannot be left yet: candidate.phone missing")
+    with all_tenants_context():
+        return AutomationFailure.all_tenants.create(tenant=tenant, application=application, **kw)
+
+
+def make_gated_application(*, tenant, **application_kw):
+    """A tracked application whose APPLIED milestone waits for the candidate's phone, and
+    whose candidate has none: an advance is refused until the phone is filled in."""
+    version = make_version(
+        tenant=tenant,
+        codes=("APPLIED", "SCREEN", "INTERVIEW"),
+        milestones={"APPLIED": {"kind": MilestoneKind.STAGE_GATED, "gate_conditions": PHONE_GATE}},
+    )
+    candidate = factories.make_candidate(tenant=tenant, phone="")
+    return make_tracked_application(
+        tenant=tenant, version=version, candidate=candidate, **application_kw
+    )
+
+
+def make_notification(*, tenant, recipient=None, **kw) -> Notification:
+    recipient = recipient or factories.make_user()
+    kw.setdefault("kind", "automation.failed")
+    kw.setdefault("title", "Automation failed")
+    with all_tenants_context():
+        return Notification.all_tenants.create(tenant=tenant, recipient=recipient, **kw)
