@@ -182,6 +182,7 @@ SPECTACULAR_SETTINGS = {
         "SourceEnum": "recruiting.models.ApplicationSource",
         "FailureStatusEnum": "milestones.models.FailureStatus",
         "DeadlineActionEnum": "milestones.models.DeadlineAction",
+        "AlertRecipientEnum": "milestones.models.AlertRecipient",
     },
 }
 
