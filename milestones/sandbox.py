@@ -62,6 +62,8 @@ class SimApplication:
     entered_at: datetime  # when the active milestone's stay began
     facts: Mapping[str, Any] = field(default_factory=dict)  # rule facts (conditions.py)
     gate_fields: Mapping[str, Any] = field(default_factory=dict)  # Facts.fields for gates
+    gate_extra: Mapping[str, Any] = field(default_factory=dict)  # Facts.extra (providers)
+    escalation_level: int = 0  # the level the stay has reached already
     deadlines: Mapping[str, datetime] = field(default_factory=dict)  # kind -> date
     events_seen: tuple[str, ...] = ()
     started: bool = False  # True: start-up skip rules already ran (a real application)
@@ -94,7 +96,7 @@ class _Run:
         self.app, self.levels, self.calendar = app, levels, calendar
         self.view = app.view
         self.entered_at = app.entered_at
-        self.level = 0
+        self.level = app.escalation_level
         self.events_seen = set(app.events_seen)
         self.steps: list[dict] = []
 
@@ -114,7 +116,9 @@ class _Run:
 
     def gate_facts(self) -> Facts:
         states = {p.rule.code: p.state for p in self.view.progress}
-        return Facts(fields=self.app.gate_fields, milestone_states=states)
+        return Facts(
+            fields=self.app.gate_fields, milestone_states=states, extra=self.app.gate_extra
+        )
 
     def decide(self, at: datetime, move: engine.Move) -> engine.Decision:
         before = _active(self.view)
