@@ -171,15 +171,18 @@ class _Run:
                     to_code=intent.to_code,
                 )
                 continue
+            before = _active(self.view)
             decision = self.decide(at, engine.Move(intent.action, intent.to_code))
             if decision.allowed:
+                # A skip of a milestone ahead moves nothing: no `to_code` then.
+                moved = _active(self.view) != before
                 self.step(
                     at,
                     kind,
                     rule,
                     intent.reason,
                     from_code=decision.from_code,
-                    to_code=decision.to_code,
+                    to_code=decision.to_code if moved or kind != SKIP else None,
                 )
             else:
                 self.step(

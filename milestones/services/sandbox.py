@@ -159,7 +159,7 @@ def _real(data: dict, field: str, definitions, start: datetime) -> SimApplicatio
         progress=_progress(definitions, states),
     )
     return SimApplication(
-        key=data.get("key") or str(application.pk),
+        key=_text(data.get("key"), f"{field}.key", required=False) or str(application.pk),
         view=view,
         entered_at=entered_at,
         escalation_level=level,

@@ -106,7 +106,7 @@ def test_a_run_answers_the_steps_each_with_its_rule_and_reason(api_a, tenant_a):
     assert response.status_code == 201, response.content
     steps = response.json()["steps"]
     assert _kinds(steps, "ann") == [
-        ("skip", "INTERVIEW", "APPLIED"),
+        ("skip", "INTERVIEW", None),
         ("auto_advance", "APPLIED", "SCREEN"),
         ("failure", None, None),
         ("escalation", "SCREEN", None),

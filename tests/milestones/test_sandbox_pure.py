@@ -86,7 +86,23 @@ def test_a_skip_rule_at_the_start_skips_an_optional_milestone_ahead():
         conditions={"fact": "application.source", "op": "eq", "value": "referral"},
     )
     steps = _run(app, [], rules=[rule])
-    assert [(s["kind"], s["from_code"]) for s in steps] == [("skip", "INTERVIEW")]
+    assert [(s["kind"], s["from_code"], s["to_code"]) for s in steps] == [
+        ("skip", "INTERVIEW", None)
+    ]
+
+
+def test_a_skip_rule_on_the_active_milestone_activates_the_next_one():
+    app = SimApplication(key="a", view=_view(mandatory=("ASSESS", "OFFER")), entered_at=T0)
+    steps = _run(app, [_event("x", 1)], rules=[_rule("s1", "skip", "APPLIED", "x")])
+    assert [(s["kind"], s["from_code"], s["to_code"]) for s in steps] == [
+        ("skip", "APPLIED", "ASSESS")
+    ]
+
+
+def test_a_skip_of_a_mandatory_milestone_is_a_failure():
+    app = SimApplication(key="a", view=_view(), entered_at=T0)
+    steps = _run(app, [], rules=[_rule("s1", "skip", "ASSESS")])
+    assert [(s["kind"], s["error_code"]) for s in steps] == [("failure", "SKIP_NOT_ALLOWED")]
 
 
 def test_an_escalation_level_falls_due_once_per_stay():
