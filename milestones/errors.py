@@ -30,6 +30,7 @@ class MilestoneErrorCode(StrEnum):
     INVALID_GATE_CONDITION = "INVALID_GATE_CONDITION"  # 400
     REQUISITION_TYPE_TAKEN = "REQUISITION_TYPE_TAKEN"  # 400
     INVALID_CONDITION = "INVALID_CONDITION"  # 400, the field is the path of the bad part
+    INVALID_SCENARIO = "INVALID_SCENARIO"  # 400, the field is the path, e.g. events[2].occurred_at
     # Automation failures (recorded, never answered to a caller)
     RULE_ERROR = "RULE_ERROR"
     # Concurrency (409)
@@ -67,6 +68,12 @@ class ConfigurationRefused(RuleViolation):
 
 class InvalidConfiguration(InvalidInput):
     """A framework definition that is malformed (400, naming the field)."""
+
+
+class InvalidScenario(InvalidInput):
+    """A sandbox scenario that cannot be run (400, the field is its path in the scenario)."""
+
+    code = MilestoneErrorCode.INVALID_SCENARIO
 
 
 class StaleVersion(Conflict):

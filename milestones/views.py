@@ -140,6 +140,7 @@ class VersionDetailView(WorkflowAdminMixin, View):
         pilot_form=None,
         rule_form=None,
         error=None,
+        sandbox=None,
         status=200,
     ):
         context = {
@@ -155,9 +156,11 @@ class VersionDetailView(WorkflowAdminMixin, View):
             context["rule_form"] = rule_form or AutomationRuleForm(
                 milestone_codes=[m.code for m in version.milestones.all()]
             )
+        from .sandbox_views import sandbox_context  # the sandbox section (its own module)
         from .timer_views import timer_context  # the timers sections (their own module)
 
         context.update(timer_context(version))
+        context.update(sandbox_context(version, context, **(sandbox or {})))
         return render(self.request, self.template_name, self.page_context(**context), status=status)
 
 

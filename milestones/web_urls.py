@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import rule_views, timer_views, views
+from . import rule_views, sandbox_views, timer_views, views
 
 app_name = "workflows"
 
@@ -43,6 +43,11 @@ urlpatterns = [
         "versions/<uuid:pk>/rules/<uuid:rule_pk>/delete/",
         rule_views.RuleDeleteView.as_view(),
         name="rule-delete",
+    ),
+    path(
+        "versions/<uuid:pk>/sandbox/",
+        sandbox_views.SandboxRunView.as_view(),
+        name="sandbox-run",
     ),
     # Timers (escalation levels, deadline rules): sections of the version page
     path(

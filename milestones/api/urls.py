@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .automation import AutomationRuleViewSet, EventViewSet
+from .sandbox import SandboxRunViewSet
 from .views import (
     ApplicationMilestonesView,
     ApplicationTransitionsView,
@@ -18,6 +19,7 @@ router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("framework-versions", FrameworkVersionViewSet, basename="framework-version")
 router.register("automation_rules", AutomationRuleViewSet, basename="automation-rule")
 router.register("events", EventViewSet, basename="event")
+router.register("sandbox_runs", SandboxRunViewSet, basename="sandbox_run")
 
 urlpatterns = [
     *router.urls,

@@ -21,7 +21,9 @@ from tenants.models import ApiScope
 from .. import selectors, services
 from ..errors import TRANSITION_REFUSAL_CODES, MilestoneErrorCode
 from ..models import Framework, FrameworkVersion, MilestoneSettings
+from ..services.sandbox import sandbox_run
 from . import serializers as s
+from .sandbox import SANDBOX_RUN_ERRORS, SandboxRunOutputSerializer, SandboxScenarioSerializer
 
 Code = MilestoneErrorCode
 
@@ -196,6 +198,26 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
         """A new draft with this version's milestones: how a published version is edited."""
         draft = services.framework_version_copy_to_draft(version=self.get_object())
         return self._render(draft, 201)
+
+    @extend_schema(
+        request=SandboxScenarioSerializer,
+        responses=_responses(
+            {
+                201: OpenApiResponse(
+                    SandboxRunOutputSerializer,
+                    description="What the version's rules would do, step by step in time "
+                    "order. Nothing but the run itself is written.",
+                )
+            },
+            SANDBOX_RUN_ERRORS,
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="sandbox_runs")
+    def sandbox_runs(self, request, pk=None):
+        """Simulate a scenario against this version (any status, drafts included)."""
+        version = self.get_object()
+        run = sandbox_run(version=version, scenario=request.data, actor_user_id=self.actor_user_id)
+        return Response(SandboxRunOutputSerializer(run).data, status=201)
 
     @extend_schema(
         request=s.MilestoneDefinitionInputSerializer,

@@ -28,11 +28,16 @@ def _field_value(application, name: str) -> Any:
     return getattr(owner, attribute, None)
 
 
+def application_gate_fields(*, application, gates: Iterable) -> dict[str, Any]:
+    """The application's and candidate's fields that `gates` name (what gates read)."""
+    return {name: _field_value(application, name) for name in gate_fields_needed(list(gates))}
+
+
 def application_facts(*, application, rows: Iterable) -> Facts:
     """Facts of one application: the fields its gates name, its milestone states, extras."""
     rows = list(rows)
     gates = [gate for row in rows for gate in (row.milestone.gate_conditions or [])]
-    fields = {name: _field_value(application, name) for name in gate_fields_needed(gates)}
+    fields = application_gate_fields(application=application, gates=gates)
     extra: dict[str, Any] = {}
     for provider in FACT_PROVIDERS:
         extra.update(provider(application=application, rows=rows))

@@ -27,6 +27,7 @@ from milestones.models import (
     FrameworkVersion,
     Holiday,
     LegacyStageMapping,
+    SandboxRun,
 )
 from recruiting.models import Application, Candidate, Requisition
 from reporting.models import Notification
@@ -59,6 +60,8 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "framework-version-pilot": (FrameworkVersion, milestone_factories.make_version),
     "framework-version-publish": (FrameworkVersion, milestone_factories.make_version),
     "framework-version-retire": (FrameworkVersion, milestone_factories.make_version),
+    "framework-version-sandbox-runs": (FrameworkVersion, milestone_factories.make_version),
+    "sandbox_run-detail": (SandboxRun, milestone_factories.make_sandbox_run),
     "requisition-framework-version": (Requisition, factories.make_requisition),
     "application-milestones": (Application, factories.make_application),
     "application-transitions": (Application, factories.make_application),

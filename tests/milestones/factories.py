@@ -161,3 +161,13 @@ def make_holiday(*, tenant, **kw):
     kw.setdefault("name", "Holiday")
     with all_tenants_context():
         return Holiday.all_tenants.create(tenant=tenant, **kw)
+
+
+def make_sandbox_run(*, tenant, version=None, **kw):
+    from milestones.models import SandboxRun
+
+    version = version or make_version(tenant=tenant, status=VersionStatus.DRAFT)
+    kw.setdefault("scenario", {"applications": [], "events": []})
+    kw.setdefault("result", {"steps": []})
+    with all_tenants_context():
+        return SandboxRun.all_tenants.create(tenant=tenant, version=version, **kw)

@@ -1,0 +1,278 @@
+"""The sandbox: run a version's rules (a draft's too) on a scenario and keep the result.
+
+An admin describes applications (hypothetical ones, or real ones of the tenant by id),
+a sequence of events and a simulated clock; `milestones.sandbox.simulate` says what the
+version's automation rules, escalation levels and deadline rules would do. The run is
+the only row written: nothing moves, nobody is notified, no failure or audit is recorded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from recruiting.models import Application
+
+from .. import engine
+from ..errors import InvalidScenario, MilestoneNotFound
+from ..models import (
+    ApplicationDeadline,
+    ApplicationMilestone,
+    AutomationRule,
+    DeadlineRule,
+    EscalationRule,
+    FrameworkVersion,
+    SandboxRun,
+)
+from ..sandbox import SimApplication, SimDeadlineRule, SimEvent, simulate
+from .automation import application_rule_facts, automation_rule_view
+from .escalations import business_calendar_get, escalation_level_of
+from .facts import FACT_PROVIDERS, application_gate_fields
+from .transitions import milestone_rule
+
+MAX_APPLICATIONS = 50
+MAX_EVENTS = 1000
+MAX_SPAN = timedelta(days=366)
+
+
+def _invalid(field: str, message: str) -> InvalidScenario:
+    return InvalidScenario(f"{field}: {message}", fields={field: [message]})
+
+
+def _moment(value: Any, field: str) -> datetime:
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise _invalid(field, "an ISO-8601 date-time is required")
+    if timezone.is_naive(parsed):
+        raise _invalid(field, "give a time zone (e.g. 2026-03-02T09:00:00Z)")
+    return parsed
+
+
+def _object(value: Any, field: str) -> dict:
+    if not isinstance(value, dict):
+        raise _invalid(field, "an object is required")
+    return value
+
+
+def _text(value: Any, field: str, *, required: bool = True) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise _invalid(field, "a non-empty string is required")
+    return value
+
+
+def _clock(scenario: dict, now: datetime) -> tuple[datetime, datetime]:
+    start = _moment(scenario["clock_start"], "clock_start") if "clock_start" in scenario else now
+    if "clock_end" not in scenario:
+        raise _invalid("clock_end", "required: when the simulated clock stops")
+    end = _moment(scenario["clock_end"], "clock_end")
+    if end < start:
+        raise _invalid("clock_end", "must not be before clock_start")
+    if end - start > MAX_SPAN:
+        raise _invalid("clock_end", "a scenario spans at most 366 days")
+    return start, end
+
+
+def _deadlines(value: Any, field: str) -> dict[str, datetime]:
+    value = _object(value if value is not None else {}, field)
+    return {kind: _moment(at, f"{field}.{kind}") for kind, at in value.items()}
+
+
+def _progress(definitions, states: dict[str, str]) -> tuple[engine.Progress, ...]:
+    return tuple(
+        engine.Progress(milestone_rule(definition), states.get(definition.code, engine.PENDING))
+        for definition in definitions
+    )
+
+
+def _hypothetical(data: dict, field: str, definitions, start: datetime) -> SimApplication:
+    facts = dict(_object(data.get("facts") or {}, f"{field}.facts"))
+    hire_type = _text(data.get("hire_type", "standard"), f"{field}.hire_type")
+    source = _text(data.get("source"), f"{field}.source", required=False)
+    facts.setdefault("application.hire_type", hire_type)
+    facts.setdefault("application.source", source or None)
+    first = {definitions[0].code: engine.ACTIVE}
+    view = engine.ApplicationView(
+        status=engine.APPLICATION_ACTIVE,
+        hire_type=hire_type,
+        progress=_progress(definitions, first),
+    )
+    return SimApplication(
+        key=data["key"],
+        view=view,
+        entered_at=start,
+        facts=facts,
+        gate_fields=facts,
+        deadlines=_deadlines(data.get("deadlines"), f"{field}.deadlines"),
+    )
+
+
+def _real(data: dict, field: str, definitions, start: datetime) -> SimApplication:
+    """A real application of the tenant, placed in this version by its milestones' codes."""
+    try:
+        application_id = uuid.UUID(str(data["application_id"]))
+    except ValueError:
+        raise _invalid(f"{field}.application_id", "not a UUID") from None
+    application = (
+        Application.objects.select_related(
+            "candidate",
+            "requisition__requisition_type",
+            "requisition__department",
+            "requisition__job_family",
+            "requisition__location",
+        )
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise MilestoneNotFound(
+            "no such application in your tenant",
+            fields={f"{field}.application_id": ["no such application"]},
+        )
+    rows = list(
+        ApplicationMilestone.objects.filter(application=application).select_related("milestone")
+    )
+    codes = {definition.code for definition in definitions}
+    states = {row.milestone.code: row.state for row in rows if row.milestone.code in codes}
+    if not states:
+        states = {definitions[0].code: engine.ACTIVE}
+    active = next((row for row in rows if row.state == engine.ACTIVE), None)
+    entered_at, level = start, 0
+    if active is not None and active.milestone.code in codes and active.entered_at:
+        entered_at, level = active.entered_at, active.escalation_level
+    events_seen = sorted(set(application.events.values_list("event_type", flat=True)))
+    facts = application_rule_facts(application=application, events_seen=events_seen)
+    gates = [gate for definition in definitions for gate in (definition.gate_conditions or [])]
+    extra: dict[str, Any] = {}
+    for provider in FACT_PROVIDERS:
+        extra.update(provider(application=application, rows=rows))
+    stored = {d.kind: d.at for d in ApplicationDeadline.objects.filter(application=application)}
+    view = engine.ApplicationView(
+        status=application.status,
+        hire_type=application.hire_type,
+        progress=_progress(definitions, states),
+    )
+    return SimApplication(
+        key=_text(data.get("key"), f"{field}.key", required=False) or str(application.pk),
+        view=view,
+        entered_at=entered_at,
+        escalation_level=level,
+        facts=facts,
+        gate_fields=application_gate_fields(application=application, gates=gates),
+        gate_extra=extra,
+        deadlines={**stored, **_deadlines(data.get("deadlines"), f"{field}.deadlines")},
+        events_seen=tuple(events_seen),
+        started=True,
+    )
+
+
+def _applications(scenario: dict, definitions, start: datetime) -> list[SimApplication]:
+    items = scenario.get("applications")
+    if not isinstance(items, list) or not items:
+        raise _invalid("applications", "a non-empty list is required")
+    if len(items) > MAX_APPLICATIONS:
+        raise _invalid("applications", f"at most {MAX_APPLICATIONS} applications")
+    applications: list[SimApplication] = []
+    for index, item in enumerate(items):
+        field = f"applications[{index}]"
+        data = _object(item, field)
+        if data.get("application_id"):
+            app = _real(data, field, definitions, start)
+        else:
+            _text(data.get("key"), f"{field}.key")
+            app = _hypothetical(data, field, definitions, start)
+        if any(other.key == app.key for other in applications):
+            raise _invalid(f"{field}.key", f"the key {app.key!r} is used twice")
+        applications.append(app)
+    return applications
+
+
+def _events(scenario: dict, keys: set[str], start: datetime, end: datetime) -> list[SimEvent]:
+    items = scenario.get("events", [])
+    if not isinstance(items, list):
+        raise _invalid("events", "a list is required")
+    if len(items) > MAX_EVENTS:
+        raise _invalid("events", f"at most {MAX_EVENTS} events")
+    events = []
+    for index, item in enumerate(items):
+        field = f"events[{index}]"
+        data = _object(item, field)
+        key = _text(data.get("application"), f"{field}.application")
+        if key not in keys:
+            raise _invalid(f"{field}.application", f"no application has the key {key!r}")
+        occurred_at = _moment(data.get("occurred_at"), f"{field}.occurred_at")
+        if not start <= occurred_at <= end:
+            raise _invalid(f"{field}.occurred_at", "must be between clock_start and clock_end")
+        events.append(
+            SimEvent(
+                application=key,
+                event_type=_text(data.get("event_type"), f"{field}.event_type"),
+                occurred_at=occurred_at,
+                payload=_object(data.get("payload") or {}, f"{field}.payload"),
+            )
+        )
+    return events
+
+
+def _deadline_rule(rule: DeadlineRule) -> SimDeadlineRule:
+    return SimDeadlineRule(
+        id=rule.pk,
+        name=rule.name,
+        deadline_kind=rule.deadline_kind,
+        offset=rule.offset,
+        action=rule.action,
+        move_to_code=rule.move_to_code,
+        notify=tuple(rule.notify or ()),
+    )
+
+
+def sandbox_simulate(*, version: FrameworkVersion, scenario: Any, now: datetime) -> list[dict]:
+    """The steps `scenario` produces under `version`'s rules (reads only)."""
+    scenario = _object(scenario, "scenario")
+    definitions = list(version.milestones.order_by("order"))
+    if not definitions:
+        raise _invalid("version", "the version has no milestones to simulate")
+    start, end = _clock(scenario, now)
+    applications = _applications(scenario, definitions, start)
+    events = _events(scenario, {app.key for app in applications}, start, end)
+    rules = AutomationRule.objects.filter(version=version).select_related("milestone")
+    levels: dict[str, list] = {}
+    escalations = EscalationRule.objects.filter(milestone__version=version).select_related(
+        "milestone"
+    )
+    for rule in escalations:
+        levels.setdefault(rule.milestone.code, []).append(escalation_level_of(rule))
+    return simulate(
+        rules=[automation_rule_view(rule) for rule in rules],
+        escalation_levels=levels,
+        deadline_rules=[_deadline_rule(r) for r in DeadlineRule.objects.filter(version=version)],
+        applications=applications,
+        events=events,
+        clock_start=start,
+        clock_end=end,
+        calendar=business_calendar_get(),
+    )
+
+
+@transaction.atomic
+def sandbox_run(
+    *, version: FrameworkVersion, scenario: Any, actor_user_id: int | None = None
+) -> SandboxRun:
+    """Simulate `scenario` against `version` (any status) and keep scenario and steps in
+    one SandboxRun: the only row written. Real applications are read, never changed; a
+    bad scenario is InvalidScenario (400) naming the field by its path, an application
+    outside the tenant MilestoneNotFound (404)."""
+    now = timezone.now()
+    steps = sandbox_simulate(version=version, scenario=scenario, now=now)
+    return SandboxRun.objects.create(
+        version=version,
+        created_by_id=actor_user_id,
+        scenario=scenario,
+        result={"ran_at": now.isoformat(), "steps": steps},
+    )
