@@ -63,3 +63,17 @@ def audit_denied_lookup(
         data={"path": path, "method": method, "exists_in_other_tenant": elsewhere},
         ip_address=ip_address,
     )
+
+
+def audit_denied_page_lookup(request, *, model, object_id) -> None:
+    """A browser page asked for an id outside the session's tenant (or not the user's):
+    the page answers 404, and this records the attempt in the session's tenant."""
+    audit_denied_lookup(
+        model=model,
+        object_id=object_id,
+        tenant_id=request.tenant.pk,
+        path=request.path,
+        method=request.method,
+        actor_user_id=request.user.pk,
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )

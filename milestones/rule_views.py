@@ -12,12 +12,13 @@ from django.shortcuts import render
 from django.views import View
 
 from ats_milestones.errors import DomainError
+from compliance.services import audit_denied_page_lookup
 
 from . import page_selectors
 from .forms import AutomationRuleForm
 from .models import AutomationRule
 from .services import automation_rules as services
-from .views import WorkflowAdminMixin, _record_denied_lookup, _version_url, _VersionActionView
+from .views import WorkflowAdminMixin, _version_url, _VersionActionView
 
 
 def _form(version, *args, **kwargs) -> AutomationRuleForm:
@@ -29,7 +30,7 @@ class _RuleMixin(WorkflowAdminMixin):
     def get_rule(self, version, pk) -> AutomationRule:
         rule = page_selectors.automation_rule_get_for_editor(version=version, rule_id=pk)
         if rule is None:
-            _record_denied_lookup(self.request, model=AutomationRule, object_id=pk)
+            audit_denied_page_lookup(self.request, model=AutomationRule, object_id=pk)
             raise Http404("No such automation rule.")
         return rule
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views import View
 
 from ats_milestones.errors import DomainError
-from compliance.services import audit_denied_lookup
+from compliance.services import audit_denied_page_lookup
 from tenants.models import Role
 from tenants.views import TenantPageMixin
 
@@ -46,7 +46,7 @@ class WorkflowAdminMixin(TenantPageMixin):
     def get_version(self, pk):
         version = page_selectors.framework_version_get_for_editor(version_id=pk)
         if version is None:
-            _record_denied_lookup(self.request, model=FrameworkVersion, object_id=pk)
+            audit_denied_page_lookup(self.request, model=FrameworkVersion, object_id=pk)
             raise Http404("No such workflow version.")
         return version
 
@@ -55,22 +55,9 @@ class WorkflowAdminMixin(TenantPageMixin):
             version=version, definition_id=pk
         )
         if definition is None:
-            _record_denied_lookup(self.request, model=MilestoneDefinition, object_id=pk)
+            audit_denied_page_lookup(self.request, model=MilestoneDefinition, object_id=pk)
             raise Http404("No such milestone.")
         return definition
-
-
-def _record_denied_lookup(request, *, model, object_id) -> None:
-    """An id outside the session's tenant: 404 to the user, an audit event for us."""
-    audit_denied_lookup(
-        model=model,
-        object_id=object_id,
-        tenant_id=request.tenant.pk,
-        path=request.path,
-        method=request.method,
-        actor_user_id=request.user.pk,
-        ip_address=request.META.get("REMOTE_ADDR"),
-    )
 
 
 def _version_url(version) -> str:
@@ -119,7 +106,7 @@ class FrameworkNewDraftView(WorkflowAdminMixin, View):
     def post(self, request, pk):
         framework = page_selectors.framework_get_for_editor(framework_id=pk)
         if framework is None:
-            _record_denied_lookup(request, model=Framework, object_id=pk)
+            audit_denied_page_lookup(request, model=Framework, object_id=pk)
             raise Http404("No such framework.")
         draft = services.framework_version_create_draft(framework=framework)
         messages.success(request, f"Draft version {draft.number} created.")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from compliance.services import audit_denied_lookup
+from compliance.services import audit_denied_page_lookup
 from milestones.errors import StaleVersion, TransitionRefused
 from milestones.models import TransitionCause
 from milestones.services import application_transition
@@ -60,7 +60,7 @@ class RequisitionDetailView(TenantPageMixin, View):
             tenant=request.tenant, requisition_id=pk
         )
         if requisition is None:
-            _record_denied_lookup(request, model=Requisition, object_id=pk)
+            audit_denied_page_lookup(request, model=Requisition, object_id=pk)
             raise Http404("No such requisition.")
         applications = page_selectors.application_list_for_requisition(requisition=requisition)
         return render(
@@ -159,14 +159,14 @@ class RequisitionBoardView(TenantPageMixin, View):
             .first()
         )
         if application is None:
-            _record_denied_lookup(request, model=Application, object_id=application_id)
+            audit_denied_page_lookup(request, model=Application, object_id=application_id)
             raise Http404("No such application.")
         return application
 
     def _render(self, request, pk, *, feedback=None, status=200):
         board = page_selectors.board_get_for_page(tenant=request.tenant, requisition_id=pk)
         if board is None:
-            _record_denied_lookup(request, model=Requisition, object_id=pk)
+            audit_denied_page_lookup(request, model=Requisition, object_id=pk)
             raise Http404("No such requisition.")
         now = timezone.now()
         role = getattr(getattr(request, "membership", None), "role", None)
@@ -201,7 +201,7 @@ class ApplicationDetailView(TenantPageMixin, View):
             tenant=request.tenant, application_id=pk
         )
         if application is None:
-            _record_denied_lookup(request, model=Application, object_id=pk)
+            audit_denied_page_lookup(request, model=Application, object_id=pk)
             raise Http404("No such application.")
         return render(
             request,
@@ -240,16 +240,3 @@ class ApplicationListView(TenantPageMixin, View):
             "recruiting/application_list.html",
             self.page_context(form=form, page_obj=_page(request, applications)),
         )
-
-
-def _record_denied_lookup(request, *, model, object_id) -> None:
-    """An id outside the session's tenant: 404 to the user, an audit event for us."""
-    audit_denied_lookup(
-        model=model,
-        object_id=object_id,
-        tenant_id=request.tenant.pk,
-        path=request.path,
-        method=request.method,
-        actor_user_id=request.user.pk,
-        ip_address=request.META.get("REMOTE_ADDR"),
-    )

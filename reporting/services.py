@@ -97,19 +97,23 @@ def notification_send(
         if user.email
     ]
     if emails:
-        ids = [n.pk for n in notifications if n.recipient.email]
-
-        def send() -> None:
-            # The in-app notification stands even when mail is down; `emailed_at` says which.
-            try:
-                send_mass_mail(emails, fail_silently=False)
-            except Exception:
-                logger.exception("notification email failed for %s", ids)
-                return
-            Notification.all_tenants.filter(pk__in=ids).update(emailed_at=timezone.now())
-
-        transaction.on_commit(send)
+        _email_after_commit(emails, [n.pk for n in notifications if n.recipient.email])
     return notifications
+
+
+def _email_after_commit(emails: list[tuple], notification_ids: list) -> None:
+    """Send after the notifications commit; mark them emailed when the mail went out.
+    The in-app notification stands even when mail is down; `emailed_at` says which."""
+
+    def send() -> None:
+        try:
+            send_mass_mail(emails, fail_silently=False)
+        except Exception:
+            logger.exception("notification email failed for %s", notification_ids)
+            return
+        Notification.all_tenants.filter(pk__in=notification_ids).update(emailed_at=timezone.now())
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -199,15 +203,5 @@ def notifications_create_many(*, rows: list[NotificationRow]) -> list[uuid.UUID]
             )
             for _, r in emailed
         ]
-        emailed_ids = [pk for pk, _ in emailed]
-
-        def send() -> None:
-            try:
-                send_mass_mail(emails, fail_silently=False)
-            except Exception:
-                logger.exception("notification email failed for %s", emailed_ids)
-                return
-            Notification.all_tenants.filter(pk__in=emailed_ids).update(emailed_at=timezone.now())
-
-        transaction.on_commit(send)
+        _email_after_commit(emails, [pk for pk, _ in emailed])
     return ids

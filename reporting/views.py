@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from ats_milestones.errors import DomainError
-from compliance.services import audit_denied_lookup
+from compliance.services import audit_denied_page_lookup
 from milestones.models import AutomationFailure, FailureStatus
 from milestones.services.failures import automation_failure_dismiss, automation_failure_retry
 from tenants.models import Role
@@ -29,19 +29,6 @@ FAILURE_HANDLER_ROLES = (Role.ADMIN, Role.RECRUITER)
 
 def can_handle_failures(membership) -> bool:
     return getattr(membership, "role", None) in FAILURE_HANDLER_ROLES
-
-
-def _record_denied_lookup(request, *, model, object_id) -> None:
-    """An id outside the session's tenant (or not yours): 404 to the user, an audit event."""
-    audit_denied_lookup(
-        model=model,
-        object_id=object_id,
-        tenant_id=request.tenant.pk,
-        path=request.path,
-        method=request.method,
-        actor_user_id=request.user.pk,
-        ip_address=request.META.get("REMOTE_ADDR"),
-    )
 
 
 def _back(request, default: str) -> HttpResponseRedirect:
@@ -72,7 +59,7 @@ class NotificationReadView(TenantPageMixin, View):
             selectors.notification_list_for_user(user_id=request.user.pk).filter(pk=pk).first()
         )
         if notification is None:
-            _record_denied_lookup(request, model=Notification, object_id=pk)
+            audit_denied_page_lookup(request, model=Notification, object_id=pk)
             raise Http404("No such notification.")
         services.notification_mark_read(notification=notification)
         if request.POST.get("open") and notification.link:
@@ -112,7 +99,7 @@ class FailureHandlerMixin(TenantPageMixin):
     def get_failure(self, pk) -> AutomationFailure:
         failure = selectors.automation_failure_list().filter(pk=pk).first()
         if failure is None:
-            _record_denied_lookup(self.request, model=AutomationFailure, object_id=pk)
+            audit_denied_page_lookup(self.request, model=AutomationFailure, object_id=pk)
             raise Http404("No such automation failure.")
         return failure
 

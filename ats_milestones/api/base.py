@@ -101,11 +101,12 @@ class TenantScopedMixin:
             self.record_denied_lookup()
             raise
 
-    def record_denied_lookup(self) -> None:
-        """An id that is not ours: 404 to the caller, and an audit event for us."""
+    def record_denied_lookup(self, *, model=None, object_id=None) -> None:
+        """An id that is not ours: 404 to the caller, and an audit event for us. By default
+        the view's own model and URL id; a view resolving another id (in its body) names it."""
         audit_denied_lookup(
-            model=self.tenant_queryset().model,
-            object_id=self.kwargs.get(self.lookup_url_kwarg or self.lookup_field),
+            model=model or self.tenant_queryset().model,
+            object_id=object_id or self.kwargs.get(self.lookup_url_kwarg or self.lookup_field),
             tenant_id=self.tenant_id,
             path=self.request.path,
             method=self.request.method,

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from ats_milestones.api.base import TenantScopedViewSet
 from ats_milestones.api.schema import E404, ErrorSerializer
 from ats_milestones.errors import NotFound
-from compliance.services import audit_denied_lookup
 from recruiting.models import Application
 from tenants.models import ApiScope
 
@@ -213,16 +212,7 @@ class EventViewSet(TenantScopedViewSet):
         except DjangoValidationError:
             raise ValidationError({field: ["must be a UUID"]}) from None
         if application is None:
-            audit_denied_lookup(
-                model=Application,
-                object_id=application_id,
-                tenant_id=self.tenant_id,
-                path=self.request.path,
-                method=self.request.method,
-                actor_user_id=self.actor_user_id,
-                actor_api_client_id=getattr(self.api_client, "pk", None),
-                ip_address=self.request.META.get("REMOTE_ADDR"),
-            )
+            self.record_denied_lookup(model=Application, object_id=application_id)
             raise NotFound("no such application in your tenant", fields={field: ["not found"]})
         return application
 
