@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from tenants.models import TenantScopedModel
+from tenants.models import TenantScopedModel, tenant_key
 
 
 class Notification(TenantScopedModel):
     """One message to one user in one tenant; unread until they open or mark it."""
 
+    tenant = tenant_key(db_index=False)  # notification_inbox_idx leads with it
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )

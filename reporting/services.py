@@ -6,6 +6,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -13,8 +14,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ats_milestones.db import array_param
 from recruiting.models import Application
-from tenants.models import Membership, Role
+from tenants.models import Department, Membership, Role
 
 from .models import Notification
 
@@ -134,16 +136,24 @@ def notification_mark_all_read(*, user_id: int) -> int:
     )
 
 
-def department_hrbp_user_ids(*, department) -> list[int]:
-    """Ids of the active HRBPs who cover `department`: tenant-wide ones and those of the
-    department or one above it (what the `hrbp` recipient name means)."""
-    department_ids = _department_and_ancestors(department)
-    return list(
-        Membership.objects.filter(role=Role.HRBP, is_active=True)
-        .filter(Q(departments__isnull=True) | Q(departments__in=department_ids))
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
+def hrbp_user_ids_by_department(*, department_ids: Iterable) -> dict[object, list[int]]:
+    """For each department (of the tenant in context), the ids of the active HRBPs who
+    cover it: tenant-wide ones and those of the department or one above it (what the
+    `hrbp` recipient name means). Two queries, however many departments."""
+    parents = dict(Department.objects.values_list("pk", "parent_id"))
+    scopes: dict[int, set] = {}
+    for user_id, department_id in Membership.objects.filter(
+        role=Role.HRBP, is_active=True
+    ).values_list("user_id", "departments"):
+        scopes.setdefault(user_id, set()).add(department_id)  # None: tenant-wide
+    covering = {}
+    for department_id in department_ids:
+        chain, current = {None}, department_id
+        while current is not None and current not in chain:
+            chain.add(current)
+            current = parents.get(current)
+        covering[department_id] = [user for user, scope in scopes.items() if scope & chain]
+    return covering
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +169,16 @@ class NotificationRow:
     application_id: object
 
 
-_INSERT_NOTIFICATIONS = f"""
+@cache
+def _insert_notifications_sql() -> str:
+    a = array_param(connection)
+    return f"""
 INSERT INTO {Notification._meta.db_table}
     (id, tenant_id, created_at, updated_at, recipient_id, kind, title, body, application_id, link)
 SELECT v.id, v.tenant_id, %s, %s, v.recipient_id, v.kind, v.title, v.body, v.application_id,
        '/applications/' || v.application_id || '/'
-FROM unnest(%s::uuid[], %s::uuid[], %s::int[], %s::text[], %s::text[], %s::text[], %s::uuid[])
-    AS v(id, tenant_id, recipient_id, kind, title, body, application_id)
+FROM unnest({a}::uuid[], {a}::uuid[], {a}::int[], {a}::text[], {a}::text[], {a}::text[],
+            {a}::uuid[]) AS v(id, tenant_id, recipient_id, kind, title, body, application_id)
 """  # noqa: S608 -- the table name is the model's, values are parameters
 
 
@@ -179,7 +192,7 @@ def notifications_create_many(*, rows: list[NotificationRow]) -> list[uuid.UUID]
     ids = [uuid.uuid4() for _ in rows]
     with connection.cursor() as cursor:
         cursor.execute(
-            _INSERT_NOTIFICATIONS,
+            _insert_notifications_sql(),
             [
                 now,
                 now,

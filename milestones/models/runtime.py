@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from tenants.models import ApiClient, TenantScopedModel
+from tenants.models import ApiClient, TenantScopedModel, tenant_key
 
 from .configuration import MilestoneDefinition
 
@@ -24,6 +24,7 @@ class MilestoneState(models.TextChoices):
 class ApplicationMilestone(TenantScopedModel):
     """Where one application stands on one milestone of its pinned version."""
 
+    tenant = tenant_key(db_index=False)  # the unique (tenant, application, milestone) leads
     application = models.ForeignKey(
         "recruiting.Application", on_delete=models.CASCADE, related_name="milestones"
     )

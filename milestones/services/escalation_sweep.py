@@ -14,10 +14,12 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
+from ats_milestones.db import array_param
 from compliance.models import AuditEvent
 from recruiting.models import Application, Candidate, Requisition
 from reporting.services import (
@@ -25,7 +27,7 @@ from reporting.services import (
     RECIPIENT_HRBP,
     RECIPIENT_RECRUITER,
     NotificationRow,
-    department_hrbp_user_ids,
+    hrbp_user_ids_by_department,
     notifications_create_many,
 )
 from tenants.context import all_tenants_context, tenant_context
@@ -128,10 +130,14 @@ def _escalate(stays: list[Stay], now: datetime, result, calendar: BusinessCalend
         _audit(escalated, now)
 
 
-_PEOPLE_SQL = f"""
-SELECT a.id, trim(c.first_name || ' ' || c.last_name), a.requisition_id
+@cache
+def _people_sql() -> str:
+    return f"""
+SELECT a.id, trim(c.first_name || ' ' || c.last_name),
+       r.recruiter_id, r.hiring_manager_id, r.department_id
 FROM {Application._meta.db_table} a JOIN {Candidate._meta.db_table} c ON c.id = a.candidate_id
-WHERE a.id = ANY(%s::uuid[])
+JOIN {Requisition._meta.db_table} r ON r.id = a.requisition_id
+WHERE a.id = ANY({array_param(connection)}::uuid[])
 """  # noqa: S608 -- the table names are the models', values are parameters
 
 
@@ -139,33 +145,29 @@ def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[Notific
     """One notification per level applied and person behind its recipient names."""
     with connection.cursor() as cursor:
         # One join driven by the application ids (primary keys all the way).
-        cursor.execute(_PEOPLE_SQL, [[stay.application_id for stay, _ in escalated]])
-        applications = {pk: (name, requisition_id) for pk, name, requisition_id in cursor}
-    requisitions = Requisition.objects.select_related("department").in_bulk(
-        {requisition_id for _, requisition_id in applications.values()}
-    )
+        cursor.execute(_people_sql(), [[stay.application_id for stay, _ in escalated]])
+        people = {pk: rest for pk, *rest in cursor}
     milestone_names = dict(
         MilestoneDefinition.objects.filter(
             pk__in={stay.milestone_id for stay, _ in escalated}
         ).values_list("pk", "name")
     )
-    hrbps: dict = {}
+    hrbps = {}
+    if any(RECIPIENT_HRBP in level.notify for _, plan in escalated for level in plan.due):
+        hrbps = hrbp_user_ids_by_department(
+            department_ids={department for *_, department in people.values()}
+        )
     wanted = []
     for stay, plan in escalated:
-        candidate, requisition_id = applications[stay.application_id]
-        requisition = requisitions[requisition_id]
+        candidate, recruiter, manager, department = people[stay.application_id]
         for level in plan.due:
             users: list[int] = []
-            if RECIPIENT_RECRUITER in level.notify and requisition.recruiter_id:
-                users.append(requisition.recruiter_id)
-            if RECIPIENT_HIRING_MANAGER in level.notify and requisition.hiring_manager_id:
-                users.append(requisition.hiring_manager_id)
+            if RECIPIENT_RECRUITER in level.notify and recruiter:
+                users.append(recruiter)
+            if RECIPIENT_HIRING_MANAGER in level.notify and manager:
+                users.append(manager)
             if RECIPIENT_HRBP in level.notify:
-                if requisition.department_id not in hrbps:
-                    hrbps[requisition.department_id] = department_hrbp_user_ids(
-                        department=requisition.department
-                    )
-                users += hrbps[requisition.department_id]
+                users += hrbps.get(department, [])
             wanted.append((stay, level, list(dict.fromkeys(users)), candidate))
     user_ids = {user for _, _, users, _ in wanted for user in users}
     emails = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email"))
@@ -191,11 +193,14 @@ def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[Notific
     return rows
 
 
-_STORE_SQL = f"""
+@cache
+def _store_sql() -> str:
+    a = array_param(connection)
+    return f"""
 UPDATE {ApplicationMilestone._meta.db_table} AS row
 SET escalation_level = v.level, escalates_at = v.escalates_at,
     overdue_since = v.overdue_since, updated_at = %s
-FROM unnest(%s::uuid[], %s::int[], %s::timestamptz[], %s::timestamptz[])
+FROM unnest({a}::uuid[], {a}::int[], {a}::timestamptz[], {a}::timestamptz[])
     AS v(id, level, escalates_at, overdue_since)
 WHERE row.id = v.id
 """  # noqa: S608 -- the table name is the model's, values are parameters
@@ -206,7 +211,7 @@ def _store(stays: list[Stay], now: datetime) -> None:
     the whole statement costs Postgres)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            _STORE_SQL,
+            _store_sql(),
             [
                 now,
                 [stay.id for stay in stays],
@@ -217,11 +222,14 @@ def _store(stays: list[Stay], now: datetime) -> None:
         )
 
 
-_AUDIT_SQL = f"""
+@cache
+def _audit_sql() -> str:
+    a = array_param(connection)
+    return f"""
 INSERT INTO {AuditEvent._meta.db_table}
     (id, tenant_id, created_at, updated_at, at, action, object_type, object_id, data)
-SELECT v.id, v.tenant_id, %s, %s, %s, %s, 'recruiting.Application', v.object_id, v.data
-FROM unnest(%s::uuid[], %s::uuid[], %s::text[], %s::jsonb[]) AS v(id, tenant_id, object_id, data)
+SELECT v.id, v.tenant_id, %s, %s, %s, %s, 'recruiting.Application', v.object_id, v.data::jsonb
+FROM unnest({a}::uuid[], {a}::uuid[], {a}::text[], {a}::text[]) AS v(id, tenant_id, object_id, data)
 """  # noqa: S608 -- the table name is the model's, values are parameters
 
 
@@ -241,7 +249,7 @@ def _audit(escalated: list[tuple[Stay, EscalationPlan]], now: datetime) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.execute(
-            _AUDIT_SQL,
+            _audit_sql(),
             [
                 now,
                 now,

@@ -28,7 +28,7 @@ from .escalation_sweep import escalation_batch
 from .failures import automation_failure_record
 from .transitions import application_transition
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 AUDIT_DEADLINE_FIRED = "deadline.fired"
 logger = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core import mail
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from compliance.models import AuditEvent
@@ -22,7 +23,7 @@ from milestones.models import (
 from milestones.services import application_milestones_initialize
 from milestones.services.deadlines import application_deadline_set
 from milestones.services.escalation_sweep import escalation_batch
-from milestones.services.sweep import milestones_sweep
+from milestones.services.sweep import SweepResult, milestones_sweep
 from reporting.models import Notification
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories
@@ -295,3 +296,21 @@ def test_two_sweeps_at_once_escalate_each_level_exactly_once(
         assert len(escalated_notifications(application)) == 2
     with all_tenants_context():
         assert ApplicationMilestone.all_tenants.filter(escalation_level=2).count() == 30
+
+
+def _batch_statements(stays: int, tenant, version) -> int:
+    for _ in range(stays):
+        overdue_application(tenant=tenant, hours_ago=130, version=version)  # every level
+    with CaptureQueriesContext(connection) as captured:
+        claimed = escalation_batch(
+            now=timezone.now(), limit=1000, result=SweepResult(), calendars={}
+        )
+    assert claimed == stays
+    return len(captured)
+
+
+def test_an_escalation_batch_costs_the_same_statements_for_2_or_12_stays(tenant_a, tenant_b):
+    few = _batch_statements(2, tenant_a, escalating_version(tenant=tenant_a))
+    many = _batch_statements(12, tenant_b, escalating_version(tenant=tenant_b))
+
+    assert many == few
