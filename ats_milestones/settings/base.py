@@ -94,7 +94,8 @@ TEMPLATES = [
 # SECURITY makes Postgres apply the tenant policies to that owner too.
 DATABASE_URL = env("DATABASE_URL", "postgres://ats@127.0.0.1:5432/ats")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
-DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+# Django's backend with psycopg's C timestamp loader (ats_milestones/db_backend).
+DATABASES["default"]["ENGINE"] = "ats_milestones.db_backend"
 DATABASES["default"].setdefault("OPTIONS", {})
 # Server-side binding lets psycopg prepare the statements a process repeats (a move's,
 # the token look-up), so Postgres stops re-planning them and their RLS policies each time.
