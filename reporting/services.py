@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.db.models import Q
@@ -37,28 +38,40 @@ def _department_and_ancestors(department) -> list:
     return ids
 
 
-def application_recipient_users(*, application: Application, recipients: Iterable[str]) -> list:
-    """Users behind recipient names for one application: the requisition's recruiter and
-    hiring manager, and the active HRBPs whose scope covers its department (tenant-wide
-    HRBPs, or HRBPs of the department or a department above it)."""
-    requisition = application.requisition
-    users: dict[int, object] = {}
+def department_hrbp_user_ids(*, department) -> list[int]:
+    """Ids of the active HRBPs who cover `department`: tenant-wide ones and those of the
+    department or one above it (what the `hrbp` recipient name means)."""
+    department_ids = _department_and_ancestors(department)
+    return list(
+        Membership.objects.filter(role=Role.HRBP, is_active=True)
+        .filter(Q(departments__isnull=True) | Q(departments__in=department_ids))
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def requisition_recipient_user_ids(
+    *, requisition, recipients: Iterable[str], hrbps_by_department: dict | None = None
+) -> list[int]:
+    """Ids of the users behind recipient names on one requisition, each once, in the order
+    recruiter, hiring manager, HRBPs: the requisition's recruiter and hiring manager, and
+    the active HRBPs whose scope covers its department (department_hrbp_user_ids). A batch
+    passes one `hrbps_by_department` dict (department id -> ids) to every call, so each
+    department's HRBPs are looked up once."""
     wanted = set(recipients)
+    users: list[int] = []
     if RECIPIENT_RECRUITER in wanted and requisition.recruiter_id:
-        users[requisition.recruiter_id] = requisition.recruiter
+        users.append(requisition.recruiter_id)
     if RECIPIENT_HIRING_MANAGER in wanted and requisition.hiring_manager_id:
-        users[requisition.hiring_manager_id] = requisition.hiring_manager
+        users.append(requisition.hiring_manager_id)
     if RECIPIENT_HRBP in wanted:
-        department_ids = _department_and_ancestors(requisition.department)
-        hrbps = (
-            Membership.objects.filter(role=Role.HRBP, is_active=True)
-            .filter(Q(departments__isnull=True) | Q(departments__in=department_ids))
-            .select_related("user")
-            .distinct()
-        )
-        for membership in hrbps:
-            users.setdefault(membership.user_id, membership.user)
-    return list(users.values())
+        hrbps = {} if hrbps_by_department is None else hrbps_by_department
+        if requisition.department_id not in hrbps:
+            hrbps[requisition.department_id] = department_hrbp_user_ids(
+                department=requisition.department
+            )
+        users += hrbps[requisition.department_id]
+    return list(dict.fromkeys(users))
 
 
 def notification_send(
@@ -73,9 +86,13 @@ def notification_send(
     """Notify the people behind `recipients` about `application`: one in-app notification
     each, and one email each (after commit, through Django's email backend) to those with
     an address. Nobody to notify is not an error: it returns []."""
-    users = application_recipient_users(application=application, recipients=recipients)
-    if not users:
+    user_ids = requisition_recipient_user_ids(
+        requisition=application.requisition, recipients=recipients
+    )
+    if not user_ids:
         return []
+    found = get_user_model().objects.in_bulk(user_ids)
+    users = [found[pk] for pk in user_ids if pk in found]
     link = link or f"/applications/{application.pk}/"
     notifications = Notification.objects.bulk_create(
         [
@@ -131,18 +148,6 @@ def notification_mark_all_read(*, user_id: int) -> int:
     now = timezone.now()
     return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).update(
         read_at=now, updated_at=now
-    )
-
-
-def department_hrbp_user_ids(*, department) -> list[int]:
-    """Ids of the active HRBPs who cover `department`: tenant-wide ones and those of the
-    department or one above it (what the `hrbp` recipient name means)."""
-    department_ids = _department_and_ancestors(department)
-    return list(
-        Membership.objects.filter(role=Role.HRBP, is_active=True)
-        .filter(Q(departments__isnull=True) | Q(departments__in=department_ids))
-        .values_list("user_id", flat=True)
-        .distinct()
     )
 
 
