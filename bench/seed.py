@@ -50,6 +50,41 @@ def _clone_sql(model, overrides: dict[str, str], source: str) -> str:
     )
 
 
+def template_application(
+    *, tenant, requisition_type, department, version, count: int = REQUISITIONS, **staff
+):
+    """`count` requisitions on `version` (with `staff`: recruiter, hiring_manager) and one
+    template application with its milestones (initialised by the service, in the tenant's
+    context), for set-based SQL to clone. Returns (candidate, template, requisitions)."""
+    from django.db import transaction
+
+    from milestones.services import application_milestones_initialize
+    from recruiting.models import Application, Candidate, Requisition
+    from tenants.context import all_tenants_context, tenant_context
+
+    with all_tenants_context(), transaction.atomic():
+        requisitions = [
+            Requisition.all_tenants.create(
+                tenant=tenant,
+                title=f"Engineer {n}",
+                requisition_type=requisition_type,
+                department=department,
+                framework_version=version,
+                **staff,
+            )
+            for n in range(count)
+        ]
+        candidate = Candidate.all_tenants.create(
+            tenant=tenant, first_name="Template", last_name="Candidate"
+        )
+        template = Application.all_tenants.create(
+            tenant=tenant, candidate=candidate, requisition=requisitions[0]
+        )
+    with tenant_context(tenant), transaction.atomic():
+        application_milestones_initialize(application_id=template.pk)
+    return candidate, template, requisitions
+
+
 def seed(*, applications: int) -> Seeded:
     from django.db import connection, transaction
 
@@ -63,9 +98,8 @@ def seed(*, applications: int) -> Seeded:
         TerminalKind,
         VersionStatus,
     )
-    from milestones.services import application_milestones_initialize
-    from recruiting.models import Application, Candidate, Requisition
-    from tenants.context import all_tenants_context, tenant_context
+    from recruiting.models import Application, Candidate
+    from tenants.context import all_tenants_context
     from tenants.models import ApiClient, ApiScope, Department, RequisitionType, Tenant
 
     tenant = Tenant.objects.create(slug="bench", name="Bench Corp")
@@ -92,24 +126,9 @@ def seed(*, applications: int) -> Seeded:
                 mandatory=False,
                 terminal_kind=TerminalKind.HIRED if code == "HIRED" else TerminalKind.NONE,
             )
-        requisitions = [
-            Requisition.all_tenants.create(
-                tenant=tenant,
-                title=f"Engineer {n}",
-                requisition_type=rtype,
-                department=department,
-                framework_version=version,
-            )
-            for n in range(REQUISITIONS)
-        ]
-        candidate = Candidate.all_tenants.create(
-            tenant=tenant, first_name="Template", last_name="Candidate"
-        )
-        template = Application.all_tenants.create(
-            tenant=tenant, candidate=candidate, requisition=requisitions[0]
-        )
-    with tenant_context(tenant), transaction.atomic():
-        application_milestones_initialize(application_id=template.pk)
+    candidate, template, requisitions = template_application(
+        tenant=tenant, requisition_type=rtype, department=department, version=version
+    )
     with all_tenants_context():
         template = Application.all_tenants.get(pk=template.pk)
 

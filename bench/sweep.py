@@ -23,7 +23,7 @@ from datetime import timedelta
 
 from . import harness
 from .harness import say
-from .seed import _clone_sql, setup_django
+from .seed import _clone_sql, setup_django, template_application
 
 BENCH_DB = "ats_bench_sweep"
 TEMPLATE_DB = "ats_bench_sweep_template"
@@ -52,9 +52,7 @@ def _setup_tenant():
         MilestoneDefinition,
         VersionStatus,
     )
-    from milestones.services import application_milestones_initialize
-    from recruiting.models import Application, Candidate, Requisition
-    from tenants.context import all_tenants_context, tenant_context
+    from tenants.context import all_tenants_context
     from tenants.models import Department, Membership, RequisitionType, Role, Tenant
     from tests.factories import make_user
 
@@ -92,27 +90,15 @@ def _setup_tenant():
             )
         first.first_escalation_after = 48 * hours
         first.save(update_fields=["first_escalation_after"])
-        requisitions = [
-            Requisition.all_tenants.create(
-                tenant=tenant,
-                title=f"Engineer {n}",
-                requisition_type=rtype,
-                department=department,
-                framework_version=version,
-                recruiter=recruiter,
-                hiring_manager=manager,
-            )
-            for n in range(REQUISITIONS)
-        ]
-        candidate = Candidate.all_tenants.create(
-            tenant=tenant, first_name="Template", last_name="Candidate"
-        )
-        template = Application.all_tenants.create(
-            tenant=tenant, candidate=candidate, requisition=requisitions[0]
-        )
-    with tenant_context(tenant), transaction.atomic():
-        application_milestones_initialize(application_id=template.pk)
-    return candidate, template, requisitions
+    return template_application(
+        tenant=tenant,
+        requisition_type=rtype,
+        department=department,
+        version=version,
+        count=REQUISITIONS,
+        recruiter=recruiter,
+        hiring_manager=manager,
+    )
 
 
 _SEEDED_TABLES = ("recruiting_candidate", "recruiting_application", TABLE)

@@ -81,21 +81,37 @@ def _back(version, anchor: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{_version_url(version)}#{anchor}")
 
 
+def _write(request, version, section: str, write, done) -> HttpResponseRedirect:
+    """Call one service write and go back to the version page's `section`: on success with
+    `done` (text, or a function of what the write returned), on a refusal with why."""
+    try:
+        written = write()
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, done(written) if callable(done) else done)
+    return _back(version, section)
+
+
+def _invalid(request, version, section: str, form) -> HttpResponseRedirect:
+    _refused(request, form)
+    return _back(version, section)
+
+
 class EscalationLevelAddView(WorkflowAdminMixin, View):
     def post(self, request, pk):
         version = self.get_version(pk)
         form = EscalationLevelForm(request.POST, version=version, prefix="escalation")
         if not form.is_valid():
-            _refused(request, form)
-            return _back(version, "escalations")
+            return _invalid(request, version, "escalations", form)
         milestone = self.get_definition(version, form.cleaned_data["milestone"])
-        try:
-            escalations.escalation_rule_create(milestone=milestone, **form.service_data())
-        except DomainError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, f"Escalation level added to {milestone.code}.")
-        return _back(version, "escalations")
+        return _write(
+            request,
+            version,
+            "escalations",
+            lambda: escalations.escalation_rule_create(milestone=milestone, **form.service_data()),
+            f"Escalation level added to {milestone.code}.",
+        )
 
 
 class EscalationLevelDeleteView(WorkflowAdminMixin, View):
@@ -104,13 +120,13 @@ class EscalationLevelDeleteView(WorkflowAdminMixin, View):
         rule = EscalationRule.objects.filter(pk=rule_pk, milestone__version=version).first()
         if rule is None:
             raise Http404("No such escalation level.")
-        try:
-            escalations.escalation_rule_delete(rule=rule)
-        except DomainError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, "Escalation level removed.")
-        return _back(version, "escalations")
+        return _write(
+            request,
+            version,
+            "escalations",
+            lambda: escalations.escalation_rule_delete(rule=rule),
+            "Escalation level removed.",
+        )
 
 
 class DeadlineRuleAddView(WorkflowAdminMixin, View):
@@ -118,15 +134,14 @@ class DeadlineRuleAddView(WorkflowAdminMixin, View):
         version = self.get_version(pk)
         form = DeadlineRuleForm(request.POST, prefix="deadline")
         if not form.is_valid():
-            _refused(request, form)
-            return _back(version, "deadlines")
-        try:
-            rule = deadlines.deadline_rule_create(version=version, **form.service_data())
-        except DomainError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, f"Deadline rule {rule.name} added.")
-        return _back(version, "deadlines")
+            return _invalid(request, version, "deadlines", form)
+        return _write(
+            request,
+            version,
+            "deadlines",
+            lambda: deadlines.deadline_rule_create(version=version, **form.service_data()),
+            lambda rule: f"Deadline rule {rule.name} added.",
+        )
 
 
 class DeadlineRuleDeleteView(WorkflowAdminMixin, View):
@@ -135,13 +150,13 @@ class DeadlineRuleDeleteView(WorkflowAdminMixin, View):
         rule = DeadlineRule.objects.filter(pk=rule_pk, version=version).first()
         if rule is None:
             raise Http404("No such deadline rule.")
-        try:
-            deadlines.deadline_rule_delete(rule=rule)
-        except DomainError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, "Deadline rule removed.")
-        return _back(version, "deadlines")
+        return _write(
+            request,
+            version,
+            "deadlines",
+            lambda: deadlines.deadline_rule_delete(rule=rule),
+            "Deadline rule removed.",
+        )
 
 
 def timer_context(version) -> dict:

@@ -3,6 +3,8 @@
 Dev only. Every row has a stable natural key (slug, code, external_id, username), so a
 second run finds what the first one wrote and creates nothing new. Rows are written
 with bulk_create inside each tenant's context, so row-level security checks them too.
+The automation of the demo framework goes through the design services instead
+(recruiting/demo_automation.py), so it is validated like an admin's.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from milestones.models import (
     TransitionKind,
     VersionStatus,
 )
+from milestones.services import framework_version_publish
+from recruiting.demo_automation import seed_automation, seed_automation_activity, seed_calendar
 from recruiting.models import (
     Application,
     ApplicationSource,
@@ -158,6 +162,7 @@ class SeedResult:
     created: dict[str, int] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # username, tenant, role
     new_tokens: dict[str, str] = field(default_factory=dict)  # tenant slug -> plain token
+    notes: list[str] = field(default_factory=list)
 
     def count(self, label: str, n: int) -> None:
         self.created[label] = self.created.get(label, 0) + n
@@ -314,6 +319,7 @@ def _seed_tenant(tenant: Tenant, result: SeedResult) -> None:
         result,
     )
 
+    seed_calendar(tenant, now, result)
     _seed_milestones(tenant, req_types, rng, now, result)
 
     if not ApiClient.objects.filter(name=API_CLIENT_NAME).exists():
@@ -339,12 +345,9 @@ def _seed_framework(tenant: Tenant, req_types: dict, result: SeedResult) -> Fram
     )
     version = FrameworkVersion.objects.filter(framework=framework, number=1).first()
     if version is None:
+        # A draft first: automation can only be designed on a draft, then it is published.
         version = FrameworkVersion.objects.create(
-            tenant=tenant,
-            framework=framework,
-            number=1,
-            status=VersionStatus.ACTIVE,
-            published_at=timezone.now(),
+            tenant=tenant, framework=framework, number=1, status=VersionStatus.DRAFT
         )
         result.count("framework versions", 1)
     existing = set(version.milestones.values_list("code", flat=True))
@@ -357,6 +360,14 @@ def _seed_framework(tenant: Tenant, req_types: dict, result: SeedResult) -> Fram
     ]
     MilestoneDefinition.objects.bulk_create(missing)
     result.count("milestone definitions", len(missing))
+    if version.status == VersionStatus.DRAFT:
+        seed_automation(version, result)
+        version = framework_version_publish(version=version)
+    elif not version.automation_rules.exists():
+        result.notes.append(
+            f"{tenant.name}: the demo framework was published before the demo had automation "
+            "and a published version cannot change; reset the database to see it"
+        )
     return version
 
 
@@ -428,6 +439,9 @@ def _seed_milestones(tenant: Tenant, req_types: dict, rng, now, result: SeedResu
                 row.state = MilestoneState.ACTIVE
                 row.entered_at = entered[index]
                 row.due_at = entered[index] + definition.sla if definition.sla else None
+                first = definition.first_escalation_after
+                # As entering sets it: the sweep then applies every level due by now.
+                row.escalates_at = entered[index] + first if first else None
             rows.append(row)
         application.current_milestone = definitions[current]
     ApplicationMilestone.objects.bulk_create(rows, batch_size=2000)
@@ -435,6 +449,7 @@ def _seed_milestones(tenant: Tenant, req_types: dict, rng, now, result: SeedResu
     Application.objects.bulk_update(applications, ["current_milestone", "version"], batch_size=1000)
     result.count("application milestones", len(rows))
     result.count("milestone transitions", len(transitions))
+    seed_automation_activity(applications, now, result)
 
 
 @transaction.atomic

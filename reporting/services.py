@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from ats_milestones.db import array_param
@@ -29,38 +29,47 @@ RECIPIENTS = (RECIPIENT_RECRUITER, RECIPIENT_HIRING_MANAGER, RECIPIENT_HRBP)
 logger = logging.getLogger(__name__)
 
 
-def _department_and_ancestors(department) -> list:
-    """The requisition's department and every department above it."""
-    ids, seen = [], set()
-    while department is not None and department.pk not in seen:
-        seen.add(department.pk)
-        ids.append(department.pk)
-        department = department.parent
-    return ids
+def hrbp_user_ids_by_department(*, department_ids: Iterable) -> dict[object, list[int]]:
+    """For each department (of the tenant in context), the ids of the active HRBPs who
+    cover it: tenant-wide ones and those of the department or one above it (what the
+    `hrbp` recipient name means). Two queries, however many departments."""
+    parents = dict(Department.objects.values_list("pk", "parent_id"))
+    scopes: dict[int, set] = {}
+    for user_id, department_id in Membership.objects.filter(
+        role=Role.HRBP, is_active=True
+    ).values_list("user_id", "departments"):
+        scopes.setdefault(user_id, set()).add(department_id)  # None: tenant-wide
+    covering = {}
+    for department_id in department_ids:
+        chain, current = {None}, department_id
+        while current is not None and current not in chain:
+            chain.add(current)
+            current = parents.get(current)
+        covering[department_id] = [user for user, scope in scopes.items() if scope & chain]
+    return covering
 
 
-def application_recipient_users(*, application: Application, recipients: Iterable[str]) -> list:
-    """Users behind recipient names for one application: the requisition's recruiter and
-    hiring manager, and the active HRBPs whose scope covers its department (tenant-wide
-    HRBPs, or HRBPs of the department or a department above it)."""
-    requisition = application.requisition
-    users: dict[int, object] = {}
+def requisition_recipient_user_ids(
+    *, requisition, recipients: Iterable[str], hrbps_by_department: dict | None = None
+) -> list[int]:
+    """Ids of the users behind recipient names on one requisition (anything with
+    `recruiter_id`, `hiring_manager_id`, `department_id`), each once, in the order
+    recruiter, hiring manager, HRBPs. A batch passes `hrbps_by_department` from one
+    `hrbp_user_ids_by_department` call for all its departments; without it this
+    requisition's department is looked up here."""
     wanted = set(recipients)
+    users: list[int] = []
     if RECIPIENT_RECRUITER in wanted and requisition.recruiter_id:
-        users[requisition.recruiter_id] = requisition.recruiter
+        users.append(requisition.recruiter_id)
     if RECIPIENT_HIRING_MANAGER in wanted and requisition.hiring_manager_id:
-        users[requisition.hiring_manager_id] = requisition.hiring_manager
+        users.append(requisition.hiring_manager_id)
     if RECIPIENT_HRBP in wanted:
-        department_ids = _department_and_ancestors(requisition.department)
-        hrbps = (
-            Membership.objects.filter(role=Role.HRBP, is_active=True)
-            .filter(Q(departments__isnull=True) | Q(departments__in=department_ids))
-            .select_related("user")
-            .distinct()
-        )
-        for membership in hrbps:
-            users.setdefault(membership.user_id, membership.user)
-    return list(users.values())
+        if hrbps_by_department is None:
+            hrbps_by_department = hrbp_user_ids_by_department(
+                department_ids=[requisition.department_id]
+            )
+        users += hrbps_by_department.get(requisition.department_id, [])
+    return list(dict.fromkeys(users))
 
 
 def notification_send(
@@ -75,9 +84,13 @@ def notification_send(
     """Notify the people behind `recipients` about `application`: one in-app notification
     each, and one email each (after commit, through Django's email backend) to those with
     an address. Nobody to notify is not an error: it returns []."""
-    users = application_recipient_users(application=application, recipients=recipients)
-    if not users:
+    user_ids = requisition_recipient_user_ids(
+        requisition=application.requisition, recipients=recipients
+    )
+    if not user_ids:
         return []
+    found = get_user_model().objects.in_bulk(user_ids)
+    users = [found[pk] for pk in user_ids if pk in found]
     link = link or f"/applications/{application.pk}/"
     notifications = Notification.objects.bulk_create(
         [
@@ -134,26 +147,6 @@ def notification_mark_all_read(*, user_id: int) -> int:
     return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).update(
         read_at=now, updated_at=now
     )
-
-
-def hrbp_user_ids_by_department(*, department_ids: Iterable) -> dict[object, list[int]]:
-    """For each department (of the tenant in context), the ids of the active HRBPs who
-    cover it: tenant-wide ones and those of the department or one above it (what the
-    `hrbp` recipient name means). Two queries, however many departments."""
-    parents = dict(Department.objects.values_list("pk", "parent_id"))
-    scopes: dict[int, set] = {}
-    for user_id, department_id in Membership.objects.filter(
-        role=Role.HRBP, is_active=True
-    ).values_list("user_id", "departments"):
-        scopes.setdefault(user_id, set()).add(department_id)  # None: tenant-wide
-    covering = {}
-    for department_id in department_ids:
-        chain, current = {None}, department_id
-        while current is not None and current not in chain:
-            chain.add(current)
-            current = parents.get(current)
-        covering[department_id] = [user for user, scope in scopes.items() if scope & chain]
-    return covering
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,12 +163,10 @@ def application_deadline_set(
     DeadlineFiring.objects.bulk_create(create)
     if move:
         DeadlineFiring.objects.bulk_update(move, ["fires_at", "updated_at"])
-    audit_record(
-        action=AUDIT_DEADLINE_SET,
-        tenant_id=application.tenant_id,
+    _audit_deadline(
+        AUDIT_DEADLINE_SET,
+        application=application,
         actor_user_id=actor_user_id,
-        object_type="recruiting.Application",
-        object_id=str(application.pk),
         data={"kind": kind, "at": at.isoformat(), "firings": len(rules)},
     )
     return deadline
@@ -181,15 +179,24 @@ def application_deadline_clear(
     """Remove the application's `kind` date and its firings; False when it had none."""
     deleted, _ = ApplicationDeadline.objects.filter(application=application, kind=kind).delete()
     if deleted:
-        audit_record(
-            action=AUDIT_DEADLINE_CLEARED,
-            tenant_id=application.tenant_id,
+        _audit_deadline(
+            AUDIT_DEADLINE_CLEARED,
+            application=application,
             actor_user_id=actor_user_id,
-            object_type="recruiting.Application",
-            object_id=str(application.pk),
             data={"kind": kind},
         )
     return bool(deleted)
+
+
+def _audit_deadline(action: str, *, application: Application, actor_user_id, data: dict) -> None:
+    audit_record(
+        action=action,
+        tenant_id=application.tenant_id,
+        actor_user_id=actor_user_id,
+        object_type="recruiting.Application",
+        object_id=str(application.pk),
+        data=data,
+    )
 
 
 def application_deadline_list(*, application: Application):

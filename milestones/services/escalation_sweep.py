@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -23,12 +24,11 @@ from ats_milestones.db import array_param
 from compliance.models import AuditEvent
 from recruiting.models import Application, Candidate, Requisition
 from reporting.services import (
-    RECIPIENT_HIRING_MANAGER,
     RECIPIENT_HRBP,
-    RECIPIENT_RECRUITER,
     NotificationRow,
     hrbp_user_ids_by_department,
     notifications_create_many,
+    requisition_recipient_user_ids,
 )
 from tenants.context import all_tenants_context, tenant_context
 
@@ -141,12 +141,21 @@ WHERE a.id = ANY({array_param(connection)}::uuid[])
 """  # noqa: S608 -- the table names are the models', values are parameters
 
 
+class _People(NamedTuple):
+    """An application's candidate name and its requisition's people."""
+
+    candidate: str
+    recruiter_id: int | None
+    hiring_manager_id: int | None
+    department_id: uuid.UUID | None
+
+
 def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[NotificationRow]:
     """One notification per level applied and person behind its recipient names."""
     with connection.cursor() as cursor:
         # One join driven by the application ids (primary keys all the way).
         cursor.execute(_people_sql(), [[stay.application_id for stay, _ in escalated]])
-        people = {pk: rest for pk, *rest in cursor}
+        people = {pk: _People(*rest) for pk, *rest in cursor}
     milestone_names = dict(
         MilestoneDefinition.objects.filter(
             pk__in={stay.milestone_id for stay, _ in escalated}
@@ -155,20 +164,16 @@ def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[Notific
     hrbps = {}
     if any(RECIPIENT_HRBP in level.notify for _, plan in escalated for level in plan.due):
         hrbps = hrbp_user_ids_by_department(
-            department_ids={department for *_, department in people.values()}
+            department_ids={person.department_id for person in people.values()}
         )
     wanted = []
     for stay, plan in escalated:
-        candidate, recruiter, manager, department = people[stay.application_id]
+        person = people[stay.application_id]
         for level in plan.due:
-            users: list[int] = []
-            if RECIPIENT_RECRUITER in level.notify and recruiter:
-                users.append(recruiter)
-            if RECIPIENT_HIRING_MANAGER in level.notify and manager:
-                users.append(manager)
-            if RECIPIENT_HRBP in level.notify:
-                users += hrbps.get(department, [])
-            wanted.append((stay, level, list(dict.fromkeys(users)), candidate))
+            users = requisition_recipient_user_ids(
+                requisition=person, recipients=level.notify, hrbps_by_department=hrbps
+            )
+            wanted.append((stay, level, users, person.candidate))
     user_ids = {user for _, _, users, _ in wanted for user in users}
     emails = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email"))
     rows = []

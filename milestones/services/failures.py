@@ -111,6 +111,29 @@ def _audit_failure(
     )
 
 
+def _close(
+    locked: AutomationFailure,
+    *,
+    status: str,
+    action: str,
+    actor_user_id,
+    actor_api_client_id,
+    **data,
+) -> None:
+    """Resolve a locked open failure as `status`, by whom and when, and audit it."""
+    locked.status = status
+    locked.resolved_at = timezone.now()
+    locked.resolved_by_id = actor_user_id
+    locked.save(update_fields=["status", "resolved_at", "resolved_by", "updated_at"])
+    _audit_failure(
+        action=action,
+        failure=locked,
+        actor_user_id=actor_user_id,
+        actor_api_client_id=actor_api_client_id,
+        **data,
+    )
+
+
 def automation_failure_retry(
     *,
     failure: AutomationFailure,
@@ -165,13 +188,10 @@ def automation_failure_retry(
                 message=exc.message,
             )
         else:
-            locked.status = FailureStatus.RETRIED
-            locked.resolved_at = timezone.now()
-            locked.resolved_by_id = actor_user_id
-            locked.save(update_fields=["status", "resolved_at", "resolved_by", "updated_at"])
-            _audit_failure(
+            _close(
+                locked,
+                status=FailureStatus.RETRIED,
                 action=AUDIT_FAILURE_RETRIED,
-                failure=locked,
                 actor_user_id=actor_user_id,
                 actor_api_client_id=actor_api_client_id,
                 transition_id=str(transition.pk),
@@ -198,13 +218,10 @@ def automation_failure_dismiss(
             "say why this failure is dismissed", fields={"reason": ["This field is required."]}
         )
     locked = _locked_open_failure(failure)
-    locked.status = FailureStatus.DISMISSED
-    locked.resolved_at = timezone.now()
-    locked.resolved_by_id = actor_user_id
-    locked.save(update_fields=["status", "resolved_at", "resolved_by", "updated_at"])
-    _audit_failure(
+    _close(
+        locked,
+        status=FailureStatus.DISMISSED,
         action=AUDIT_FAILURE_DISMISSED,
-        failure=locked,
         actor_user_id=actor_user_id,
         actor_api_client_id=actor_api_client_id,
         reason=reason,

@@ -8,15 +8,27 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from milestones.models import (
+    ApplicationDeadline,
+    ApplicationEvent,
     ApplicationMilestone,
+    AutomationFailure,
+    AutomationRule,
+    DeadlineFiring,
+    DeadlineRule,
+    EscalationRule,
     FrameworkVersion,
+    Holiday,
     MilestoneDefinition,
+    MilestoneSettings,
     MilestoneState,
     MilestoneTransition,
+    TransitionCause,
     VersionStatus,
 )
 from milestones.services import application_transition
+from milestones.services.sweep import milestones_sweep
 from recruiting.models import Application, ApplicationStatus, Candidate, Requisition
+from reporting.models import Notification
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import (
     ApiClient,
@@ -83,6 +95,57 @@ def test_seed_demo_tracks_every_active_application_through_a_published_framework
             assert moved.to_milestone.code == "ASSESSMENT"
 
 
+def test_seed_demo_publishes_automation_escalations_deadlines_and_a_calendar():
+    _seed()
+    for tenant in Tenant.objects.all():
+        with tenant_context(tenant):
+            version = FrameworkVersion.objects.get(status=VersionStatus.ACTIVE)
+            rules = {r.name: r for r in AutomationRule.objects.filter(version=version)}
+            passing = rules["Advance on a passing assessment"]
+            assert passing.event_type == "assessment.completed"
+            assert passing.conditions == {"fact": "payload.score", "op": "gte", "value": 70}
+            skip = rules["No phone screen for referrals and internal transfers"]
+            assert not skip.milestone.mandatory
+            ladder = EscalationRule.objects.filter(milestone__code="ASSESSMENT").order_by("level")
+            assert [(r.after.total_seconds() / 3600, r.notify) for r in ladder] == [
+                (48, ["recruiter"]),
+                (96, ["hiring_manager"]),
+                (120, ["hrbp"]),
+            ]
+            assert ladder.last().mark_overdue
+            assert EscalationRule.objects.filter(business_hours=True).exists()
+            offset = DeadlineRule.objects.get(name="Offer expires in 2 days").offset
+            assert offset.days == -2
+            assert MilestoneSettings.objects.get().business_timezone != "UTC"
+            assert Holiday.objects.count() == 6  # three a year, this year and next
+            assert ApplicationDeadline.objects.filter(kind="offer_expires_at").count() == 6
+            # The passing assessment result moved its application on when it arrived.
+            assert ApplicationEvent.objects.count() == 2
+            assert MilestoneTransition.objects.filter(cause=TransitionCause.TRIGGER).count() == 1
+
+
+def test_one_sweep_after_the_seed_fills_inboxes_overdue_badges_and_failures():
+    _seed()
+    result = milestones_sweep()
+    assert result.escalated_stays and result.firings and result.failures
+    for tenant in Tenant.objects.all():
+        with tenant_context(tenant):
+            kinds = set(Notification.objects.values_list("kind", flat=True))
+            assert {"milestone.escalated", "deadline.remind", "deadline.alert"} <= kinds
+            recruiter = Membership.objects.get(role=Role.RECRUITER, user__username__contains="-")
+            assert Notification.objects.filter(recipient=recruiter.user).exists()
+            assert ApplicationMilestone.objects.filter(
+                state=MilestoneState.ACTIVE, overdue_since__isnull=False
+            ).exists()
+            outcomes = sorted(DeadlineFiring.objects.values_list("outcome", flat=True))
+            assert "moved to OFFER" in outcomes
+            failures = AutomationFailure.objects.filter(status="open")
+            assert failures.count() == 2  # the two moves past a pending background check
+            assert {f["to_code"] for f in failures.values_list("attempted", flat=True)} == {"OFFER"}
+    # A second sweep at once finds nothing new due.
+    assert milestones_sweep().firings == 0
+
+
 def test_seed_demo_prints_logins_and_each_token_once():
     first = _seed()
     assert "acme-recruiter" in first and "globex-auditor" in first
@@ -123,6 +186,14 @@ def _row_counts() -> dict[str, int]:
         MilestoneDefinition,
         ApplicationMilestone,
         MilestoneTransition,
+        AutomationRule,
+        EscalationRule,
+        DeadlineRule,
+        MilestoneSettings,
+        Holiday,
+        ApplicationDeadline,
+        DeadlineFiring,
+        ApplicationEvent,
     ]
     counts = {"users": get_user_model().objects.count(), "tenants": Tenant.objects.count()}
     for tenant in Tenant.objects.all():

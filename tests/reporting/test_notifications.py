@@ -7,7 +7,11 @@ from django.core import mail
 from milestones.models import AutomationFailure, FailureSource
 from milestones.services.failures import automation_failure_record
 from reporting.models import Notification
-from reporting.services import notification_send
+from reporting.services import (
+    hrbp_user_ids_by_department,
+    notification_send,
+    requisition_recipient_user_ids,
+)
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories
@@ -69,3 +73,26 @@ def test_a_failure_is_a_row_and_an_alert(tenant_a, django_capture_on_commit_call
     (note,) = rows(Notification, tenant=tenant_a)
     assert note.recipient_id == manager.pk and "offer letter missing" in note.body
     assert mail.outbox[0].to == ["mgr@example.com"]
+
+
+def test_recipient_names_resolve_to_each_person_once_in_a_stable_order(
+    tenant_a, django_assert_num_queries
+):
+    application, (recruiter, manager, hrbp) = _application_with_people(tenant_a)
+    requisition = application.requisition
+    requisition.hiring_manager = recruiter  # one person in two roles is notified once
+    with tenant_context(tenant_a):
+        with django_assert_num_queries(2):  # the tenant's departments and HRBPs, once
+            hrbps = hrbp_user_ids_by_department(department_ids=[requisition.department_id])
+        with django_assert_num_queries(0):  # a batch resolves every name from them
+            first = requisition_recipient_user_ids(
+                requisition=requisition,
+                recipients=["hrbp", "hiring_manager", "recruiter"],
+                hrbps_by_department=hrbps,
+            )
+            again = requisition_recipient_user_ids(
+                requisition=requisition, recipients=["hrbp"], hrbps_by_department=hrbps
+            )
+    assert first == [recruiter.pk, hrbp.pk]
+    assert again == [hrbp.pk]
+    assert manager.pk not in first

@@ -20,3 +20,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<24} {tenant:<12} {role}")
         for slug, token in result.new_tokens.items():
             self.stdout.write(f"API token for tenant {slug} (shown once, store it now): {token}")
+        for note in result.notes:
+            self.stdout.write(f"Note: {note}")
