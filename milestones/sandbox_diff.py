@@ -3,7 +3,8 @@
 Pure (no ORM, no I/O): `diff_steps(old, new)` takes two step lists of
 `milestones.sandbox.simulate` for the same application, clock and events, and answers
 the differences, each in structure and in words. Rule ids are ignored (a version copied
-to a draft has new rows with the same names); rules are matched by name.
+to a draft has new rows with the same names): rules are matched by name, and the id a
+reason names is left out of the comparison.
 
 Steps are paired in three passes, in time order: first identical steps (they are no
 difference), then steps of the same kind from the same milestone by the same rule, then
@@ -27,8 +28,16 @@ def _rule_name(step: dict) -> str | None:
     return (step.get("rule") or {}).get("name")
 
 
+def _reason(step: dict) -> str:
+    """The reason without the rule's id (an automation rule's reason names it)."""
+    reason, rule_id = step.get("reason") or "", (step.get("rule") or {}).get("id")
+    return reason.replace(f" ({rule_id})", "") if rule_id else reason
+
+
 def _value(step: dict, name: str):
-    return _rule_name(step) if name == "rule" else step.get(name)
+    if name == "rule":
+        return _rule_name(step)
+    return _reason(step) if name == "reason" else step.get(name)
 
 
 def _identical(step: dict) -> tuple:

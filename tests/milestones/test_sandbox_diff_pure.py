@@ -29,6 +29,9 @@ def changes(differences):
 def test_identical_steps_are_no_difference_even_with_other_rule_ids():
     assert diff_steps([step(rule_id="1")], [step(rule_id="2")]) == []
     assert diff_steps([], []) == []
+    old = step("auto_advance", rule_id="1", reason="rule r (1): assessment.completed")
+    new = step("auto_advance", rule_id="2", reason="rule r (2): assessment.completed")
+    assert diff_steps([old], [new]) == []
 
 
 def test_a_step_only_in_the_old_version_or_only_in_the_new_one():
