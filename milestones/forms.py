@@ -173,6 +173,10 @@ class AutomationRuleForm(forms.Form):
                     self.add_error(None, f"{name}: {message}")
 
 
+def _whole_if_integral(hours: float) -> float | int:
+    return int(hours) if float(hours).is_integer() else hours
+
+
 class PublishPreviewForm(forms.Form):
     """The publish confirmation's preview: how far ahead, and one event for everyone.
     Read from the query string; the bounds are the service's (it names a bad field)."""
@@ -214,7 +218,7 @@ class PublishPreviewForm(forms.Form):
                 {
                     "type": data["event_type"],
                     "payload": data["payload"],
-                    "after_hours": data["after_hours"] or 0,
+                    "after_hours": _whole_if_integral(data["after_hours"] or 0),
                 }
             )
         return {"horizon_days": data["horizon_days"] or 14, "events": events}

@@ -69,7 +69,7 @@ def describe_step(step: dict) -> str:
         words += f" ({rule})"
     if step.get("error_code"):
         words += f" [{step['error_code']}]"
-    return f"{words}, {_when(step.get('at'))}: {step.get('reason', '')}"
+    return f"{words}, {_when(step.get('at'))}: {_reason(step)}"
 
 
 def _changed_words(old: dict, new: dict, fields: Sequence[str]) -> str:
