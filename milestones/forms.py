@@ -171,3 +171,54 @@ class AutomationRuleForm(forms.Form):
                     self.add_error(name, str(message))
                 else:
                     self.add_error(None, f"{name}: {message}")
+
+
+def _whole_if_integral(hours: float) -> float | int:
+    return int(hours) if float(hours).is_integer() else hours
+
+
+class PublishPreviewForm(forms.Form):
+    """The publish confirmation's preview: how far ahead, and one event for everyone.
+    Read from the query string; the bounds are the service's (it names a bad field)."""
+
+    horizon_days = forms.IntegerField(
+        label="Days ahead", initial=14, min_value=1, max_value=366, required=False
+    )
+    event_type = forms.CharField(
+        label="Event (optional)",
+        max_length=100,
+        required=False,
+        help_text="Happens to every application, e.g. assessment.completed.",
+    )
+    payload = forms.CharField(
+        label="Event payload (JSON)",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": '{"score": 72}', "class": "wf-code"}),
+    )
+    after_hours = forms.FloatField(label="Hours after now", min_value=0, required=False, initial=0)
+
+    def clean_payload(self):
+        text = self.cleaned_data["payload"].strip()
+        if not text:
+            return {}
+        try:
+            payload = json.loads(text)
+        except ValueError as exc:
+            raise forms.ValidationError(f"not valid JSON: {exc}") from None
+        if not isinstance(payload, dict):
+            raise forms.ValidationError('a JSON object is required, e.g. {"score": 72}')
+        return payload
+
+    def preview_arguments(self) -> dict:
+        """The service's keyword arguments (call once the form is valid)."""
+        data = self.cleaned_data
+        events = []
+        if data["event_type"]:
+            events.append(
+                {
+                    "type": data["event_type"],
+                    "payload": data["payload"],
+                    "after_hours": _whole_if_integral(data["after_hours"] or 0),
+                }
+            )
+        return {"horizon_days": data["horizon_days"] or 14, "events": events}

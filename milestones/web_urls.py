@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import rule_views, sandbox_views, timer_views, views
+from . import publish_views, rule_views, sandbox_views, timer_views, views
 
 app_name = "workflows"
 
@@ -15,7 +15,11 @@ urlpatterns = [
     ),
     path("versions/<uuid:pk>/", views.VersionDetailView.as_view(), name="version-detail"),
     path("versions/<uuid:pk>/copy/", views.VersionCopyToDraftView.as_view(), name="version-copy"),
-    path("versions/<uuid:pk>/publish/", views.VersionPublishView.as_view(), name="version-publish"),
+    path(
+        "versions/<uuid:pk>/publish/",
+        publish_views.VersionPublishConfirmView.as_view(),
+        name="version-publish",
+    ),
     path("versions/<uuid:pk>/pilot/", views.VersionPilotView.as_view(), name="version-pilot"),
     path("versions/<uuid:pk>/milestones/", views.MilestoneAddView.as_view(), name="milestone-add"),
     path(

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .automation import AutomationRuleViewSet, EventViewSet
+from .publish_preview import FrameworkVersionPublishPreviewView
 from .sandbox import SandboxRunViewSet
 from .views import (
     ApplicationMilestonesView,
@@ -23,6 +24,11 @@ router.register("sandbox_runs", SandboxRunViewSet, basename="sandbox_run")
 
 urlpatterns = [
     *router.urls,
+    path(
+        "framework-versions/<uuid:pk>/publish_preview",
+        FrameworkVersionPublishPreviewView.as_view(),
+        name="framework-version-publish-preview",
+    ),
     path("milestone-settings", MilestoneSettingsView.as_view(), name="milestone-settings"),
     path(
         "requisitions/<uuid:pk>/framework-version",

@@ -9,6 +9,7 @@ the only row written: nothing moves, nobody is notified, no failure or audit is 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from ..models import (
     DeadlineRule,
     EscalationRule,
     FrameworkVersion,
+    MilestoneDefinition,
     SandboxRun,
 )
 from ..sandbox import SimApplication, SimDeadlineRule, SimEvent, simulate
@@ -40,47 +42,47 @@ MAX_EVENTS = 1000
 MAX_SPAN = timedelta(days=366)
 
 
-def _invalid(field: str, message: str) -> InvalidScenario:
+def invalid_field(field: str, message: str) -> InvalidScenario:
     return InvalidScenario(f"{field}: {message}", fields={field: [message]})
 
 
 def _moment(value: Any, field: str) -> datetime:
     parsed = parse_datetime(value) if isinstance(value, str) else None
     if parsed is None:
-        raise _invalid(field, "an ISO-8601 date-time is required")
+        raise invalid_field(field, "an ISO-8601 date-time is required")
     if timezone.is_naive(parsed):
-        raise _invalid(field, "give a time zone (e.g. 2026-03-02T09:00:00Z)")
+        raise invalid_field(field, "give a time zone (e.g. 2026-03-02T09:00:00Z)")
     return parsed
 
 
-def _object(value: Any, field: str) -> dict:
+def scenario_object(value: Any, field: str) -> dict:
     if not isinstance(value, dict):
-        raise _invalid(field, "an object is required")
+        raise invalid_field(field, "an object is required")
     return value
 
 
-def _text(value: Any, field: str, *, required: bool = True) -> str:
+def scenario_text(value: Any, field: str, *, required: bool = True) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
-        raise _invalid(field, "a non-empty string is required")
+        raise invalid_field(field, "a non-empty string is required")
     return value
 
 
 def _clock(scenario: dict, now: datetime) -> tuple[datetime, datetime]:
     start = _moment(scenario["clock_start"], "clock_start") if "clock_start" in scenario else now
     if "clock_end" not in scenario:
-        raise _invalid("clock_end", "required: when the simulated clock stops")
+        raise invalid_field("clock_end", "required: when the simulated clock stops")
     end = _moment(scenario["clock_end"], "clock_end")
     if end < start:
-        raise _invalid("clock_end", "must not be before clock_start")
+        raise invalid_field("clock_end", "must not be before clock_start")
     if end - start > MAX_SPAN:
-        raise _invalid("clock_end", "a scenario spans at most 366 days")
+        raise invalid_field("clock_end", "a scenario spans at most 366 days")
     return start, end
 
 
 def _deadlines(value: Any, field: str) -> dict[str, datetime]:
-    value = _object(value if value is not None else {}, field)
+    value = scenario_object(value if value is not None else {}, field)
     return {kind: _moment(at, f"{field}.{kind}") for kind, at in value.items()}
 
 
@@ -92,9 +94,9 @@ def _progress(definitions, states: dict[str, str]) -> tuple[engine.Progress, ...
 
 
 def _hypothetical(data: dict, field: str, definitions, start: datetime) -> SimApplication:
-    facts = dict(_object(data.get("facts") or {}, f"{field}.facts"))
-    hire_type = _text(data.get("hire_type", "standard"), f"{field}.hire_type")
-    source = _text(data.get("source"), f"{field}.source", required=False)
+    facts = dict(scenario_object(data.get("facts") or {}, f"{field}.facts"))
+    hire_type = scenario_text(data.get("hire_type", "standard"), f"{field}.hire_type")
+    source = scenario_text(data.get("source"), f"{field}.source", required=False)
     facts.setdefault("application.hire_type", hire_type)
     facts.setdefault("application.source", source or None)
     first = {definitions[0].code: engine.ACTIVE}
@@ -113,20 +115,101 @@ def _hypothetical(data: dict, field: str, definitions, start: datetime) -> SimAp
     )
 
 
+@dataclass(frozen=True)
+class RealApplication:
+    """What the database knows of a real application, read once: enough to place it in
+    any version by its milestones' codes (`sandbox_application_place`)."""
+
+    application: Application
+    rows: list[ApplicationMilestone]
+    events_seen: list[str]
+    facts: dict[str, Any]
+    extra: dict[str, Any]
+    deadlines: dict[str, datetime]
+
+    @property
+    def active_row(self) -> ApplicationMilestone | None:
+        return next((row for row in self.rows if row.state == engine.ACTIVE), None)
+
+
+REAL_APPLICATION_RELATED = (
+    "candidate",
+    "requisition__requisition_type",
+    "requisition__department",
+    "requisition__job_family",
+    "requisition__location",
+)
+
+
+def sandbox_application_read(*, application: Application) -> RealApplication:
+    """Read what a simulation needs of `application` (loaded with REAL_APPLICATION_RELATED)."""
+    rows = list(
+        ApplicationMilestone.objects.filter(application=application).select_related("milestone")
+    )
+    events_seen = sorted(set(application.events.values_list("event_type", flat=True)))
+    extra: dict[str, Any] = {}
+    for provider in FACT_PROVIDERS:
+        extra.update(provider(application=application, rows=rows))
+    return RealApplication(
+        application=application,
+        rows=rows,
+        events_seen=events_seen,
+        facts=application_rule_facts(application=application, events_seen=events_seen),
+        extra=extra,
+        deadlines={
+            d.kind: d.at for d in ApplicationDeadline.objects.filter(application=application)
+        },
+    )
+
+
+def sandbox_application_place(
+    *,
+    real: RealApplication,
+    definitions,
+    start: datetime,
+    key: str,
+    deadlines: dict[str, datetime] | None = None,
+) -> SimApplication:
+    """`real` placed in a version by its milestones' codes: a code the version lacks is
+    dropped, none in common starts it at the first milestone, and the stay (and its
+    escalation level) carries over only when its active milestone's code is there."""
+    application = real.application
+    codes = {definition.code for definition in definitions}
+    states = {row.milestone.code: row.state for row in real.rows if row.milestone.code in codes}
+    if not states:
+        states = {definitions[0].code: engine.ACTIVE}
+    active = real.active_row
+    entered_at, level = start, 0
+    if active is not None and active.milestone.code in codes and active.entered_at:
+        entered_at, level = active.entered_at, active.escalation_level
+    gates = [gate for definition in definitions for gate in (definition.gate_conditions or [])]
+    view = engine.ApplicationView(
+        status=application.status,
+        hire_type=application.hire_type,
+        progress=_progress(definitions, states),
+    )
+    return SimApplication(
+        key=key,
+        view=view,
+        entered_at=entered_at,
+        escalation_level=level,
+        facts=real.facts,
+        gate_fields=application_gate_fields(application=application, gates=gates),
+        gate_extra=real.extra,
+        deadlines={**real.deadlines, **(deadlines or {})},
+        events_seen=tuple(real.events_seen),
+        started=True,
+    )
+
+
 def _real(data: dict, field: str, definitions, start: datetime) -> SimApplication:
     """A real application of the tenant, placed in this version by its milestones' codes."""
     try:
         application_id = uuid.UUID(str(data["application_id"]))
     except ValueError:
-        raise _invalid(f"{field}.application_id", "not a UUID") from None
+        raise invalid_field(f"{field}.application_id", "not a UUID") from None
     application = (
-        Application.objects.select_related(
-            "candidate",
-            "requisition__requisition_type",
-            "requisition__department",
-            "requisition__job_family",
-            "requisition__location",
-        )
+        Application.objects.select_related(*REAL_APPLICATION_RELATED)
         .filter(pk=application_id)
         .first()
     )
@@ -135,60 +218,32 @@ def _real(data: dict, field: str, definitions, start: datetime) -> SimApplicatio
             "no such application in your tenant",
             fields={f"{field}.application_id": ["no such application"]},
         )
-    rows = list(
-        ApplicationMilestone.objects.filter(application=application).select_related("milestone")
-    )
-    codes = {definition.code for definition in definitions}
-    states = {row.milestone.code: row.state for row in rows if row.milestone.code in codes}
-    if not states:
-        states = {definitions[0].code: engine.ACTIVE}
-    active = next((row for row in rows if row.state == engine.ACTIVE), None)
-    entered_at, level = start, 0
-    if active is not None and active.milestone.code in codes and active.entered_at:
-        entered_at, level = active.entered_at, active.escalation_level
-    events_seen = sorted(set(application.events.values_list("event_type", flat=True)))
-    facts = application_rule_facts(application=application, events_seen=events_seen)
-    gates = [gate for definition in definitions for gate in (definition.gate_conditions or [])]
-    extra: dict[str, Any] = {}
-    for provider in FACT_PROVIDERS:
-        extra.update(provider(application=application, rows=rows))
-    stored = {d.kind: d.at for d in ApplicationDeadline.objects.filter(application=application)}
-    view = engine.ApplicationView(
-        status=application.status,
-        hire_type=application.hire_type,
-        progress=_progress(definitions, states),
-    )
-    return SimApplication(
-        key=_text(data.get("key"), f"{field}.key", required=False) or str(application.pk),
-        view=view,
-        entered_at=entered_at,
-        escalation_level=level,
-        facts=facts,
-        gate_fields=application_gate_fields(application=application, gates=gates),
-        gate_extra=extra,
-        deadlines={**stored, **_deadlines(data.get("deadlines"), f"{field}.deadlines")},
-        events_seen=tuple(events_seen),
-        started=True,
+    return sandbox_application_place(
+        real=sandbox_application_read(application=application),
+        definitions=definitions,
+        start=start,
+        key=scenario_text(data.get("key"), f"{field}.key", required=False) or str(application.pk),
+        deadlines=_deadlines(data.get("deadlines"), f"{field}.deadlines"),
     )
 
 
 def _applications(scenario: dict, definitions, start: datetime) -> list[SimApplication]:
     items = scenario.get("applications")
     if not isinstance(items, list) or not items:
-        raise _invalid("applications", "a non-empty list is required")
+        raise invalid_field("applications", "a non-empty list is required")
     if len(items) > MAX_APPLICATIONS:
-        raise _invalid("applications", f"at most {MAX_APPLICATIONS} applications")
+        raise invalid_field("applications", f"at most {MAX_APPLICATIONS} applications")
     applications: list[SimApplication] = []
     for index, item in enumerate(items):
         field = f"applications[{index}]"
-        data = _object(item, field)
+        data = scenario_object(item, field)
         if data.get("application_id"):
             app = _real(data, field, definitions, start)
         else:
-            _text(data.get("key"), f"{field}.key")
+            scenario_text(data.get("key"), f"{field}.key")
             app = _hypothetical(data, field, definitions, start)
         if any(other.key == app.key for other in applications):
-            raise _invalid(f"{field}.key", f"the key {app.key!r} is used twice")
+            raise invalid_field(f"{field}.key", f"the key {app.key!r} is used twice")
         applications.append(app)
     return applications
 
@@ -196,25 +251,25 @@ def _applications(scenario: dict, definitions, start: datetime) -> list[SimAppli
 def _events(scenario: dict, keys: set[str], start: datetime, end: datetime) -> list[SimEvent]:
     items = scenario.get("events", [])
     if not isinstance(items, list):
-        raise _invalid("events", "a list is required")
+        raise invalid_field("events", "a list is required")
     if len(items) > MAX_EVENTS:
-        raise _invalid("events", f"at most {MAX_EVENTS} events")
+        raise invalid_field("events", f"at most {MAX_EVENTS} events")
     events = []
     for index, item in enumerate(items):
         field = f"events[{index}]"
-        data = _object(item, field)
-        key = _text(data.get("application"), f"{field}.application")
+        data = scenario_object(item, field)
+        key = scenario_text(data.get("application"), f"{field}.application")
         if key not in keys:
-            raise _invalid(f"{field}.application", f"no application has the key {key!r}")
+            raise invalid_field(f"{field}.application", f"no application has the key {key!r}")
         occurred_at = _moment(data.get("occurred_at"), f"{field}.occurred_at")
         if not start <= occurred_at <= end:
-            raise _invalid(f"{field}.occurred_at", "must be between clock_start and clock_end")
+            raise invalid_field(f"{field}.occurred_at", "must be between clock_start and clock_end")
         events.append(
             SimEvent(
                 application=key,
-                event_type=_text(data.get("event_type"), f"{field}.event_type"),
+                event_type=scenario_text(data.get("event_type"), f"{field}.event_type"),
                 occurred_at=occurred_at,
-                payload=_object(data.get("payload") or {}, f"{field}.payload"),
+                payload=scenario_object(data.get("payload") or {}, f"{field}.payload"),
             )
         )
     return events
@@ -232,15 +287,30 @@ def _deadline_rule(rule: DeadlineRule) -> SimDeadlineRule:
     )
 
 
-def sandbox_simulate(*, version: FrameworkVersion, scenario: Any, now: datetime) -> list[dict]:
-    """The steps `scenario` produces under `version`'s rules (reads only)."""
-    scenario = _object(scenario, "scenario")
-    definitions = list(version.milestones.order_by("order"))
-    if not definitions:
-        raise _invalid("version", "the version has no milestones to simulate")
-    start, end = _clock(scenario, now)
-    applications = _applications(scenario, definitions, start)
-    events = _events(scenario, {app.key for app in applications}, start, end)
+@dataclass(frozen=True)
+class VersionRules:
+    """A version's milestones and everything `simulate` runs of it, read once."""
+
+    definitions: list[MilestoneDefinition]
+    rules: list
+    escalation_levels: dict[str, list]
+    deadline_rules: list[SimDeadlineRule]
+
+    def simulate(self, *, applications, events, start: datetime, end: datetime, calendar):
+        return simulate(
+            rules=self.rules,
+            escalation_levels=self.escalation_levels,
+            deadline_rules=self.deadline_rules,
+            applications=applications,
+            events=events,
+            clock_start=start,
+            clock_end=end,
+            calendar=calendar,
+        )
+
+
+def sandbox_version_rules(*, version: FrameworkVersion) -> VersionRules:
+    """The milestones, automation rules, escalation levels and deadline rules of `version`."""
     rules = AutomationRule.objects.filter(version=version).select_related("milestone")
     levels: dict[str, list] = {}
     escalations = EscalationRule.objects.filter(milestone__version=version).select_related(
@@ -248,14 +318,28 @@ def sandbox_simulate(*, version: FrameworkVersion, scenario: Any, now: datetime)
     )
     for rule in escalations:
         levels.setdefault(rule.milestone.code, []).append(escalation_level_of(rule))
-    return simulate(
+    return VersionRules(
+        definitions=list(version.milestones.order_by("order")),
         rules=[automation_rule_view(rule) for rule in rules],
         escalation_levels=levels,
         deadline_rules=[_deadline_rule(r) for r in DeadlineRule.objects.filter(version=version)],
+    )
+
+
+def sandbox_simulate(*, version: FrameworkVersion, scenario: Any, now: datetime) -> list[dict]:
+    """The steps `scenario` produces under `version`'s rules (reads only)."""
+    scenario = scenario_object(scenario, "scenario")
+    setup = sandbox_version_rules(version=version)
+    if not setup.definitions:
+        raise invalid_field("version", "the version has no milestones to simulate")
+    start, end = _clock(scenario, now)
+    applications = _applications(scenario, setup.definitions, start)
+    events = _events(scenario, {app.key for app in applications}, start, end)
+    return setup.simulate(
         applications=applications,
         events=events,
-        clock_start=start,
-        clock_end=end,
+        start=start,
+        end=end,
         calendar=business_calendar_get(),
     )
 

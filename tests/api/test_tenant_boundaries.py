@@ -61,6 +61,7 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "framework-version-publish": (FrameworkVersion, milestone_factories.make_version),
     "framework-version-retire": (FrameworkVersion, milestone_factories.make_version),
     "framework-version-sandbox-runs": (FrameworkVersion, milestone_factories.make_version),
+    "framework-version-publish-preview": (FrameworkVersion, milestone_factories.make_version),
     "sandbox_run-detail": (SandboxRun, milestone_factories.make_sandbox_run),
     "requisition-framework-version": (Requisition, factories.make_requisition),
     "application-milestones": (Application, factories.make_application),

@@ -78,6 +78,9 @@ def test_admin_builds_publishes_and_then_reads_a_workflow(page: Page, tenant_adm
 
     _screenshot(page, "workflow-draft.png")
     page.get_by_role("button", name="Publish").click()
+    # The confirmation: a new framework has no active version, so nothing is in flight.
+    expect(page.get_by_test_id("preview-note")).to_contain_text("no active version")
+    page.get_by_role("button", name="Publish version 1").click()
 
     expect(page.get_by_test_id("version-status")).to_have_text("Active")
     expect(page.get_by_test_id("read-only-notice")).to_be_visible()
