@@ -201,3 +201,29 @@ class TransitionOutputSerializer(serializers.Serializer):
     reason = serializers.CharField(read_only=True)
     at = serializers.DateTimeField(read_only=True)
     application_version = serializers.IntegerField(read_only=True)
+
+    def to_representation(self, transition) -> dict:
+        """The declared fields, by hand: DRF's generic path deep-copies every declared
+        field per response, which cost more than a move's SQL. The declared fields stay
+        the schema; a test holds both paths to the same output."""
+        return {
+            "id": str(transition.id),
+            "application_id": str(transition.application_id),
+            "kind": str(transition.kind),
+            "cause": str(transition.cause),
+            "from_code": transition.from_milestone.code if transition.from_milestone_id else None,
+            "to_code": transition.to_milestone.code if transition.to_milestone_id else None,
+            "actor_user_id": transition.actor_user_id,
+            "actor_api_client_id": _str_or_none(transition.actor_api_client_id),
+            "actor_role": transition.actor_role,
+            "reason": transition.reason,
+            "at": _TIMESTAMP.to_representation(transition.at),
+            "application_version": transition.application_version,
+        }
+
+
+_TIMESTAMP = serializers.DateTimeField()
+
+
+def _str_or_none(value) -> str | None:
+    return None if value is None else str(value)

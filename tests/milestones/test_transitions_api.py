@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from rest_framework.serializers import Serializer
 
 from compliance.models import AuditEvent
+from milestones.api.serializers import TransitionOutputSerializer
 from milestones.errors import MilestoneErrorCode as Code
 from milestones.models import MilestoneTransition
+from milestones.selectors import milestone_transition_list
 from recruiting.models import Application
-from tenants.context import all_tenants_context
+from tenants.context import all_tenants_context, tenant_context
 from tests import factories
 
 from .factories import make_tracked_application, make_version
@@ -222,3 +225,15 @@ def test_a_caller_cannot_claim_a_system_cause(api_a, tenant_a):
     )
     assert response.status_code == 201
     assert response.json()["cause"] == "sync"
+
+
+def test_the_hand_written_transition_output_equals_drfs_generic_rendering(api_a, tenant_a):
+    application = make_tracked_application(tenant=tenant_a)
+    _post(api_a, application, {"action": "advance", "reason": "ready"}, application.version)
+    with tenant_context(tenant_a):
+        transitions = list(milestone_transition_list(application_id=application.pk))
+
+    assert {t.kind for t in transitions} == {"initialize", "advance"}  # from no milestone too
+    for transition in transitions:
+        serializer = TransitionOutputSerializer(transition)
+        assert serializer.data == Serializer.to_representation(serializer, transition)
