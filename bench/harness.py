@@ -120,6 +120,7 @@ def gunicorn(*, database_url: str, workers: int, worker_class: str = "sync", thr
         PYTHON,
         "-m",
         "gunicorn",
+        "--config=python:ats_milestones.gunicorn_conf",
         "ats_milestones.wsgi:application",
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",

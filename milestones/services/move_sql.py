@@ -7,27 +7,41 @@ one locking read and one write:
 - `application_lock_and_load`: the application (locked), its milestone rows and their
   definitions in one SELECT, returned as model instances;
 - `move_write`: the changed milestone rows, the application, the transition and the audit
-  event in one statement of data-modifying CTEs.
+  event in one statement of data-modifying CTEs, its values passed as JSON documents
+  (`jsonb_populate_record[set]`): six parameters and one statement text whatever changed,
+  so psycopg keeps its parsed form and Postgres its plan.
 
-Column lists and value adaptation come from the models' `_meta`, so a new field is picked
-up here without editing SQL. Both statements name the tenant explicitly and run under
-row-level security like every other query.
+Column lists come from the models' `_meta`, so a new field is picked up here without
+editing SQL. Both statements name the tenant explicitly and run under row-level security
+like every other query.
+
+Definitions of a version a requisition is pinned to do not change, so each process keeps
+the ones it built, keyed by the row version Postgres reports (`xmin`, `ctid`: any UPDATE
+gives a new one): a move then only builds its application and milestone rows.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
+from django.db.models.base import ModelState
 
 from recruiting.models import Application
 from tenants.context import current_tenant_id
 from tenants.errors import TenantContextMissing
 
 from ..models import ApplicationMilestone, MilestoneDefinition
+
+DEFINITION_CACHE_SIZE = 4096
+_definitions: OrderedDict[tuple, MilestoneDefinition] = OrderedDict()
 
 
 def _columns(model: type[Model]) -> list:
@@ -40,6 +54,7 @@ def _load_sql() -> str:
         [f'a."{f.column}"' for f in _columns(Application)]
         + [f'r."{f.column}"' for f in _columns(ApplicationMilestone)]
         + [f'd."{f.column}"' for f in _columns(MilestoneDefinition)]
+        + ["d.xmin::text || d.ctid::text"]
     )
     return (
         f"SELECT {select} FROM {Application._meta.db_table} a "  # noqa: S608 -- model names
@@ -54,6 +69,7 @@ def _load_sql() -> str:
 @cache
 def _loader(model: type[Model]) -> tuple[list[str], list[tuple[int, list]]]:
     """Attribute names and, for the columns that need them, the ORM's value converters."""
+    connection = connections[DEFAULT_DB_ALIAS]
     fields = _columns(model)
     converters = [
         (index, [(c, field) for c in field.get_db_converters(connection)])
@@ -63,7 +79,9 @@ def _loader(model: type[Model]) -> tuple[list[str], list[tuple[int, list]]]:
     return [f.attname for f in fields], converters
 
 
-def _from_db(model: type[Model], values: Sequence):
+def _from_db(model: type[Model], values: Sequence, connection):
+    """What `Model.from_db` makes, without `__init__`'s per-field descriptor calls (no
+    signal receiver listens to these models' init; a test keeps it so)."""
     attnames, converters = _loader(model)
     values = list(values)
     for index, steps in converters:
@@ -71,7 +89,22 @@ def _from_db(model: type[Model], values: Sequence):
         for converter, field in steps:
             value = converter(value, field, connection)
         values[index] = value
-    return model.from_db(connection.alias, attnames, values)
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(attnames, values, strict=True))
+    obj._state = ModelState()
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return obj
+
+
+def _definition(values: Sequence, row_version: str, connection) -> MilestoneDefinition:
+    key = (values[0], row_version)
+    definition = _definitions.get(key)
+    if definition is None:
+        definition = _definitions[key] = _from_db(MilestoneDefinition, values, connection)
+        if len(_definitions) > DEFINITION_CACHE_SIZE:
+            _definitions.popitem(last=False)
+    return definition
 
 
 def application_lock_and_load(
@@ -82,6 +115,7 @@ def application_lock_and_load(
     tenant_id = current_tenant_id()
     if tenant_id is None:
         raise TenantContextMissing("a move needs a tenant in context")
+    connection = connections[DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
         cursor.execute(_load_sql(), [application_id, tenant_id])
         records = cursor.fetchall()
@@ -89,45 +123,67 @@ def application_lock_and_load(
         raise Application.DoesNotExist(f"no application {application_id}")
     n_application = len(_columns(Application))
     n_row = len(_columns(ApplicationMilestone))
-    application = _from_db(Application, records[0][:n_application])
+    application = _from_db(Application, records[0][:n_application], connection)
     rows = []
     for record in records:
         if record[n_application] is None:  # an application with no milestone rows
             break
-        row = _from_db(ApplicationMilestone, record[n_application : n_application + n_row])
-        row.milestone = _from_db(MilestoneDefinition, record[n_application + n_row :])
+        row = _from_db(
+            ApplicationMilestone, record[n_application : n_application + n_row], connection
+        )
+        row.milestone = _definition(record[n_application + n_row : -1], record[-1], connection)
         row.application = application
         rows.append(row)
     return application, rows
 
 
-def _insert_values(obj: Model) -> tuple[list[str], list]:
-    """Columns and adapted values of a new row, with auto_now fields filled as save() does."""
-    columns, params = [], []
-    for field in _columns(type(obj)):
-        value = field.pre_save(obj, add=True)
-        columns.append(f'"{field.column}"')
-        params.append(field.get_db_prep_save(value, connection))
-    return columns, params
+def _json_default(value):
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return f"{value.total_seconds()} seconds"
+    raise TypeError(f"cannot pass {type(value).__name__} to Postgres as JSON")
 
 
-def _update_rows_cte(rows: Sequence[ApplicationMilestone], fields: Sequence[str]) -> tuple:
-    meta = ApplicationMilestone._meta
-    model_fields = [meta.get_field(name) for name in fields]
-    casts = ["uuid"] + [f.db_type(connection) for f in model_fields]
-    row_sql = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
-    params: list = []
-    for row in rows:
-        params.append(row.pk)
-        params.extend(f.get_db_prep_save(getattr(row, f.attname), connection) for f in model_fields)
-    assignments = ", ".join(f'"{f.column}" = v."{f.column}"' for f in model_fields)
-    names = ", ".join(["id"] + [f'"{f.column}"' for f in model_fields])
-    sql = (
-        f"UPDATE {meta.db_table} m SET {assignments} "  # noqa: S608 -- model names
-        f"FROM (VALUES {', '.join([row_sql] * len(rows))}) AS v({names}) "
-        "WHERE m.id = v.id AND m.tenant_id = %s"
+def _document(obj: Model, fields, *, add: bool) -> dict:
+    """Column -> value of `fields`; for a new row, auto_now fields filled as save() does."""
+    if add:
+        return {f.column: f.pre_save(obj, add=True) for f in fields}
+    return {f.column: getattr(obj, f.attname) for f in fields}
+
+
+def _json(document) -> str:
+    return json.dumps(document, default=_json_default, separators=(",", ":"))
+
+
+@cache
+def _write_sql(
+    row_fields: tuple[str, ...], application_fields: tuple[str, ...], inserts: tuple
+) -> str:
+    rows, applications = ApplicationMilestone._meta, Application._meta
+    row_columns = [rows.get_field(name).column for name in row_fields]
+    app_columns = [applications.get_field(name).column for name in application_fields]
+    ctes = (
+        [
+            f"UPDATE {rows.db_table} m SET "  # noqa: S608 -- model names
+            + ", ".join(f'"{c}" = v."{c}"' for c in row_columns)
+            + f" FROM jsonb_populate_recordset(NULL::{rows.db_table}, %s::jsonb) v"
+            " WHERE m.id = v.id AND m.tenant_id = %s",
+            f"UPDATE {applications.db_table} a SET "  # noqa: S608 -- model names
+            + ", ".join(f'"{c}" = v."{c}"' for c in app_columns)
+            + f" FROM jsonb_populate_record(NULL::{applications.db_table}, %s::jsonb) v"
+            " WHERE a.id = v.id AND a.tenant_id = %s",
+        ]
+        + [
+            f"INSERT INTO {table} SELECT * FROM jsonb_populate_record(NULL::{table}, %s::jsonb)"  # noqa: S608
+            for table in inserts
+        ]
     )
-    return sql, params
+    *with_parts, last = ctes
+    named = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(with_parts))
+    return f"WITH {named} {last}"
 
 
 def move_write(
@@ -140,31 +196,19 @@ def move_write(
 ) -> None:
     """Write the changed milestone rows, the application's `application_fields` and the new
     rows of `inserts` (transition, audit event) in one statement."""
-    ctes: list[str] = []
-    params: list = []
-    if rows:
-        sql, row_params = _update_rows_cte(rows, row_fields)
-        ctes.append(sql)
-        params.extend([*row_params, application.tenant_id])
-    meta = Application._meta
-    app_fields = [meta.get_field(name) for name in application_fields]
-    sets = ", ".join(f'"{f.column}" = %s' for f in app_fields)
-    ctes.append(f"UPDATE {meta.db_table} SET {sets} WHERE id = %s AND tenant_id = %s")  # noqa: S608
-    params.extend(
-        f.get_db_prep_save(getattr(application, f.attname), connection) for f in app_fields
+    row_meta, app_meta = ApplicationMilestone._meta, Application._meta
+    row_document_fields = [row_meta.pk] + [row_meta.get_field(name) for name in row_fields]
+    app_document_fields = [app_meta.pk] + [app_meta.get_field(n) for n in application_fields]
+    params = [
+        _json([_document(row, row_document_fields, add=False) for row in rows]),
+        application.tenant_id,
+        _json(_document(application, app_document_fields, add=False)),
+        application.tenant_id,
+    ] + [_json(_document(obj, _columns(type(obj)), add=True)) for obj in inserts]
+    sql = _write_sql(
+        tuple(row_fields),
+        tuple(application_fields),
+        tuple(obj._meta.db_table for obj in inserts),
     )
-    params.extend([application.pk, application.tenant_id])
-    for obj in inserts:
-        columns, values = _insert_values(obj)
-        placeholders = ", ".join(["%s"] * len(values))
-        ctes.append(
-            f"INSERT INTO {obj._meta.db_table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
-        )
-        params.extend(values)
-    *with_parts, last = ctes
-    sql = last
-    if with_parts:
-        named = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(with_parts))
-        sql = f"WITH {named} {last}"
-    with connection.cursor() as cursor:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)

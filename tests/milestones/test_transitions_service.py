@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db.models import signals
 
 from compliance.models import AuditEvent
 from milestones.errors import MilestoneErrorCode as Code
 from milestones.errors import StaleVersion, TransitionRefused
 from milestones.models import (
     ApplicationMilestone,
+    MilestoneDefinition,
     MilestoneKind,
     MilestoneTransition,
     VersionStatus,
@@ -277,3 +279,27 @@ def test_a_regression_over_every_milestone_stays_constant(
                 expected_version=None,
             )
         assert _states(application)[codes[-1]] == "pending"
+
+
+def test_a_changed_definition_is_read_afresh_by_the_next_move(tenant_a):
+    version = make_version(tenant=tenant_a, codes=("APPLIED", "SCREEN", "INTERVIEW"))
+    first = make_tracked_application(tenant=tenant_a, version=version)
+    second = make_tracked_application(tenant=tenant_a, version=version)
+    with tenant_context(tenant_a):
+        application_transition(application_id=first.pk, action="advance", expected_version=None)
+        applied = version.milestones.get(code="APPLIED")  # the move above kept its definition
+        applied.gate_conditions = [{"type": "required_fields", "fields": ["candidate.phone"]}]
+        applied.save()
+
+        with pytest.raises(TransitionRefused) as refused:
+            application_transition(
+                application_id=second.pk, action="advance", expected_version=None
+            )
+    assert refused.value.code == Code.GATE_NOT_SATISFIED
+
+
+@pytest.mark.parametrize("model", [Application, ApplicationMilestone, MilestoneDefinition])
+def test_nothing_listens_to_the_init_of_what_a_move_builds_without_init(model):
+    # move_sql makes these instances without __init__, so no init signal would be sent.
+    assert not signals.pre_init.has_listeners(model)
+    assert not signals.post_init.has_listeners(model)
