@@ -26,5 +26,6 @@ RUN useradd --system --uid 10001 --no-create-home app
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "ats_milestones.wsgi:application", "--bind", "0.0.0.0:8000", \
-     "--workers", "3", "--access-logfile", "-"]
+# Worker count: WEB_CONCURRENCY (default 2 x cores + 1); see ats_milestones/gunicorn_conf.py.
+CMD ["gunicorn", "--config", "python:ats_milestones.gunicorn_conf", \
+     "ats_milestones.wsgi:application", "--access-logfile", "-"]

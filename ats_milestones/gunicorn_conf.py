@@ -18,5 +18,15 @@ backlog = 2048
 preload_app = True  # load once in the master: workers share its pages and fork warm
 
 
+def pre_fork(server, worker) -> None:
+    """Workers must not share a socket the master opened while loading the app."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+        if connection.settings_dict["OPTIONS"].get("pool"):
+            connection.close_pool()
+
+
 def post_fork(server, worker) -> None:
     gc.freeze()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,8 +14,8 @@ from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ats_milestones.db import array_param
 from recruiting.models import Application
+from tenants.context import all_tenants_context
 from tenants.models import Department, Membership, Role
 
 from .models import Notification
@@ -116,6 +116,12 @@ def notification_send(
     return notifications
 
 
+_MARK_EMAILED = (
+    f"UPDATE {Notification._meta.db_table} SET emailed_at = %s "  # noqa: S608 -- model name
+    "WHERE id = ANY(%s::text[]::uuid[])"
+)
+
+
 def _email_after_commit(emails: list[tuple], notification_ids: list) -> None:
     """Send after the notifications commit; mark them emailed when the mail went out.
     The in-app notification stands even when mail is down; `emailed_at` says which."""
@@ -126,7 +132,10 @@ def _email_after_commit(emails: list[tuple], notification_ids: list) -> None:
         except Exception:
             logger.exception("notification email failed for %s", notification_ids)
             return
-        Notification.all_tenants.filter(pk__in=notification_ids).update(emailed_at=timezone.now())
+        # After commit no tenant need be in context (the sweep's batches span tenants):
+        # these are the rows just written, by primary key.
+        with all_tenants_context(), connection.cursor() as cursor:
+            cursor.execute(_MARK_EMAILED, [timezone.now(), [str(pk) for pk in notification_ids]])
 
     transaction.on_commit(send)
 
@@ -162,16 +171,13 @@ class NotificationRow:
     application_id: object
 
 
-@cache
-def _insert_notifications_sql() -> str:
-    a = array_param(connection)
-    return f"""
+_INSERT_NOTIFICATIONS = f"""
 INSERT INTO {Notification._meta.db_table}
     (id, tenant_id, created_at, updated_at, recipient_id, kind, title, body, application_id, link)
 SELECT v.id, v.tenant_id, %s, %s, v.recipient_id, v.kind, v.title, v.body, v.application_id,
-       '/applications/' || v.application_id || '/'
-FROM unnest({a}::uuid[], {a}::uuid[], {a}::int[], {a}::text[], {a}::text[], {a}::text[],
-            {a}::uuid[]) AS v(id, tenant_id, recipient_id, kind, title, body, application_id)
+       coalesce('/applications/' || v.application_id || '/', '')
+FROM jsonb_to_recordset(%s::jsonb) AS v(id uuid, tenant_id uuid, recipient_id int, kind text,
+                                        title text, body text, application_id uuid)
 """  # noqa: S608 -- the table name is the model's, values are parameters
 
 
@@ -183,21 +189,20 @@ def notifications_create_many(*, rows: list[NotificationRow]) -> list[uuid.UUID]
         return []
     now = timezone.now()
     ids = [uuid.uuid4() for _ in rows]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _insert_notifications_sql(),
-            [
-                now,
-                now,
-                ids,
-                [r.tenant_id for r in rows],
-                [r.recipient_id for r in rows],
-                [r.kind for r in rows],
-                [r.title[:300] for r in rows],
-                [r.body for r in rows],
-                [r.application_id for r in rows],
-            ],
-        )
+    document = [
+        {
+            "id": str(pk),
+            "tenant_id": str(r.tenant_id),
+            "recipient_id": r.recipient_id,
+            "kind": r.kind,
+            "title": r.title[:300],
+            "body": r.body,
+            "application_id": str(r.application_id) if r.application_id else None,
+        }
+        for pk, r in zip(ids, rows, strict=True)
+    ]
+    with connection.cursor() as cursor:  # one JSON document: no per-element array dumping
+        cursor.execute(_INSERT_NOTIFICATIONS, [now, now, json.dumps(document)])
     emailed = [(pk, r) for pk, r in zip(ids, rows, strict=True) if r.email]
     if emailed:
         emails = [

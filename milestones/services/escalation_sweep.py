@@ -132,11 +132,11 @@ def _escalate(stays: list[Stay], now: datetime, result, calendar: BusinessCalend
 
 @cache
 def _people_sql() -> str:
+    # Driven by the application ids, primary keys all the way. The requisitions are read
+    # apart: joined here, a generic plan re-scanned the batch once per requisition.
     return f"""
-SELECT a.id, trim(c.first_name || ' ' || c.last_name),
-       r.recruiter_id, r.hiring_manager_id, r.department_id
+SELECT a.id, trim(c.first_name || ' ' || c.last_name), a.requisition_id
 FROM {Application._meta.db_table} a JOIN {Candidate._meta.db_table} c ON c.id = a.candidate_id
-JOIN {Requisition._meta.db_table} r ON r.id = a.requisition_id
 WHERE a.id = ANY({array_param(connection)}::uuid[])
 """  # noqa: S608 -- the table names are the models', values are parameters
 
@@ -153,9 +153,18 @@ class _People(NamedTuple):
 def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[NotificationRow]:
     """One notification per level applied and person behind its recipient names."""
     with connection.cursor() as cursor:
-        # One join driven by the application ids (primary keys all the way).
         cursor.execute(_people_sql(), [[stay.application_id for stay, _ in escalated]])
-        people = {pk: _People(*rest) for pk, *rest in cursor}
+        candidates = {pk: (name, requisition_id) for pk, name, requisition_id in cursor}
+    requisitions = {
+        pk: rest
+        for pk, *rest in Requisition.objects.filter(
+            pk__in={requisition_id for _, requisition_id in candidates.values()}
+        ).values_list("pk", "recruiter_id", "hiring_manager_id", "department_id")
+    }
+    people = {
+        pk: _People(name, *requisitions[requisition_id])
+        for pk, (name, requisition_id) in candidates.items()
+    }
     milestone_names = dict(
         MilestoneDefinition.objects.filter(
             pk__in={stay.milestone_id for stay, _ in escalated}
@@ -198,71 +207,62 @@ def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[Notific
     return rows
 
 
-@cache
-def _store_sql() -> str:
-    a = array_param(connection)
-    return f"""
+_STORE_SQL = f"""
 UPDATE {ApplicationMilestone._meta.db_table} AS row
 SET escalation_level = v.level, escalates_at = v.escalates_at,
     overdue_since = v.overdue_since, updated_at = %s
-FROM unnest({a}::uuid[], {a}::int[], {a}::timestamptz[], {a}::timestamptz[])
-    AS v(id, level, escalates_at, overdue_since)
+FROM jsonb_to_recordset(%s::jsonb)
+    AS v(id uuid, level int, escalates_at timestamptz, overdue_since timestamptz)
 WHERE row.id = v.id
 """  # noqa: S608 -- the table name is the model's, values are parameters
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 def _store(stays: list[Stay], now: datetime) -> None:
-    """One UPDATE for the batch (bulk_update's CASE expressions cost more in Python than
-    the whole statement costs Postgres)."""
+    """One UPDATE for the batch, its values one JSON document (bulk_update's CASE
+    expressions, or psycopg's per-element array dumping, cost more in Python than the
+    whole statement costs Postgres)."""
+    document = [
+        {
+            "id": str(stay.id),
+            "level": stay.escalation_level,
+            "escalates_at": _iso(stay.escalates_at),
+            "overdue_since": _iso(stay.overdue_since),
+        }
+        for stay in stays
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            _store_sql(),
-            [
-                now,
-                [stay.id for stay in stays],
-                [stay.escalation_level for stay in stays],
-                [stay.escalates_at for stay in stays],
-                [stay.overdue_since for stay in stays],
-            ],
-        )
+        cursor.execute(_STORE_SQL, [now, json.dumps(document)])
 
 
-@cache
-def _audit_sql() -> str:
-    a = array_param(connection)
-    return f"""
+_AUDIT_SQL = f"""
 INSERT INTO {AuditEvent._meta.db_table}
     (id, tenant_id, created_at, updated_at, at, action, object_type, object_id, data)
-SELECT v.id, v.tenant_id, %s, %s, %s, %s, 'recruiting.Application', v.object_id, v.data::jsonb
-FROM unnest({a}::uuid[], {a}::uuid[], {a}::text[], {a}::text[]) AS v(id, tenant_id, object_id, data)
+SELECT gen_random_uuid(), %s, %s, %s, %s, %s, 'recruiting.Application', v.object_id, v.data
+FROM jsonb_to_recordset(%s::jsonb) AS v(object_id text, data jsonb)
 """  # noqa: S608 -- the table name is the model's, values are parameters
 
 
 def _audit(escalated: list[tuple[Stay, EscalationPlan]], now: datetime) -> None:
-    """One audit event per escalated stay, in one INSERT."""
-    data = [
-        json.dumps(
-            {
+    """One audit event per escalated stay (of one tenant), in one INSERT."""
+    document = [
+        {
+            "object_id": str(stay.application_id),
+            "data": {
                 "milestone_id": str(stay.milestone_id),
                 "levels": [level.level for level in plan.due],
                 "escalation_level": stay.escalation_level,
-                "overdue_since": stay.overdue_since.isoformat() if stay.overdue_since else None,
-                "next_escalation_at": plan.next_at.isoformat() if plan.next_at else None,
-            }
-        )
+                "overdue_since": _iso(stay.overdue_since),
+                "next_escalation_at": _iso(plan.next_at),
+            },
+        }
         for stay, plan in escalated
     ]
+    tenant_id = escalated[0][0].tenant_id
     with connection.cursor() as cursor:
         cursor.execute(
-            _audit_sql(),
-            [
-                now,
-                now,
-                now,
-                AUDIT_ESCALATED,
-                [uuid.uuid4() for _ in escalated],
-                [stay.tenant_id for stay, _ in escalated],
-                [str(stay.application_id) for stay, _ in escalated],
-                data,
-            ],
+            _AUDIT_SQL, [tenant_id, now, now, now, AUDIT_ESCALATED, json.dumps(document)]
         )

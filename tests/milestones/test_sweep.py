@@ -119,6 +119,8 @@ def test_the_email_leaves_after_commit(tenant_a, django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         milestones_sweep()
     assert [m.to for m in mail.outbox] == [[application.requisition.recruiter.email]]
+    [notification] = escalated_notifications(application)
+    assert notification.emailed_at is not None  # marked outside any tenant context too
 
 
 def test_a_business_hours_level_waits_for_business_time(tenant_a):
