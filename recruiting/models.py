@@ -9,7 +9,14 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from tenants.history import history_user
-from tenants.models import Department, JobFamily, Location, RequisitionType, TenantScopedModel
+from tenants.models import (
+    Department,
+    JobFamily,
+    Location,
+    RequisitionType,
+    TenantScopedModel,
+    tenant_key,
+)
 
 
 class RequisitionStatus(models.TextChoices):
@@ -127,6 +134,7 @@ class ApplicationStatus(models.TextChoices):
 
 
 class Application(TenantScopedModel):
+    tenant = tenant_key(db_index=False)  # every index below leads with it
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="applications")
     requisition = models.ForeignKey(
         Requisition, on_delete=models.PROTECT, related_name="applications"

@@ -91,6 +91,7 @@ class TransitionCause(models.TextChoices):
 class MilestoneTransition(TenantScopedModel):
     """One move of one application. Append-only: the database refuses UPDATE and DELETE."""
 
+    tenant = tenant_key(db_index=False)  # both indexes below lead with it
     application = models.ForeignKey(
         "recruiting.Application", on_delete=models.PROTECT, related_name="milestone_transitions"
     )

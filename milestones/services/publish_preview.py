@@ -33,6 +33,7 @@ from .sandbox import (
     sandbox_application_place,
     sandbox_application_read,
     sandbox_version_rules,
+    scenario_events,
     scenario_object,
     scenario_text,
 )
@@ -54,11 +55,8 @@ def _preview_events(items: Any, horizon_days: int) -> list[dict]:
     after the preview's start (0 by default, at most the horizon)."""
     if items is None:
         return []
-    if not isinstance(items, list):
-        raise invalid_field("events", "a list is required")
-    if len(items) > MAX_EVENTS:
-        raise invalid_field("events", f"at most {MAX_EVENTS} events")
     events = []
+    items = scenario_events(items, MAX_EVENTS)
     for index, item in enumerate(items):
         field = f"events[{index}]"
         data = scenario_object(item, field)

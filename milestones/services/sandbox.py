@@ -61,6 +61,15 @@ def scenario_object(value: Any, field: str) -> dict:
     return value
 
 
+def scenario_events(items: Any, limit: int) -> list:
+    """The `events` list of a scenario or preview: a list of at most `limit` items."""
+    if not isinstance(items, list):
+        raise invalid_field("events", "a list is required")
+    if len(items) > limit:
+        raise invalid_field("events", f"at most {limit} events")
+    return items
+
+
 def scenario_text(value: Any, field: str, *, required: bool = True) -> str:
     if value is None and not required:
         return ""
@@ -249,11 +258,7 @@ def _applications(scenario: dict, definitions, start: datetime) -> list[SimAppli
 
 
 def _events(scenario: dict, keys: set[str], start: datetime, end: datetime) -> list[SimEvent]:
-    items = scenario.get("events", [])
-    if not isinstance(items, list):
-        raise invalid_field("events", "a list is required")
-    if len(items) > MAX_EVENTS:
-        raise invalid_field("events", f"at most {MAX_EVENTS} events")
+    items = scenario_events(scenario.get("events", []), MAX_EVENTS)
     events = []
     for index, item in enumerate(items):
         field = f"events[{index}]"
