@@ -139,6 +139,14 @@ def _fail(*, application, intent: Intent, code: str, message: str, event, dedupe
     return {**outcome, "outcome": FAILED, "failure_id": str(failure.pk)}
 
 
+def _with_event(reason: str, event) -> str:
+    """The reason a triggered move records: the rule's, and which stored event set it off
+    (an auditor follows it to the sender's payload and idempotency id)."""
+    if event is None:
+        return reason
+    return f"{reason}; event {event.pk} ({event.idempotency_id})"
+
+
 def _carry_out(*, application, intents: list[Intent], event, now, dedupe: bool) -> list[dict]:
     """Each intent through the one transition service, in a savepoint of its own; a
     refusal becomes a failure record and the next intent still runs."""
@@ -153,7 +161,7 @@ def _carry_out(*, application, intents: list[Intent], event, now, dedupe: bool) 
                         action=intent.action,
                         to_code=intent.to_code,
                         cause=TransitionCause.TRIGGER,
-                        reason=intent.reason,
+                        reason=_with_event(intent.reason, event),
                         expected_version=None,
                         now=now,
                     )

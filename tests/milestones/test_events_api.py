@@ -92,6 +92,7 @@ def test_a_passing_score_advances_with_cause_trigger_naming_the_rule(api_a, tena
     (transition,) = rows(MilestoneTransition, pk=outcome["transition_id"])
     assert transition.cause == "trigger"
     assert str(rule.pk) in transition.reason and "assessment passed" in transition.reason
+    assert body["id"] in transition.reason  # the stored event that set the move off
 
 
 @pytest.mark.django_db
