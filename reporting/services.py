@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,8 +24,6 @@ RECIPIENT_RECRUITER = "recruiter"
 RECIPIENT_HIRING_MANAGER = "hiring_manager"
 RECIPIENT_HRBP = "hrbp"
 RECIPIENTS = (RECIPIENT_RECRUITER, RECIPIENT_HIRING_MANAGER, RECIPIENT_HRBP)
-
-logger = logging.getLogger(__name__)
 
 
 def hrbp_user_ids_by_department(*, department_ids: Iterable) -> dict[object, list[int]]:
@@ -106,13 +103,7 @@ def notification_send(
             for user in users
         ]
     )
-    emails = [
-        (title, f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
-        for user in users
-        if user.email
-    ]
-    if emails:
-        _email_after_commit(emails, [n.pk for n in notifications if n.recipient.email])
+    _email_after_commit([n.pk for n in notifications if n.recipient.email])
     return notifications
 
 
@@ -122,22 +113,42 @@ _MARK_EMAILED = (
 )
 
 
-def _email_after_commit(emails: list[tuple], notification_ids: list) -> None:
-    """Send after the notifications commit; mark them emailed when the mail went out.
-    The in-app notification stands even when mail is down; `emailed_at` says which."""
+def _email_after_commit(notification_ids: list) -> None:
+    """Queue the email of these notifications once they commit. Mail leaves the process on
+    the worker (`notifications_email_task`, retried), never in a request or in the sweep."""
+    if not notification_ids:
+        return
+    from .tasks import notifications_email_task
 
-    def send() -> None:
-        try:
-            send_mass_mail(emails, fail_silently=False)
-        except Exception:
-            logger.exception("notification email failed for %s", notification_ids)
-            return
-        # After commit no tenant need be in context (the sweep's batches span tenants):
-        # these are the rows just written, by primary key.
-        with all_tenants_context(), connection.cursor() as cursor:
-            cursor.execute(_MARK_EMAILED, [timezone.now(), [str(pk) for pk in notification_ids]])
+    ids = [str(pk) for pk in notification_ids]
+    transaction.on_commit(lambda: notifications_email_task.delay(ids))
 
-    transaction.on_commit(send)
+
+def notifications_email(*, notification_ids: Iterable) -> int:
+    """Email each of these notifications not yet emailed to its recipient's address, in one
+    connection to the mail server, then mark them `emailed_at`; how many went out. A
+    cross-tenant job by primary key, like the sweep that queues most of them. Idempotent:
+    a retry sends only what is still unmarked. A mail server error propagates (the task
+    retries); the in-app notifications stand meanwhile."""
+    with all_tenants_context():
+        pending = list(
+            Notification.all_tenants.filter(
+                pk__in=list(notification_ids), emailed_at__isnull=True
+            ).values_list("pk", "title", "body", "link", "recipient__email")
+        )
+        messages = [
+            (title, f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [email])
+            for _, title, body, link, email in pending
+            if email
+        ]
+        if not messages:
+            return 0
+        send_mass_mail(messages, fail_silently=False)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _MARK_EMAILED, [timezone.now(), [str(pk) for pk, *_, email in pending if email]]
+            )
+    return len(messages)
 
 
 @transaction.atomic
@@ -203,16 +214,5 @@ def notifications_create_many(*, rows: list[NotificationRow]) -> list[uuid.UUID]
     ]
     with connection.cursor() as cursor:  # one JSON document: no per-element array dumping
         cursor.execute(_INSERT_NOTIFICATIONS, [now, now, json.dumps(document)])
-    emailed = [(pk, r) for pk, r in zip(ids, rows, strict=True) if r.email]
-    if emailed:
-        emails = [
-            (
-                r.title[:300],
-                f"{r.body}\n\n/applications/{r.application_id}/".strip(),
-                settings.DEFAULT_FROM_EMAIL,
-                [r.email],
-            )
-            for _, r in emailed
-        ]
-        _email_after_commit(emails, [pk for pk, _ in emailed])
+    _email_after_commit([pk for pk, r in zip(ids, rows, strict=True) if r.email])
     return ids

@@ -13,3 +13,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Parallel suites on one server (several work trees, CI beside a developer) need their own DB.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+
+# Tasks queued in a test run in the test's process; their effects (mail, rows) are what
+# tests assert on. The celery_worker tests start a real worker and beat against Redis.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+
+import pytest
 from django.core import mail
 
 from milestones.models import AutomationFailure, FailureSource
@@ -10,12 +13,14 @@ from reporting.models import Notification
 from reporting.services import (
     hrbp_user_ids_by_department,
     notification_send,
+    notifications_email,
     requisition_recipient_user_ids,
 )
-from tenants.context import tenant_context
+from reporting.tasks import notifications_email_task
+from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
-from tests.api.support import rows
+from tests.api.support import refreshed, rows
 
 
 def _application_with_people(tenant):
@@ -96,3 +101,44 @@ def test_recipient_names_resolve_to_each_person_once_in_a_stable_order(
     assert first == [recruiter.pk, hrbp.pk]
     assert again == [hrbp.pk]
     assert manager.pk not in first
+
+
+def _notify_recruiter(tenant, on_commit):
+    application, (recruiter, _, _) = _application_with_people(tenant)
+    with tenant_context(tenant), on_commit(execute=True):
+        (note,) = notification_send(
+            application=application, recipients=["recruiter"], kind="x", title="Overdue"
+        )
+    return note
+
+
+def test_the_email_task_run_again_mails_nothing_twice(tenant_a, django_capture_on_commit_callbacks):
+    note = _notify_recruiter(tenant_a, django_capture_on_commit_callbacks)
+
+    notifications_email_task.apply(args=[[str(note.pk)]])  # as a redelivery would
+
+    assert [m.to for m in mail.outbox] == [["rec@example.com"]]
+
+
+def test_a_mail_server_down_leaves_the_notification_for_the_retry(
+    tenant_a, settings, django_capture_on_commit_callbacks
+):
+    note = _notify_recruiter(tenant_a, django_capture_on_commit_callbacks)
+    with all_tenants_context():  # as if its mail had not gone out yet
+        Notification.all_tenants.filter(pk=note.pk).update(emailed_at=None)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _closed_port()
+
+    with pytest.raises(OSError):  # in the task's autoretry_for: the worker retries it
+        notifications_email(notification_ids=[note.pk])
+    assert refreshed(note).emailed_at is None  # the in-app notification stands, unmarked
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notifications_email(notification_ids=[note.pk]) == 1
+    assert refreshed(note).emailed_at is not None
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens there once the probe closes
