@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
     # The sweep queues one email task per batch; kept in this process's memory, not sent
     # to a broker a later `make run` worker would read.
-    os.environ["CELERY_BROKER_URL"] = "memory://"
+    os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
     setup_django(bench_url)
     from django.utils import timezone
 

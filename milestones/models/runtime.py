@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from compliance.models import actor_indexes
 from tenants.models import ApiClient, TenantScopedModel, tenant_key
 
 from .configuration import MilestoneDefinition
@@ -110,6 +111,7 @@ class MilestoneTransition(TenantScopedModel):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # see actor_indexes
         related_name="+",
     )
     actor_api_client = models.ForeignKey(
@@ -118,6 +120,7 @@ class MilestoneTransition(TenantScopedModel):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
     actor_role = models.CharField(max_length=20, blank=True)
@@ -131,6 +134,7 @@ class MilestoneTransition(TenantScopedModel):
         indexes = [
             models.Index(fields=["tenant", "application", "-at"], name="transition_app_at_idx"),
             models.Index(fields=["tenant", "-at"], name="transition_at_idx"),
+            *actor_indexes("transition"),
         ]
 
     def __str__(self) -> str:
