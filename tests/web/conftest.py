@@ -29,3 +29,18 @@ def client_ab(recruiter_ab) -> Client:
     client = Client()
     client.force_login(recruiter_ab)
     return client
+
+
+@pytest.fixture
+def admin_a(tenant_a):
+    """An admin of tenant A only (designs the workflows)."""
+    user = factories.make_user(username="ada")
+    factories.make_membership(tenant=tenant_a, user=user, role=Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def admin_client(admin_a) -> Client:
+    client = Client()
+    client.force_login(admin_a)
+    return client

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from compliance.models import AuditAction
 from milestones.models import AutomationRule, VersionStatus
-from tenants.models import Role
-from tests import factories
 from tests.api.support import audit_events, refreshed, rows
 from tests.milestones.factories import make_automation_rule, make_version
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(tenant_a) -> Client:
-    user = factories.make_user(username="ada")
-    factories.make_membership(tenant=tenant_a, user=user, role=Role.ADMIN)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _post(version, **kw):

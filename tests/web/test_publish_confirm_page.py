@@ -4,25 +4,13 @@ writes nothing), a re-preview with one event, and the Publish button's POST."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from milestones.models import FrameworkVersion, VersionStatus
 from tenants.context import all_tenants_context
-from tenants.models import Role
-from tests import factories
 from tests.milestones.test_publish_preview import _in_flight, _versions
 from tests.milestones.test_sandbox_api import _row_counts
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(tenant_a) -> Client:
-    user = factories.make_user(username="ada")
-    factories.make_membership(tenant=tenant_a, user=user, role=Role.ADMIN)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(version) -> str:

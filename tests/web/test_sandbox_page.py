@@ -6,24 +6,12 @@ import html
 import json
 
 import pytest
-from django.test import Client
 
 from milestones.models import SandboxRun, VersionStatus
-from tenants.models import Role
-from tests import factories
 from tests.api.support import rows
 from tests.milestones.factories import make_automation_rule, make_deadline_rule, make_version
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(tenant_a) -> Client:
-    user = factories.make_user(username="ada")
-    factories.make_membership(tenant=tenant_a, user=user, role=Role.ADMIN)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _version(tenant):

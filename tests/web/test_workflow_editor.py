@@ -5,31 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 
 from compliance.models import AuditAction, AuditEvent
 from milestones.models import Framework, FrameworkVersion, MilestoneDefinition, VersionStatus
 from milestones.services import frameworks as services
 from tenants.context import all_tenants_context, tenant_context
-from tenants.models import Role
 from tests import factories
 from tests.milestones.factories import make_automation_rule
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_a(tenant_a):
-    user = factories.make_user(username="ada")
-    factories.make_membership(tenant=tenant_a, user=user, role=Role.ADMIN)
-    return user
-
-
-@pytest.fixture
-def admin_client(admin_a) -> Client:
-    client = Client()
-    client.force_login(admin_a)
-    return client
 
 
 def _draft(tenant, *, name="Engineering hiring", codes=()):
