@@ -3,12 +3,11 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .applications import ApplicationMilestonesView, ApplicationTransitionsView
 from .automation import AutomationRuleViewSet, EventViewSet
 from .publish_preview import FrameworkVersionPublishPreviewView
 from .sandbox import SandboxRunViewSet
 from .views import (
-    ApplicationMilestonesView,
-    ApplicationTransitionsView,
     FrameworkVersionViewSet,
     FrameworkViewSet,
     MilestoneSettingsView,

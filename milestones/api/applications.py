@@ -1,0 +1,151 @@
+"""Milestone API for applications: where one stands, its history, and a move.
+
+A move is the product's most frequent request: the view parses, hands the id to the
+transition service (which locks and reads the application itself) and renders.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from ats_milestones.api.base import TenantScopedAPIView
+from ats_milestones.api.schema import ErrorSerializer
+from ats_milestones.errors import DomainError, InvalidInput, PreconditionRequired
+from recruiting.models import Application
+from tenants.models import ApiScope
+
+from .. import selectors, services
+from ..errors import TRANSITION_REFUSAL_CODES
+from . import serializers as s
+from .views import ERR_400, ERR_404, Code, _codes, _responses, _valid
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The application version you last saw, as its ETag: `"<version>"`.',
+)
+_ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def parse_if_match(request) -> int:
+    raw = request.headers.get("If-Match")
+    if not raw:
+        raise PreconditionRequired(
+            'send If-Match: "<version>" with the application version you last saw',
+            fields={"If-Match": ["required"]},
+        )
+    match = _ETAG.match(raw.strip())
+    if not match:
+        raise InvalidInput(
+            'If-Match must be an application ETag such as "3"',
+            fields={"If-Match": ["malformed"]},
+        )
+    return int(match.group(1))
+
+
+class _ApplicationView(TenantScopedAPIView):
+    queryset = Application.all_tenants.none()  # never evaluated; tells schema tools the model
+    read_scope = ApiScope.APPLICATIONS_READ
+    write_scope = ApiScope.APPLICATIONS_WRITE
+
+    def tenant_queryset(self):
+        return Application.objects.all()
+
+
+@extend_schema(tags=["milestones"])
+class ApplicationMilestonesView(_ApplicationView):
+    """Where the application stands on each milestone; `ETag` is its version."""
+
+    @extend_schema(
+        responses=_responses(
+            {200: s.ApplicationMilestoneOutputSerializer(many=True)}, {404: ERR_404}
+        )
+    )
+    def get(self, request, pk):
+        application = self.get_object()
+        rows = selectors.application_milestone_list(application_id=application.pk)
+        data = s.ApplicationMilestoneOutputSerializer(rows, many=True).data
+        return Response(data, headers={"ETag": etag(application.version)})
+
+
+@extend_schema(tags=["milestones"])
+class ApplicationTransitionsView(_ApplicationView):
+    """The history of moves (GET) and a new move (POST, with `If-Match`)."""
+
+    @extend_schema(
+        responses=_responses({200: s.TransitionOutputSerializer(many=True)}, {404: ERR_404})
+    )
+    def get(self, request, pk):
+        application = self.get_object()
+        page = self.paginate_queryset(
+            selectors.milestone_transition_list(application_id=application.pk)
+        )
+        response = self.get_paginated_response(s.TransitionOutputSerializer(page, many=True).data)
+        response["ETag"] = etag(application.version)
+        return response
+
+    @extend_schema(
+        parameters=[IF_MATCH],
+        request=s.TransitionInputSerializer,
+        responses=_responses(
+            {
+                201: OpenApiResponse(
+                    s.TransitionOutputSerializer, description="Moved; `ETag` is the new version."
+                ),
+                400: ERR_400,
+                404: ERR_404,
+                409: OpenApiResponse(ErrorSerializer, description=_codes(Code.STALE_VERSION)),
+                422: OpenApiResponse(
+                    ErrorSerializer,
+                    description="The framework refuses the move. "
+                    + _codes(*TRANSITION_REFUSAL_CODES),
+                ),
+                428: OpenApiResponse(ErrorSerializer, description=_codes("PRECONDITION_REQUIRED")),
+            }
+        ),
+    )
+    def post(self, request, pk):
+        # The service locks and reads the application itself; looking it up here too would
+        # cost a round trip per move. Refusals still answer 404 before 400/428 for an id
+        # that is not ours.
+        try:
+            data = _valid(s.TransitionInputSerializer, request.data)
+            expected_version = parse_if_match(request)
+        except (ValidationError, DomainError):
+            self.get_object()
+            raise
+        membership = getattr(request._request, "membership", None)
+        try:
+            transition = self._move(pk, data, expected_version, membership)
+        except Application.DoesNotExist:
+            self.record_denied_lookup()
+            raise Http404 from None
+        return Response(
+            s.TransitionOutputSerializer(transition).data,
+            status=201,
+            headers={"ETag": etag(transition.application_version)},
+        )
+
+    def _move(self, pk, data, expected_version, membership):
+        return services.application_transition(
+            application_id=pk,
+            action=data["action"],
+            to_code=data["to_code"] or None,
+            reason=data["reason"],
+            cause=data["cause"],
+            actor_user_id=self.actor_user_id,
+            actor_api_client_id=getattr(self.api_client, "pk", None),
+            actor_role=None if self.api_client else getattr(membership, "role", None),
+            expected_version=expected_version,
+        )
