@@ -56,13 +56,6 @@ class Intent:
         return {"action": self.action, "to_code": self.to_code}
 
 
-def _active_code(view: engine.ApplicationView) -> str | None:
-    for item in view.progress:
-        if item.state == engine.ACTIVE:
-            return item.rule.code
-    return None
-
-
 def _holds(rule: AutomationRuleView, facts: Mapping[str, Any]) -> tuple[bool, str | None]:
     """(whether the conditions hold, the rule error when they cannot be evaluated)."""
     try:
@@ -87,7 +80,7 @@ def auto_advance_intents(
     it arrived. Per milestone the first matching rule (by order) acts; a rule whose
     milestone is not the active one is a MILESTONE_NOT_ACTIVE failure, a condition that
     cannot be evaluated a RULE_ERROR failure. One event moves at most one milestone."""
-    active = _active_code(view)
+    active = view.active_code
     intents: list[Intent] = []
     acted: set[str] = set()
     for rule in _ordered(rules, AUTO_ADVANCE):

@@ -82,6 +82,11 @@ class ApplicationView:
     hire_type: str
     progress: tuple[Progress, ...]  # in milestone order
 
+    @property
+    def active_code(self) -> str | None:
+        """The code of the milestone the application is in now, if any."""
+        return next((p.rule.code for p in self.progress if p.state == ACTIVE), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Move:

@@ -12,6 +12,7 @@ from recruiting.models import HireType
 from tenants.models import Role
 
 from .models import AlertRecipient, AutomationRuleKind, MilestoneKind, TerminalKind
+from .services.publish_preview import HORIZON_DAYS, HORIZON_DEFAULT
 
 # Service field names that a form shows under another name.
 SERVICE_FIELD_TO_FORM_FIELD = {
@@ -182,7 +183,11 @@ class PublishPreviewForm(forms.Form):
     Read from the query string; the bounds are the service's (it names a bad field)."""
 
     horizon_days = forms.IntegerField(
-        label="Days ahead", initial=14, min_value=1, max_value=366, required=False
+        label="Days ahead",
+        initial=HORIZON_DEFAULT,
+        min_value=HORIZON_DAYS[0],
+        max_value=HORIZON_DAYS[1],
+        required=False,
     )
     event_type = forms.CharField(
         label="Event (optional)",
@@ -221,4 +226,4 @@ class PublishPreviewForm(forms.Form):
                     "after_hours": _whole_if_integral(data["after_hours"] or 0),
                 }
             )
-        return {"horizon_days": data["horizon_days"] or 14, "events": events}
+        return {"horizon_days": data["horizon_days"] or HORIZON_DEFAULT, "events": events}

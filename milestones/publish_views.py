@@ -15,7 +15,7 @@ from ats_milestones.errors import DomainError
 
 from .forms import PublishPreviewForm
 from .models import VersionStatus
-from .services.publish_preview import framework_version_publish_preview
+from .services.publish_preview import HORIZON_DEFAULT, framework_version_publish_preview
 from .views import VersionPublishView
 
 
@@ -25,7 +25,7 @@ class VersionPublishConfirmView(VersionPublishView):
 
     def get(self, request, pk):
         version = self.get_version(pk)
-        form = PublishPreviewForm(request.GET or None, initial={"horizon_days": 14})
+        form = PublishPreviewForm(request.GET or None, initial={"horizon_days": HORIZON_DEFAULT})
         preview, error, status = None, None, 200
         if form.is_bound and not form.is_valid():
             status = 400

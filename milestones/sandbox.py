@@ -77,10 +77,6 @@ class SimEvent:
     payload: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _active(view: engine.ApplicationView) -> str | None:
-    return next((p.rule.code for p in view.progress if p.state == engine.ACTIVE), None)
-
-
 def _apply(view: engine.ApplicationView, decision: engine.Decision) -> engine.ApplicationView:
     to_state = {change.code: change.to_state for change in decision.changes}
     progress = tuple(
@@ -121,18 +117,18 @@ class _Run:
         )
 
     def decide(self, at: datetime, move: engine.Move) -> engine.Decision:
-        before = _active(self.view)
+        before = self.view.active_code
         decision = engine.decide(self.view, move, self.gate_facts())
         if decision.allowed:
             self.view = _apply(self.view, decision)
-            if _active(self.view) != before:
+            if self.view.active_code != before:
                 self.entered_at, self.level = at, 0
         return decision
 
     # -- escalations --------------------------------------------------------------------
 
     def escalate_until(self, now: datetime) -> None:
-        code = _active(self.view)
+        code = self.view.active_code
         if code is None or self.view.status != engine.APPLICATION_ACTIVE:
             return
         levels = self.levels.get(code, ())
@@ -171,11 +167,11 @@ class _Run:
                     to_code=intent.to_code,
                 )
                 continue
-            before = _active(self.view)
+            before = self.view.active_code
             decision = self.decide(at, engine.Move(intent.action, intent.to_code))
             if decision.allowed:
                 # A skip of a milestone ahead moves nothing: no `to_code` then.
-                moved = _active(self.view) != before
+                moved = self.view.active_code != before
                 self.step(
                     at,
                     kind,
@@ -233,7 +229,7 @@ class _Run:
                 named,
                 f"{rule.action} {', '.join(rule.notify) or 'nobody'}: "
                 f"{rule.deadline_kind.replace('_', ' ')} at {date:%Y-%m-%d %H:%M} UTC",
-                from_code=_active(self.view),
+                from_code=self.view.active_code,
             )
             return
         decision = self.decide(at, engine.Move(engine.ADVANCE, rule.move_to_code or None))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ats_milestones.db import json_param
 from recruiting.models import Application
 from tenants.context import all_tenants_context
 from tenants.models import Department, Membership, Role
@@ -107,12 +107,6 @@ def notification_send(
     return notifications
 
 
-_MARK_EMAILED = (
-    f"UPDATE {Notification._meta.db_table} SET emailed_at = %s "  # noqa: S608 -- model name
-    "WHERE id = ANY(%s::text[]::uuid[])"
-)
-
-
 def _email_after_commit(notification_ids: list) -> None:
     """Queue the email of these notifications once they commit. Mail leaves the process on
     the worker (`notifications_email_task`, retried), never in a request or in the sweep."""
@@ -132,23 +126,23 @@ def notifications_email(*, notification_ids: Iterable) -> int:
     retries); the in-app notifications stand meanwhile."""
     with all_tenants_context():
         pending = list(
-            Notification.all_tenants.filter(
-                pk__in=list(notification_ids), emailed_at__isnull=True
-            ).values_list("pk", "title", "body", "link", "recipient__email")
+            Notification.all_tenants.filter(pk__in=list(notification_ids), emailed_at__isnull=True)
+            .exclude(recipient__email="")
+            .values_list("pk", "title", "body", "link", "recipient__email")
         )
-        messages = [
-            (title, f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [email])
-            for _, title, body, link, email in pending
-            if email
-        ]
-        if not messages:
+        if not pending:
             return 0
-        send_mass_mail(messages, fail_silently=False)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _MARK_EMAILED, [timezone.now(), [str(pk) for pk, *_, email in pending if email]]
-            )
-    return len(messages)
+        send_mass_mail(
+            [
+                (title, f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [email])
+                for _, title, body, link, email in pending
+            ],
+            fail_silently=False,
+        )
+        Notification.all_tenants.filter(pk__in=[pk for pk, *_ in pending]).update(
+            emailed_at=timezone.now()
+        )
+    return len(pending)
 
 
 @transaction.atomic
@@ -171,11 +165,10 @@ def notification_mark_all_read(*, user_id: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class NotificationRow:
-    """One in-app notification to insert; `email` empty when the user has none."""
+    """One in-app notification to insert."""
 
     tenant_id: object
     recipient_id: int
-    email: str
     kind: str
     title: str
     body: str
@@ -202,17 +195,17 @@ def notifications_create_many(*, rows: list[NotificationRow]) -> list[uuid.UUID]
     ids = [uuid.uuid4() for _ in rows]
     document = [
         {
-            "id": str(pk),
-            "tenant_id": str(r.tenant_id),
+            "id": pk,
+            "tenant_id": r.tenant_id,
             "recipient_id": r.recipient_id,
             "kind": r.kind,
             "title": r.title[:300],
             "body": r.body,
-            "application_id": str(r.application_id) if r.application_id else None,
+            "application_id": r.application_id,
         }
         for pk, r in zip(ids, rows, strict=True)
     ]
-    with connection.cursor() as cursor:  # one JSON document: no per-element array dumping
-        cursor.execute(_INSERT_NOTIFICATIONS, [now, now, json.dumps(document)])
-    _email_after_commit([pk for pk, r in zip(ids, rows, strict=True) if r.email])
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_NOTIFICATIONS, [now, now, json_param(document)])
+    _email_after_commit(ids)  # the task skips recipients without an address
     return ids

@@ -23,6 +23,7 @@ from ..sandbox import STEP_KINDS
 from ..sandbox_diff import COMPARED_FIELDS, DIFFERENCE_KINDS
 from ..services.publish_preview import (
     HORIZON_DAYS,
+    HORIZON_DEFAULT,
     LIMIT,
     MAX_EVENTS,
     framework_version_publish_preview,
@@ -46,7 +47,7 @@ class PublishPreviewInputSerializer(serializers.Serializer):
 
     horizon_days = serializers.IntegerField(
         required=False,
-        default=14,
+        default=HORIZON_DEFAULT,
         min_value=HORIZON_DAYS[0],
         max_value=HORIZON_DAYS[1],
         help_text="How far ahead to simulate, in days (1–366).",
@@ -188,7 +189,7 @@ class FrameworkVersionPublishPreviewView(TenantScopedAPIView):
         preview = framework_version_publish_preview(
             version=version,
             now=timezone.now(),
-            horizon_days=body.get("horizon_days", 14),
+            horizon_days=body.get("horizon_days", HORIZON_DEFAULT),
             events=body.get("events"),
             limit=body.get("limit", 50),
         )

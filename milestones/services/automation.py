@@ -77,16 +77,20 @@ def application_rule_facts(
     }
 
 
+# What an application's rule facts read (candidate, requisition and its classifications).
+APPLICATION_FACT_RELATED = (
+    "candidate",
+    "requisition__requisition_type",
+    "requisition__department",
+    "requisition__job_family",
+    "requisition__location",
+)
+
+
 def _lock_application(application_id: uuid.UUID) -> Application:
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related(
-            "candidate",
-            "requisition__requisition_type",
-            "requisition__department",
-            "requisition__job_family",
-            "requisition__location",
-        )
+        .select_related(*APPLICATION_FACT_RELATED)
         .get(pk=application_id)
     )
 

@@ -8,7 +8,6 @@ instances for the rows it works on: a sweep after an outage may escalate thousan
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from collections import defaultdict
@@ -17,10 +16,9 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from ats_milestones.db import array_param
+from ats_milestones.db import array_param, json_param
 from compliance.models import AuditEvent
 from recruiting.models import Application, Candidate, Requisition
 from reporting.services import (
@@ -183,8 +181,6 @@ def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[Notific
                 requisition=person, recipients=level.notify, hrbps_by_department=hrbps
             )
             wanted.append((stay, level, users, person.candidate))
-    user_ids = {user for _, _, users, _ in wanted for user in users}
-    emails = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email"))
     rows = []
     for stay, level, users, candidate in wanted:
         milestone = milestone_names[stay.milestone_id]
@@ -196,7 +192,6 @@ def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[Notific
             NotificationRow(
                 tenant_id=stay.tenant_id,
                 recipient_id=user,
-                email=emails.get(user) or "",
                 kind=KIND_ESCALATED,
                 title=title,
                 body=body,
@@ -217,25 +212,21 @@ WHERE row.id = v.id
 """  # noqa: S608 -- the table name is the model's, values are parameters
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
 def _store(stays: list[Stay], now: datetime) -> None:
     """One UPDATE for the batch, its values one JSON document (bulk_update's CASE
     expressions, or psycopg's per-element array dumping, cost more in Python than the
     whole statement costs Postgres)."""
     document = [
         {
-            "id": str(stay.id),
+            "id": stay.id,
             "level": stay.escalation_level,
-            "escalates_at": _iso(stay.escalates_at),
-            "overdue_since": _iso(stay.overdue_since),
+            "escalates_at": stay.escalates_at,
+            "overdue_since": stay.overdue_since,
         }
         for stay in stays
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_STORE_SQL, [now, json.dumps(document)])
+        cursor.execute(_STORE_SQL, [now, json_param(document)])
 
 
 _AUDIT_SQL = f"""
@@ -252,11 +243,11 @@ def _audit(escalated: list[tuple[Stay, EscalationPlan]], now: datetime) -> None:
         {
             "object_id": str(stay.application_id),
             "data": {
-                "milestone_id": str(stay.milestone_id),
+                "milestone_id": stay.milestone_id,
                 "levels": [level.level for level in plan.due],
                 "escalation_level": stay.escalation_level,
-                "overdue_since": _iso(stay.overdue_since),
-                "next_escalation_at": _iso(plan.next_at),
+                "overdue_since": stay.overdue_since,
+                "next_escalation_at": plan.next_at,
             },
         }
         for stay, plan in escalated
@@ -264,5 +255,5 @@ def _audit(escalated: list[tuple[Stay, EscalationPlan]], now: datetime) -> None:
     tenant_id = escalated[0][0].tenant_id
     with connection.cursor() as cursor:
         cursor.execute(
-            _AUDIT_SQL, [tenant_id, now, now, now, AUDIT_ESCALATED, json.dumps(document)]
+            _AUDIT_SQL, [tenant_id, now, now, now, AUDIT_ESCALATED, json_param(document)]
         )

@@ -38,11 +38,16 @@ def application_facts(*, application, rows: Iterable) -> Facts:
     rows = list(rows)
     gates = [gate for row in rows for gate in (row.milestone.gate_conditions or [])]
     fields = application_gate_fields(application=application, gates=gates)
-    extra: dict[str, Any] = {}
-    for provider in FACT_PROVIDERS:
-        extra.update(provider(application=application, rows=rows))
     return Facts(
         fields=fields,
         milestone_states={row.milestone.code: row.state for row in rows},
-        extra=extra,
+        extra=application_fact_extras(application=application, rows=rows),
     )
+
+
+def application_fact_extras(*, application, rows: list) -> dict[str, Any]:
+    """What the registered fact providers (approvals, ...) say of one application."""
+    extra: dict[str, Any] = {}
+    for provider in FACT_PROVIDERS:
+        extra.update(provider(application=application, rows=rows))
+    return extra

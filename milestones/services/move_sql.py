@@ -22,18 +22,16 @@ gives a new one): a move then only builds its application and milestone rows.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
-from decimal import Decimal
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.db.models.base import ModelState
 
+from ats_milestones.db import json_param
 from recruiting.models import Application
 from tenants.context import current_tenant_id
 from tenants.errors import TenantContextMissing
@@ -137,25 +135,11 @@ def application_lock_and_load(
     return application, rows
 
 
-def _json_default(value):
-    if isinstance(value, uuid.UUID | Decimal):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return f"{value.total_seconds()} seconds"
-    raise TypeError(f"cannot pass {type(value).__name__} to Postgres as JSON")
-
-
 def _document(obj: Model, fields, *, add: bool) -> dict:
     """Column -> value of `fields`; for a new row, auto_now fields filled as save() does."""
     if add:
         return {f.column: f.pre_save(obj, add=True) for f in fields}
     return {f.column: getattr(obj, f.attname) for f in fields}
-
-
-def _json(document) -> str:
-    return json.dumps(document, default=_json_default, separators=(",", ":"))
 
 
 @cache
@@ -200,11 +184,11 @@ def move_write(
     row_document_fields = [row_meta.pk] + [row_meta.get_field(name) for name in row_fields]
     app_document_fields = [app_meta.pk] + [app_meta.get_field(n) for n in application_fields]
     params = [
-        _json([_document(row, row_document_fields, add=False) for row in rows]),
+        json_param([_document(row, row_document_fields, add=False) for row in rows]),
         application.tenant_id,
-        _json(_document(application, app_document_fields, add=False)),
+        json_param(_document(application, app_document_fields, add=False)),
         application.tenant_id,
-    ] + [_json(_document(obj, _columns(type(obj)), add=True)) for obj in inserts]
+    ] + [json_param(_document(obj, _columns(type(obj)), add=True)) for obj in inserts]
     sql = _write_sql(
         tuple(row_fields),
         tuple(application_fields),

@@ -26,10 +26,10 @@ from ..sandbox import SimApplication, SimEvent
 from ..sandbox_diff import diff_steps
 from .escalations import business_calendar_get
 from .sandbox import (
-    REAL_APPLICATION_RELATED,
     RealApplication,
     VersionRules,
     invalid_field,
+    real_applications,
     sandbox_application_place,
     sandbox_application_read,
     sandbox_version_rules,
@@ -39,6 +39,7 @@ from .sandbox import (
 )
 
 HORIZON_DAYS = (1, 366)
+HORIZON_DEFAULT = 14
 LIMIT = (1, 200)
 MAX_EVENTS = 20
 
@@ -151,7 +152,7 @@ def framework_version_publish_preview(
     *,
     version: FrameworkVersion,
     now: datetime,
-    horizon_days: Any = 14,
+    horizon_days: Any = HORIZON_DEFAULT,
     events: Any = None,
     limit: Any = 50,
 ) -> dict:
@@ -211,9 +212,7 @@ def framework_version_publish_preview(
     )
     summary = preview["summary"]
     summary["in_flight"] = in_flight.count()
-    chosen = list(
-        in_flight.select_related(*REAL_APPLICATION_RELATED).order_by("-updated_at", "pk")[:limit]
-    )
+    chosen = list(real_applications(in_flight.order_by("-updated_at", "pk")[:limit]))
     summary["not_compared"] = summary["in_flight"] - len(chosen)
     new_codes = {definition.code for definition in new.definitions}
     calendar = business_calendar_get()

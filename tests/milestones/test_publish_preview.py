@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from milestones.models import MilestoneDefinition, VersionStatus
@@ -282,3 +284,17 @@ def test_another_tenants_applications_are_not_in_flight_here(api_a, tenant_a, te
     response = api_a.post(_url(new), {"horizon_days": 1}, format="json")
     assert response.json()["summary"]["in_flight"] == 0
     assert old.framework_id != their_old.framework_id
+
+
+def _preview_queries(tenant, applications: int) -> int:
+    old, new = _versions(tenant)
+    for _ in range(applications):
+        _in_flight(tenant, old)
+    with CaptureQueriesContext(connection) as captured:
+        preview = _preview(tenant, new, events=[SCORED_72])
+    assert preview["summary"]["compared"] == applications
+    return len(captured)
+
+
+def test_the_preview_reads_2_or_8_in_flight_applications_in_the_same_queries(tenant_a, tenant_b):
+    assert _preview_queries(tenant_b, 8) == _preview_queries(tenant_a, 2)
