@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from tenants.models import TenantScopedModel, tenant_key
@@ -26,6 +27,9 @@ class Notification(TenantScopedModel):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    # A digest (several applications escalated together to one person) names them here
+    # and leaves `application` empty; its page lists them.
+    application_ids = ArrayField(models.UUIDField(), default=list, blank=True)
     link = models.CharField(max_length=500, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
