@@ -14,7 +14,6 @@ from django.utils import timezone
 from ats_milestones.errors import DomainError
 
 from .forms import PublishPreviewForm
-from .models import VersionStatus
 from .services.publish_preview import HORIZON_DEFAULT, framework_version_publish_preview
 from .views import VersionPublishView
 
@@ -39,7 +38,7 @@ class VersionPublishConfirmView(VersionPublishView):
                 error, status = exc, exc.status
         context = {
             "version": version,
-            "can_publish": version.status in (VersionStatus.DRAFT, VersionStatus.PILOT),
+            "can_publish": version.is_publishable,
             "preview_form": form,
             "preview": preview,
             "preview_error": error,

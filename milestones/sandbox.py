@@ -39,7 +39,7 @@ AUTO_ADVANCE, SKIP, ESCALATION, DEADLINE, FAILURE = (
     "failure",
 )
 STEP_KINDS = (AUTO_ADVANCE, SKIP, ESCALATION, DEADLINE, FAILURE)
-REMIND, ALERT, MOVE = "remind", "alert", "move"
+REMIND, ALERT = "remind", "alert"  # a deadline rule's other action moves
 
 
 @dataclass(frozen=True, slots=True)

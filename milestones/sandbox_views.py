@@ -18,7 +18,7 @@ from .services.sandbox import sandbox_run
 from .views import _VersionActionView
 
 
-def example_scenario(version, rules, deadline_rules) -> dict:
+def example_scenario(rules, deadline_rules) -> dict:
     """A scenario to start from: one referral applicant, the events the version's
     auto-advance rules listen to an hour apart, and its deadline dates three days in."""
     start = timezone.now().replace(minute=0, second=0, microsecond=0)
@@ -53,13 +53,11 @@ def example_scenario(version, rules, deadline_rules) -> dict:
     }
 
 
-def sandbox_context(version, context: dict, *, scenario_text=None, run=None, error=None):
+def sandbox_context(context: dict, *, scenario_text=None, run=None, error=None):
     """The section's context: the scenario text (the example unless one was sent), the
     run's steps and a refusal to show."""
     if scenario_text is None:
-        example = example_scenario(
-            version, context.get("rules", ()), context.get("deadline_rules", ())
-        )
+        example = example_scenario(context.get("rules", ()), context.get("deadline_rules", ()))
         scenario_text = json.dumps(example, indent=2)
     return {
         "sandbox_scenario": scenario_text,

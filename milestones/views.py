@@ -147,7 +147,7 @@ class VersionDetailView(WorkflowAdminMixin, View):
         from .timer_views import timer_context  # the timers sections (their own module)
 
         context.update(timer_context(version))
-        context.update(sandbox_context(version, context, **(sandbox or {})))
+        context.update(sandbox_context(context, **(sandbox or {})))
         return render(self.request, self.template_name, self.page_context(**context), status=status)
 
 

@@ -151,6 +151,11 @@ class FrameworkVersion(TenantScopedModel):
     def is_editable(self) -> bool:
         return self.status == VersionStatus.DRAFT
 
+    @property
+    def is_publishable(self) -> bool:
+        """A draft or a pilot can become the active version (and be previewed so)."""
+        return self.status in (VersionStatus.DRAFT, VersionStatus.PILOT)
+
 
 class FrameworkVersionPilotDepartment(TenantScopedModel):
     version = models.ForeignKey(

@@ -391,7 +391,7 @@ def framework_version_publish(
     Requisitions already pinned stay on their version."""
     framework = _lock_framework(version.framework_id)
     version = _lock_version(version)
-    if version.status not in (VersionStatus.DRAFT, VersionStatus.PILOT):
+    if not version.is_publishable:
         raise ConfigurationRefused(
             f"a {version.status} version cannot be published",
             code=Code.INVALID_STATUS_CHANGE,

@@ -161,7 +161,7 @@ def framework_version_publish_preview(
     `horizon_days`, with `events` happening to each. Only a draft or a pilot can be
     previewed (ConfigurationRefused otherwise); bad input is InvalidScenario naming the
     field. The most recently updated `limit` applications are compared; reads only."""
-    if version.status not in (VersionStatus.DRAFT, VersionStatus.PILOT):
+    if not version.is_publishable:
         raise ConfigurationRefused(
             f"a {version.status} version is not about to be published: nothing to preview",
             code=Code.INVALID_STATUS_CHANGE,
