@@ -15,13 +15,6 @@ def reset_pooled_connection(conn) -> None:
     conn.execute(RESET_TENANT_SQL)
 
 
-def array_param(connection) -> str:
-    """The placeholder for a list parameter: `%b` where the connection binds server-side,
-    so psycopg dumps the array in binary (in C: ~7x cheaper than its text escaping for
-    thousands of uuids and timestamps); `%s` for client-side cursors, which take no binary."""
-    return "%b" if connection.settings_dict["OPTIONS"].get("server_side_binding") else "%s"
-
-
 def _json_value(value):
     if isinstance(value, uuid.UUID | Decimal):
         return str(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -163,39 +163,48 @@ def notification_mark_all_read(*, user_id: int) -> int:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class NotificationRow:
-    """One in-app notification to insert."""
+class NotificationRow(NamedTuple):
+    """One in-app notification to insert (ids as uuids or their text). A digest names
+    its applications in `application_ids` instead of `application_id`."""
 
     tenant_id: object
     recipient_id: int
     kind: str
     title: str
     body: str
-    application_id: object
+    application_id: object = None
+    application_ids: list | None = None
 
 
 _INSERT_NOTIFICATIONS = f"""
 INSERT INTO {Notification._meta.db_table}
-    (id, tenant_id, created_at, updated_at, recipient_id, kind, title, body, application_id, link)
+    (id, tenant_id, created_at, updated_at, recipient_id, kind, title, body, application_id,
+     application_ids, link)
 SELECT v.id, v.tenant_id, %s, %s, v.recipient_id, v.kind, v.title, v.body, v.application_id,
-       coalesce('/applications/' || v.application_id || '/', '')
-FROM jsonb_to_recordset(%s::jsonb) AS v(id uuid, tenant_id uuid, recipient_id int, kind text,
-                                        title text, body text, application_id uuid)
+       coalesce(v.application_ids, '{{}}'),
+       coalesce(v.link, '/applications/' || v.application_id || '/', '')
+FROM (
+    SELECT coalesce(v.id, gen_random_uuid()) AS id, v.tenant_id, v.recipient_id, v.kind,
+           v.title, v.body, v.application_id, v.application_ids, v.link
+    FROM jsonb_to_recordset(%s::jsonb) AS v(id uuid, tenant_id uuid, recipient_id int,
+        kind text, title text, body text, application_id uuid, application_ids uuid[],
+        link text)
+) v
+RETURNING id::text
 """  # noqa: S608 -- the table name is the model's, values are parameters
 
 
-def notifications_create_many(*, rows: list[NotificationRow]) -> list[uuid.UUID]:
+def notifications_create_many(*, rows: list[NotificationRow]) -> list[str]:
     """What `notification_send` does, for a whole sweep batch whose recipients are already
-    resolved: one INSERT for every in-app notification, one email batch after commit.
-    Plain rows in, no model instances: a sweep escalates thousands at a time."""
+    resolved: one INSERT for every in-app notification, one email batch after commit;
+    the new ids. Plain rows in, no model instances: a sweep escalates thousands at a time.
+    A digest links to its own page, which lists its applications."""
     if not rows:
         return []
     now = timezone.now()
-    ids = [uuid.uuid4() for _ in rows]
-    document = [
-        {
-            "id": pk,
+    document = []
+    for r in rows:
+        item = {
             "tenant_id": r.tenant_id,
             "recipient_id": r.recipient_id,
             "kind": r.kind,
@@ -203,9 +212,16 @@ def notifications_create_many(*, rows: list[NotificationRow]) -> list[uuid.UUID]
             "body": r.body,
             "application_id": r.application_id,
         }
-        for pk, r in zip(ids, rows, strict=True)
-    ]
+        if r.application_ids:
+            pk = uuid.uuid4()
+            item.update(
+                id=pk,
+                application_ids=r.application_ids,
+                link=f"/notifications/{pk}/",  # reporting:notification-detail
+            )
+        document.append(item)
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_NOTIFICATIONS, [now, now, json_param(document)])
+        ids = [pk for (pk,) in cursor.fetchall()]
     _email_after_commit(ids)  # the task skips recipients without an address
     return ids

@@ -13,12 +13,11 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import NamedTuple
 
 from django.db import connection, transaction
 
-from ats_milestones.db import array_param, json_param
+from ats_milestones.db import json_param
 from compliance.models import AuditEvent
 from recruiting.models import Application, Candidate, Requisition
 from reporting.services import (
@@ -44,28 +43,42 @@ KIND_ESCALATED = "milestone.escalated"
 AUDIT_ESCALATED = "milestone.escalated"
 logger = logging.getLogger(__name__)
 
+# Ids come back as text (they go back to Postgres in JSON documents, and hash faster as
+# dictionary keys), the stay's ctid too: the batch's UPDATE finds each row it holds locked
+# by its tuple id, not by a primary key lookup. The application is joined to the claimed
+# rows only: joined inside the claim, the planner (misjudging the row-level security
+# filter) joined every due row before it sorted and cut the batch.
 _CLAIM_SQL = f"""
-SELECT id, tenant_id, application_id, milestone_id, entered_at, escalates_at,
-       escalation_level, overdue_since
-FROM {ApplicationMilestone._meta.db_table}
-WHERE state = 'active' AND escalates_at <= %s
-ORDER BY escalates_at LIMIT %s
-FOR UPDATE SKIP LOCKED
-"""  # noqa: S608 -- the table name is the model's, values are parameters
+SELECT s.id::text, s.ctid::text, s.tenant_id::text, s.application_id::text,
+       s.milestone_id::text, s.entered_at, s.escalates_at, s.escalation_level, s.overdue_since,
+       a.requisition_id::text, a.candidate_id::text
+FROM (
+    SELECT id, ctid, tenant_id, application_id, milestone_id, entered_at, escalates_at,
+           escalation_level, overdue_since
+    FROM {ApplicationMilestone._meta.db_table}
+    WHERE state = 'active' AND escalates_at <= %s
+    ORDER BY escalates_at LIMIT %s
+    FOR UPDATE SKIP LOCKED
+) s
+JOIN {Application._meta.db_table} a ON a.id = s.application_id
+"""  # noqa: S608 -- the table names are the models', values are parameters
 
 
 @dataclass(slots=True)
 class Stay:
-    """A claimed active milestone row, as plain values."""
+    """A claimed active milestone row, as plain values, with whom it concerns."""
 
-    id: uuid.UUID
-    tenant_id: uuid.UUID
-    application_id: uuid.UUID
-    milestone_id: uuid.UUID
+    id: str
+    ctid: str
+    tenant_id: str
+    application_id: str
+    milestone_id: str
     entered_at: datetime | None
     escalates_at: datetime | None
     escalation_level: int
     overdue_since: datetime | None
+    requisition_id: str
+    candidate_id: str
 
 
 def tenant_calendar(tenant_id, calendars: dict) -> BusinessCalendar:
@@ -81,6 +94,10 @@ def tenant_calendar(tenant_id, calendars: dict) -> BusinessCalendar:
 def escalation_batch(*, now: datetime, limit: int, result, calendars: dict) -> int:
     """Claim up to `limit` due stays of any tenant and escalate them; how many it claimed."""
     with all_tenants_context(), connection.cursor() as cursor:
+        # The planner, misjudging the row-level security filter, would read every due
+        # row through a bitmap and sort them to keep `limit`: each batch would cost as
+        # much as the whole backlog. Walking the partial index in order stops at `limit`.
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute(_CLAIM_SQL, [now, limit])
         stays = [Stay(*row) for row in cursor.fetchall()]
     by_tenant = defaultdict(list)
@@ -97,7 +114,7 @@ def _escalate(stays: list[Stay], now: datetime, result, calendar: BusinessCalend
     reschedule (or only reschedule a business-hours level that is not due yet)."""
     levels_of = defaultdict(list)
     for rule in EscalationRule.objects.filter(milestone_id__in={s.milestone_id for s in stays}):
-        levels_of[rule.milestone_id].append(escalation_level_of(rule))
+        levels_of[str(rule.milestone_id)].append(escalation_level_of(rule))
     escalated: list[tuple[Stay, EscalationPlan]] = []
     for stay in stays:
         try:
@@ -122,138 +139,143 @@ def _escalate(stays: list[Stay], now: datetime, result, calendar: BusinessCalend
         escalated.append((stay, plan))
         result.escalated_stays += 1
         result.levels_applied += len(plan.due)
-    _store(stays, now)
+    _store(stays, escalated, now)
     if escalated:
         notifications_create_many(rows=_notifications(escalated))
-        _audit(escalated, now)
 
 
-@cache
-def _people_sql() -> str:
-    # Driven by the application ids, primary keys all the way. The requisitions are read
-    # apart: joined here, a generic plan re-scanned the batch once per requisition.
-    return f"""
-SELECT a.id, trim(c.first_name || ' ' || c.last_name), a.requisition_id
-FROM {Application._meta.db_table} a JOIN {Candidate._meta.db_table} c ON c.id = a.candidate_id
-WHERE a.id = ANY({array_param(connection)}::uuid[])
-"""  # noqa: S608 -- the table names are the models', values are parameters
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
-class _People(NamedTuple):
-    """An application's candidate name and its requisition's people."""
+def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[NotificationRow]:
+    """What each person behind a level's recipient names is told: one notification per
+    application and level, or, where one person has several applications reaching the
+    same level of the same milestone in this batch, one digest naming them all (a sweep
+    after an outage would otherwise send a recruiter hundreds of mails at once)."""
+    requisitions = {
+        str(pk): _Requisition(*rest)
+        for pk, *rest in Requisition.objects.filter(
+            pk__in={stay.requisition_id for stay, _ in escalated}
+        ).values_list("pk", "recruiter_id", "hiring_manager_id", "department_id")
+    }
+    hrbps = {}
+    if any(RECIPIENT_HRBP in level.notify for _, plan in escalated for level in plan.due):
+        hrbps = hrbp_user_ids_by_department(
+            department_ids={r.department_id for r in requisitions.values()}
+        )
+    told: dict[tuple, list[Stay]] = defaultdict(list)
+    levels = {}
+    for stay, plan in escalated:
+        for level in plan.due:
+            levels[stay.milestone_id, level.level] = level
+            for user in requisition_recipient_user_ids(
+                requisition=requisitions[stay.requisition_id],
+                recipients=level.notify,
+                hrbps_by_department=hrbps,
+            ):
+                told[user, stay.milestone_id, level.level].append(stay)
+    milestones = {
+        str(pk): name
+        for pk, name in MilestoneDefinition.objects.filter(
+            pk__in={stay.milestone_id for stay, _ in escalated}
+        ).values_list("pk", "name")
+    }
+    names = _candidate_names({stays[0].candidate_id for stays in told.values() if len(stays) == 1})
+    rows = []
+    for (user, milestone_id, number), stays in told.items():
+        milestone, level = milestones[milestone_id], levels[milestone_id, number]
+        overdue = " Marked overdue." if level.mark_overdue else ""
+        if len(stays) == 1:
+            stay = stays[0]
+            title = f"{names.get(stay.candidate_id, 'A candidate')} is overdue in {milestone}"
+            body = f"In {milestone} since {stay.entered_at:%Y-%m-%d %H:%M} UTC.{overdue}"
+            application, digest = stay.application_id, None
+        else:
+            title = f"{len(stays)} candidates are overdue in {milestone}"
+            earliest = min(stay.entered_at or stay.escalates_at for stay in stays)
+            body = f"In {milestone}, the longest since {earliest:%Y-%m-%d %H:%M} UTC.{overdue}"
+            application, digest = None, [stay.application_id for stay in stays]
+        rows.append(
+            NotificationRow(
+                tenant_id=stays[0].tenant_id,
+                recipient_id=user,
+                kind=KIND_ESCALATED,
+                title=f"{title} (escalation level {number})",
+                body=body,
+                application_id=application,
+                application_ids=digest,
+            )
+        )
+    return rows
 
-    candidate: str
+
+def _candidate_names(candidate_ids: set[str]) -> dict[str, str]:
+    return {
+        str(pk): f"{first} {last}".strip()
+        for pk, first, last in Candidate.objects.filter(pk__in=candidate_ids).values_list(
+            "pk", "first_name", "last_name"
+        )
+    }
+
+
+class _Requisition(NamedTuple):
+    """The people on a requisition, for `requisition_recipient_user_ids`."""
+
     recruiter_id: int | None
     hiring_manager_id: int | None
     department_id: uuid.UUID | None
 
 
-def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[NotificationRow]:
-    """One notification per level applied and person behind its recipient names."""
-    with connection.cursor() as cursor:
-        cursor.execute(_people_sql(), [[stay.application_id for stay, _ in escalated]])
-        candidates = {pk: (name, requisition_id) for pk, name, requisition_id in cursor}
-    requisitions = {
-        pk: rest
-        for pk, *rest in Requisition.objects.filter(
-            pk__in={requisition_id for _, requisition_id in candidates.values()}
-        ).values_list("pk", "recruiter_id", "hiring_manager_id", "department_id")
-    }
-    people = {
-        pk: _People(name, *requisitions[requisition_id])
-        for pk, (name, requisition_id) in candidates.items()
-    }
-    milestone_names = dict(
-        MilestoneDefinition.objects.filter(
-            pk__in={stay.milestone_id for stay, _ in escalated}
-        ).values_list("pk", "name")
-    )
-    hrbps = {}
-    if any(RECIPIENT_HRBP in level.notify for _, plan in escalated for level in plan.due):
-        hrbps = hrbp_user_ids_by_department(
-            department_ids={person.department_id for person in people.values()}
-        )
-    wanted = []
-    for stay, plan in escalated:
-        person = people[stay.application_id]
-        for level in plan.due:
-            users = requisition_recipient_user_ids(
-                requisition=person, recipients=level.notify, hrbps_by_department=hrbps
-            )
-            wanted.append((stay, level, users, person.candidate))
-    rows = []
-    for stay, level, users, candidate in wanted:
-        milestone = milestone_names[stay.milestone_id]
-        title = f"{candidate} is overdue in {milestone} (escalation level {level.level})"
-        body = f"In {milestone} since {stay.entered_at:%Y-%m-%d %H:%M} UTC." + (
-            " Marked overdue." if level.mark_overdue else ""
-        )
-        rows += [
-            NotificationRow(
-                tenant_id=stay.tenant_id,
-                recipient_id=user,
-                kind=KIND_ESCALATED,
-                title=title,
-                body=body,
-                application_id=stay.application_id,
-            )
-            for user in users
-        ]
-    return rows
-
-
 _STORE_SQL = f"""
-UPDATE {ApplicationMilestone._meta.db_table} AS row
-SET escalation_level = v.level, escalates_at = v.escalates_at,
-    overdue_since = v.overdue_since, updated_at = %s
-FROM jsonb_to_recordset(%s::jsonb)
-    AS v(id uuid, level int, escalates_at timestamptz, overdue_since timestamptz)
-WHERE row.id = v.id
-"""  # noqa: S608 -- the table name is the model's, values are parameters
+WITH v AS (
+    SELECT * FROM jsonb_to_recordset(%(document)s::jsonb) AS v(
+        id uuid, ctid tid, application_id text, milestone_id uuid, level int,
+        escalates_at timestamptz, overdue_since timestamptz, levels jsonb)
+), stored AS (
+    UPDATE {ApplicationMilestone._meta.db_table} AS row
+    SET escalation_level = v.level, escalates_at = v.escalates_at,
+        overdue_since = v.overdue_since, updated_at = %(now)s
+    FROM v WHERE row.ctid = v.ctid AND row.id = v.id
+)
+INSERT INTO {AuditEvent._meta.db_table}
+    (id, tenant_id, created_at, updated_at, at, action, object_type, object_id, data)
+SELECT gen_random_uuid(), %(tenant)s, %(now)s, %(now)s, %(now)s, %(action)s,
+       'recruiting.Application', v.application_id,
+       jsonb_build_object('milestone_id', v.milestone_id, 'levels', v.levels,
+                          'escalation_level', v.level, 'overdue_since', v.overdue_since,
+                          'next_escalation_at', v.escalates_at)
+FROM v WHERE v.levels IS NOT NULL
+"""  # noqa: S608 -- the table names are the models', values are parameters
 
 
-def _store(stays: list[Stay], now: datetime) -> None:
-    """One UPDATE for the batch, its values one JSON document (bulk_update's CASE
-    expressions, or psycopg's per-element array dumping, cost more in Python than the
-    whole statement costs Postgres)."""
+def _store(stays: list[Stay], escalated: list[tuple[Stay, EscalationPlan]], now) -> None:
+    """One statement for the batch of one tenant: UPDATE every stay (its new level and
+    next moment) and INSERT one audit event per escalated stay, from one JSON document
+    (bulk_update's CASE expressions, or psycopg's per-element array dumping, cost more in
+    Python than the whole statement costs Postgres). Each row is found by the tuple id the
+    claim read: the batch holds them locked, so none has moved."""
+    levels = {id(stay): [level.level for level in plan.due] for stay, plan in escalated}
     document = [
         {
             "id": stay.id,
+            "ctid": stay.ctid,
+            "application_id": stay.application_id,
+            "milestone_id": stay.milestone_id,
             "level": stay.escalation_level,
-            "escalates_at": stay.escalates_at,
-            "overdue_since": stay.overdue_since,
+            "escalates_at": _iso(stay.escalates_at),
+            "overdue_since": _iso(stay.overdue_since),
+            "levels": levels.get(id(stay)),
         }
         for stay in stays
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_STORE_SQL, [now, json_param(document)])
-
-
-_AUDIT_SQL = f"""
-INSERT INTO {AuditEvent._meta.db_table}
-    (id, tenant_id, created_at, updated_at, at, action, object_type, object_id, data)
-SELECT gen_random_uuid(), %s, %s, %s, %s, %s, 'recruiting.Application', v.object_id, v.data
-FROM jsonb_to_recordset(%s::jsonb) AS v(object_id text, data jsonb)
-"""  # noqa: S608 -- the table name is the model's, values are parameters
-
-
-def _audit(escalated: list[tuple[Stay, EscalationPlan]], now: datetime) -> None:
-    """One audit event per escalated stay (of one tenant), in one INSERT."""
-    document = [
-        {
-            "object_id": str(stay.application_id),
-            "data": {
-                "milestone_id": stay.milestone_id,
-                "levels": [level.level for level in plan.due],
-                "escalation_level": stay.escalation_level,
-                "overdue_since": stay.overdue_since,
-                "next_escalation_at": plan.next_at,
-            },
-        }
-        for stay, plan in escalated
-    ]
-    tenant_id = escalated[0][0].tenant_id
-    with connection.cursor() as cursor:
         cursor.execute(
-            _AUDIT_SQL, [tenant_id, now, now, now, AUDIT_ESCALATED, json_param(document)]
+            _STORE_SQL,
+            {
+                "document": json_param(document),
+                "now": now,
+                "tenant": stays[0].tenant_id,
+                "action": AUDIT_ESCALATED,
+            },
         )

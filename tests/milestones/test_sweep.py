@@ -262,6 +262,65 @@ def test_a_refused_move_is_a_failure_row_and_the_firing_is_done(tenant_a):
     assert active_row(application).milestone.code == "APPLIED"
 
 
+def overdue_applications_of_one_requisition(*, tenant, hours_ago: float, count: int):
+    requisition = staffed_requisition(tenant=tenant, version=escalating_version(tenant=tenant))
+    applications = [
+        factories.make_application(tenant=tenant, requisition=requisition) for _ in range(count)
+    ]
+    with tenant_context(tenant):
+        for application in applications:
+            application_milestones_initialize(
+                application_id=application.pk, now=timezone.now() - hours_ago * H
+            )
+    return requisition, applications
+
+
+def test_several_stays_escalating_to_one_person_together_make_one_digest(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    requisition, applications = overdue_applications_of_one_requisition(
+        tenant=tenant_a, hours_ago=50, count=3
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = milestones_sweep()
+
+    assert result.escalated_stays == 3
+    [digest] = rows(Notification, kind="milestone.escalated")
+    assert digest.recipient_id == requisition.recruiter_id
+    assert digest.application_id is None
+    assert sorted(digest.application_ids) == sorted(a.pk for a in applications)
+    assert digest.title.startswith("3 candidates are overdue in ")
+    assert digest.title.endswith("(escalation level 1)")
+    assert digest.link == f"/notifications/{digest.pk}/"
+    assert [m.to for m in mail.outbox] == [[requisition.recruiter.email]]  # one mail, not 3
+    for application in applications:  # the audit trail stays per application
+        assert active_row(application).escalation_level == 1
+        assert rows(AuditEvent, action="milestone.escalated", object_id=str(application.pk))
+
+
+def test_a_digest_is_per_person_and_level_and_a_lone_stay_is_named(tenant_a):
+    requisition, pair = overdue_applications_of_one_requisition(
+        tenant=tenant_a, hours_ago=100, count=2
+    )  # levels 1 (recruiter) and 2 (hiring manager) due for both
+    alone = overdue_application(tenant=tenant_a, hours_ago=50)
+
+    milestones_sweep()
+
+    by_recipient = {n.recipient_id: n for n in rows(Notification, kind="milestone.escalated")}
+    assert set(by_recipient) == {
+        requisition.recruiter_id,
+        requisition.hiring_manager_id,
+        alone.requisition.recruiter_id,
+    }
+    for user in (requisition.recruiter_id, requisition.hiring_manager_id):
+        assert sorted(by_recipient[user].application_ids) == sorted(a.pk for a in pair)
+    assert "(escalation level 2)" in by_recipient[requisition.hiring_manager_id].title
+    lone = by_recipient[alone.requisition.recruiter_id]
+    assert (lone.application_id, lone.application_ids) == (alone.pk, [])
+    assert lone.title.startswith(alone.candidate.full_name)
+
+
 # -- concurrency (real Postgres, committed rows) --------------------------------------------
 
 
