@@ -31,6 +31,30 @@ def audit_record(
     )
 
 
+AUDIT_OBJECT_APPLICATION = "recruiting.Application"
+
+
+def audit_application(
+    *,
+    action: str,
+    application_id,
+    tenant_id,
+    data: dict[str, Any],
+    actor_user_id: int | None = None,
+    actor_api_client_id=None,
+) -> AuditEvent:
+    """Append one audit event about an application (its trail is read by this object)."""
+    return audit_record(
+        action=action,
+        tenant_id=tenant_id,
+        actor_user_id=actor_user_id,
+        actor_api_client_id=actor_api_client_id,
+        object_type=AUDIT_OBJECT_APPLICATION,
+        object_id=application_id,
+        data=data,
+    )
+
+
 def audit_denied_lookup(
     *,
     model,

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from compliance.services import audit_record
+from compliance.services import audit_application
 from recruiting.models import Application, ApplicationStatus
 
 from ..errors import InvalidConfiguration, MilestoneErrorCode, TransitionRefused
@@ -189,12 +189,11 @@ def application_deadline_clear(
 
 
 def _audit_deadline(action: str, *, application: Application, actor_user_id, data: dict) -> None:
-    audit_record(
+    audit_application(
         action=action,
         tenant_id=application.tenant_id,
+        application_id=application.pk,
         actor_user_id=actor_user_id,
-        object_type="recruiting.Application",
-        object_id=str(application.pk),
         data=data,
     )
 

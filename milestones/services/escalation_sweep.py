@@ -19,6 +19,7 @@ from django.db import connection, transaction
 
 from ats_milestones.db import json_param
 from compliance.models import AuditEvent
+from compliance.services import AUDIT_OBJECT_APPLICATION
 from recruiting.models import Application, Candidate, Requisition
 from reporting.services import (
     RECIPIENT_HRBP,
@@ -241,7 +242,7 @@ WITH v AS (
 INSERT INTO {AuditEvent._meta.db_table}
     (id, tenant_id, created_at, updated_at, at, action, object_type, object_id, data)
 SELECT gen_random_uuid(), %(tenant)s, %(now)s, %(now)s, %(now)s, %(action)s,
-       'recruiting.Application', v.application_id,
+       %(object_type)s, v.application_id,
        jsonb_build_object('milestone_id', v.milestone_id, 'levels', v.levels,
                           'escalation_level', v.level, 'overdue_since', v.overdue_since,
                           'next_escalation_at', v.escalates_at)
@@ -277,5 +278,6 @@ def _store(stays: list[Stay], escalated: list[tuple[Stay, EscalationPlan]], now)
                 "now": now,
                 "tenant": stays[0].tenant_id,
                 "action": AUDIT_ESCALATED,
+                "object_type": AUDIT_OBJECT_APPLICATION,
             },
         )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ats_milestones.errors import InvalidInput
-from compliance.services import audit_record
+from compliance.services import audit_application, audit_record
 from recruiting.models import Application
 from reporting.services import notification_send
 
@@ -69,11 +69,10 @@ def automation_failure_record(
         title=f"Automation failed for {candidate.full_name}: {what}",
         body=f"{error_code}: {message}",
     )
-    audit_record(
+    audit_application(
         action=AUDIT_AUTOMATION_FAILED,
         tenant_id=application.tenant_id,
-        object_type="recruiting.Application",
-        object_id=str(application.pk),
+        application_id=application.pk,
         data={
             "failure_id": str(failure.pk),
             "source": source,

@@ -17,7 +17,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.models import AuditEvent
+from compliance.services import audit_application
 from recruiting.models import ApplicationStatus
 from reporting.services import notification_send
 from tenants.context import all_tenants_context, tenant_context
@@ -91,11 +91,10 @@ def _deadline_batch(*, now: datetime, limit: int, result: SweepResult) -> int:
             firing.outcome = _fire(firing, now, result)[:200]
             firing.fired_at = now
             firing.save(update_fields=["fired_at", "outcome", "updated_at"])
-            AuditEvent.all_tenants.create(
-                tenant_id=firing.tenant_id,
+            audit_application(
                 action=AUDIT_DEADLINE_FIRED,
-                object_type="recruiting.Application",
-                object_id=str(firing.deadline.application_id),
+                tenant_id=firing.tenant_id,
+                application_id=firing.deadline.application_id,
                 data={
                     "firing_id": str(firing.pk),
                     "rule_id": str(firing.rule_id),

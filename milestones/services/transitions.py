@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from compliance.models import AuditEvent
-from compliance.services import audit_record
+from compliance.services import AUDIT_OBJECT_APPLICATION, audit_application
 from recruiting.models import Application
 
 from .. import engine
@@ -158,7 +158,7 @@ def application_transition(
         action=AUDIT_TRANSITIONED,
         actor_user_id=actor_user_id,
         actor_api_client_id=actor_api_client_id,
-        object_type="recruiting.Application",
+        object_type=AUDIT_OBJECT_APPLICATION,
         object_id=str(application.pk),
         data={
             "transition_id": str(transition.pk),
@@ -239,13 +239,12 @@ def application_milestones_initialize(
         at=now,
         application_version=application.version,
     )
-    audit_record(
+    audit_application(
         action=AUDIT_INITIALIZED,
         tenant_id=application.tenant_id,
+        application_id=application.pk,
         actor_user_id=actor_user_id,
         actor_api_client_id=actor_api_client_id,
-        object_type="recruiting.Application",
-        object_id=str(application.pk),
         data={
             "transition_id": str(transition.pk),
             "framework_version_id": str(version.pk),
