@@ -27,7 +27,6 @@ from .timers import (
     BusinessCalendar,
     EscalationLevel,
     deadline_fires_at,
-    escalation_level_at,
     escalation_levels_due,
 )
 
@@ -133,8 +132,7 @@ class _Run:
             return
         levels = self.levels.get(code, ())
         plan = escalation_levels_due(self.entered_at, self.level, levels, now, self.calendar)
-        for level in plan.due:
-            at = self._level_at(level)
+        for level, at in zip(plan.due, plan.due_at, strict=True):
             what = f"notify {', '.join(level.notify) or 'nobody'}"
             if level.mark_overdue:
                 what += "; mark overdue"
@@ -148,9 +146,6 @@ class _Run:
             )
         if plan.new_level is not None:
             self.level = plan.new_level
-
-    def _level_at(self, level: EscalationLevel) -> datetime:
-        return escalation_level_at(self.entered_at, level, self.calendar)
 
     # -- rules --------------------------------------------------------------------------
 

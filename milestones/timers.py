@@ -80,10 +80,12 @@ def escalation_level_at(
 
 @dataclass(frozen=True, slots=True)
 class EscalationPlan:
-    """The levels to apply now (in level order) and when the next one falls due."""
+    """The levels to apply now (in level order), the moment each fell due, and when the
+    next one falls due."""
 
     due: tuple[EscalationLevel, ...]
     next_at: datetime | None
+    due_at: tuple[datetime, ...] = ()
 
     @property
     def new_level(self) -> int | None:
@@ -108,10 +110,14 @@ def escalation_levels_due(
         ((rule, escalation_level_at(entered_at, rule, calendar)) for rule in rules),
         key=lambda pair: pair[0].level,
     )
-    due = tuple(rule for rule, at in timed if rule.level > current_level and at <= now)
-    reached = due[-1].level if due else current_level
+    due = [(rule, at) for rule, at in timed if rule.level > current_level and at <= now]
+    reached = due[-1][0].level if due else current_level
     later = [at for rule, at in timed if rule.level > reached]
-    return EscalationPlan(due=due, next_at=min(later) if later else None)
+    return EscalationPlan(
+        due=tuple(rule for rule, _ in due),
+        next_at=min(later) if later else None,
+        due_at=tuple(at for _, at in due),
+    )
 
 
 def first_escalation_after(rules: Iterable[EscalationLevel]) -> timedelta | None:

@@ -105,6 +105,7 @@ def test_an_applied_level_is_not_due_again():
 def test_levels_missed_while_the_sweep_was_down_are_all_due_at_once():
     plan = escalation_levels_due(at(2), 0, LEVELS, at(20), NINE_TO_FIVE)
     assert [lv.level for lv in plan.due] == [1, 2, 3]
+    assert plan.due_at == (at(4), at(6), at(7))  # when each fell due, for the sandbox
     assert plan.marks_overdue and plan.next_at is None
 
 
