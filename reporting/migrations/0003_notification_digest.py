@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0002_tenant_index_covered'),
+        ("reporting", "0002_tenant_index_covered"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='application_ids',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.UUIDField(), blank=True, default=list, size=None),
+            model_name="notification",
+            name="application_ids",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.UUIDField(), blank=True, default=list, size=None
+            ),
         ),
     ]
