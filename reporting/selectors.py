@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 
-from milestones.models import AutomationFailure, FailureStatus
+from milestones.models import ApplicationMilestone, AutomationFailure, FailureStatus, MilestoneState
+from recruiting.models import Application
 
 from .models import Notification
 
@@ -36,6 +37,37 @@ def notification_list_for_user(*, user_id: int | None) -> QuerySet[Notification]
     if user_id is None:
         return Notification.objects.none()
     return Notification.objects.filter(recipient_id=user_id).order_by("-created_at", "-id")
+
+
+def notification_get_for_page(
+    *, user_id: int | None, notification_id: uuid.UUID
+) -> Notification | None:
+    """One of the user's own notifications, or None (another user's, another tenant's)."""
+    return notification_list_for_user(user_id=user_id).filter(pk=notification_id).first()
+
+
+def notification_applications_for_page(*, notification: Notification) -> QuerySet[Application]:
+    """The applications a notification is about (a digest's several, else its one), with
+    candidate, requisition, current milestone and the active stay's overdue-since and
+    escalation level: one query however many. Ids that no longer exist are simply absent."""
+    application_ids = notification.application_ids or (
+        [notification.application_id] if notification.application_id else []
+    )
+    if not application_ids:
+        return Application.objects.none()
+    active_stay = ApplicationMilestone.objects.for_tenant(notification.tenant_id).filter(
+        application_id=OuterRef("pk"), state=MilestoneState.ACTIVE
+    )
+    return (
+        Application.objects.for_tenant(notification.tenant_id)
+        .filter(pk__in=application_ids)
+        .select_related("candidate", "requisition", "current_milestone")
+        .annotate(
+            milestone_overdue_since=Subquery(active_stay.values("overdue_since")[:1]),
+            milestone_escalation_level=Subquery(active_stay.values("escalation_level")[:1]),
+        )
+        .order_by("candidate__last_name", "candidate__first_name", "id")
+    )
 
 
 def notification_inbox_for_page(*, user_id: int) -> QuerySet[Notification]:

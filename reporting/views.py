@@ -53,14 +53,37 @@ class NotificationListView(TenantPageMixin, View):
         )
 
 
+def _my_notification(request, pk) -> Notification:
+    """The signed-in user's own notification in the session's tenant, else an audited 404."""
+    notification = selectors.notification_get_for_page(user_id=request.user.pk, notification_id=pk)
+    if notification is None:
+        audit_denied_page_lookup(request, model=Notification, object_id=pk)
+        raise Http404("No such notification.")
+    return notification
+
+
+class NotificationDetailView(TenantPageMixin, View):
+    """One notification; a digest lists its applications. Reading it here marks nothing."""
+
+    def get(self, request, pk):
+        notification = _my_notification(request, pk)
+        applications = list(selectors.notification_applications_for_page(notification=notification))
+        named = len(notification.application_ids) or int(notification.application_id is not None)
+        return render(
+            request,
+            "reporting/notification_detail.html",
+            self.page_context(
+                notification=notification,
+                applications=applications,
+                # Deleted since it was sent (an id array has no foreign key): not in the table.
+                unavailable_count=max(named - len(applications), 0),
+            ),
+        )
+
+
 class NotificationReadView(TenantPageMixin, View):
     def post(self, request, pk):
-        notification = (
-            selectors.notification_list_for_user(user_id=request.user.pk).filter(pk=pk).first()
-        )
-        if notification is None:
-            audit_denied_page_lookup(request, model=Notification, object_id=pk)
-            raise Http404("No such notification.")
+        notification = _my_notification(request, pk)
         services.notification_mark_read(notification=notification)
         if request.POST.get("open") and notification.link:
             return _back_to_link(request, notification.link)

@@ -14,6 +14,11 @@ urlpatterns = [
         name="notification-read-all",
     ),
     path(
+        "notifications/<uuid:pk>/",
+        views.NotificationDetailView.as_view(),
+        name="notification-detail",
+    ),
+    path(
         "notifications/<uuid:pk>/read/",
         views.NotificationReadView.as_view(),
         name="notification-read",

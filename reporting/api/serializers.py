@@ -57,7 +57,17 @@ class AutomationFailureDismissInputSerializer(serializers.Serializer):
 
 
 class NotificationOutputSerializer(serializers.ModelSerializer):
-    application_id = serializers.UUIDField(read_only=True, allow_null=True)
+    application_id = serializers.UUIDField(
+        read_only=True,
+        allow_null=True,
+        help_text="The application this notification is about; null for a digest.",
+    )
+    application_ids = serializers.ListField(
+        child=serializers.UUIDField(),
+        read_only=True,
+        help_text="A digest's applications (several escalated to you at once); its `link` "
+        "opens a page listing them. Empty for a notification about one application.",
+    )
 
     class Meta:
         model = Notification
@@ -67,6 +77,7 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "title",
             "body",
             "application_id",
+            "application_ids",
             "link",
             "read_at",
             "emailed_at",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from milestones.models import AutomationFailure, FailureSource, MilestoneKind
 from reporting.models import Notification
 from tenants.context import all_tenants_context
@@ -42,3 +44,18 @@ def make_notification(*, tenant, recipient=None, **kw) -> Notification:
     kw.setdefault("title", "Automation failed")
     with all_tenants_context():
         return Notification.all_tenants.create(tenant=tenant, recipient=recipient, **kw)
+
+
+def make_digest(*, tenant, recipient, applications, **kw) -> Notification:
+    """A digest as the escalation sweep writes it: no `application`, the applications'
+    ids in `application_ids`, and a link to its own page."""
+    kw.setdefault("kind", "milestone.escalated")
+    kw.setdefault(
+        "title", f"{len(applications)} candidates are overdue in Screen (escalation level 1)"
+    )
+    ids = [getattr(application, "pk", application) for application in applications]
+    digest = make_notification(tenant=tenant, recipient=recipient, application_ids=ids, **kw)
+    digest.link = reverse("reporting:notification-detail", args=[digest.pk])
+    with all_tenants_context():
+        Notification.all_tenants.filter(pk=digest.pk).update(link=digest.link)
+    return digest

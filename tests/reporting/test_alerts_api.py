@@ -12,7 +12,12 @@ from tenants.context import all_tenants_context
 from tenants.models import Role
 from tests import factories
 from tests.api.support import assert_error, refreshed, rows
-from tests.reporting.factories import make_failure, make_gated_application, make_notification
+from tests.reporting.factories import (
+    make_digest,
+    make_failure,
+    make_gated_application,
+    make_notification,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +145,24 @@ def test_mark_read_and_read_all(session_a, recruiter_a, tenant_a):
     assert response.json() == {"marked_read": 1}
     assert rows(Notification, recipient=recruiter_a, read_at__isnull=True) == []
     assert refreshed(colleagues).read_at is None
+
+
+def test_a_digest_lists_its_applications_and_links_to_its_page(session_a, recruiter_a, tenant_a):
+    applications = [factories.make_application(tenant=tenant_a) for _ in range(2)]
+    digest = make_digest(tenant=tenant_a, recipient=recruiter_a, applications=applications)
+    single = make_notification(tenant=tenant_a, recipient=recruiter_a, application=applications[0])
+
+    response = session_a.get("/api/v1/notifications")
+
+    assert response.status_code == 200, response.content
+    by_id = {row["id"]: row for row in response.json()["results"]}
+    assert by_id[str(digest.pk)]["application_id"] is None
+    assert sorted(by_id[str(digest.pk)]["application_ids"]) == sorted(
+        str(a.pk) for a in applications
+    )
+    assert by_id[str(digest.pk)]["link"] == f"/notifications/{digest.pk}/"
+    assert by_id[str(single.pk)]["application_ids"] == []
+    assert by_id[str(single.pk)]["application_id"] == str(applications[0].pk)
 
 
 def test_another_users_notification_in_my_tenant_is_404(session_a, tenant_a):
