@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ats_milestones.db import json_param
@@ -217,7 +218,7 @@ def notifications_create_many(*, rows: list[NotificationRow]) -> list[str]:
             item.update(
                 id=pk,
                 application_ids=r.application_ids,
-                link=f"/notifications/{pk}/",  # reporting:notification-detail
+                link=reverse("reporting:notification-detail", args=[pk]),
             )
         document.append(item)
     with connection.cursor() as cursor:

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from compliance.models import AuditEvent
@@ -292,7 +293,7 @@ def test_several_stays_escalating_to_one_person_together_make_one_digest(
     assert sorted(digest.application_ids) == sorted(a.pk for a in applications)
     assert digest.title.startswith("3 candidates are overdue in ")
     assert digest.title.endswith("(escalation level 1)")
-    assert digest.link == f"/notifications/{digest.pk}/"
+    assert digest.link == reverse("reporting:notification-detail", args=[digest.pk])
     assert [m.to for m in mail.outbox] == [[requisition.recruiter.email]]  # one mail, not 3
     for application in applications:  # the audit trail stays per application
         assert active_row(application).escalation_level == 1
