@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
+
+from ats_milestones.db import json_param
+
 from .models import AuditAction, AuditEvent
 
 
@@ -53,6 +57,34 @@ def audit_application(
         object_id=application_id,
         data=data,
     )
+
+
+_AUDIT_APPLICATIONS_SQL = f"""
+INSERT INTO {AuditEvent._meta.db_table}
+    (id, tenant_id, created_at, updated_at, at, action, object_type, object_id, data)
+SELECT gen_random_uuid(), %(tenant)s, %(at)s, %(at)s, %(at)s, %(action)s, %(object_type)s,
+       v.object_id, v.data
+FROM jsonb_to_recordset(%(document)s::jsonb) AS v(object_id text, data jsonb)
+"""  # noqa: S608 -- the table name is the model's, values are parameters
+
+
+def audit_applications(*, action: str, tenant_id, at, events: list[tuple[Any, dict]]) -> None:
+    """`audit_application` for many applications of one tenant at once: one INSERT of
+    (application id, data) pairs, no model instances (a sweep batch writes hundreds)."""
+    if not events:
+        return
+    document = [{"object_id": str(pk), "data": data} for pk, data in events]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _AUDIT_APPLICATIONS_SQL,
+            {
+                "tenant": tenant_id,
+                "at": at,
+                "action": action,
+                "object_type": AUDIT_OBJECT_APPLICATION,
+                "document": json_param(document),
+            },
+        )
 
 
 def audit_denied_lookup(

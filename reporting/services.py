@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -175,6 +175,32 @@ class NotificationRow(NamedTuple):
     body: str
     application_id: object = None
     application_ids: list | None = None
+
+
+def notification_rows(
+    told: Mapping[tuple, list],
+    *,
+    kind: str,
+    application_of: Callable[[Any], object],
+    single: Callable[[Any, Any], tuple[str, str]],
+    digest: Callable[[Any, list], tuple[str, str]],
+) -> list[NotificationRow]:
+    """One notification per person and topic, for a batch. `told` maps (tenant_id,
+    user_id, topic) to the things (stays, firings) that person is told of under the topic.
+    One thing makes a notification about its application, worded by `single(topic, it)`;
+    several make one digest naming all their applications, worded by `digest(topic,
+    them)`: a sweep after an outage would otherwise send one person hundreds of
+    notifications and mails at once."""
+    rows = []
+    for (tenant_id, user_id, topic), things in told.items():
+        if len(things) == 1:
+            title, body = single(topic, things[0])
+            application, digested = application_of(things[0]), None
+        else:
+            title, body = digest(topic, things)
+            application, digested = None, [application_of(thing) for thing in things]
+        rows.append(NotificationRow(tenant_id, user_id, kind, title, body, application, digested))
+    return rows
 
 
 _INSERT_NOTIFICATIONS = f"""

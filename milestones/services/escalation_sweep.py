@@ -25,6 +25,7 @@ from reporting.services import (
     RECIPIENT_HRBP,
     NotificationRow,
     hrbp_user_ids_by_department,
+    notification_rows,
     notifications_create_many,
     requisition_recipient_user_ids,
 )
@@ -151,9 +152,8 @@ def _iso(value: datetime | None) -> str | None:
 
 def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[NotificationRow]:
     """What each person behind a level's recipient names is told: one notification per
-    application and level, or, where one person has several applications reaching the
-    same level of the same milestone in this batch, one digest naming them all (a sweep
-    after an outage would otherwise send a recruiter hundreds of mails at once)."""
+    application and level, or one digest for their applications reaching the same level
+    of the same milestone in this batch (`notification_rows`)."""
     requisitions = {
         str(pk): _Requisition(*rest)
         for pk, *rest in Requisition.objects.filter(
@@ -175,7 +175,7 @@ def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[Notific
                 recipients=level.notify,
                 hrbps_by_department=hrbps,
             ):
-                told[user, stay.milestone_id, level.level].append(stay)
+                told[stay.tenant_id, user, (stay.milestone_id, level.level)].append(stay)
     milestones = {
         str(pk): name
         for pk, name in MilestoneDefinition.objects.filter(
@@ -183,32 +183,34 @@ def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[Notific
         ).values_list("pk", "name")
     }
     names = _candidate_names({stays[0].candidate_id for stays in told.values() if len(stays) == 1})
-    rows = []
-    for (user, milestone_id, number), stays in told.items():
-        milestone, level = milestones[milestone_id], levels[milestone_id, number]
-        overdue = " Marked overdue." if level.mark_overdue else ""
-        if len(stays) == 1:
-            stay = stays[0]
-            title = f"{names.get(stay.candidate_id, 'A candidate')} is overdue in {milestone}"
-            body = f"In {milestone} since {stay.entered_at:%Y-%m-%d %H:%M} UTC.{overdue}"
-            application, digest = stay.application_id, None
-        else:
-            title = f"{len(stays)} candidates are overdue in {milestone}"
-            earliest = min(stay.entered_at or stay.escalates_at for stay in stays)
-            body = f"In {milestone}, the longest since {earliest:%Y-%m-%d %H:%M} UTC.{overdue}"
-            application, digest = None, [stay.application_id for stay in stays]
-        rows.append(
-            NotificationRow(
-                tenant_id=stays[0].tenant_id,
-                recipient_id=user,
-                kind=KIND_ESCALATED,
-                title=f"{title} (escalation level {number})",
-                body=body,
-                application_id=application,
-                application_ids=digest,
-            )
+
+    def single(topic, stay: Stay) -> tuple[str, str]:
+        milestone, level = milestones[topic[0]], levels[topic]
+        candidate = names.get(stay.candidate_id, "A candidate")
+        return (
+            f"{candidate} is overdue in {milestone} (escalation level {level.level})",
+            f"In {milestone} since {stay.entered_at:%Y-%m-%d %H:%M} UTC.{_overdue(level)}",
         )
-    return rows
+
+    def digest(topic, stays: list[Stay]) -> tuple[str, str]:
+        milestone, level = milestones[topic[0]], levels[topic]
+        earliest = min(stay.entered_at or stay.escalates_at for stay in stays)
+        return (
+            f"{len(stays)} candidates are overdue in {milestone} (escalation level {level.level})",
+            f"In {milestone}, the longest since {earliest:%Y-%m-%d %H:%M} UTC.{_overdue(level)}",
+        )
+
+    return notification_rows(
+        told,
+        kind=KIND_ESCALATED,
+        application_of=lambda stay: stay.application_id,
+        single=single,
+        digest=digest,
+    )
+
+
+def _overdue(level) -> str:
+    return " Marked overdue." if level.mark_overdue else ""
 
 
 def _candidate_names(candidate_ids: set[str]) -> dict[str, str]:

@@ -11,15 +11,23 @@ its notifications, audit events and any move; email leaves after commit.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from compliance.services import audit_application
+from ats_milestones.db import json_param
+from compliance.services import audit_applications
 from recruiting.models import ApplicationStatus
-from reporting.services import notification_send
+from reporting.services import (
+    RECIPIENT_HRBP,
+    hrbp_user_ids_by_department,
+    notification_rows,
+    notifications_create_many,
+    requisition_recipient_user_ids,
+)
 from tenants.context import all_tenants_context, tenant_context
 
 from ..errors import TransitionRefused
@@ -83,19 +91,46 @@ def _deadline_batch(*, now: datetime, limit: int, result: SweepResult) -> int:
             return 0
         firings = list(
             DeadlineFiring.all_tenants.filter(pk__in=ids)
+            .order_by("fires_at")
             .select_related("rule", "deadline")
             .prefetch_related(*_APPLICATION_JOINS)
         )
+    by_tenant = defaultdict(list)
     for firing in firings:
-        with tenant_context(firing.tenant_id):
-            firing.outcome = _fire(firing, now, result)[:200]
-            firing.fired_at = now
-            firing.save(update_fields=["fired_at", "outcome", "updated_at"])
-            audit_application(
-                action=AUDIT_DEADLINE_FIRED,
-                tenant_id=firing.tenant_id,
-                application_id=firing.deadline.application_id,
-                data={
+        by_tenant[firing.tenant_id].append(firing)
+    for tenant_id, tenant_firings in by_tenant.items():
+        with tenant_context(tenant_id):
+            _fire_all(tenant_firings, now, result)
+    return len(firings)
+
+
+def _fire_all(firings: list[DeadlineFiring], now: datetime, result: SweepResult) -> None:
+    """Do what each firing's rule says (of one tenant): a move each through the transition
+    service (a refusal is a failure row), the reminders and alerts together, so one person
+    with several deadlines of one rule due in the batch gets one digest. Then one UPDATE of
+    the firings and one INSERT of their audit events."""
+    reminders = []
+    for firing in firings:
+        application = firing.deadline.application
+        if application.status != ApplicationStatus.ACTIVE:
+            firing.outcome = f"skipped: the application is {application.status}"
+        elif firing.rule.action in (DeadlineAction.REMIND, DeadlineAction.ALERT):
+            reminders.append(firing)
+        else:
+            firing.outcome = _move(firing, now, result)
+    if reminders:
+        _remind(reminders, now)
+    for firing in firings:
+        firing.outcome = firing.outcome[:200]
+    _store_firings(firings, now)
+    audit_applications(
+        action=AUDIT_DEADLINE_FIRED,
+        tenant_id=firings[0].tenant_id,
+        at=now,
+        events=[
+            (
+                firing.deadline.application_id,
+                {
                     "firing_id": str(firing.pk),
                     "rule_id": str(firing.rule_id),
                     "kind": firing.deadline.kind,
@@ -103,26 +138,82 @@ def _deadline_batch(*, now: datetime, limit: int, result: SweepResult) -> int:
                     "outcome": firing.outcome,
                 },
             )
-        result.firings += 1
-    return len(firings)
+            for firing in firings
+        ],
+    )
+    result.firings += len(firings)
 
 
-def _fire(firing: DeadlineFiring, now: datetime, result: SweepResult) -> str:
-    """Do what the rule says; the outcome in words. A refused move is a failure row."""
-    rule, deadline = firing.rule, firing.deadline
-    application = deadline.application
-    if application.status != ApplicationStatus.ACTIVE:
-        return f"skipped: the application is {application.status}"
-    if rule.action in (DeadlineAction.REMIND, DeadlineAction.ALERT):
-        when = "passed" if deadline.at <= now else f"is on {deadline.at:%Y-%m-%d %H:%M} UTC"
-        sent = notification_send(
-            application=application,
-            recipients=rule.notify,
-            kind=f"deadline.{rule.action}",
-            title=f"{rule.name}: {application.candidate.full_name}",
-            body=f"{deadline.kind.replace('_', ' ')} {when}.",
+def _remind(firings: list[DeadlineFiring], now: datetime) -> None:
+    """Tell the people each rule names, one notification per deadline, or one digest per
+    person and rule for several (`notification_rows`); each firing's outcome says how many
+    people it reached."""
+    hrbps = {}
+    if any(RECIPIENT_HRBP in firing.rule.notify for firing in firings):
+        hrbps = hrbp_user_ids_by_department(
+            department_ids={f.deadline.application.requisition.department_id for f in firings}
         )
-        return f"notified {len(sent)}"
+    told: dict[tuple, list[DeadlineFiring]] = defaultdict(list)
+    for firing in firings:
+        users = requisition_recipient_user_ids(
+            requisition=firing.deadline.application.requisition,
+            recipients=firing.rule.notify,
+            hrbps_by_department=hrbps,
+        )
+        firing.outcome = f"notified {len(users)}"
+        for user in users:
+            told[firing.tenant_id, user, (firing.rule_id, firing.rule.action)].append(firing)
+
+    def when(firing: DeadlineFiring) -> str:
+        at = firing.deadline.at
+        return "passed" if at <= now else f"is on {at:%Y-%m-%d %H:%M} UTC"
+
+    def single(_topic, firing: DeadlineFiring) -> tuple[str, str]:
+        deadline = firing.deadline
+        return (
+            f"{firing.rule.name}: {deadline.application.candidate.full_name}",
+            f"{deadline.kind.replace('_', ' ')} {when(firing)}.",
+        )
+
+    def digest(_topic, firings: list[DeadlineFiring]) -> tuple[str, str]:
+        first = min(firings, key=lambda firing: firing.deadline.at)
+        return (
+            f"{first.rule.name}: {len(firings)} candidates",
+            f"{first.deadline.kind.replace('_', ' ')} {when(first)} for the earliest of them.",
+        )
+
+    for action in (DeadlineAction.REMIND, DeadlineAction.ALERT):
+        notifications_create_many(
+            rows=notification_rows(
+                {key: them for key, them in told.items() if key[2][1] == action},
+                kind=f"deadline.{action}",
+                application_of=lambda firing: firing.deadline.application_id,
+                single=single,
+                digest=digest,
+            )
+        )
+
+
+_STORE_FIRINGS_SQL = f"""
+UPDATE {DeadlineFiring._meta.db_table} AS firing
+SET fired_at = %(now)s, updated_at = %(now)s, outcome = v.outcome
+FROM jsonb_to_recordset(%(document)s::jsonb) AS v(id uuid, outcome text)
+WHERE firing.id = v.id
+"""  # noqa: S608 -- the table name is the model's, values are parameters
+
+
+def _store_firings(firings: list[DeadlineFiring], now: datetime) -> None:
+    document = [{"id": str(firing.pk), "outcome": firing.outcome} for firing in firings]
+    with connection.cursor() as cursor:
+        cursor.execute(_STORE_FIRINGS_SQL, {"now": now, "document": json_param(document)})
+    for firing in firings:
+        firing.fired_at = now
+
+
+def _move(firing: DeadlineFiring, now: datetime, result: SweepResult) -> str:
+    """Move the application as the rule says; the outcome in words. A refused move is a
+    failure row (and its alert)."""
+    rule, application = firing.rule, firing.deadline.application
     attempted = {"action": "advance", "to_code": rule.move_to_code}
     try:
         with transaction.atomic():  # a savepoint: a refusal leaves the batch intact

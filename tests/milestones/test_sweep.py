@@ -197,6 +197,56 @@ def test_a_reminder_fires_once_before_the_date_and_not_earlier(tenant_a):
     assert firing.fired_at is not None and firing.outcome == "notified 1"
 
 
+def offers_expiring(*, tenant, count: int, rule_kw=None):
+    """`count` applications of one requisition whose offers expire in a day, and a rule
+    reminding the recruiter two days before: every reminder is due now."""
+    version = escalating_version(tenant=tenant)
+    make_deadline_rule(version=version, **(rule_kw or {}))
+    requisition = staffed_requisition(tenant=tenant, version=version)
+    applications = []
+    with tenant_context(tenant):
+        for _ in range(count):
+            application = factories.make_application(tenant=tenant, requisition=requisition)
+            application_milestones_initialize(application_id=application.pk)
+            application_deadline_set(
+                application=application,
+                kind="offer_expires_at",
+                at=timezone.now() + timedelta(days=1),
+            )
+            applications.append(application)
+    return requisition, applications
+
+
+def test_reminders_of_one_rule_to_one_person_in_one_sweep_make_one_digest(tenant_a):
+    requisition, applications = offers_expiring(tenant=tenant_a, count=3)
+
+    result = milestones_sweep()
+
+    assert result.firings == 3
+    [digest] = rows(Notification, kind="deadline.remind")
+    assert digest.recipient_id == requisition.recruiter_id
+    assert sorted(digest.application_ids) == sorted(a.pk for a in applications)
+    assert digest.title == "Offer expiry reminder: 3 candidates"
+    assert digest.body.endswith("for the earliest of them.")
+    firings = rows(DeadlineFiring)
+    assert {(f.outcome, f.fired_at is not None) for f in firings} == {("notified 1", True)}
+    for application in applications:  # the audit trail stays per application
+        [event] = rows(AuditEvent, action="deadline.fired", object_id=str(application.pk))
+        assert event.data["outcome"] == "notified 1"
+
+
+def _deadline_batch_statements(reminders: int, tenant) -> int:
+    offers_expiring(tenant=tenant, count=reminders, rule_kw={"notify": ["recruiter", "hrbp"]})
+    with CaptureQueriesContext(connection) as captured:
+        result = milestones_sweep()
+    assert result.firings == reminders
+    return len(captured)
+
+
+def test_a_deadline_batch_of_reminders_costs_the_same_statements_for_2_or_12(tenant_a, tenant_b):
+    assert _deadline_batch_statements(12, tenant_b) == _deadline_batch_statements(2, tenant_a)
+
+
 def test_moving_the_date_reschedules_unfired_firings_and_keeps_fired_ones(tenant_a):
     version = escalating_version(tenant=tenant_a)
     remind = make_deadline_rule(version=version, offset=-2 * timedelta(days=1))
