@@ -18,7 +18,7 @@ from . import page_selectors
 from .forms import AutomationRuleForm
 from .models import AutomationRule
 from .services import automation_rules as services
-from .views import WorkflowAdminMixin, _version_url, _VersionActionView
+from .views import WorkflowAdminMixin, _version_url, _VersionActionView, _VersionChildActionView
 
 
 def _form(version, *args, **kwargs) -> AutomationRuleForm:
@@ -83,7 +83,7 @@ class RuleEditView(_RuleMixin, View):
         )
 
 
-class RuleDeleteView(_RuleMixin, _VersionActionView):
+class RuleDeleteView(_RuleMixin, _VersionChildActionView):
     def post(self, request, pk, rule_pk):
         version = self.get_version(pk)
         rule = self.get_rule(version, rule_pk)

@@ -166,6 +166,13 @@ class _VersionActionView(VersionDetailView):
         return self.render_page(version, error=exc, status=exc.status, **forms)
 
 
+class _VersionChildActionView(_VersionActionView):
+    """A POST on one milestone or rule of a version. Only POST: the version page's GET,
+    which it would inherit, takes no second id (a GET here answered 500)."""
+
+    http_method_names = ["post", "options"]
+
+
 class MilestoneAddView(_VersionActionView):
     def post(self, request, pk):
         version = self.get_version(pk)
@@ -215,7 +222,7 @@ class MilestoneEditView(WorkflowAdminMixin, View):
         )
 
 
-class MilestoneDeleteView(_VersionActionView):
+class MilestoneDeleteView(_VersionChildActionView):
     def post(self, request, pk, milestone_pk):
         version = self.get_version(pk)
         definition = self.get_definition(version, milestone_pk)
@@ -227,7 +234,7 @@ class MilestoneDeleteView(_VersionActionView):
         return HttpResponseRedirect(_version_url(version))
 
 
-class MilestoneMoveView(_VersionActionView):
+class MilestoneMoveView(_VersionChildActionView):
     """Move one milestone a place up or down: a reorder of the whole list by the service."""
 
     def post(self, request, pk, milestone_pk):

@@ -107,6 +107,10 @@ class RequisitionBoardView(TenantPageMixin, View):
 
     def post(self, request, pk):
         board_url = reverse("recruiting:requisition-board", args=[pk])
+        # The requisition first: another tenant's is an audited 404 whatever was posted.
+        if not Requisition.objects.for_tenant(request.tenant).filter(pk=pk).exists():
+            audit_denied_page_lookup(request, model=Requisition, object_id=pk)
+            raise Http404("No such requisition.")
         application = self._posted_application(request, requisition_id=pk)
         action = request.POST.get("action", "")
         if action not in BOARD_ACTIONS:

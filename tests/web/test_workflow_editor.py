@@ -184,6 +184,26 @@ def test_moving_a_milestone_up_and_down_reorders_the_draft(admin_client, tenant_
     assert _codes_in_order(tenant_a, version) == ["OFFER", "PHONE_SCREEN", "ONSITE"]
 
 
+@pytest.mark.parametrize(
+    "action",
+    ["milestones/{milestone}/delete/", "milestones/{milestone}/move/", "rules/{rule}/delete/"],
+)
+def test_a_get_of_a_milestone_or_rule_action_answers_405_and_changes_nothing(
+    admin_client, tenant_a, action
+):
+    version = _draft(tenant_a, codes=["PHONE_SCREEN", "ONSITE"])
+    rule = make_automation_rule(tenant=tenant_a, version=version, milestone_code="ONSITE")
+    url = f"/workflows/versions/{version.pk}/" + action.format(
+        milestone=rule.milestone_id, rule=rule.pk
+    )
+
+    assert admin_client.get(url).status_code == 405
+
+    assert _codes_in_order(tenant_a, version) == ["PHONE_SCREEN", "ONSITE"]
+    with tenant_context(tenant_a):
+        assert version.automation_rules.filter(pk=rule.pk).exists()
+
+
 def test_publishing_makes_the_version_active_and_read_only(admin_client, tenant_a):
     version = _draft(tenant_a, codes=["PHONE_SCREEN"])
     with tenant_context(tenant_a):
