@@ -59,13 +59,31 @@ def audit_application(
     )
 
 
-_AUDIT_APPLICATIONS_SQL = f"""
+def audit_applications_sql(source: str) -> str:
+    """An INSERT of application audit events, one per row of `source` (a FROM item with
+    columns `object_id` and `data`), for a statement that computes them itself; its
+    parameters come from `audit_applications_params`."""
+    return f"""
 INSERT INTO {AuditEvent._meta.db_table}
     (id, tenant_id, created_at, updated_at, at, action, object_type, object_id, data)
-SELECT gen_random_uuid(), %(tenant)s, %(at)s, %(at)s, %(at)s, %(action)s, %(object_type)s,
-       v.object_id, v.data
-FROM jsonb_to_recordset(%(document)s::jsonb) AS v(object_id text, data jsonb)
+SELECT gen_random_uuid(), %(audit_tenant)s, %(audit_at)s, %(audit_at)s, %(audit_at)s,
+       %(audit_action)s, %(audit_object_type)s, object_id, data
+FROM {source}
 """  # noqa: S608 -- the table name is the model's, values are parameters
+
+
+def audit_applications_params(*, action: str, tenant_id, at) -> dict[str, Any]:
+    return {
+        "audit_tenant": tenant_id,
+        "audit_at": at,
+        "audit_action": action,
+        "audit_object_type": AUDIT_OBJECT_APPLICATION,
+    }
+
+
+_AUDIT_APPLICATIONS_SQL = audit_applications_sql(
+    "jsonb_to_recordset(%(document)s::jsonb) AS v(object_id text, data jsonb)"
+)
 
 
 def audit_applications(*, action: str, tenant_id, at, events: list[tuple[Any, dict]]) -> None:
@@ -78,10 +96,7 @@ def audit_applications(*, action: str, tenant_id, at, events: list[tuple[Any, di
         cursor.execute(
             _AUDIT_APPLICATIONS_SQL,
             {
-                "tenant": tenant_id,
-                "at": at,
-                "action": action,
-                "object_type": AUDIT_OBJECT_APPLICATION,
+                **audit_applications_params(action=action, tenant_id=tenant_id, at=at),
                 "document": json_param(document),
             },
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 # A calendar with no business day at all would never reach a moment; stop looking after this.
@@ -96,6 +97,9 @@ class EscalationPlan:
         return any(level.mark_overdue for level in self.due)
 
 
+_BY_LEVEL = attrgetter("level")
+
+
 def escalation_levels_due(
     entered_at: datetime,
     current_level: int,
@@ -106,10 +110,10 @@ def escalation_levels_due(
     """Levels above `current_level` whose moment has come by `now`, and the moment of the
     first level after them. A level is applied at most once per stay: once a higher level
     has been applied, a lower one still to come is passed over."""
-    timed = sorted(
-        ((rule, escalation_level_at(entered_at, rule, calendar)) for rule in rules),
-        key=lambda pair: pair[0].level,
-    )
+    timed = [
+        (rule, escalation_level_at(entered_at, rule, calendar))
+        for rule in sorted(rules, key=_BY_LEVEL)
+    ]
     due = [(rule, at) for rule, at in timed if rule.level > current_level and at <= now]
     reached = due[-1][0].level if due else current_level
     later = [at for rule, at in timed if rule.level > reached]
