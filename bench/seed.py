@@ -134,6 +134,7 @@ def seed(*, applications: int) -> Seeded:
 
     app_id = "md5('bench-app-' || g)::uuid"
     req_array = "ARRAY[" + ",".join(f"'{r.pk}'::uuid" for r in requisitions) + "]"
+    requisition_of_g = f"({req_array})[1 + g % {REQUISITIONS}]"
     series = f"generate_series(1, {applications}) AS g"
     with all_tenants_context(), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -154,7 +155,7 @@ def seed(*, applications: int) -> Seeded:
                 {
                     "id": app_id,
                     "candidate_id": "md5('bench-cand-' || g)::uuid",
-                    "requisition_id": f"({req_array})[1 + g % {REQUISITIONS}]",
+                    "requisition_id": requisition_of_g,
                     "applied_at": "t.applied_at - g * interval '1 second'",
                 },
                 f"{Application._meta.db_table} t, {series} WHERE t.id = '{template.pk}'",
@@ -167,6 +168,12 @@ def seed(*, applications: int) -> Seeded:
                     {
                         "id": f"md5('bench-{prefix}-' || g || '-' || t.id)::uuid",
                         "application_id": app_id,
+                        # a milestone row names its application's requisition
+                        **(
+                            {"requisition_id": requisition_of_g}
+                            if model is ApplicationMilestone
+                            else {}
+                        ),
                     },
                     f"{model._meta.db_table} t, {series} WHERE t.application_id = '{template.pk}'",
                 )

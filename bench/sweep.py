@@ -153,6 +153,7 @@ def _add_rows(candidate, template, requisitions, first: int, last: int, now) -> 
 
     app_id = "md5('bench-app-' || g)::uuid"
     req_array = "ARRAY[" + ",".join(f"'{r.pk}'::uuid" for r in requisitions) + "]"
+    requisition_of_g = f"({req_array})[1 + g % {REQUISITIONS}]"
     series = f"generate_series({first}, {last}) AS g"
     with all_tenants_context(), transaction.atomic(), connection.cursor() as cursor:
         keys = _foreign_keys_off(cursor)
@@ -170,7 +171,7 @@ def _add_rows(candidate, template, requisitions, first: int, last: int, now) -> 
                 {
                     "id": app_id,
                     "candidate_id": "md5('bench-cand-' || g)::uuid",
-                    "requisition_id": f"({req_array})[1 + g % {REQUISITIONS}]",
+                    "requisition_id": requisition_of_g,
                 },
                 f"{Application._meta.db_table} t, {series} WHERE t.id = '{template.pk}'",
             )
@@ -181,6 +182,7 @@ def _add_rows(candidate, template, requisitions, first: int, last: int, now) -> 
                 {
                     "id": "md5('bench-am-' || g)::uuid",
                     "application_id": app_id,
+                    "requisition_id": requisition_of_g.replace("%", "%%"),  # has parameters
                     # Entered within the last day: the first level is a day or more away.
                     "entered_at": "%(now)s - (g %% 1440) * interval '1 minute'",
                     "escalates_at": "%(now)s - (g %% 1440) * interval '1 minute' "

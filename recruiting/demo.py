@@ -415,7 +415,12 @@ def _seed_milestones(tenant: Tenant, req_types: dict, rng, now, result: SeedResu
             )
         )
         for index, definition in enumerate(definitions):
-            row = ApplicationMilestone(tenant=tenant, application=application, milestone=definition)
+            row = ApplicationMilestone(
+                tenant=tenant,
+                application=application,
+                requisition_id=application.requisition_id,
+                milestone=definition,
+            )
             if index < current:
                 skipped = not definition.mandatory and rng.random() < 0.3
                 row.state = MilestoneState.SKIPPED if skipped else MilestoneState.COMPLETED

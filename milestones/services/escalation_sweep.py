@@ -1,9 +1,10 @@
 """The escalation half of the timer sweep: claim due stays, apply their levels once.
 
-A batch is one transaction of a constant number of statements: claim (partial index,
-SKIP LOCKED, one table), read the levels and the people to notify, one UPDATE of the
-stays, one INSERT of notifications, one INSERT of audit events. It makes no model
-instances for the rows it works on: a sweep after an outage may escalate thousands.
+A batch is one transaction of a constant number of statements: claim (partial index in
+order, SKIP LOCKED, one table), read the levels and the people to notify, one statement
+updating the stays and inserting their audit events, one INSERT of notifications. It
+makes no model instances for the rows it works on: a sweep after an outage may escalate
+thousands.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.db import connection, transaction
 
 from ats_milestones.db import json_param
 from compliance.services import audit_applications_params, audit_applications_sql
-from recruiting.models import Application, Candidate, Requisition
+from recruiting.models import Application, Requisition
 from reporting.services import (
     RECIPIENT_HRBP,
     NotificationRow,
@@ -46,23 +47,16 @@ logger = logging.getLogger(__name__)
 
 # Ids come back as text (they go back to Postgres in JSON documents, and hash faster as
 # dictionary keys), the stay's ctid too: the batch's UPDATE finds each row it holds locked
-# by its tuple id, not by a primary key lookup. The application is joined to the claimed
-# rows only: joined inside the claim, the planner (misjudging the row-level security
-# filter) joined every due row before it sorted and cut the batch.
+# by its tuple id, not by a primary key lookup. One table: a row names its requisition, so
+# whom to tell needs no read of the applications.
 _CLAIM_SQL = f"""
-SELECT s.id::text, s.ctid::text, s.tenant_id::text, s.application_id::text,
-       s.milestone_id::text, s.entered_at, s.escalates_at, s.escalation_level, s.overdue_since,
-       a.requisition_id::text, a.candidate_id::text
-FROM (
-    SELECT id, ctid, tenant_id, application_id, milestone_id, entered_at, escalates_at,
-           escalation_level, overdue_since
-    FROM {ApplicationMilestone._meta.db_table}
-    WHERE state = 'active' AND escalates_at <= %s
-    ORDER BY escalates_at LIMIT %s
-    FOR UPDATE SKIP LOCKED
-) s
-JOIN {Application._meta.db_table} a ON a.id = s.application_id
-"""  # noqa: S608 -- the table names are the models', values are parameters
+SELECT id::text, ctid::text, tenant_id::text, application_id::text, milestone_id::text,
+       entered_at, escalates_at, escalation_level, overdue_since, requisition_id::text
+FROM {ApplicationMilestone._meta.db_table}
+WHERE state = 'active' AND escalates_at <= %s
+ORDER BY escalates_at LIMIT %s
+FOR UPDATE SKIP LOCKED
+"""  # noqa: S608 -- the table name is the model's, values are parameters
 
 
 @dataclass(slots=True)
@@ -79,7 +73,6 @@ class Stay:
     escalation_level: int
     overdue_since: datetime | None
     requisition_id: str
-    candidate_id: str
 
 
 def tenant_calendar(tenant_id, calendars: dict) -> BusinessCalendar:
@@ -181,11 +174,13 @@ def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[Notific
             pk__in={stay.milestone_id for stay, _ in escalated}
         ).values_list("pk", "name")
     }
-    names = _candidate_names({stays[0].candidate_id for stays in told.values() if len(stays) == 1})
+    names = _candidate_names(
+        {stays[0].application_id for stays in told.values() if len(stays) == 1}
+    )
 
     def single(topic, stay: Stay) -> tuple[str, str]:
         milestone, level = milestones[topic[0]], levels[topic]
-        candidate = names.get(stay.candidate_id, "A candidate")
+        candidate = names.get(stay.application_id, "A candidate")
         return (
             f"{candidate} is overdue in {milestone} (escalation level {level.level})",
             f"In {milestone} since {stay.entered_at:%Y-%m-%d %H:%M} UTC.{_overdue(level)}",
@@ -212,11 +207,12 @@ def _overdue(level) -> str:
     return " Marked overdue." if level.mark_overdue else ""
 
 
-def _candidate_names(candidate_ids: set[str]) -> dict[str, str]:
+def _candidate_names(application_ids: set[str]) -> dict[str, str]:
+    """The candidate's name of each application (only those told of one by one)."""
     return {
         str(pk): f"{first} {last}".strip()
-        for pk, first, last in Candidate.objects.filter(pk__in=candidate_ids).values_list(
-            "pk", "first_name", "last_name"
+        for pk, first, last in Application.objects.filter(pk__in=application_ids).values_list(
+            "pk", "candidate__first_name", "candidate__last_name"
         )
     }
 

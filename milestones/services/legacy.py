@@ -343,6 +343,7 @@ TRANSITION_COLUMNS = (
 )
 MILESTONE_ROW_COLUMNS = (
     "application_id",
+    "requisition_id",
     "milestone_id",
     "state",
     "entered_at",
@@ -457,7 +458,7 @@ def _write(*, source_system, resolved, definitions, actor_user_id, actor_api_cli
                     updates.append((known[0], *state))
             else:
                 state = state or (MilestoneState.PENDING, None, None, None)
-                creates.append((application_id, definition.pk, *state))
+                creates.append((application_id, application.requisition_id, definition.pk, *state))
 
     stamps = {"tenant_id": tenant_id, "created_at": now, "updated_at": now}
     _insert_rows(

@@ -219,7 +219,10 @@ def application_milestones_initialize(
     now = now or timezone.now()
     rows = [
         ApplicationMilestone(
-            tenant_id=application.tenant_id, application=application, milestone=definition
+            tenant_id=application.tenant_id,
+            application=application,
+            requisition_id=application.requisition_id,
+            milestone=definition,
         )
         for definition in definitions
     ]
