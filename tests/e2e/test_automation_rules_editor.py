@@ -11,11 +11,10 @@ from playwright.sync_api import Page, expect
 from milestones.models import VersionStatus
 from tenants.models import Role
 from tests import factories
+from tests.e2e.support import sign_in
 from tests.milestones.factories import make_automation_rule, make_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-123"
 
 
 @pytest.fixture
@@ -23,13 +22,6 @@ def tenant_admin(tenant_a):
     user = factories.make_user(username="ada")
     factories.make_membership(tenant=tenant_a, user=user, role=Role.ADMIN)
     return user
-
-
-def _sign_in(page: Page) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _fill_rule(page: Page, *, conditions: dict) -> None:
@@ -44,7 +36,7 @@ def _fill_rule(page: Page, *, conditions: dict) -> None:
 
 def test_admin_adds_a_rule_after_fixing_a_bad_condition(page: Page, tenant_a, tenant_admin):
     version = make_version(tenant=tenant_a, status=VersionStatus.DRAFT)
-    _sign_in(page)
+    sign_in(page, "ada")
     page.goto(f"/workflows/versions/{version.pk}/")
     expect(page.get_by_role("heading", name="Automation rules")).to_be_visible()
 
@@ -60,7 +52,7 @@ def test_admin_adds_a_rule_after_fixing_a_bad_condition(page: Page, tenant_a, te
 def test_a_published_versions_rules_are_read_only(page: Page, tenant_a, tenant_admin):
     version = make_version(tenant=tenant_a, status=VersionStatus.ACTIVE)
     make_automation_rule(tenant=tenant_a, version=version, name="Fast track")
-    _sign_in(page)
+    sign_in(page, "ada")
     page.goto(f"/workflows/versions/{version.pk}/")
     expect(page.get_by_test_id("rule-row")).to_contain_text("Fast track")
     expect(page.get_by_role("button", name="Delete rule Fast track")).to_have_count(0)

@@ -13,11 +13,11 @@ from milestones.services import application_milestones_initialize
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories
+from tests.e2e.support import sign_in
 from tests.milestones.factories import make_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-for-tests-123"
 CODES = ("APPLICATION_REVIEW", "PHONE_SCREEN", "ASSESSMENT", "OFFER", "HIRED")
 
 
@@ -51,10 +51,7 @@ def pipeline(tenant_a):
 
 
 def _sign_in(page: Page, username: str = "rosa") -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, username)
     expect(page).to_have_url(re.compile(r"/requisitions/$"))
 
 

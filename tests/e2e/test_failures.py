@@ -13,11 +13,10 @@ from recruiting.models import Application, Candidate, Requisition
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
+from tests.e2e.support import sign_in
 from tests.reporting.factories import make_gated_application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-123"
 
 
 @pytest.fixture
@@ -45,10 +44,7 @@ def failed_advance(tenant_a):
 
 def test_recruiter_retries_a_failure_after_fixing_its_cause(page: Page, failed_advance):
     application, failure = failed_advance
-    page.goto("/login/")
-    page.get_by_label("Username").fill("rosa")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "rosa")
     expect(page).to_have_url(re.compile(r"/requisitions/$"))
     expect(page.get_by_test_id("unread-badge")).to_have_text("1")
 

@@ -9,11 +9,10 @@ from playwright.sync_api import Page, expect
 
 from tenants.models import Role
 from tests import factories
+from tests.e2e.support import sign_in
 from tests.reporting.factories import make_digest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-123"
 
 
 @pytest.fixture
@@ -35,10 +34,7 @@ def digest(tenant_a):
 
 def test_recruiter_follows_a_digest_to_one_of_its_candidates(page: Page, digest):
     notification, applications = digest
-    page.goto("/login/")
-    page.get_by_label("Username").fill("rosa")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "rosa")
     expect(page).to_have_url(re.compile(r"/requisitions/$"))
 
     page.get_by_test_id("notifications-link").click()

@@ -13,11 +13,10 @@ from milestones.models import FrameworkVersion, VersionStatus
 from tenants.context import all_tenants_context
 from tenants.models import Role
 from tests import factories
+from tests.e2e.support import sign_in
 from tests.milestones.test_publish_preview import _in_flight, _versions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-123"
 
 
 def _screenshot(page: Page, name: str) -> None:
@@ -32,10 +31,7 @@ def test_an_admin_sees_the_in_flight_difference_and_publishes(page: Page, tenant
     old, new = _versions(tenant_a)
     _in_flight(tenant_a, old, first_name="Grace", last="Hopper")
 
-    page.goto("/login/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "ada")
     page.goto(f"/workflows/versions/{new.pk}/")
     expect(page.get_by_test_id("version-status")).to_have_text("Draft")
     page.get_by_role("button", name="Publish").click()

@@ -10,10 +10,9 @@ from playwright.sync_api import Page, expect
 
 from tenants.models import Role
 from tests import factories
+from tests.e2e.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-123"
 
 
 @pytest.fixture
@@ -40,17 +39,10 @@ def two_tenant_recruiter(tenant_a, tenant_b):
     return user
 
 
-def _sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_recruiter_of_two_tenants_switches_tenant_and_opens_a_requisition(
     page: Page, two_tenant_recruiter, tenant_b
 ):
-    _sign_in(page, "sam")
+    sign_in(page, "sam")
 
     expect(page).to_have_url(re.compile(r"/requisitions/$"))
     table = page.get_by_test_id("requisition-table")
@@ -80,14 +72,14 @@ def test_recruiter_of_two_tenants_switches_tenant_and_opens_a_requisition(
 
 
 def test_wrong_password_shows_an_error(page: Page, recruiter_a):
-    _sign_in(page, "rita", "not-the-password")
+    sign_in(page, "rita", "not-the-password")
 
     expect(page.get_by_test_id("login-error")).to_contain_text("correct username and password")
     expect(page).to_have_url(re.compile(r"/login/$"))
 
 
 def test_logout_ends_the_session(page: Page, recruiter_a):
-    _sign_in(page, "rita")
+    sign_in(page, "rita")
     expect(page.get_by_role("heading", name="Requisitions", exact=True)).to_be_visible()
 
     page.get_by_role("button", name="Log out").click()

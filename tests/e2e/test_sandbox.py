@@ -10,11 +10,10 @@ from playwright.sync_api import Page, expect
 from milestones.models import VersionStatus
 from tenants.models import Role
 from tests import factories
+from tests.e2e.support import sign_in
 from tests.milestones.factories import make_automation_rule, make_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-123"
 
 
 def test_an_admin_runs_the_prefilled_scenario_and_sees_the_advance(page: Page, tenant_a):
@@ -30,10 +29,7 @@ def test_an_admin_runs_the_prefilled_scenario_and_sees_the_advance(page: Page, t
         conditions={"fact": "payload.score", "op": "gte", "value": 70},
     )
 
-    page.goto("/login/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "ada")
     page.goto(f"/workflows/versions/{version.pk}/")
 
     sandbox = page.get_by_test_id("sandbox")

@@ -8,21 +8,17 @@ from playwright.sync_api import Page, expect
 from milestones.models import VersionStatus
 from tenants.models import Role
 from tests import factories
+from tests.e2e.support import sign_in
 from tests.milestones.factories import make_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-123"
 
 
 def test_admin_adds_an_escalation_level_and_a_deadline_rule_to_a_draft(page: Page, tenant_a):
     user = factories.make_user(username="ada")
     factories.make_membership(tenant=tenant_a, user=user, role=Role.ADMIN)
     version = make_version(tenant=tenant_a, status=VersionStatus.DRAFT)
-    page.goto("/login/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "ada")
     page.goto(f"/workflows/versions/{version.pk}/")
 
     form = page.get_by_test_id("escalation-add-form")

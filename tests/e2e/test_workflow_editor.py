@@ -10,10 +10,9 @@ from playwright.sync_api import Page, expect
 
 from tenants.models import Role
 from tests import factories
+from tests.e2e.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-123"
 
 
 @pytest.fixture
@@ -22,13 +21,6 @@ def tenant_admin(tenant_a):
     factories.make_membership(tenant=tenant_a, user=user, role=Role.ADMIN)
     factories.make_requisition_type(tenant=tenant_a, name="Engineering")
     return user
-
-
-def _sign_in(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _add_milestone(page: Page, *, code: str, name: str) -> None:
@@ -51,7 +43,7 @@ def _screenshot(page: Page, name: str) -> None:
 
 
 def test_admin_builds_publishes_and_then_reads_a_workflow(page: Page, tenant_admin):
-    _sign_in(page, "ada")
+    sign_in(page, "ada")
     page.get_by_role("link", name="Workflows").click()
     expect(page.get_by_role("heading", name="Workflows")).to_be_visible()
 
