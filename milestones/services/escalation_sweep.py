@@ -94,6 +94,7 @@ def escalation_batch(*, now: datetime, limit: int, result, calendars: dict) -> i
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute(_CLAIM_SQL, [now, limit])
         stays = [Stay(*row) for row in cursor.fetchall()]
+        cursor.execute("RESET enable_bitmapscan")  # the rest of the batch plans as usual
     by_tenant = defaultdict(list)
     for stay in stays:
         by_tenant[stay.tenant_id].append(stay)
