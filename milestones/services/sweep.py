@@ -81,12 +81,16 @@ def milestones_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZ
 @transaction.atomic
 def _deadline_batch(*, now: datetime, limit: int, result: SweepResult) -> int:
     with all_tenants_context():
+        with connection.cursor() as cursor:  # see escalation_batch: walk the index in order
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
         ids = list(
             DeadlineFiring.all_tenants.filter(fired_at__isnull=True, fires_at__lte=now)
             .order_by("fires_at")
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)[:limit]
         )
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_bitmapscan")
         if not ids:
             return 0
         firings = list(
