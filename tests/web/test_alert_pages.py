@@ -72,6 +72,20 @@ def test_mark_read_and_mark_all_read(client_a, recruiter_a, tenant_a):
     assert "unread-badge" not in client_a.get("/notifications/").content.decode()
 
 
+def test_open_marks_read_and_goes_where_the_notification_points(client_a, recruiter_a, tenant_a):
+    application = factories.make_application(tenant=tenant_a)
+    link = f"/applications/{application.pk}/"
+    note = make_notification(
+        tenant=tenant_a, recipient=recruiter_a, application=application, link=link
+    )
+    assert 'data-testid="open-notification"' in client_a.get("/notifications/").content.decode()
+
+    response = client_a.post(f"/notifications/{note.pk}/read/", {"open": "1"})
+
+    assert (response.status_code, response["Location"]) == (303, link)
+    assert refreshed(note).read_at is not None
+
+
 def test_another_users_notification_is_404_and_audited(client_a, tenant_a):
     theirs = make_notification(tenant=tenant_a)
 
