@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
 from rest_framework.renderers import JSONRenderer
@@ -33,8 +34,14 @@ class IdempotencyKeyReused(DomainError):
 
 
 def request_fingerprint(request) -> str:
+    """What makes two requests the same one: method, path, query (parameters in any order)
+    and body. Without a query string it is what it was before queries counted, so keys
+    stored then still replay."""
     body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
     raw = f"{request.method}\n{request.path}\n{body}"
+    query = sorted(request.query_params.lists())
+    if query:
+        raw += "\n" + urlencode([(name, value) for name, values in query for value in values])
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -47,6 +47,16 @@ def test_same_key_with_another_body_is_422(api_a):
 
 
 @pytest.mark.django_db
+def test_same_key_with_another_query_string_is_422_and_the_same_in_any_order_replays(api_a):
+    first = post(api_a, ADA, "key-1", url=f"{LIST}?a=1&b=2")
+    assert post(api_a, ADA, "key-1", url=f"{LIST}?b=2&a=1").json() == first.json()
+    response = post(api_a, ADA, "key-1", url=f"{LIST}?a=1&b=3")
+    assert_error(response, 422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key")
+    assert_error(post(api_a, ADA, "key-1"), 422, "IDEMPOTENCY_KEY_REUSED")
+    assert len(rows(Candidate)) == 1
+
+
+@pytest.mark.django_db
 def test_same_key_on_another_endpoint_is_422(api_a, tenant_a):
     post(api_a, ADA, "key-1")
     response = post(api_a, {"code": "ENG", "name": "Eng"}, "key-1", url=reverse("departments-list"))
