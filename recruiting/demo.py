@@ -19,6 +19,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from compliance.models import AuditEvent
+from compliance.services import AUDIT_OBJECT_APPLICATION
 from milestones.models import (
     ApplicationMilestone,
     Framework,
@@ -34,6 +36,7 @@ from milestones.models import (
     VersionStatus,
 )
 from milestones.services import framework_version_publish
+from milestones.services.transitions import AUDIT_INITIALIZED, AUDIT_TRANSITIONED
 from recruiting.demo_automation import seed_automation, seed_automation_activity, seed_calendar
 from recruiting.models import (
     Application,
@@ -451,10 +454,35 @@ def _seed_milestones(tenant: Tenant, req_types: dict, rng, now, result: SeedResu
         application.current_milestone = definitions[current]
     ApplicationMilestone.objects.bulk_create(rows, batch_size=2000)
     MilestoneTransition.objects.bulk_create(transitions, batch_size=2000)
+    AuditEvent.objects.bulk_create(
+        [_transition_audit(tenant, transition) for transition in transitions], batch_size=2000
+    )
     Application.objects.bulk_update(applications, ["current_milestone", "version"], batch_size=1000)
     result.count("application milestones", len(rows))
     result.count("milestone transitions", len(transitions))
     seed_automation_activity(applications, now, result)
+
+
+def _transition_audit(tenant, transition: MilestoneTransition) -> AuditEvent:
+    """The audit event a live move writes beside its transition: the demo's history is on
+    the audit trail like any other (cause `import`)."""
+    initialize = transition.kind == TransitionKind.INITIALIZE
+    return AuditEvent(
+        tenant=tenant,
+        action=AUDIT_INITIALIZED if initialize else AUDIT_TRANSITIONED,
+        object_type=AUDIT_OBJECT_APPLICATION,
+        object_id=str(transition.application_id),
+        at=transition.at,
+        data={
+            "transition_id": str(transition.pk),
+            "kind": transition.kind,
+            "cause": transition.cause,
+            "from": transition.from_milestone.code if transition.from_milestone else None,
+            "to": transition.to_milestone.code,
+            "version": transition.application_version,
+            "reason": transition.reason,
+        },
+    )
 
 
 @transaction.atomic

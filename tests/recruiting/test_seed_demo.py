@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from compliance.models import AuditEvent
 from milestones.models import (
     ApplicationDeadline,
     ApplicationEvent,
@@ -87,6 +88,16 @@ def test_seed_demo_tracks_every_active_application_through_a_published_framework
             assert rows.count() == active.count()
             assert rows.filter(due_at__lt=timezone.now()).exists()  # some are overdue
             assert MilestoneTransition.objects.count() > active.count()
+            # Every seeded transition is on the audit trail, as a live move's would be.
+            audited = set(
+                AuditEvent.objects.filter(
+                    action__in=("milestone.initialized", "milestone.transitioned")
+                ).values_list("data__transition_id", flat=True)
+            )
+            transitions = {
+                str(pk) for pk in MilestoneTransition.objects.values_list("pk", flat=True)
+            }
+            assert transitions <= audited
             # The seeded progress is one the engine accepts: the next move goes through.
             seeded = active.filter(current_milestone__code="PHONE_SCREEN").first()
             moved = application_transition(
