@@ -8,7 +8,8 @@ from django.db.models import Prefetch, QuerySet
 
 from tenants.models import Department, RequisitionType
 
-from .models import AutomationRule, Framework, FrameworkVersion, MilestoneDefinition
+from . import selectors
+from .models import AutomationRule, Framework, FrameworkVersion, MilestoneDefinition, SandboxRun
 
 
 def framework_list_for_editor() -> QuerySet[Framework]:
@@ -58,3 +59,16 @@ def automation_rule_get_for_editor(
     *, version: FrameworkVersion, rule_id: uuid.UUID
 ) -> AutomationRule | None:
     return version.automation_rules.select_related("milestone").filter(pk=rule_id).first()
+
+
+def sandbox_run_list_for_editor(*, version: FrameworkVersion, limit: int) -> list[SandboxRun]:
+    """The version's `limit` latest runs with their step counts, in one query."""
+    return list(selectors.sandbox_run_list(version_id=version.pk)[:limit])
+
+
+def sandbox_run_get_for_editor(
+    *, version: FrameworkVersion, run_id: uuid.UUID
+) -> SandboxRun | None:
+    return (
+        SandboxRun.objects.select_related("created_by").filter(version=version, pk=run_id).first()
+    )

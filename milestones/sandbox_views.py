@@ -1,5 +1,6 @@
-"""Workflow editor page section for the sandbox: a scenario in JSON, a Run button, and
-the steps the version's rules would take (templates/milestones/_sandbox.html).
+"""Workflow editor page section for the sandbox: a scenario in JSON, a Run button, the
+steps the version's rules would take, and the version's recent runs, each of which opens
+again (templates/milestones/_sandbox.html).
 
 A run writes only its SandboxRun (milestones/services/sandbox.py); the page is rendered
 again with the steps below the scenario, so nothing is read twice.
@@ -10,12 +11,19 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from django.http import Http404
 from django.utils import timezone
 
 from ats_milestones.errors import DomainError
+from compliance.services import audit_denied_page_lookup
 
+from . import page_selectors
+from .models import SandboxRun
 from .services.sandbox import sandbox_run
-from .views import _VersionActionView
+from .views import VersionDetailView, _VersionActionView
+
+#: How many of the version's runs the section lists (the API pages through all of them).
+RECENT_RUNS = 10
 
 
 def example_scenario(rules, deadline_rules) -> dict:
@@ -55,7 +63,7 @@ def example_scenario(rules, deadline_rules) -> dict:
 
 def sandbox_context(context: dict, *, scenario_text=None, run=None, error=None):
     """The section's context: the scenario text (the example unless one was sent), the
-    run's steps and a refusal to show."""
+    run's steps, a refusal to show and the version's recent runs."""
     if scenario_text is None:
         example = example_scenario(context.get("rules", ()), context.get("deadline_rules", ()))
         scenario_text = json.dumps(example, indent=2)
@@ -64,6 +72,9 @@ def sandbox_context(context: dict, *, scenario_text=None, run=None, error=None):
         "sandbox_run": run,
         "sandbox_steps": (run.result or {}).get("steps", []) if run is not None else None,
         "sandbox_error": error,
+        "sandbox_recent_runs": page_selectors.sandbox_run_list_for_editor(
+            version=context["version"], limit=RECENT_RUNS
+        ),
     }
 
 
@@ -89,3 +100,18 @@ class SandboxRunView(_VersionActionView):
                 version, sandbox={"scenario_text": text, "error": exc}, status=exc.status
             )
         return self.render_page(version, sandbox={"scenario_text": text, "run": run})
+
+
+class SandboxRunDetailView(VersionDetailView):
+    """A past run opened again: the version page with its scenario and its steps."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, pk, run_pk):
+        version = self.get_version(pk)
+        run = page_selectors.sandbox_run_get_for_editor(version=version, run_id=run_pk)
+        if run is None:
+            audit_denied_page_lookup(request, model=SandboxRun, object_id=run_pk)
+            raise Http404("No such sandbox run.")
+        scenario_text = json.dumps(run.scenario, indent=2)
+        return self.render_page(version, sandbox={"scenario_text": scenario_text, "run": run})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import IntegerField, JSONField, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .models import (
     ApplicationMilestone,
@@ -13,6 +14,7 @@ from .models import (
     FrameworkVersion,
     MilestoneSettings,
     MilestoneTransition,
+    SandboxRun,
     VersionStatus,
 )
 
@@ -63,3 +65,26 @@ def milestone_transition_list(*, application_id: uuid.UUID) -> QuerySet[Mileston
 
 def milestone_settings_list() -> QuerySet[MilestoneSettings]:
     return MilestoneSettings.objects.all()
+
+
+# A run's steps counted (in all and by kind) in Postgres: a list never loads the steps.
+_SANDBOX_STEPS = f"coalesce({SandboxRun._meta.db_table}.result->'steps', '[]'::jsonb)"
+_SANDBOX_STEPS_BY_KIND_SQL = f"""
+SELECT coalesce(jsonb_object_agg(kinds.kind, kinds.n), '{{}}'::jsonb)
+FROM (SELECT step->>'kind' AS kind, count(*) AS n
+      FROM jsonb_array_elements({_SANDBOX_STEPS}) AS step GROUP BY 1) AS kinds
+"""  # noqa: S608 -- the table name is the model's, there are no values
+_SANDBOX_STEP_COUNT = RawSQL(f"jsonb_array_length({_SANDBOX_STEPS})", (), IntegerField())  # noqa: S611
+_SANDBOX_STEPS_BY_KIND = RawSQL(_SANDBOX_STEPS_BY_KIND_SQL, (), JSONField())  # noqa: S611
+
+
+def sandbox_run_list(*, version_id: uuid.UUID) -> QuerySet[SandboxRun]:
+    """A version's sandbox runs, newest first, with who ran them, `step_count` and
+    `steps_by_kind` (counted by kind) but not their scenario and steps: one query."""
+    return (
+        SandboxRun.objects.filter(version_id=version_id)
+        .select_related("created_by")
+        .defer("scenario", "result")
+        .annotate(step_count=_SANDBOX_STEP_COUNT, steps_by_kind=_SANDBOX_STEPS_BY_KIND)
+        .order_by("-created_at", "-id")
+    )

@@ -53,6 +53,11 @@ urlpatterns = [
         sandbox_views.SandboxRunView.as_view(),
         name="sandbox-run",
     ),
+    path(
+        "versions/<uuid:pk>/sandbox/<uuid:run_pk>/",
+        sandbox_views.SandboxRunDetailView.as_view(),
+        name="sandbox-run-detail",
+    ),
     # Timers (escalation levels, deadline rules): sections of the version page
     path(
         "versions/<uuid:pk>/escalations/",

@@ -62,6 +62,27 @@ class SandboxRunOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "version_id", "created_by_id", "scenario", "steps", "created_at"]
 
 
+class SandboxRunSummarySerializer(serializers.ModelSerializer):
+    """A run in a version's list: what it found, without the scenario and the steps (read
+    those with `GET /api/v1/sandbox_runs/{id}`)."""
+
+    version_id = serializers.UUIDField(read_only=True)
+    created_by_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The user who ran it; null for an API client."
+    )
+    step_count = serializers.IntegerField(read_only=True)
+    steps_by_kind = serializers.DictField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text='How many steps of each kind, e.g. `{"auto_advance": 2, "deadline": 1}`; '
+        "a kind without steps is left out.",
+    )
+
+    class Meta:
+        model = SandboxRun
+        fields = ["id", "version_id", "created_by_id", "created_at", "step_count", "steps_by_kind"]
+
+
 SANDBOX_400 = OpenApiResponse(
     ErrorSerializer,
     description="The scenario cannot be run; `fields` names the bad part by its path, e.g. "

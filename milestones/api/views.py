@@ -18,7 +18,12 @@ from ..errors import MilestoneErrorCode
 from ..models import Framework, FrameworkVersion, MilestoneSettings
 from ..services.sandbox import sandbox_run
 from . import serializers as s
-from .sandbox import SANDBOX_RUN_ERRORS, SandboxRunOutputSerializer, SandboxScenarioSerializer
+from .sandbox import (
+    SANDBOX_RUN_ERRORS,
+    SandboxRunOutputSerializer,
+    SandboxRunSummarySerializer,
+    SandboxScenarioSerializer,
+)
 
 Code = MilestoneErrorCode
 
@@ -165,7 +170,16 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
         return self._render(draft, 201)
 
     @extend_schema(
+        methods=["GET"],
+        responses=_responses({200: SandboxRunSummarySerializer(many=True)}, {404: ERR_404}),
+        description="This version's sandbox runs, newest first, cursor-paginated like every "
+        "list; each is a summary (steps counted in all and by kind). Read one run's scenario "
+        "and steps with `GET /api/v1/sandbox_runs/{id}`.",
+    )
+    @extend_schema(
+        methods=["POST"],
         request=SandboxScenarioSerializer,
+        description="Simulate a scenario against this version (any status, drafts included).",
         responses=_responses(
             {
                 201: OpenApiResponse(
@@ -177,10 +191,14 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
             SANDBOX_RUN_ERRORS,
         ),
     )
-    @action(detail=True, methods=["post"], url_path="sandbox_runs")
+    @action(detail=True, methods=["get", "post"], url_path="sandbox_runs")
     def sandbox_runs(self, request, pk=None):
-        """Simulate a scenario against this version (any status, drafts included)."""
+        """Simulate a scenario against this version (any status, drafts included), or list
+        the runs made so far."""
         version = self.get_object()
+        if request.method == "GET":
+            page = self.paginate_queryset(selectors.sandbox_run_list(version_id=version.pk))
+            return self.get_paginated_response(SandboxRunSummarySerializer(page, many=True).data)
         run = sandbox_run(version=version, scenario=request.data, actor_user_id=self.actor_user_id)
         return Response(SandboxRunOutputSerializer(run).data, status=201)
 

@@ -28,6 +28,7 @@ from milestones.models import (
     Framework,
     FrameworkVersion,
     MilestoneDefinition,
+    SandboxRun,
     VersionStatus,
 )
 from recruiting.models import Application, Requisition
@@ -75,6 +76,10 @@ def _deadline_rule(version) -> DeadlineRule:
     return milestone_factories.make_deadline_rule(tenant=version.tenant, version=version)
 
 
+def _sandbox_run(version) -> SandboxRun:
+    return milestone_factories.make_sandbox_run(tenant=version.tenant, version=version)
+
+
 # route name -> (model, factory(tenant=...)) of the object the route's `pk` names.
 BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "recruiting:requisition-detail": (Requisition, factories.make_requisition),
@@ -93,6 +98,7 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "workflows:rule-edit": (FrameworkVersion, _draft),
     "workflows:rule-delete": (FrameworkVersion, _draft),
     "workflows:sandbox-run": (FrameworkVersion, _draft),
+    "workflows:sandbox-run-detail": (FrameworkVersion, _draft),
     "workflows:escalation-add": (FrameworkVersion, _draft),
     "workflows:escalation-delete": (FrameworkVersion, _draft),
     "workflows:deadline-rule-add": (FrameworkVersion, _draft),
@@ -112,6 +118,7 @@ CHILD_FACTORIES: dict[str, tuple[type, Callable]] = {
     "workflows:rule-delete": (AutomationRule, _automation_rule),
     "workflows:escalation-delete": (EscalationRule, _escalation_rule),
     "workflows:deadline-rule-delete": (DeadlineRule, _deadline_rule),
+    "workflows:sandbox-run-detail": (SandboxRun, _sandbox_run),
 }
 # Who in tenant A asks: the role the page is for, so a 404 is the boundary's and not a
 # 403 for the role. Workflow pages are for admins; the others for any member.
