@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 
 from ats_milestones.errors import DomainError
@@ -79,7 +80,8 @@ def sandbox_context(context: dict, *, scenario_text=None, run=None, error=None):
 
 
 class SandboxRunView(_VersionActionView):
-    """POST a scenario: run it and show the page again with the steps (or the refusal)."""
+    """POST a scenario: run it and go to the run's page (so a reload does not run it
+    again), or show the page again with the refusal."""
 
     def post(self, request, pk):
         version = self.get_version(pk)
@@ -99,7 +101,8 @@ class SandboxRunView(_VersionActionView):
             return self.render_page(
                 version, sandbox={"scenario_text": text, "error": exc}, status=exc.status
             )
-        return self.render_page(version, sandbox={"scenario_text": text, "run": run})
+        target = reverse("workflows:sandbox-run-detail", args=[version.pk, run.pk])
+        return HttpResponseRedirect(f"{target}#sandbox", status=303)
 
 
 class SandboxRunDetailView(VersionDetailView):

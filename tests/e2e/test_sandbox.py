@@ -36,7 +36,7 @@ def test_an_admin_runs_the_prefilled_scenario_and_sees_the_advance(page: Page, t
     expect(sandbox.get_by_label("Scenario (JSON)")).to_contain_text("screening.done")
     sandbox.get_by_role("button", name="Run").click()
 
-    expect(page).to_have_url(re.compile(r"/sandbox/#sandbox$"))
+    expect(page).to_have_url(re.compile(r"/sandbox/[0-9a-f-]{36}/#sandbox$"))  # reloadable
     step = page.get_by_test_id("sandbox-step").first
     expect(step).to_have_attribute("data-kind", "auto_advance")
     expect(step).to_contain_text("Screened well")

@@ -61,8 +61,10 @@ def test_running_the_example_shows_the_steps_and_keeps_the_run(admin_client, ten
         f"/workflows/versions/{version.pk}/sandbox/", {"scenario": scenario}
     )
 
-    assert response.status_code == 200
-    body = response.content.decode()
+    [run] = rows(SandboxRun, version=version)
+    assert response.status_code == 303  # to the run's page: a reload does not run it again
+    assert response["Location"] == f"/workflows/versions/{version.pk}/sandbox/{run.pk}/#sandbox"
+    body = admin_client.get(response["Location"]).content.decode()
     assert 'data-kind="auto_advance"' in body
     assert "Screened well" in body
     assert 'data-kind="deadline"' in body
