@@ -153,13 +153,7 @@ class AutomationRuleForm(forms.Form):
         }
 
     def clean_conditions(self):
-        text = self.cleaned_data["conditions"].strip()
-        if not text:
-            return {}
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(f"not valid JSON: {exc}") from None
+        return _json_or_empty(self.cleaned_data["conditions"])
 
     def add_service_error(self, exc: DomainError) -> None:
         """A refusal of the rule service; a condition's path goes next to the textarea."""
@@ -172,6 +166,18 @@ class AutomationRuleForm(forms.Form):
                     self.add_error(name, str(message))
                 else:
                     self.add_error(None, f"{name}: {message}")
+
+
+def _json_or_empty(text: str):
+    """A JSON text field's value: {} when blank, else the parsed JSON (a field error if
+    it is not JSON)."""
+    text = text.strip()
+    if not text:
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise forms.ValidationError(f"not valid JSON: {exc}") from None
 
 
 def _whole_if_integral(hours: float) -> float | int:
@@ -203,13 +209,7 @@ class PublishPreviewForm(forms.Form):
     after_hours = forms.FloatField(label="Hours after now", min_value=0, required=False, initial=0)
 
     def clean_payload(self):
-        text = self.cleaned_data["payload"].strip()
-        if not text:
-            return {}
-        try:
-            payload = json.loads(text)
-        except ValueError as exc:
-            raise forms.ValidationError(f"not valid JSON: {exc}") from None
+        payload = _json_or_empty(self.cleaned_data["payload"])
         if not isinstance(payload, dict):
             raise forms.ValidationError('a JSON object is required, e.g. {"score": 72}')
         return payload

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import IntegerField, JSONField, QuerySet
+from django.db.models import IntegerField, JSONField, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from .models import (
@@ -13,6 +13,7 @@ from .models import (
     FrameworkRequisitionType,
     FrameworkVersion,
     MilestoneSettings,
+    MilestoneState,
     MilestoneTransition,
     SandboxRun,
     VersionStatus,
@@ -61,6 +62,15 @@ def milestone_transition_list(*, application_id: uuid.UUID) -> QuerySet[Mileston
         .select_related("from_milestone", "to_milestone")
         .order_by("-at", "-id")
     )
+
+
+def active_stay_annotations(*, tenant, fields: tuple[str, ...]) -> dict[str, Subquery]:
+    """Annotations for a query of applications: `milestone_<field>` of each one's active
+    milestone row, as subqueries (no extra query however many applications)."""
+    active = ApplicationMilestone.objects.for_tenant(tenant).filter(
+        application_id=OuterRef("pk"), state=MilestoneState.ACTIVE
+    )
+    return {f"milestone_{name}": Subquery(active.values(name)[:1]) for name in fields}
 
 
 def milestone_settings_list() -> QuerySet[MilestoneSettings]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 
 from milestones.models import (
     ApplicationMilestone,
     MilestoneDefinition,
-    MilestoneState,
     MilestoneTransition,
 )
+from milestones.selectors import active_stay_annotations
 from tenants.models import Department
 
 from .models import Application, ApplicationStatus, Requisition
@@ -123,17 +123,14 @@ def board_get_for_page(*, tenant, requisition_id: uuid.UUID) -> dict | None:
             .filter(version_id=requisition.framework_version_id)
             .order_by("order")
         )
-    active_row = ApplicationMilestone.objects.for_tenant(tenant).filter(
-        application_id=OuterRef("pk"), state=MilestoneState.ACTIVE
-    )
     applications = list(
         Application.objects.for_tenant(tenant)
         .filter(requisition=requisition, status=ApplicationStatus.ACTIVE)
         .select_related("candidate")
         .annotate(
-            milestone_entered_at=Subquery(active_row.values("entered_at")[:1]),
-            milestone_due_at=Subquery(active_row.values("due_at")[:1]),
-            milestone_overdue_since=Subquery(active_row.values("overdue_since")[:1]),
+            **active_stay_annotations(
+                tenant=tenant, fields=("entered_at", "due_at", "overdue_since")
+            )
         )
         .order_by("applied_at", "id")
     )

@@ -43,5 +43,12 @@ class Notification(TenantScopedModel):
             )
         ]
 
+    @property
+    def about_application_ids(self) -> list:
+        """The applications it is about: a digest's several, else its one (or none)."""
+        if self.application_ids:
+            return list(self.application_ids)
+        return [self.application_id] if self.application_id else []
+
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient_id}"

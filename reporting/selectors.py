@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
-from milestones.models import ApplicationMilestone, AutomationFailure, FailureStatus, MilestoneState
+from milestones.models import AutomationFailure, FailureStatus
+from milestones.selectors import active_stay_annotations
 from recruiting.models import Application
 
 from .models import Notification
@@ -50,21 +51,16 @@ def notification_applications_for_page(*, notification: Notification) -> QuerySe
     """The applications a notification is about (a digest's several, else its one), with
     candidate, requisition, current milestone and the active stay's overdue-since and
     escalation level: one query however many. Ids that no longer exist are simply absent."""
-    application_ids = notification.application_ids or (
-        [notification.application_id] if notification.application_id else []
-    )
-    if not application_ids:
+    if not notification.about_application_ids:
         return Application.objects.none()
-    active_stay = ApplicationMilestone.objects.for_tenant(notification.tenant_id).filter(
-        application_id=OuterRef("pk"), state=MilestoneState.ACTIVE
-    )
     return (
         Application.objects.for_tenant(notification.tenant_id)
-        .filter(pk__in=application_ids)
+        .filter(pk__in=notification.about_application_ids)
         .select_related("candidate", "requisition", "current_milestone")
         .annotate(
-            milestone_overdue_since=Subquery(active_stay.values("overdue_since")[:1]),
-            milestone_escalation_level=Subquery(active_stay.values("escalation_level")[:1]),
+            **active_stay_annotations(
+                tenant=notification.tenant_id, fields=("overdue_since", "escalation_level")
+            )
         )
         .order_by("candidate__last_name", "candidate__first_name", "id")
     )

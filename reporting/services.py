@@ -47,6 +47,24 @@ def hrbp_user_ids_by_department(*, department_ids: Iterable) -> dict[object, lis
     return covering
 
 
+def requisition_recipients_resolver(
+    *, requisitions: Iterable, recipient_lists: Iterable[Iterable[str]]
+) -> Callable[[Any, Iterable[str]], list[int]]:
+    """For a batch (of the tenant in context): `user_ids(requisition, recipients)`, the
+    users behind recipient names on one of these requisitions. The HRBPs of all their
+    departments are read once (two queries), and only if some list names them."""
+    hrbps: dict = {}
+    if any(RECIPIENT_HRBP in names for names in recipient_lists):
+        hrbps = hrbp_user_ids_by_department(department_ids={r.department_id for r in requisitions})
+
+    def user_ids(requisition, recipients: Iterable[str]) -> list[int]:
+        return requisition_recipient_user_ids(
+            requisition=requisition, recipients=recipients, hrbps_by_department=hrbps
+        )
+
+    return user_ids
+
+
 def requisition_recipient_user_ids(
     *, requisition, recipients: Iterable[str], hrbps_by_department: dict | None = None
 ) -> list[int]:

@@ -68,7 +68,7 @@ class NotificationDetailView(TenantPageMixin, View):
     def get(self, request, pk):
         notification = _my_notification(request, pk)
         applications = list(selectors.notification_applications_for_page(notification=notification))
-        named = len(notification.application_ids) or int(notification.application_id is not None)
+        named = len(notification.about_application_ids)
         return render(
             request,
             "reporting/notification_detail.html",

@@ -22,12 +22,10 @@ from ats_milestones.db import json_param
 from compliance.services import audit_applications_params, audit_applications_sql
 from recruiting.models import Application, Requisition
 from reporting.services import (
-    RECIPIENT_HRBP,
     NotificationRow,
-    hrbp_user_ids_by_department,
     notification_rows,
     notifications_create_many,
-    requisition_recipient_user_ids,
+    requisition_recipients_resolver,
 )
 from tenants.context import all_tenants_context, tenant_context
 
@@ -153,21 +151,16 @@ def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[Notific
             pk__in={stay.requisition_id for stay, _ in escalated}
         ).values_list("pk", "recruiter_id", "hiring_manager_id", "department_id")
     }
-    hrbps = {}
-    if any(RECIPIENT_HRBP in level.notify for _, plan in escalated for level in plan.due):
-        hrbps = hrbp_user_ids_by_department(
-            department_ids={r.department_id for r in requisitions.values()}
-        )
+    user_ids = requisition_recipients_resolver(
+        requisitions=requisitions.values(),
+        recipient_lists=[level.notify for _, plan in escalated for level in plan.due],
+    )
     told: dict[tuple, list[Stay]] = defaultdict(list)
     levels = {}
     for stay, plan in escalated:
         for level in plan.due:
             levels[stay.milestone_id, level.level] = level
-            for user in requisition_recipient_user_ids(
-                requisition=requisitions[stay.requisition_id],
-                recipients=level.notify,
-                hrbps_by_department=hrbps,
-            ):
+            for user in user_ids(requisitions[stay.requisition_id], level.notify):
                 told[stay.tenant_id, user, (stay.milestone_id, level.level)].append(stay)
     milestones = {
         str(pk): name

@@ -22,11 +22,9 @@ from ats_milestones.db import json_param
 from compliance.services import audit_applications
 from recruiting.models import ApplicationStatus
 from reporting.services import (
-    RECIPIENT_HRBP,
-    hrbp_user_ids_by_department,
     notification_rows,
     notifications_create_many,
-    requisition_recipient_user_ids,
+    requisition_recipients_resolver,
 )
 from tenants.context import all_tenants_context, tenant_context
 
@@ -152,18 +150,13 @@ def _remind(firings: list[DeadlineFiring], now: datetime) -> None:
     """Tell the people each rule names, one notification per deadline, or one digest per
     person and rule for several (`notification_rows`); each firing's outcome says how many
     people it reached."""
-    hrbps = {}
-    if any(RECIPIENT_HRBP in firing.rule.notify for firing in firings):
-        hrbps = hrbp_user_ids_by_department(
-            department_ids={f.deadline.application.requisition.department_id for f in firings}
-        )
+    user_ids = requisition_recipients_resolver(
+        requisitions=[firing.deadline.application.requisition for firing in firings],
+        recipient_lists=[firing.rule.notify for firing in firings],
+    )
     told: dict[tuple, list[DeadlineFiring]] = defaultdict(list)
     for firing in firings:
-        users = requisition_recipient_user_ids(
-            requisition=firing.deadline.application.requisition,
-            recipients=firing.rule.notify,
-            hrbps_by_department=hrbps,
-        )
+        users = user_ids(firing.deadline.application.requisition, firing.rule.notify)
         firing.outcome = f"notified {len(users)}"
         for user in users:
             told[firing.tenant_id, user, (firing.rule_id, firing.rule.action)].append(firing)
