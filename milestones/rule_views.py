@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views import View
 
 from ats_milestones.errors import DomainError
-from compliance.services import audit_denied_page_lookup
+from tenants.access import access_denied_on_page
 
 from . import page_selectors
 from .forms import AutomationRuleForm
@@ -30,7 +30,7 @@ class _RuleMixin(WorkflowAdminMixin):
     def get_rule(self, version, pk) -> AutomationRule:
         rule = page_selectors.automation_rule_get_for_editor(version=version, rule_id=pk)
         if rule is None:
-            audit_denied_page_lookup(self.request, model=AutomationRule, object_id=pk)
+            access_denied_on_page(self.request, model=AutomationRule, object_id=pk)
             raise Http404("No such automation rule.")
         return rule
 

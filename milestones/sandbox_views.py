@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ats_milestones.errors import DomainError
-from compliance.services import audit_denied_page_lookup
+from tenants.access import access_denied_on_page
 
 from . import page_selectors
 from .models import SandboxRun
@@ -114,7 +114,7 @@ class SandboxRunDetailView(VersionDetailView):
         version = self.get_version(pk)
         run = page_selectors.sandbox_run_get_for_editor(version=version, run_id=run_pk)
         if run is None:
-            audit_denied_page_lookup(request, model=SandboxRun, object_id=run_pk)
+            access_denied_on_page(request, model=SandboxRun, object_id=run_pk)
             raise Http404("No such sandbox run.")
         scenario_text = json.dumps(run.scenario, indent=2)
         return self.render_page(version, sandbox={"scenario_text": scenario_text, "run": run})

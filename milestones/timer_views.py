@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.views import View
 
 from ats_milestones.errors import DomainError
-from compliance.services import audit_denied_page_lookup
+from tenants.access import access_denied_on_page
 
 from .models import AlertRecipient, DeadlineAction, DeadlineRule, EscalationRule
 from .services import deadlines, escalations
@@ -120,7 +120,7 @@ class EscalationLevelDeleteView(WorkflowAdminMixin, View):
         version = self.get_version(pk)
         rule = EscalationRule.objects.filter(pk=rule_pk, milestone__version=version).first()
         if rule is None:
-            audit_denied_page_lookup(request, model=EscalationRule, object_id=rule_pk)
+            access_denied_on_page(request, model=EscalationRule, object_id=rule_pk)
             raise Http404("No such escalation level.")
         return _write(
             request,
@@ -151,7 +151,7 @@ class DeadlineRuleDeleteView(WorkflowAdminMixin, View):
         version = self.get_version(pk)
         rule = DeadlineRule.objects.filter(pk=rule_pk, version=version).first()
         if rule is None:
-            audit_denied_page_lookup(request, model=DeadlineRule, object_id=rule_pk)
+            access_denied_on_page(request, model=DeadlineRule, object_id=rule_pk)
             raise Http404("No such deadline rule.")
         return _write(
             request,

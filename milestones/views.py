@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views import View
 
 from ats_milestones.errors import DomainError
-from compliance.services import audit_denied_page_lookup
+from tenants.access import access_denied_on_page
 from tenants.models import Role
 from tenants.views import TenantPageMixin
 
@@ -46,7 +46,7 @@ class WorkflowAdminMixin(TenantPageMixin):
     def get_version(self, pk):
         version = page_selectors.framework_version_get_for_editor(version_id=pk)
         if version is None:
-            audit_denied_page_lookup(self.request, model=FrameworkVersion, object_id=pk)
+            access_denied_on_page(self.request, model=FrameworkVersion, object_id=pk)
             raise Http404("No such workflow version.")
         return version
 
@@ -55,7 +55,7 @@ class WorkflowAdminMixin(TenantPageMixin):
             version=version, definition_id=pk
         )
         if definition is None:
-            audit_denied_page_lookup(self.request, model=MilestoneDefinition, object_id=pk)
+            access_denied_on_page(self.request, model=MilestoneDefinition, object_id=pk)
             raise Http404("No such milestone.")
         return definition
 
@@ -106,7 +106,7 @@ class FrameworkNewDraftView(WorkflowAdminMixin, View):
     def post(self, request, pk):
         framework = page_selectors.framework_get_for_editor(framework_id=pk)
         if framework is None:
-            audit_denied_page_lookup(request, model=Framework, object_id=pk)
+            access_denied_on_page(request, model=Framework, object_id=pk)
             raise Http404("No such framework.")
         draft = services.framework_version_create_draft(framework=framework)
         messages.success(request, f"Draft version {draft.number} created.")

@@ -19,8 +19,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.models import AuditEvent
-from compliance.services import AUDIT_OBJECT_APPLICATION
+from audit.models import AuditEvent
+from audit.services import AUDIT_OBJECT_APPLICATION
 from milestones.models import (
     ApplicationMilestone,
     Framework,

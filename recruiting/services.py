@@ -14,14 +14,15 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from ats_milestones.errors import Conflict, InvalidInput
-from compliance.models import AuditAction
 from tenants.actors import Actor
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tenants.selectors import tenant_user_list
 from tenants.services import (
+    CREATED,
+    UPDATED,
     apply_changes,
-    audit_write,
     ensure_same_tenant,
+    object_changed,
     violated_constraint,
 )
 
@@ -135,7 +136,7 @@ def requisition_create(
     requisition = Requisition(tenant_id=tenant_id, **values)
     _ensure_external_id_free(requisition, external_id)
     _save(requisition)
-    audit_write(action=AuditAction.CREATED, instance=requisition, actor=actor, fields=values)
+    object_changed(action=CREATED, instance=requisition, actor=actor, fields=values)
     return requisition
 
 
@@ -149,7 +150,7 @@ def requisition_update(
     changed = apply_changes(requisition, changes)
     if changed:
         _save(requisition)
-        audit_write(action=AuditAction.UPDATED, instance=requisition, actor=actor, fields=changed)
+        object_changed(action=UPDATED, instance=requisition, actor=actor, fields=changed)
     return requisition
 
 
@@ -179,7 +180,7 @@ def candidate_create(
     candidate = Candidate(tenant_id=tenant_id, **values)
     _ensure_external_id_free(candidate, external_id)
     _save(candidate)
-    audit_write(action=AuditAction.CREATED, instance=candidate, actor=actor, fields=values)
+    object_changed(action=CREATED, instance=candidate, actor=actor, fields=values)
     return candidate
 
 
@@ -190,7 +191,7 @@ def candidate_update(*, candidate: Candidate, actor: Actor, changes: dict[str, A
     changed = apply_changes(candidate, changes)
     if changed:
         _save(candidate)
-        audit_write(action=AuditAction.UPDATED, instance=candidate, actor=actor, fields=changed)
+        object_changed(action=UPDATED, instance=candidate, actor=actor, fields=changed)
     return candidate
 
 
@@ -236,7 +237,7 @@ def application_create(
     application = Application(tenant_id=tenant_id, **values)
     _ensure_external_id_free(application, external_id)
     _save(application)
-    audit_write(action=AuditAction.CREATED, instance=application, actor=actor, fields=values)
+    object_changed(action=CREATED, instance=application, actor=actor, fields=values)
     return application
 
 
@@ -269,5 +270,5 @@ def application_update(
     if changed:
         locked.version += 1
         _save(locked)
-        audit_write(action=AuditAction.UPDATED, instance=locked, actor=actor, fields=changed)
+        object_changed(action=UPDATED, instance=locked, actor=actor, fields=changed)
     return locked

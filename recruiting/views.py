@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from compliance.services import audit_denied_page_lookup
 from milestones.errors import StaleVersion, TransitionRefused
 from milestones.models import TransitionCause
 from milestones.services import application_transition
 from reporting.views import application_failures_context
+from tenants.access import access_denied_on_page
 from tenants.views import TenantPageMixin
 
 from . import page_selectors
@@ -60,7 +60,7 @@ class RequisitionDetailView(TenantPageMixin, View):
             tenant=request.tenant, requisition_id=pk
         )
         if requisition is None:
-            audit_denied_page_lookup(request, model=Requisition, object_id=pk)
+            access_denied_on_page(request, model=Requisition, object_id=pk)
             raise Http404("No such requisition.")
         applications = page_selectors.application_list_for_requisition(requisition=requisition)
         return render(
@@ -109,7 +109,7 @@ class RequisitionBoardView(TenantPageMixin, View):
         board_url = reverse("recruiting:requisition-board", args=[pk])
         # The requisition first: another tenant's is an audited 404 whatever was posted.
         if not Requisition.objects.for_tenant(request.tenant).filter(pk=pk).exists():
-            audit_denied_page_lookup(request, model=Requisition, object_id=pk)
+            access_denied_on_page(request, model=Requisition, object_id=pk)
             raise Http404("No such requisition.")
         application = self._posted_application(request, requisition_id=pk)
         action = request.POST.get("action", "")
@@ -163,14 +163,14 @@ class RequisitionBoardView(TenantPageMixin, View):
             .first()
         )
         if application is None:
-            audit_denied_page_lookup(request, model=Application, object_id=application_id)
+            access_denied_on_page(request, model=Application, object_id=application_id)
             raise Http404("No such application.")
         return application
 
     def _render(self, request, pk, *, feedback=None, status=200):
         board = page_selectors.board_get_for_page(tenant=request.tenant, requisition_id=pk)
         if board is None:
-            audit_denied_page_lookup(request, model=Requisition, object_id=pk)
+            access_denied_on_page(request, model=Requisition, object_id=pk)
             raise Http404("No such requisition.")
         now = timezone.now()
         role = getattr(getattr(request, "membership", None), "role", None)
@@ -205,7 +205,7 @@ class ApplicationDetailView(TenantPageMixin, View):
             tenant=request.tenant, application_id=pk
         )
         if application is None:
-            audit_denied_page_lookup(request, model=Application, object_id=pk)
+            access_denied_on_page(request, model=Application, object_id=pk)
             raise Http404("No such application.")
         return render(
             request,

@@ -13,14 +13,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from ats_milestones.errors import DomainError
-from compliance.services import audit_denied_page_lookup
 from milestones.models import AutomationFailure, FailureStatus
 from milestones.services.failures import automation_failure_dismiss, automation_failure_retry
+from notifications import selectors as notification_selectors
+from notifications import services as notification_services
+from notifications.models import Notification
+from tenants.access import access_denied_on_page
 from tenants.models import Role
 from tenants.views import TenantPageMixin
 
-from . import selectors, services
-from .models import Notification
+from . import selectors
 
 PAGE_SIZE = 50
 #: Who may see the tenant's failure list and retry or dismiss a failure.
@@ -46,7 +48,7 @@ def _back(request, default: str) -> HttpResponseRedirect:
 
 class NotificationListView(TenantPageMixin, View):
     def get(self, request):
-        inbox = selectors.notification_inbox_for_page(user_id=request.user.pk)
+        inbox = notification_selectors.notification_inbox_for_page(user_id=request.user.pk)
         page_obj = Paginator(inbox, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request, "reporting/notification_list.html", self.page_context(page_obj=page_obj)
@@ -55,9 +57,11 @@ class NotificationListView(TenantPageMixin, View):
 
 def _my_notification(request, pk) -> Notification:
     """The signed-in user's own notification in the session's tenant, else an audited 404."""
-    notification = selectors.notification_get_for_page(user_id=request.user.pk, notification_id=pk)
+    notification = notification_selectors.notification_get_for_page(
+        user_id=request.user.pk, notification_id=pk
+    )
     if notification is None:
-        audit_denied_page_lookup(request, model=Notification, object_id=pk)
+        access_denied_on_page(request, model=Notification, object_id=pk)
         raise Http404("No such notification.")
     return notification
 
@@ -84,7 +88,7 @@ class NotificationDetailView(TenantPageMixin, View):
 class NotificationReadView(TenantPageMixin, View):
     def post(self, request, pk):
         notification = _my_notification(request, pk)
-        services.notification_mark_read(notification=notification)
+        notification_services.notification_mark_read(notification=notification)
         if request.POST.get("open") and notification.link:
             return _back_to_link(request, notification.link)
         return _back(request, reverse("reporting:notification-list"))
@@ -98,7 +102,7 @@ def _back_to_link(request, link: str) -> HttpResponseRedirect:
 
 class NotificationReadAllView(TenantPageMixin, View):
     def post(self, request):
-        count = services.notification_mark_all_read(user_id=request.user.pk)
+        count = notification_services.notification_mark_all_read(user_id=request.user.pk)
         messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
         return HttpResponseRedirect(reverse("reporting:notification-list"), status=303)
 
@@ -122,7 +126,7 @@ class FailureHandlerMixin(TenantPageMixin):
     def get_failure(self, pk) -> AutomationFailure:
         failure = selectors.automation_failure_list().filter(pk=pk).first()
         if failure is None:
-            audit_denied_page_lookup(self.request, model=AutomationFailure, object_id=pk)
+            access_denied_on_page(self.request, model=AutomationFailure, object_id=pk)
             raise Http404("No such automation failure.")
         return failure
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 class Actor:
     user_id: int | None = None
     api_client_id: uuid.UUID | None = None
+    role: str | None = None  # the person's role in the tenant, when a move needs it
     ip_address: str | None = None
 
     @property

@@ -13,25 +13,29 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 
 from ats_milestones.errors import Conflict, InvalidInput
-from compliance.models import AuditAction
-from compliance.services import audit_record
+from ats_milestones.events import publish
 
 from .actors import Actor
 from .errors import ConfigErrorCode
+from .events import ObjectChanged
 from .models import Department, JobFamily, Location, RequisitionType, TenantScopedModel
 
+CREATED = "object.created"
+UPDATED = "object.updated"
 
-def audit_write(*, action: str, instance: TenantScopedModel, actor: Actor, fields) -> None:
-    """Append the audit event of one create or update, in the caller's transaction."""
-    audit_record(
-        action=action,
-        tenant_id=instance.tenant_id,
-        actor_user_id=actor.user_id,
-        actor_api_client_id=actor.api_client_id,
-        object_type=instance._meta.label,
-        object_id=str(instance.pk),
-        data={"fields": sorted(fields)},
-        ip_address=actor.ip_address,
+
+def object_changed(*, action: str, instance: TenantScopedModel, actor: Actor, fields) -> None:
+    """Publish one create (`CREATED`) or update (`UPDATED`) in the caller's transaction; the
+    audit trail records it there, naming the fields."""
+    publish(
+        ObjectChanged(
+            tenant_id=instance.tenant_id,
+            action=action,
+            object_type=instance._meta.label,
+            object_id=str(instance.pk),
+            fields=tuple(fields),
+            actor=actor,
+        )
     )
 
 
@@ -87,7 +91,7 @@ def _save_with_unique_code(instance: TenantScopedModel, **save_kwargs) -> None:
 def _create(model: type[TenantScopedModel], *, tenant_id, actor: Actor, **values):
     instance = model(tenant_id=tenant_id, **values)
     _save_with_unique_code(instance)
-    audit_write(action=AuditAction.CREATED, instance=instance, actor=actor, fields=values)
+    object_changed(action=CREATED, instance=instance, actor=actor, fields=values)
     return instance
 
 
@@ -95,7 +99,7 @@ def _update(instance: TenantScopedModel, *, actor: Actor, changes: dict[str, Any
     changed = apply_changes(instance, changes)
     if changed:
         _save_with_unique_code(instance)
-        audit_write(action=AuditAction.UPDATED, instance=instance, actor=actor, fields=changed)
+        object_changed(action=UPDATED, instance=instance, actor=actor, fields=changed)
     return instance
 
 

@@ -7,10 +7,9 @@ import uuid
 from django.db import transaction
 
 from ats_milestones.errors import NotFound
-from compliance.models import AuditAction
-from compliance.services import audit_record
+from ats_milestones.events import publish
 
-from .context import tenant_context
+from .events import TenantSwitched
 from .middleware import SESSION_TENANT_KEY
 from .models import Membership
 from .selectors import membership_list_for_user
@@ -33,14 +32,12 @@ def session_tenant_switch(
         raise NotFound("No such tenant.", fields={"tenant_id": "Not one of your tenants."})
     previous = session.get(SESSION_TENANT_KEY)
     session[SESSION_TENANT_KEY] = str(tenant_id)
-    with tenant_context(tenant_id):
-        audit_record(
-            action=AuditAction.TENANT_SWITCHED,
+    publish(
+        TenantSwitched(
             tenant_id=tenant_id,
-            actor_user_id=user.pk,
-            object_type="tenants.tenant",
-            object_id=str(tenant_id),
-            data={"from_tenant_id": previous or ""},
+            user_id=user.pk,
+            from_tenant_id=previous or "",
             ip_address=ip_address,
         )
+    )
     return membership

@@ -15,7 +15,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import exceptions, generics, permissions, viewsets
 
-from compliance.services import audit_denied_lookup
+from tenants.access import access_denied
+from tenants.actors import Actor
 from tenants.authentication import ApiClientPrincipal
 from tenants.context import current_tenant_id, tenant_context
 from tenants.permissions import scopes_of
@@ -62,6 +63,22 @@ class TenantScopedMixin:
     def actor_user_id(self) -> int | None:
         return None if self.api_client else getattr(self.request.user, "pk", None)
 
+    @property
+    def actor(self) -> Actor:
+        """Who is calling, as every service takes it."""
+        client = self.api_client
+        return Actor(
+            user_id=self.actor_user_id,
+            api_client_id=client.pk if client is not None else None,
+            role=None if client is not None else getattr(self.membership, "role", None),
+            ip_address=self.request.META.get("REMOTE_ADDR"),
+        )
+
+    @property
+    def membership(self):
+        """The session user's membership in the tenant (None for an API client)."""
+        return getattr(self.request._request, "membership", None)
+
     def caller_scopes(self, request) -> set[str]:
         if self.api_client is not None:
             return scopes_of(api_client=self.api_client)
@@ -104,15 +121,13 @@ class TenantScopedMixin:
     def record_denied_lookup(self, *, model=None, object_id=None) -> None:
         """An id that is not ours: 404 to the caller, and an audit event for us. By default
         the view's own model and URL id; a view resolving another id (in its body) names it."""
-        audit_denied_lookup(
+        access_denied(
             model=model or self.tenant_queryset().model,
             object_id=object_id or self.kwargs.get(self.lookup_url_kwarg or self.lookup_field),
             tenant_id=self.tenant_id,
             path=self.request.path,
             method=self.request.method,
-            actor_user_id=self.actor_user_id,
-            actor_api_client_id=getattr(self.api_client, "pk", None),
-            ip_address=self.request.META.get("REMOTE_ADDR"),
+            actor=self.actor,
         )
 
 

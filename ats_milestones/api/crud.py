@@ -12,8 +12,6 @@ from typing import Any
 from rest_framework import status
 from rest_framework.response import Response
 
-from tenants.actors import Actor
-
 from .base import TenantScopedViewSet
 from .idempotency import IdempotentCreateMixin
 
@@ -35,15 +33,6 @@ class CrudActionsViewSet(TenantScopedViewSet):
         return response
 
     # -- helpers -------------------------------------------------------------------------
-    @property
-    def actor(self) -> Actor:
-        client = self.api_client
-        return Actor(
-            user_id=self.actor_user_id,
-            api_client_id=client.pk if client is not None else None,
-            ip_address=self.request.META.get("REMOTE_ADDR"),
-        )
-
     def get_serializer_class(self):
         # By method too: OPTIONS metadata asks with a cloned POST/PUT request.
         method = getattr(self.request, "method", "GET")

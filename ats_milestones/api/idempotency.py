@@ -21,7 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from ats_milestones.errors import DomainError, InvalidInput
-from integrations.models import IdempotencyKey
+from ats_milestones.idempotency.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -47,7 +47,10 @@ THIRD_PARTY_APPS = [
     "django_celery_beat",
 ]
 LOCAL_APPS = [
+    "ats_milestones.idempotency",
     "tenants",
+    "audit",
+    "notifications",
     "recruiting",
     "milestones",
     "approvals",
@@ -84,7 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.tenancy",
-                "reporting.context_processors.notifications",
+                "notifications.context_processors.notifications",
             ],
         },
     },

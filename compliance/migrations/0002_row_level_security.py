@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from compliance.append_only import MakeAppendOnly
+from audit.append_only import MakeAppendOnly
 from tenants.rls import EnableTenantRLS
 
 

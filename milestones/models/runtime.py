@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from compliance.models import actor_indexes
+from audit.models import actor_indexes
 from tenants.models import ApiClient, TenantScopedModel, tenant_key
 
 from .configuration import MilestoneDefinition

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from compliance.services import audit_application
+from audit.services import audit_application
 from recruiting.models import Application, ApplicationStatus
 
 from ..errors import InvalidConfiguration, MilestoneErrorCode, TransitionRefused

@@ -19,14 +19,14 @@ from typing import NamedTuple
 from django.db import connection, transaction
 
 from ats_milestones.db import json_param
-from compliance.services import audit_applications_params, audit_applications_sql
-from recruiting.models import Application, Requisition
-from reporting.services import (
+from audit.services import audit_applications_params, audit_applications_sql
+from notifications.services import (
     NotificationRow,
     notification_rows,
     notifications_create_many,
     requisition_recipients_resolver,
 )
+from recruiting.models import Application, Requisition
 from tenants.context import all_tenants_context, tenant_context
 
 from ..models import (

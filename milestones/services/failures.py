@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from ats_milestones.errors import InvalidInput
-from compliance.services import audit_application, audit_record
+from audit.services import audit_application, audit_record
+from notifications.services import notification_send
 from recruiting.models import Application
-from reporting.services import notification_send
 
 from ..errors import FailureNotOpen, FailureNotRetryable, TransitionRefused
 from ..models import (

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ats_milestones.errors import Conflict, RuleViolation
-from compliance.services import audit_record
+from audit.services import audit_record
 from recruiting.models import Application
 from tenants.context import current_tenant_id
 

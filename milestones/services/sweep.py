@@ -19,13 +19,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ats_milestones.db import json_param
-from compliance.services import audit_applications
-from recruiting.models import ApplicationStatus
-from reporting.services import (
+from audit.services import audit_applications
+from notifications.services import (
     notification_rows,
     notifications_create_many,
     requisition_recipients_resolver,
 )
+from recruiting.models import ApplicationStatus
 from tenants.context import all_tenants_context, tenant_context
 
 from ..errors import TransitionRefused

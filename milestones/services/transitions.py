@@ -8,8 +8,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.models import AuditEvent
-from compliance.services import AUDIT_OBJECT_APPLICATION, audit_application
+from audit.models import AuditEvent
+from audit.services import AUDIT_OBJECT_APPLICATION, audit_application
 from recruiting.models import Application
 
 from .. import engine

@@ -5,8 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from milestones.models import AutomationFailure, FailureSource, FailureStatus
-
-from ..models import Notification
+from notifications.models import Notification
 
 
 class AutomationFailureFilter(django_filters.FilterSet):

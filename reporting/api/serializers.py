@@ -5,8 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from milestones.models import AutomationFailure
-
-from ..models import Notification
+from notifications.models import Notification
 
 
 class AutomationFailureOutputSerializer(serializers.ModelSerializer):

@@ -11,10 +11,12 @@ from ats_milestones.api.schema import E400, E401, E403, E404, ErrorSerializer
 from milestones.errors import TRANSITION_REFUSAL_CODES, MilestoneErrorCode
 from milestones.models import AutomationFailure
 from milestones.services.failures import automation_failure_dismiss, automation_failure_retry
+from notifications import selectors as notification_selectors
+from notifications import services as notification_services
+from notifications.models import Notification
 from tenants.models import ApiScope
 
-from .. import selectors, services
-from ..models import Notification
+from .. import selectors
 from . import filters
 from . import serializers as s
 
@@ -147,7 +149,7 @@ class NotificationViewSet(TenantScopedViewSet):
     filterset_class = filters.NotificationFilter
 
     def tenant_queryset(self):
-        return selectors.notification_list_for_user(user_id=self.actor_user_id)
+        return notification_selectors.notification_list_for_user(user_id=self.actor_user_id)
 
     @extend_schema(
         responses={200: s.NotificationOutputSerializer(many=True), 400: E400, 401: E401, 403: E403}
@@ -172,7 +174,7 @@ class NotificationViewSet(TenantScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        notification = services.notification_mark_read(notification=self.get_object())
+        notification = notification_services.notification_mark_read(notification=self.get_object())
         return Response(s.NotificationOutputSerializer(notification).data)
 
     @extend_schema(
@@ -191,5 +193,5 @@ class NotificationViewSet(TenantScopedViewSet):
     def read_all(self, request):
         if self.actor_user_id is None:
             return Response({"marked_read": 0})
-        count = services.notification_mark_all_read(user_id=self.actor_user_id)
+        count = notification_services.notification_mark_all_read(user_id=self.actor_user_id)
         return Response({"marked_read": count})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compliance.models import AuditEvent
+from audit.models import AuditEvent
 from tenants.context import all_tenants_context
 
 

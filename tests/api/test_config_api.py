@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from compliance.models import AuditAction
+from audit.models import AuditAction
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tests import factories
 from tests.api.support import assert_error, audit_events, refreshed, rows

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from integrations.models import IdempotencyKey
-from integrations.services import idempotency_keys_purge
+from ats_milestones.idempotency.models import IdempotencyKey
+from ats_milestones.idempotency.services import idempotency_keys_purge
 from recruiting.models import Candidate
 from tenants.context import all_tenants_context
 from tests import factories

@@ -16,7 +16,7 @@ import pytest
 from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from compliance.models import AuditAction
+from audit.models import AuditAction
 from milestones.models import (
     ApplicationEvent,
     AutomationFailure,
@@ -29,8 +29,8 @@ from milestones.models import (
     LegacyStageMapping,
     SandboxRun,
 )
+from notifications.models import Notification
 from recruiting.models import Application, Candidate, Requisition
-from reporting.models import Notification
 from tenants.context import all_tenants_context
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tests import factories

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from ats_milestones.errors import InvalidInput
-from compliance.models import AuditEvent
+from audit.models import AuditEvent
 from milestones.errors import (
     FailureNotOpen,
     FailureNotRetryable,

@@ -16,8 +16,8 @@ from milestones.models import (
     MilestoneTransition,
 )
 from milestones.services import application_milestones_initialize
+from notifications.models import Notification
 from recruiting.models import Application
-from reporting.models import Notification
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import ApiScope
 from tests import factories

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from compliance.models import AuditAction
+from audit.models import AuditAction
 from milestones.models import SandboxRun, VersionStatus
 from tenants.context import all_tenants_context
 from tenants.models import ApiScope

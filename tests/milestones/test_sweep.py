@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from compliance.models import AuditEvent
+from audit.models import AuditEvent
 from milestones.models import (
     ApplicationMilestone,
     AutomationFailure,
@@ -25,7 +25,7 @@ from milestones.services import application_milestones_initialize
 from milestones.services.deadlines import application_deadline_set
 from milestones.services.escalation_sweep import escalation_batch
 from milestones.services.sweep import SweepResult, milestones_sweep
-from reporting.models import Notification
+from notifications.models import Notification
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories
 from tests.api.support import refreshed, rows

@@ -17,7 +17,7 @@ import pytest
 from django.db import connection
 
 from milestones.models import ApplicationMilestone
-from reporting.models import Notification
+from notifications.models import Notification
 from tenants.context import all_tenants_context
 
 from .test_sweep import overdue_application

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.serializers import Serializer
 
-from compliance.models import AuditEvent
+from audit.models import AuditEvent
 from milestones.api.serializers import TransitionOutputSerializer
 from milestones.errors import MilestoneErrorCode as Code
 from milestones.models import MilestoneTransition

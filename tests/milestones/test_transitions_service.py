@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db.models import signals
 
-from compliance.models import AuditEvent
+from audit.models import AuditEvent
 from milestones.errors import MilestoneErrorCode as Code
 from milestones.errors import StaleVersion, TransitionRefused
 from milestones.models import (

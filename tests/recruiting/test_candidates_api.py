@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from compliance.models import AuditAction
+from audit.models import AuditAction
 from recruiting.models import Candidate
 from tests import factories
 from tests.api.support import assert_error, audit_events, refreshed, rows

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from compliance.models import AuditAction
+from audit.models import AuditAction
 from recruiting.models import Requisition
 from tenants.models import Role
 from tests import factories

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from compliance.models import AuditEvent
+from audit.models import AuditEvent
 from milestones.models import (
     ApplicationDeadline,
     ApplicationEvent,
@@ -28,8 +28,8 @@ from milestones.models import (
 )
 from milestones.services import application_transition
 from milestones.services.sweep import milestones_sweep
+from notifications.models import Notification
 from recruiting.models import Application, ApplicationStatus, Candidate, Requisition
-from reporting.models import Notification
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import (
     ApiClient,

@@ -3,7 +3,7 @@
 import pytest
 
 from ats_milestones.errors import Conflict, InvalidInput
-from compliance.models import AuditAction
+from audit.models import AuditAction
 from recruiting import services
 from recruiting.models import Application, Candidate, Requisition
 from tenants.actors import Actor

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from milestones.models import AutomationFailure, FailureSource, MilestoneKind
-from reporting.models import Notification
+from notifications.models import Notification
 from tenants.context import all_tenants_context
 from tests import factories
 from tests.milestones.factories import make_tracked_application, make_version

@@ -6,8 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from milestones.models import FailureSource, FailureStatus, MilestoneTransition
+from notifications.models import Notification
 from recruiting.models import Candidate
-from reporting.models import Notification
 from tenants.context import all_tenants_context
 from tenants.models import Role
 from tests import factories

@@ -95,7 +95,7 @@ def test_every_unique_constraint_on_a_tenant_table_leads_with_tenant_id(db):
 
 
 def test_audit_events_cannot_be_updated_or_deleted(tenant_a):
-    from compliance.services import audit_record
+    from audit.services import audit_record
 
     with tenant_context(tenant_a):
         event = audit_record(action="object.created", tenant_id=tenant_a.pk)

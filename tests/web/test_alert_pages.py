@@ -7,10 +7,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from compliance.models import AuditAction
+from audit.models import AuditAction
 from milestones.models import AutomationFailure, FailureStatus, MilestoneTransition
+from notifications.models import Notification
 from recruiting.models import Candidate
-from reporting.models import Notification
 from tenants.context import all_tenants_context
 from tenants.models import Role
 from tests import factories

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.models import AuditAction
+from audit.models import AuditAction
 from milestones.models import AutomationRule, VersionStatus
 from tests.api.support import audit_events, refreshed, rows
 from tests.milestones.factories import make_automation_rule, make_version

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from compliance.models import AuditAction
+from audit.models import AuditAction
 from milestones.models import ApplicationMilestone, MilestoneState
-from reporting.models import Notification
+from notifications.models import Notification
 from tenants.context import all_tenants_context
 from tenants.models import Role
 from tests import factories

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from compliance.models import AuditAction, AuditEvent
+from audit.models import AuditAction, AuditEvent
 from recruiting.models import ApplicationStatus, RequisitionStatus
 from tenants.context import all_tenants_context
 from tests import factories

@@ -19,7 +19,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from compliance.models import AuditAction
+from audit.models import AuditAction
 from milestones.models import (
     AutomationFailure,
     AutomationRule,
@@ -31,8 +31,8 @@ from milestones.models import (
     SandboxRun,
     VersionStatus,
 )
+from notifications.models import Notification
 from recruiting.models import Application, Requisition
-from reporting.models import Notification
 from tenants.context import all_tenants_context
 from tenants.models import Role, TenantScopedModel
 from tests import factories

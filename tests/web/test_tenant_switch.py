@@ -2,7 +2,7 @@
 
 import pytest
 
-from compliance.models import AuditAction, AuditEvent
+from audit.models import AuditAction, AuditEvent
 from tenants.context import all_tenants_context
 from tenants.middleware import SESSION_TENANT_KEY
 from tests import factories

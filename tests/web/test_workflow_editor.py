@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from compliance.models import AuditAction, AuditEvent
+from audit.models import AuditAction, AuditEvent
 from milestones.models import Framework, FrameworkVersion, MilestoneDefinition, VersionStatus
 from milestones.services import frameworks as services
 from tenants.context import all_tenants_context, tenant_context

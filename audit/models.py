@@ -58,6 +58,8 @@ class AuditEvent(TenantScopedModel):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
+        # Born in another app; the table kept its name when the model moved here.
+        db_table = "compliance_auditevent"
         ordering = ["-at"]
         indexes = [
             models.Index(fields=["tenant", "-at"], name="audit_event_at_idx"),

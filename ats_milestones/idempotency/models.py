@@ -23,6 +23,8 @@ class IdempotencyKey(TenantScopedModel):
     response_body = models.JSONField(null=True)
 
     class Meta:
+        # Born in another app; the table kept its name when the model moved here.
+        db_table = "integrations_idempotencykey"
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "principal", "key"], name="idempotency_key_per_principal"

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from ats_milestones.db import json_param
+from tenants.context import all_tenants_context, tenant_context
+from tenants.events import AccessDenied, ObjectChanged, TenantSwitched
 
 from .models import AuditAction, AuditEvent
 
@@ -102,49 +106,50 @@ def audit_applications(*, action: str, tenant_id, at, events: list[tuple[Any, di
         )
 
 
-def audit_denied_lookup(
-    *,
-    model,
-    object_id,
-    tenant_id,
-    path: str,
-    method: str,
-    actor_user_id: int | None = None,
-    actor_api_client_id=None,
-    ip_address: str | None = None,
-) -> AuditEvent:
+def audit_object_changed(event: ObjectChanged) -> AuditEvent:
+    """The audit row of one create or update published by a service (`ObjectChanged`)."""
+    return audit_record(
+        action=event.action,
+        tenant_id=event.tenant_id,
+        actor_user_id=event.actor.user_id,
+        actor_api_client_id=event.actor.api_client_id,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        data={"fields": sorted(event.fields)},
+        ip_address=event.actor.ip_address,
+    )
+
+
+def audit_tenant_switched(event: TenantSwitched) -> AuditEvent:
+    """A session switched tenant: recorded in the tenant switched to."""
+    with tenant_context(event.tenant_id):
+        return audit_record(
+            action=AuditAction.TENANT_SWITCHED,
+            tenant_id=event.tenant_id,
+            actor_user_id=event.user_id,
+            object_type="tenants.tenant",
+            object_id=str(event.tenant_id),
+            data={"from_tenant_id": event.from_tenant_id},
+            ip_address=event.ip_address,
+        )
+
+
+def audit_access_denied(event: AccessDenied) -> AuditEvent:
     """Record a look-up of an id outside the caller's tenant (answered 404), noting
     whether that id exists in another tenant: the sign of a probe rather than a typo."""
-    from django.core.exceptions import ValidationError
-
-    from tenants.context import all_tenants_context
-
+    model = apps.get_model(event.model_label)
     try:
         with all_tenants_context():
-            elsewhere = model.all_tenants.filter(pk=object_id).exists()
+            elsewhere = model.all_tenants.filter(pk=event.object_id).exists()
     except (ValueError, ValidationError):
         elsewhere = False  # not even a well-formed id
     return audit_record(
         action=AuditAction.ACCESS_DENIED,
-        tenant_id=tenant_id,
-        actor_user_id=actor_user_id,
-        actor_api_client_id=actor_api_client_id,
+        tenant_id=event.tenant_id,
+        actor_user_id=event.actor.user_id,
+        actor_api_client_id=event.actor.api_client_id,
         object_type=model._meta.label,
-        object_id=str(object_id)[:64],
-        data={"path": path, "method": method, "exists_in_other_tenant": elsewhere},
-        ip_address=ip_address,
-    )
-
-
-def audit_denied_page_lookup(request, *, model, object_id) -> None:
-    """A browser page asked for an id outside the session's tenant (or not the user's):
-    the page answers 404, and this records the attempt in the session's tenant."""
-    audit_denied_lookup(
-        model=model,
-        object_id=object_id,
-        tenant_id=request.tenant.pk,
-        path=request.path,
-        method=request.method,
-        actor_user_id=request.user.pk,
-        ip_address=request.META.get("REMOTE_ADDR"),
+        object_id=str(event.object_id)[:64],
+        data={"path": event.path, "method": event.method, "exists_in_other_tenant": elsewhere},
+        ip_address=event.actor.ip_address,
     )

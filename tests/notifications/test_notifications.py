@@ -9,14 +9,14 @@ from django.core import mail
 
 from milestones.models import AutomationFailure, FailureSource
 from milestones.services.failures import automation_failure_record
-from reporting.models import Notification
-from reporting.services import (
+from notifications.mail import notifications_email
+from notifications.models import Notification
+from notifications.services import (
     hrbp_user_ids_by_department,
     notification_send,
-    notifications_email,
     requisition_recipient_user_ids,
 )
-from reporting.tasks import notifications_email_task
+from notifications.tasks import notifications_email_task
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories

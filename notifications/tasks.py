@@ -1,4 +1,4 @@
-"""Celery tasks of reporting: mail leaves the process here, on the worker."""
+"""Celery tasks of notifications: mail leaves the process here, on the worker."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from .services import notifications_email
+from .mail import notifications_email
 
 
 @shared_task(
-    name="reporting.tasks.notifications_email_task",
+    name="notifications.tasks.notifications_email_task",
     acks_late=True,
     time_limit=120,
     soft_time_limit=100,

@@ -6,19 +6,16 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from ats_milestones.db import json_param
-from recruiting.models import Application
-from tenants.context import all_tenants_context
 from tenants.models import Department, Membership, Role
 
 from .models import Notification
+from .tasks import notifications_email_task
 
 # Who on a requisition a recipient name stands for (see milestones AlertRecipient).
 RECIPIENT_RECRUITER = "recruiter"
@@ -90,7 +87,7 @@ def requisition_recipient_user_ids(
 
 def notification_send(
     *,
-    application: Application,
+    application,  # a recruiting Application (this app sits below recruiting)
     recipients: Iterable[str],
     kind: str,
     title: str,
@@ -131,37 +128,8 @@ def _email_after_commit(notification_ids: list) -> None:
     the worker (`notifications_email_task`, retried), never in a request or in the sweep."""
     if not notification_ids:
         return
-    from .tasks import notifications_email_task
-
     ids = [str(pk) for pk in notification_ids]
     transaction.on_commit(lambda: notifications_email_task.delay(ids))
-
-
-def notifications_email(*, notification_ids: Iterable) -> int:
-    """Email each of these notifications not yet emailed to its recipient's address, in one
-    connection to the mail server, then mark them `emailed_at`; how many went out. A
-    cross-tenant job by primary key, like the sweep that queues most of them. Idempotent:
-    a retry sends only what is still unmarked. A mail server error propagates (the task
-    retries); the in-app notifications stand meanwhile."""
-    with all_tenants_context():
-        pending = list(
-            Notification.all_tenants.filter(pk__in=list(notification_ids), emailed_at__isnull=True)
-            .exclude(recipient__email="")
-            .values_list("pk", "title", "body", "link", "recipient__email")
-        )
-        if not pending:
-            return 0
-        send_mass_mail(
-            [
-                (title, f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [email])
-                for _, title, body, link, email in pending
-            ],
-            fail_silently=False,
-        )
-        Notification.all_tenants.filter(pk__in=[pk for pk, *_ in pending]).update(
-            emailed_at=timezone.now()
-        )
-    return len(pending)
 
 
 @transaction.atomic

@@ -35,6 +35,8 @@ class Notification(TenantScopedModel):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # Born in another app; the table kept its name when the model moved here.
+        db_table = "reporting_notification"
         ordering = ["-created_at"]
         indexes = [
             models.Index(

@@ -1,0 +1,14 @@
+"""The audit trail hears the domain events of the apps below it (tenants, the API kernel)."""
+
+from __future__ import annotations
+
+from ats_milestones.events import Moment, subscribe
+from tenants.events import AccessDenied, ObjectChanged, TenantSwitched
+
+from . import services
+
+
+def connect() -> None:
+    subscribe(ObjectChanged, services.audit_object_changed, moment=Moment.IN_TRANSACTION)
+    subscribe(TenantSwitched, services.audit_tenant_switched, moment=Moment.IN_TRANSACTION)
+    subscribe(AccessDenied, services.audit_access_denied, moment=Moment.IN_TRANSACTION)

@@ -1,0 +1,38 @@
+"""Denied look-ups: an id outside the caller's tenant (or not theirs) is answered 404, and
+the attempt is recorded (the audit trail subscribes to `AccessDenied`)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from ats_milestones.events import publish
+
+from .actors import Actor
+from .events import AccessDenied
+
+
+def access_denied(*, model, object_id, tenant_id, path: str, method: str, actor: Actor) -> None:
+    """Publish the denied look-up of `model` `object_id` by `actor` in `tenant_id`."""
+    with transaction.atomic():
+        publish(
+            AccessDenied(
+                tenant_id=tenant_id,
+                model_label=model._meta.label,
+                object_id=str(object_id),
+                path=path,
+                method=method,
+                actor=actor,
+            )
+        )
+
+
+def access_denied_on_page(request, *, model, object_id) -> None:
+    """A browser page asked for an id outside the session's tenant (or not the user's)."""
+    access_denied(
+        model=model,
+        object_id=object_id,
+        tenant_id=request.tenant.pk,
+        path=request.path,
+        method=request.method,
+        actor=Actor(user_id=request.user.pk, ip_address=request.META.get("REMOTE_ADDR")),
+    )
