@@ -5,28 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from recruiting import views as recruiting_views
+from milestones.web.urls import recruiting_pages
 from tenants import views as tenant_views
-
-recruiting_pages = [
-    path("requisitions/", recruiting_views.RequisitionListView.as_view(), name="requisition-list"),
-    path(
-        "requisitions/<uuid:pk>/",
-        recruiting_views.RequisitionDetailView.as_view(),
-        name="requisition-detail",
-    ),
-    path(
-        "requisitions/<uuid:pk>/board/",
-        recruiting_views.RequisitionBoardView.as_view(),
-        name="requisition-board",
-    ),
-    path("applications/", recruiting_views.ApplicationListView.as_view(), name="application-list"),
-    path(
-        "applications/<uuid:pk>/",
-        recruiting_views.ApplicationDetailView.as_view(),
-        name="application-detail",
-    ),
-]
 
 tenant_pages = [
     path("tenants/switch/", tenant_views.TenantSwitchView.as_view(), name="switch"),
@@ -50,6 +30,6 @@ urlpatterns = [
     ),
     path("", include((recruiting_pages, "recruiting"))),
     path("", include((tenant_pages, "tenants"))),
-    path("workflows/", include("milestones.web_urls")),
+    path("workflows/", include("milestones.web.urls")),
     path("", include("reporting.web_urls")),
 ]

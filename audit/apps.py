@@ -9,6 +9,6 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import subscribers
+        from audit import subscribers
 
         subscribers.connect()

@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from ats_milestones.db import json_param
+from audit.models import AuditAction, AuditEvent
 from tenants.context import all_tenants_context, tenant_context
 from tenants.events import AccessDenied, ObjectChanged, TenantSwitched
-
-from .models import AuditAction, AuditEvent
 
 
 def audit_record(

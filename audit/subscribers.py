@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from ats_milestones.events import Moment, subscribe
+from audit import services
 from tenants.events import AccessDenied, ObjectChanged, TenantSwitched
-
-from . import services
 
 
 def connect() -> None:

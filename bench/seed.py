@@ -58,7 +58,7 @@ def template_application(
     context), for set-based SQL to clone. Returns (candidate, template, requisitions)."""
     from django.db import transaction
 
-    from milestones.services import application_milestones_initialize
+    from milestones.services.transitions.initialize import application_milestones_initialize
     from recruiting.models import Application, Candidate, Requisition
     from tenants.context import all_tenants_context, tenant_context
 

@@ -241,7 +241,7 @@ def _time_sql(now) -> tuple[float, int]:
 
 
 def _measure(rows: int, due: int, now) -> dict:
-    from milestones.services.sweep import milestones_sweep
+    from milestones.services.timers.sweep import milestones_sweep
 
     _make_due(due, now)
     sql_runs = []

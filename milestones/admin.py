@@ -3,9 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tenants.admin import TenantAdminMixin
-
-from .models import (
+from milestones.models import (
     ApplicationMilestone,
     Framework,
     FrameworkRequisitionType,
@@ -15,6 +13,7 @@ from .models import (
     MilestoneSettings,
     MilestoneTransition,
 )
+from tenants.admin import TenantAdminMixin
 
 
 class _ReadOnlyAdmin(TenantAdminMixin, admin.ModelAdmin):

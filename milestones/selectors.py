@@ -7,8 +7,10 @@ import uuid
 from django.db.models import IntegerField, JSONField, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
-from .models import (
+from milestones.models import (
     ApplicationMilestone,
+    AutomationFailure,
+    FailureStatus,
     Framework,
     FrameworkRequisitionType,
     FrameworkVersion,
@@ -97,4 +99,24 @@ def sandbox_run_list(*, version_id: uuid.UUID) -> QuerySet[SandboxRun]:
         .defer("scenario", "result")
         .annotate(step_count=_SANDBOX_STEP_COUNT, steps_by_kind=_SANDBOX_STEPS_BY_KIND)
         .order_by("-created_at", "-id")
+    )
+
+
+def automation_failure_list() -> QuerySet[AutomationFailure]:
+    """Failures with what a list shows beside them (application, candidate, rule)."""
+    return AutomationFailure.objects.select_related(
+        "application__candidate", "application__requisition", "rule"
+    )
+
+
+def automation_failure_list_for_page(*, status: str = FailureStatus.OPEN) -> QuerySet:
+    failures = automation_failure_list().select_related("resolved_by")
+    return failures.filter(status=status) if status else failures
+
+
+def automation_failure_open_for_application(
+    *, application_id: uuid.UUID
+) -> QuerySet[AutomationFailure]:
+    return automation_failure_list().filter(
+        application_id=application_id, status=FailureStatus.OPEN
     )

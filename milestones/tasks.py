@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services.sweep import milestones_sweep
+from milestones.services.timers.sweep import milestones_sweep
 
 
 @shared_task(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .selectors import notification_unread_count
+from notifications.selectors import notification_unread_count
 
 _CACHE_ATTRIBUTE = "_unread_notification_count"
 

@@ -8,9 +8,8 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.utils import timezone
 
+from notifications.models import Notification
 from tenants.context import all_tenants_context
-
-from .models import Notification
 
 
 def notifications_email(*, notification_ids: Iterable) -> int:

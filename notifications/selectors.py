@@ -6,7 +6,7 @@ import uuid
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
-from .models import Notification
+from notifications.models import Notification
 
 
 def notification_list_for_user(*, user_id: int | None) -> QuerySet[Notification]:

@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ats_milestones.db import json_param
+from notifications.models import Notification
+from notifications.tasks import notifications_email_task
 from tenants.models import Department, Membership, Role
-
-from .models import Notification
-from .tasks import notifications_email_task
 
 # Who on a requisition a recipient name stands for (see milestones AlertRecipient).
 RECIPIENT_RECRUITER = "recruiter"

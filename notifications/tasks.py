@@ -6,7 +6,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from .mail import notifications_email
+from notifications.mail import notifications_email
 
 
 @shared_task(

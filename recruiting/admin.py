@@ -4,10 +4,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from simple_history.admin import SimpleHistoryAdmin
 
+from recruiting.models import Application, Candidate, Requisition
 from tenants.admin import TenantAdminMixin
 from tenants.context import current_tenant_id
-
-from .models import Application, Candidate, Requisition
 
 
 @admin.register(Requisition)

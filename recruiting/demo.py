@@ -35,8 +35,9 @@ from milestones.models import (
     TransitionKind,
     VersionStatus,
 )
-from milestones.services import framework_version_publish
-from milestones.services.transitions import AUDIT_INITIALIZED, AUDIT_TRANSITIONED
+from milestones.services.transitions.initialize import AUDIT_INITIALIZED
+from milestones.services.transitions.moves import AUDIT_TRANSITIONED
+from milestones.services.versions.lifecycle import framework_version_publish
 from recruiting.demo_automation import seed_automation, seed_automation_activity, seed_calendar
 from recruiting.models import (
     Application,

@@ -16,17 +16,19 @@ from milestones.models import (
     Holiday,
     MilestoneSettings,
 )
-from milestones.services import application_event_receive, automation_rule_create
-from milestones.services.deadlines import application_deadline_set, deadline_rule_create
-from milestones.services.escalations import (
+from milestones.services.automation.events import application_event_receive
+from milestones.services.timers.calendar import (
     business_hours_update,
-    escalation_rule_create,
     holiday_create,
 )
+from milestones.services.timers.deadlines import application_deadline_set
+from milestones.services.versions.automation_rules import automation_rule_create
+from milestones.services.versions.deadlines import deadline_rule_create
+from milestones.services.versions.escalations import escalation_rule_create
 from tenants.models import Tenant
 
 if TYPE_CHECKING:
-    from .demo import SeedResult
+    from recruiting.demo import SeedResult
 
 RECRUITER, HIRING_MANAGER, HRBP = (
     AlertRecipient.RECRUITER,

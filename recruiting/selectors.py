@@ -6,7 +6,7 @@ import uuid
 
 from django.db.models import QuerySet
 
-from .models import Application, Candidate, Requisition
+from recruiting.models import Application, Candidate, Requisition
 
 
 def requisition_list(*, tenant_id: uuid.UUID) -> QuerySet[Requisition]:

@@ -14,6 +14,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from ats_milestones.errors import Conflict, InvalidInput
+from recruiting.errors import RecruitingErrorCode
+from recruiting.models import Application, Candidate, Requisition
 from tenants.actors import Actor
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tenants.selectors import tenant_user_list
@@ -25,9 +27,6 @@ from tenants.services import (
     object_changed,
     violated_constraint,
 )
-
-from .errors import RecruitingErrorCode
-from .models import Application, Candidate, Requisition
 
 _USER_FIELDS = ("recruiter", "hiring_manager")
 

@@ -2,34 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import QuerySet
 
-from milestones.models import AutomationFailure, FailureStatus
 from milestones.selectors import active_stay_annotations
 from notifications.models import Notification
 from recruiting.models import Application
-
-
-def automation_failure_list() -> QuerySet[AutomationFailure]:
-    """Failures with what a list shows beside them (application, candidate, rule)."""
-    return AutomationFailure.objects.select_related(
-        "application__candidate", "application__requisition", "rule"
-    )
-
-
-def automation_failure_list_for_page(*, status: str = FailureStatus.OPEN) -> QuerySet:
-    failures = automation_failure_list().select_related("resolved_by")
-    return failures.filter(status=status) if status else failures
-
-
-def automation_failure_open_for_application(
-    *, application_id: uuid.UUID
-) -> QuerySet[AutomationFailure]:
-    return automation_failure_list().filter(
-        application_id=application_id, status=FailureStatus.OPEN
-    )
 
 
 def notification_applications_for_page(*, notification: Notification) -> QuerySet[Application]:

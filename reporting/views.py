@@ -13,24 +13,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from ats_milestones.errors import DomainError
+from milestones import selectors as milestone_selectors
 from milestones.models import AutomationFailure, FailureStatus
-from milestones.services.failures import automation_failure_dismiss, automation_failure_retry
+from milestones.services.automation.failures import (
+    automation_failure_dismiss,
+    automation_failure_retry,
+)
+from milestones.web.requisitions import can_handle_failures
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from notifications.models import Notification
+from reporting import selectors
 from tenants.access import access_denied_on_page
-from tenants.models import Role
 from tenants.views import TenantPageMixin
 
-from . import selectors
-
 PAGE_SIZE = 50
-#: Who may see the tenant's failure list and retry or dismiss a failure.
-FAILURE_HANDLER_ROLES = (Role.ADMIN, Role.RECRUITER)
-
-
-def can_handle_failures(membership) -> bool:
-    return getattr(membership, "role", None) in FAILURE_HANDLER_ROLES
 
 
 def _back(request, default: str) -> HttpResponseRedirect:
@@ -124,7 +121,7 @@ class FailureHandlerMixin(TenantPageMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_failure(self, pk) -> AutomationFailure:
-        failure = selectors.automation_failure_list().filter(pk=pk).first()
+        failure = milestone_selectors.automation_failure_list().filter(pk=pk).first()
         if failure is None:
             access_denied_on_page(self.request, model=AutomationFailure, object_id=pk)
             raise Http404("No such automation failure.")
@@ -136,7 +133,7 @@ class AutomationFailureListView(FailureHandlerMixin, View):
         status = request.GET.get("status", FailureStatus.OPEN)
         if status not in FailureStatus.values and status != "all":
             status = FailureStatus.OPEN
-        failures = selectors.automation_failure_list_for_page(
+        failures = milestone_selectors.automation_failure_list_for_page(
             status="" if status == "all" else status
         )
         page_obj = Paginator(failures, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -185,13 +182,3 @@ class AutomationFailureDismissView(FailureHandlerMixin, View):
         else:
             messages.success(request, f"Dismissed the failure for {name}.")
         return _back(request, reverse("reporting:failure-list"))
-
-
-def application_failures_context(*, application, membership) -> dict:
-    """What templates/reporting/_application_failures.html needs on the application page."""
-    return {
-        "open_failures": list(
-            selectors.automation_failure_open_for_application(application_id=application.pk)
-        ),
-        "can_handle_failures": can_handle_failures(membership),
-    }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from reporting import views
 
 app_name = "reporting"
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from ats_milestones.events import publish
-
-from .actors import Actor
-from .events import AccessDenied
+from tenants.actors import Actor
+from tenants.events import AccessDenied
 
 
 def access_denied(*, model, object_id, tenant_id, path: str, method: str, actor: Actor) -> None:

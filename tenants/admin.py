@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
-from .context import current_tenant_id
-from .models import (
+from tenants.context import current_tenant_id
+from tenants.models import (
     ApiClient,
     Department,
     JobFamily,

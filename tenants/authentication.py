@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import authentication, exceptions
 
-from .models import TOKEN_PREFIX, ApiClient
-from .selectors import api_client_get_by_token
+from tenants.models import TOKEN_PREFIX, ApiClient
+from tenants.selectors import api_client_get_by_token
 
 
 class ApiClientPrincipal:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ats_milestones.events import DomainEvent
-
-from .actors import SYSTEM, Actor
+from tenants.actors import SYSTEM, Actor
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from .context import _tenant_uuid, current_tenant_id, in_all_tenants_scope
-from .errors import CrossTenantAccess, TenantContextMissing
+from tenants.context import _tenant_uuid, current_tenant_id, in_all_tenants_scope
+from tenants.errors import CrossTenantAccess, TenantContextMissing
 
 
 class TenantScopedQuerySet(models.QuerySet):

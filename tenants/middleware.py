@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from .context import tenant_context
-from .selectors import membership_get_in_context, membership_list_for_user
+from tenants.context import tenant_context
+from tenants.selectors import membership_get_in_context, membership_list_for_user
 
 SESSION_TENANT_KEY = "tenant_id"
 

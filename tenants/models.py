@@ -11,10 +11,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .context import current_tenant_id
-from .errors import TenantContextMissing
-from .history import history_user
-from .managers import AllTenantsManager, TenantScopedManager
+from tenants.context import current_tenant_id
+from tenants.errors import TenantContextMissing
+from tenants.history import history_user
+from tenants.managers import AllTenantsManager, TenantScopedManager
 
 
 class Tenant(models.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import ApiScope, Role
+from tenants.models import ApiScope, Role
 
 _READ = {s for s in ApiScope.values if s.endswith(":read")}
 _ALL = set(ApiScope.values)

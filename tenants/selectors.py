@@ -7,8 +7,8 @@ import uuid
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .context import all_tenants_context
-from .models import (
+from tenants.context import all_tenants_context
+from tenants.models import (
     ApiClient,
     Department,
     JobFamily,

@@ -14,11 +14,10 @@ from django.db import IntegrityError, models, transaction
 
 from ats_milestones.errors import Conflict, InvalidInput
 from ats_milestones.events import publish
-
-from .actors import Actor
-from .errors import ConfigErrorCode
-from .events import ObjectChanged
-from .models import Department, JobFamily, Location, RequisitionType, TenantScopedModel
+from tenants.actors import Actor
+from tenants.errors import ConfigErrorCode
+from tenants.events import ObjectChanged
+from tenants.models import Department, JobFamily, Location, RequisitionType, TenantScopedModel
 
 CREATED = "object.created"
 UPDATED = "object.updated"

@@ -8,11 +8,10 @@ from django.db import transaction
 
 from ats_milestones.errors import NotFound
 from ats_milestones.events import publish
-
-from .events import TenantSwitched
-from .middleware import SESSION_TENANT_KEY
-from .models import Membership
-from .selectors import membership_list_for_user
+from tenants.events import TenantSwitched
+from tenants.middleware import SESSION_TENANT_KEY
+from tenants.models import Membership
+from tenants.selectors import membership_list_for_user
 
 
 @transaction.atomic

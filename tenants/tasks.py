@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from celery import shared_task
 
-from .context import tenant_context
-from .errors import TenantContextMissing
+from tenants.context import tenant_context
+from tenants.errors import TenantContextMissing
 
 
 def tenant_task(**task_options) -> Callable:

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.views import View
 
 from ats_milestones.errors import NotFound
-
-from .selectors import membership_list_for_user
-from .switching import session_tenant_switch
+from tenants.selectors import membership_list_for_user
+from tenants.switching import session_tenant_switch
 
 
 class TenantPageMixin(LoginRequiredMixin):

@@ -187,9 +187,9 @@ SPECTACULAR_SETTINGS = {
         "FailureStatusEnum": "milestones.models.FailureStatus",
         "DeadlineActionEnum": "milestones.models.DeadlineAction",
         "AlertRecipientEnum": "milestones.models.AlertRecipient",
-        "SandboxStepKindEnum": "milestones.sandbox.STEP_KINDS",
-        "PreviewChangeEnum": "milestones.sandbox_diff.DIFFERENCE_KINDS",
-        "PreviewComparedFieldEnum": "milestones.sandbox_diff.COMPARED_FIELDS",
+        "SandboxStepKindEnum": "milestones.core.simulation.STEP_KINDS",
+        "PreviewChangeEnum": "milestones.core.diff.DIFFERENCE_KINDS",
+        "PreviewComparedFieldEnum": "milestones.core.diff.COMPARED_FIELDS",
     },
 }
 

@@ -16,13 +16,12 @@ from rest_framework.response import Response
 from ats_milestones.api.base import TenantScopedAPIView
 from ats_milestones.api.schema import ErrorSerializer
 from ats_milestones.errors import DomainError, InvalidInput, PreconditionRequired
+from milestones import selectors, services
+from milestones.api import serializers as s
+from milestones.api.views import ERR_400, ERR_404, Code, _codes, _responses, _valid
+from milestones.errors import TRANSITION_REFUSAL_CODES
 from recruiting.models import Application
 from tenants.models import ApiScope
-
-from .. import selectors, services
-from ..errors import TRANSITION_REFUSAL_CODES
-from . import serializers as s
-from .views import ERR_400, ERR_404, Code, _codes, _responses, _valid
 
 IF_MATCH = OpenApiParameter(
     "If-Match",

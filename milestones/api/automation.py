@@ -13,19 +13,18 @@ from rest_framework.response import Response
 from ats_milestones.api.base import TenantScopedViewSet
 from ats_milestones.api.schema import E404, ErrorSerializer
 from ats_milestones.errors import NotFound
-from recruiting.models import Application
-from tenants.models import ApiScope
-
-from .. import services
-from ..errors import MilestoneErrorCode
-from ..models import (
+from milestones import services
+from milestones.api.views import CONFIG_WRITE_ERRORS, ERR_400, _codes, _responses, _valid
+from milestones.errors import MilestoneErrorCode
+from milestones.models import (
     AlertRecipient,
     ApplicationEvent,
     AutomationRule,
     AutomationRuleKind,
     FrameworkVersion,
 )
-from .views import CONFIG_WRITE_ERRORS, ERR_400, _codes, _responses, _valid
+from recruiting.models import Application
+from tenants.models import ApiScope
 
 Code = MilestoneErrorCode
 EVENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")

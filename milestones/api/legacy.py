@@ -19,10 +19,9 @@ from ats_milestones.api.schema import (
     ErrorSerializer,
 )
 from ats_milestones.errors import InvalidInput
+from milestones.models import LegacyStageMapping
+from milestones.services import legacy as service
 from tenants.models import ApiScope
-
-from ..models import LegacyStageMapping
-from ..services import legacy as service
 
 ERR_400 = OpenApiResponse(ErrorSerializer, description="Invalid input; `fields` names each.")
 ERR_404 = OpenApiResponse(ErrorSerializer, description="Not found in your tenant.")

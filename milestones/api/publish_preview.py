@@ -14,22 +14,21 @@ from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedAPIView
 from ats_milestones.api.schema import E401, E403, E404, ErrorSerializer
-from tenants.models import ApiScope
-
-from .. import selectors
-from ..errors import MilestoneErrorCode as Code
-from ..models import FrameworkVersion
-from ..sandbox import STEP_KINDS
-from ..sandbox_diff import COMPARED_FIELDS, DIFFERENCE_KINDS
-from ..services.publish_preview import (
+from milestones import selectors
+from milestones.api.sandbox import SandboxStepSerializer
+from milestones.core.diff import COMPARED_FIELDS, DIFFERENCE_KINDS
+from milestones.core.simulation import STEP_KINDS
+from milestones.errors import MilestoneErrorCode as Code
+from milestones.models import FrameworkVersion
+from milestones.services.sandbox.publish_preview import (
     HORIZON_DAYS,
     HORIZON_DEFAULT,
     LIMIT,
     MAX_EVENTS,
     framework_version_publish_preview,
 )
-from ..services.sandbox import scenario_object
-from .sandbox import SandboxStepSerializer
+from milestones.services.sandbox.runs import scenario_object
+from tenants.models import ApiScope
 
 
 class PreviewEventSerializer(serializers.Serializer):

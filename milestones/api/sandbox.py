@@ -8,11 +8,10 @@ from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedViewSet
 from ats_milestones.api.schema import E401, E403, E404, E422, ErrorSerializer
+from milestones.core.simulation import STEP_KINDS
+from milestones.errors import MilestoneErrorCode as Code
+from milestones.models import SandboxRun
 from tenants.models import ApiScope
-
-from ..errors import MilestoneErrorCode as Code
-from ..models import SandboxRun
-from ..sandbox import STEP_KINDS
 
 
 class SandboxScenarioSerializer(serializers.Serializer):

@@ -5,11 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from recruiting.models import HireType
-from tenants.models import Role
-
-from .. import engine
-from ..models import (
+from milestones.core import engine
+from milestones.models import (
     ApplicationMilestone,
     Framework,
     FrameworkVersion,
@@ -19,6 +16,8 @@ from ..models import (
     TransitionCause,
     TransitionKind,
 )
+from recruiting.models import HireType
+from tenants.models import Role
 
 API_CAUSES = [
     (c.value, c.label)

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .timers import (
+from milestones.api.timers import (
     ApplicationDeadlinesView,
     ApplicationDeadlineView,
     BusinessHoursView,

@@ -10,22 +10,23 @@ from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
 from ats_milestones.api.schema import E422, ErrorSerializer
-from recruiting.models import Application
-from tenants.models import ApiScope
-
-from ..errors import MilestoneErrorCode
-from ..models import (
+from milestones import services
+from milestones.api.views import CONFIG_409, ERR_404, _codes, _responses, _valid
+from milestones.errors import InvalidConfiguration, MilestoneErrorCode
+from milestones.models import (
     AlertRecipient,
     ApplicationDeadline,
     DeadlineAction,
     DeadlineRule,
     EscalationRule,
+    FrameworkVersion,
     Holiday,
     MilestoneDefinition,
     MilestoneSettings,
 )
-from ..services import deadlines, escalations
-from .views import CONFIG_409, ERR_404, _codes, _responses, _valid
+from milestones.services.versions.escalations import MAX_LEVEL
+from recruiting.models import Application
+from tenants.models import ApiScope
 
 TIMER_400 = OpenApiResponse(
     ErrorSerializer, description="Invalid input; `fields` names each. " + _codes("INVALID_INPUT")
@@ -55,7 +56,7 @@ RECIPIENTS = serializers.ListField(
 
 class EscalationRuleInputSerializer(serializers.Serializer):
     milestone_id = serializers.UUIDField(help_text="A milestone of a draft version (create only).")
-    level = serializers.IntegerField(min_value=1, max_value=escalations.MAX_LEVEL)
+    level = serializers.IntegerField(min_value=1, max_value=MAX_LEVEL)
     after = serializers.DurationField(help_text="Time after the stay began, e.g. `2 00:00:00`.")
     business_hours = serializers.BooleanField(required=False)
     notify = serializers.ListField(
@@ -129,7 +130,7 @@ class EscalationRuleViewSet(TenantScopedViewSet):
         milestone = MilestoneDefinition.objects.filter(pk=data.pop("milestone_id")).first()
         if milestone is None:
             raise _invalid("milestone_id", "no such milestone")
-        rule = escalations.escalation_rule_create(milestone=milestone, **data)
+        rule = services.escalation_rule_create(milestone=milestone, **data)
         return Response(EscalationRuleOutputSerializer(rule).data, status=201)
 
     @extend_schema(
@@ -141,18 +142,16 @@ class EscalationRuleViewSet(TenantScopedViewSet):
         data = _valid(EscalationRuleInputSerializer, request.data, partial=True)
         if "milestone_id" in data:
             raise _invalid("milestone_id", "a level stays with its milestone")
-        rule = escalations.escalation_rule_update(rule=rule, **data)
+        rule = services.escalation_rule_update(rule=rule, **data)
         return Response(EscalationRuleOutputSerializer(rule).data)
 
     @extend_schema(responses=_responses({204: None}, {404: ERR_404, 422: TIMER_422}))
     def destroy(self, request, pk=None):
-        escalations.escalation_rule_delete(rule=self.get_object())
+        services.escalation_rule_delete(rule=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _invalid(field: str, message: str):
-    from ..errors import InvalidConfiguration
-
     return InvalidConfiguration(message, fields={field: [message]})
 
 
@@ -230,13 +229,11 @@ class DeadlineRuleViewSet(TenantScopedViewSet):
         responses=_responses({201: DeadlineRuleOutputSerializer}, TIMER_WRITE_ERRORS),
     )
     def create(self, request):
-        from ..models import FrameworkVersion
-
         data = _valid(DeadlineRuleInputSerializer, request.data)
         version = FrameworkVersion.objects.filter(pk=data.pop("version_id")).first()
         if version is None:
             raise _invalid("version_id", "no such version")
-        rule = deadlines.deadline_rule_create(version=version, **data)
+        rule = services.deadline_rule_create(version=version, **data)
         return Response(DeadlineRuleOutputSerializer(rule).data, status=201)
 
     @extend_schema(
@@ -248,12 +245,12 @@ class DeadlineRuleViewSet(TenantScopedViewSet):
         data = _valid(DeadlineRuleInputSerializer, request.data, partial=True)
         if "version_id" in data:
             raise _invalid("version_id", "a rule stays with its version")
-        rule = deadlines.deadline_rule_update(rule=rule, **data)
+        rule = services.deadline_rule_update(rule=rule, **data)
         return Response(DeadlineRuleOutputSerializer(rule).data)
 
     @extend_schema(responses=_responses({204: None}, {404: ERR_404, 422: TIMER_422}))
     def destroy(self, request, pk=None):
-        deadlines.deadline_rule_delete(rule=self.get_object())
+        services.deadline_rule_delete(rule=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -293,7 +290,7 @@ class BusinessHoursView(TenantScopedAPIView):
     )
     def patch(self, request):
         data = _valid(BusinessHoursSerializer, request.data)
-        settings = escalations.business_hours_update(**data)
+        settings = services.business_hours_update(**data)
         return Response(BusinessHoursSerializer(settings).data)
 
 
@@ -333,12 +330,12 @@ class HolidayViewSet(TenantScopedViewSet):
     )
     def create(self, request):
         data = _valid(HolidaySerializer, request.data)
-        holiday = escalations.holiday_create(date=data["date"], name=data["name"])
+        holiday = services.holiday_create(date=data["date"], name=data["name"])
         return Response(HolidaySerializer(holiday).data, status=201)
 
     @extend_schema(responses=_responses({204: None}, {404: ERR_404}))
     def destroy(self, request, pk=None):
-        escalations.holiday_delete(holiday=self.get_object())
+        services.holiday_delete(holiday=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -380,10 +377,10 @@ class _ApplicationDeadlineView(TenantScopedAPIView):
         return Application.objects.select_related("requisition")
 
     def _set(self, application, kind, at):
-        deadline = deadlines.application_deadline_set(
+        deadline = services.application_deadline_set(
             application=application, kind=kind, at=at, actor_user_id=self.actor_user_id
         )
-        deadline = deadlines.application_deadline_list(application=application).get(pk=deadline.pk)
+        deadline = services.application_deadline_list(application=application).get(pk=deadline.pk)
         return Response(ApplicationDeadlineSerializer(deadline).data)
 
 
@@ -396,7 +393,7 @@ class ApplicationDeadlinesView(_ApplicationDeadlineView):
     )
     def get(self, request, pk):
         application = self.get_object()
-        rows = deadlines.application_deadline_list(application=application)
+        rows = services.application_deadline_list(application=application)
         return Response(ApplicationDeadlineSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -428,7 +425,7 @@ class ApplicationDeadlineView(_ApplicationDeadlineView):
     def delete(self, request, pk, kind):
         application = self.get_object()
         get_object_or_404(ApplicationDeadline.objects.filter(application=application), kind=kind)
-        deadlines.application_deadline_clear(
+        services.application_deadline_clear(
             application=application, kind=kind, actor_user_id=self.actor_user_id
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -3,11 +3,11 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .applications import ApplicationMilestonesView, ApplicationTransitionsView
-from .automation import AutomationRuleViewSet, EventViewSet
-from .publish_preview import FrameworkVersionPublishPreviewView
-from .sandbox import SandboxRunViewSet
-from .views import (
+from milestones.api.applications import ApplicationMilestonesView, ApplicationTransitionsView
+from milestones.api.automation import AutomationRuleViewSet, EventViewSet
+from milestones.api.publish_preview import FrameworkVersionPublishPreviewView
+from milestones.api.sandbox import SandboxRunViewSet
+from milestones.api.views import (
     FrameworkVersionViewSet,
     FrameworkViewSet,
     MilestoneSettingsView,
@@ -46,8 +46,8 @@ urlpatterns = [
     ),
 ]
 
-from .legacy import urlpatterns as legacy_urlpatterns  # noqa: E402
-from .timer_urls import urlpatterns as timer_urlpatterns  # noqa: E402
+from milestones.api.legacy import urlpatterns as legacy_urlpatterns  # noqa: E402
+from milestones.api.timer_urls import urlpatterns as timer_urlpatterns  # noqa: E402
 
 urlpatterns += legacy_urlpatterns
 urlpatterns += timer_urlpatterns

@@ -10,20 +10,19 @@ from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
 from ats_milestones.api.schema import E401, E403, E404, ErrorSerializer
-from recruiting.models import Requisition
-from tenants.models import ApiScope
-
-from .. import selectors, services
-from ..errors import MilestoneErrorCode
-from ..models import Framework, FrameworkVersion, MilestoneSettings
-from ..services.sandbox import sandbox_run
-from . import serializers as s
-from .sandbox import (
+from milestones import selectors, services
+from milestones.api import serializers as s
+from milestones.api.sandbox import (
     SANDBOX_RUN_ERRORS,
     SandboxRunOutputSerializer,
     SandboxRunSummarySerializer,
     SandboxScenarioSerializer,
 )
+from milestones.errors import MilestoneErrorCode
+from milestones.models import Framework, FrameworkVersion, MilestoneSettings
+from milestones.services.sandbox.runs import sandbox_run
+from recruiting.models import Requisition
+from tenants.models import ApiScope
 
 Code = MilestoneErrorCode
 

@@ -11,10 +11,9 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from milestones.models.configuration import FrameworkVersion, MilestoneDefinition
 from tenants.history import history_user
 from tenants.models import ApiClient, TenantScopedModel
-
-from .configuration import FrameworkVersion, MilestoneDefinition
 
 
 class AlertRecipient(models.TextChoices):

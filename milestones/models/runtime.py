@@ -6,9 +6,8 @@ from django.conf import settings
 from django.db import models
 
 from audit.models import actor_indexes
+from milestones.models.configuration import MilestoneDefinition
 from tenants.models import ApiClient, TenantScopedModel, tenant_key
-
-from .configuration import MilestoneDefinition
 
 # -- runtime ------------------------------------------------------------------------------
 

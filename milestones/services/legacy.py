@@ -25,10 +25,7 @@ from django.utils.dateparse import parse_datetime
 
 from ats_milestones.errors import Conflict, RuleViolation
 from audit.services import audit_record
-from recruiting.models import Application
-from tenants.context import current_tenant_id
-
-from ..models import (
+from milestones.models import (
     ApplicationMilestone,
     LegacyStageMapping,
     MilestoneDefinition,
@@ -37,6 +34,8 @@ from ..models import (
     TransitionCause,
     TransitionKind,
 )
+from recruiting.models import Application
+from tenants.context import current_tenant_id
 
 AUDIT_IMPORTED = "milestone.history_imported"
 IMPORT_INVALID = "IMPORT_INVALID"

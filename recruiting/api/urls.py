@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .views import ApplicationViewSet, CandidateViewSet, RequisitionViewSet
+from recruiting.api.views import ApplicationViewSet, CandidateViewSet, RequisitionViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("requisitions", RequisitionViewSet, basename="requisitions")

@@ -10,11 +10,10 @@ from ats_milestones.api.crud import ServiceViewSet
 from ats_milestones.api.etag import etag_of, expected_version_from
 from ats_milestones.api.schema import IF_MATCH_PARAMETER, crud_schema
 from recruiting import selectors, services
+from recruiting.api import filters
+from recruiting.api import serializers as s
 from recruiting.models import Application, Candidate, Requisition
 from tenants.models import ApiScope
-
-from . import filters
-from . import serializers as s
 
 _ETAG_HEADER = OpenApiParameter(
     name="ETag",

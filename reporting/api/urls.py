@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .views import AutomationFailureViewSet, NotificationViewSet
+from reporting.api.views import AutomationFailureViewSet, NotificationViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("automation_failures", AutomationFailureViewSet, basename="automation_failures")

@@ -8,17 +8,19 @@ from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedViewSet
 from ats_milestones.api.schema import E400, E401, E403, E404, ErrorSerializer
+from milestones import selectors as milestone_selectors
 from milestones.errors import TRANSITION_REFUSAL_CODES, MilestoneErrorCode
 from milestones.models import AutomationFailure
-from milestones.services.failures import automation_failure_dismiss, automation_failure_retry
+from milestones.services.automation.failures import (
+    automation_failure_dismiss,
+    automation_failure_retry,
+)
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from notifications.models import Notification
+from reporting.api import filters
+from reporting.api import serializers as s
 from tenants.models import ApiScope
-
-from .. import selectors
-from . import filters
-from . import serializers as s
 
 Code = MilestoneErrorCode
 
@@ -58,7 +60,7 @@ class AutomationFailureViewSet(TenantScopedViewSet):
     filterset_class = filters.AutomationFailureFilter
 
     def tenant_queryset(self):
-        return selectors.automation_failure_list()
+        return milestone_selectors.automation_failure_list()
 
     def _actor(self) -> dict:
         return {

@@ -2,7 +2,12 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .views import DepartmentViewSet, JobFamilyViewSet, LocationViewSet, RequisitionTypeViewSet
+from tenants.api.views import (
+    DepartmentViewSet,
+    JobFamilyViewSet,
+    LocationViewSet,
+    RequisitionTypeViewSet,
+)
 
 router = SimpleRouter(trailing_slash=False)
 router.register("departments", DepartmentViewSet, basename="departments")

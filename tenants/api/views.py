@@ -5,10 +5,9 @@ from __future__ import annotations
 from ats_milestones.api.crud import ServiceViewSet
 from ats_milestones.api.schema import crud_schema
 from tenants import selectors, services
+from tenants.api import filters
+from tenants.api import serializers as s
 from tenants.models import ApiScope, Department, JobFamily, Location, RequisitionType
-
-from . import filters
-from . import serializers as s
 
 
 class ConfigViewSet(ServiceViewSet):

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from milestones.models import MilestoneKind
-from milestones.services import application_milestones_initialize
+from milestones.services.transitions.initialize import application_milestones_initialize
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from milestones.models import FailureSource
-from milestones.services.failures import automation_failure_record
+from milestones.services.automation.failures import automation_failure_record
 from recruiting.models import Application, Candidate, Requisition
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role

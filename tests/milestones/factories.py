@@ -17,7 +17,7 @@ from milestones.models import (
     MilestoneKind,
     VersionStatus,
 )
-from milestones.services import application_milestones_initialize
+from milestones.services.transitions.initialize import application_milestones_initialize
 from recruiting.models import Application
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories

@@ -22,7 +22,10 @@ from milestones.models import (
     MilestoneTransition,
     TransitionCause,
 )
-from milestones.services.failures import automation_failure_dismiss, automation_failure_retry
+from milestones.services.automation.failures import (
+    automation_failure_dismiss,
+    automation_failure_retry,
+)
 from recruiting.models import Candidate
 from tenants.context import all_tenants_context, tenant_context
 from tests.api.support import audit_events, refreshed, rows

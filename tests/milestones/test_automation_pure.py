@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from milestones import engine
-from milestones.automation import AutomationRuleView, auto_advance_intents, skip_intents
+from milestones.core import engine
+from milestones.core.rules import AutomationRuleView, auto_advance_intents, skip_intents
 from milestones.errors import MilestoneErrorCode as Code
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 
 from milestones.errors import StaleVersion
 from milestones.models import ApplicationMilestone, MilestoneTransition
-from milestones.services import application_transition
+from milestones.services.transitions.moves import application_transition
 from tenants.context import all_tenants_context, tenant_context
 
 from .factories import make_tracked_application

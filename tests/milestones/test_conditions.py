@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from milestones.conditions import MAX_DEPTH, ConditionError, evaluate, facts_named, validate
+from milestones.core.conditions import MAX_DEPTH, ConditionError, evaluate, facts_named, validate
 
 
 def _paths(expr) -> dict[str, str]:

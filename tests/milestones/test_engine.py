@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from milestones import engine
-from milestones.engine import ApplicationView, MilestoneRule, Move, Progress, decide
+from milestones.core import engine
+from milestones.core.engine import ApplicationView, MilestoneRule, Move, Progress, decide
+from milestones.core.gates import GATE_REGISTRY, Facts, gate_validate
 from milestones.errors import MilestoneErrorCode as Code
-from milestones.gates import GATE_REGISTRY, Facts, gate_validate
 
 
 def rule(code: str, order: int, **kw) -> MilestoneRule:
@@ -235,7 +235,7 @@ def test_engine_module_imports_no_orm():
     import ast
     import inspect
 
-    for module in (engine, __import__("milestones.gates", fromlist=["x"])):
+    for module in (engine, __import__("milestones.core.gates", fromlist=["x"])):
         tree = ast.parse(inspect.getsource(module))
         imported = [
             node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)

@@ -15,7 +15,7 @@ from milestones.models import (
     AutomationFailure,
     MilestoneTransition,
 )
-from milestones.services import application_milestones_initialize
+from milestones.services.transitions.initialize import application_milestones_initialize
 from notifications.models import Notification
 from recruiting.models import Application
 from tenants.context import all_tenants_context, tenant_context
@@ -60,7 +60,7 @@ def _at_assessment(tenant, *, milestones=None, recruiter=None):
     )
     application = _tracked(tenant, version, recruiter=recruiter)
     with tenant_context(tenant):
-        from milestones.services import application_transition
+        from milestones.services.transitions.moves import application_transition
 
         application_transition(
             application_id=application.pk, action="advance", expected_version=None

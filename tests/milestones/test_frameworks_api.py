@@ -12,7 +12,7 @@ from milestones.models import (
     MilestoneSettings,
     VersionStatus,
 )
-from milestones.services import requisition_framework_version_pin
+from milestones.services.versions.lifecycle import requisition_framework_version_pin
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories
 

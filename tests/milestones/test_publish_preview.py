@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from milestones.models import MilestoneDefinition, VersionStatus
-from milestones.services import application_transition
-from milestones.services.publish_preview import framework_version_publish_preview
+from milestones.services.sandbox.publish_preview import framework_version_publish_preview
+from milestones.services.transitions.moves import application_transition
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories
 from tests.api.support import assert_error

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from milestones.sandbox_diff import CHANGED, ONLY_IN_NEW, ONLY_IN_OLD, describe_step, diff_steps
+from milestones.core.diff import CHANGED, ONLY_IN_NEW, ONLY_IN_OLD, describe_step, diff_steps
 
 T1 = "2026-03-02T10:00:00+00:00"
 T4 = "2026-03-02T13:00:00+00:00"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from milestones import engine
-from milestones.automation import AutomationRuleView
-from milestones.sandbox import SimApplication, SimDeadlineRule, SimEvent, simulate
-from milestones.timers import BusinessCalendar, EscalationLevel
+from milestones.core import engine
+from milestones.core.rules import AutomationRuleView
+from milestones.core.simulation import SimApplication, SimDeadlineRule, SimEvent, simulate
+from milestones.core.timers import BusinessCalendar, EscalationLevel
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 GATE = {"type": "required_fields", "fields": ["candidate.email"]}

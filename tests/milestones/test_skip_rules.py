@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from milestones.models import ApplicationMilestone, AutomationFailure, MilestoneTransition
-from milestones.services import application_milestones_initialize
+from milestones.services.transitions.initialize import application_milestones_initialize
 from recruiting.models import Application
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories
@@ -174,7 +174,7 @@ def test_an_event_driven_skip_rule_acts_when_its_event_arrives(api_a, tenant_a):
 
 
 def test_a_refused_skip_is_retried_once_the_hire_type_allows_it(tenant_a):
-    from milestones.services.failures import automation_failure_retry
+    from milestones.services.automation.failures import automation_failure_retry
 
     version = _version(tenant_a, BACKGROUND={"mandatory": True, "bypass_hire_types": ["executive"]})
     make_automation_rule(

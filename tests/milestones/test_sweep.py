@@ -21,10 +21,13 @@ from milestones.models import (
     Holiday,
     MilestoneTransition,
 )
-from milestones.services import application_milestones_initialize
-from milestones.services.deadlines import application_deadline_set
-from milestones.services.escalation_sweep import escalation_batch
-from milestones.services.sweep import SweepResult, milestones_sweep
+from milestones.services.timers.deadlines import application_deadline_set
+from milestones.services.timers.escalation_sweep import escalation_batch
+from milestones.services.timers.sweep import (
+    SweepResult,
+    milestones_sweep,
+)
+from milestones.services.transitions.initialize import application_milestones_initialize
 from notifications.models import Notification
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories
@@ -102,7 +105,7 @@ def test_an_escalation_moves_nothing(tenant_a):
 
 
 def test_leaving_the_milestone_before_the_sweep_escalates_nothing(tenant_a):
-    from milestones.services import application_transition
+    from milestones.services.transitions.moves import application_transition
 
     application = overdue_application(tenant=tenant_a, hours_ago=50)
     with tenant_context(tenant_a):
@@ -169,7 +172,7 @@ def test_a_sweep_that_dies_mid_batch_leaves_its_rows_due_for_the_next(tenant_a):
 
 
 def _Result():
-    from milestones.services.sweep import SweepResult
+    from milestones.services.timers.sweep import SweepResult
 
     return SweepResult()
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from milestones.timers import (
+from milestones.core.timers import (
     BusinessCalendar,
     EscalationLevel,
     business_time_add,

@@ -16,7 +16,7 @@ from milestones.models import (
     MilestoneDefinition,
     VersionStatus,
 )
-from milestones.services import framework_version_copy_to_draft
+from milestones.services.versions.lifecycle import framework_version_copy_to_draft
 from tenants.context import tenant_context
 from tests.api.support import assert_error, refreshed, rows
 

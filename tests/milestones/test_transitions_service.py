@@ -17,7 +17,8 @@ from milestones.models import (
     MilestoneTransition,
     VersionStatus,
 )
-from milestones.services import application_milestones_initialize, application_transition
+from milestones.services.transitions.initialize import application_milestones_initialize
+from milestones.services.transitions.moves import application_transition
 from recruiting.models import Application
 from tenants.context import tenant_context
 from tests import factories
@@ -220,7 +221,10 @@ def test_regress_is_recorded_as_a_regression_with_its_reason(tenant_a):
 
 
 def test_changing_the_active_version_does_not_move_in_flight_applications(tenant_a):
-    from milestones.services import framework_version_copy_to_draft, framework_version_publish
+    from milestones.services.versions.lifecycle import (
+        framework_version_copy_to_draft,
+        framework_version_publish,
+    )
 
     requisition_type = factories.make_requisition_type(tenant=tenant_a)
     framework = make_framework(tenant=tenant_a, requisition_types=[requisition_type])

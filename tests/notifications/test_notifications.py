@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from milestones.models import AutomationFailure, FailureSource
-from milestones.services.failures import automation_failure_record
+from milestones.services.automation.failures import automation_failure_record
 from notifications.mail import notifications_email
 from notifications.models import Notification
 from notifications.services import (

@@ -26,8 +26,8 @@ from milestones.models import (
     TransitionCause,
     VersionStatus,
 )
-from milestones.services import application_transition
-from milestones.services.sweep import milestones_sweep
+from milestones.services.timers.sweep import milestones_sweep
+from milestones.services.transitions.moves import application_transition
 from notifications.models import Notification
 from recruiting.models import Application, ApplicationStatus, Candidate, Requisition
 from tenants.context import all_tenants_context, tenant_context

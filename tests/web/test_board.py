@@ -15,7 +15,8 @@ from milestones.models import (
     MilestoneTransition,
     TransitionCause,
 )
-from milestones.services import application_milestones_initialize, application_transition
+from milestones.services.transitions.initialize import application_milestones_initialize
+from milestones.services.transitions.moves import application_transition
 from recruiting.models import Application, HireType
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from milestones.models import ApplicationMilestone
-from milestones.services.deadlines import application_deadline_set
+from milestones.services.timers.deadlines import application_deadline_set
 from tenants.context import all_tenants_context, tenant_context
 from tests.milestones.factories import make_deadline_rule, make_tracked_application, make_version
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from audit.models import AuditAction, AuditEvent
+from milestones import services
 from milestones.models import Framework, FrameworkVersion, MilestoneDefinition, VersionStatus
-from milestones.services import frameworks as services
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories
 from tests.milestones.factories import make_automation_rule
