@@ -1,13 +1,14 @@
 """The demo's automation: rules, escalation levels, deadline rules and a business calendar
 on the demo framework's draft, and dates and events on some freshly seeded applications so
-that the first sweep has something to do (see recruiting/demo.py, which calls these)."""
+that the first sweep has something to do (demo/workflow.py and demo/history.py call
+these)."""
 
 from __future__ import annotations
 
 import datetime
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
+from demo.result import SeedResult
 from milestones.models import (
     AlertRecipient,
     AutomationRuleKind,
@@ -26,9 +27,6 @@ from milestones.services.versions.automation_rules import automation_rule_create
 from milestones.services.versions.deadlines import deadline_rule_create
 from milestones.services.versions.escalations import escalation_rule_create
 from tenants.models import Tenant
-
-if TYPE_CHECKING:
-    from recruiting.demo import SeedResult
 
 RECRUITER, HIRING_MANAGER, HRBP = (
     AlertRecipient.RECRUITER,

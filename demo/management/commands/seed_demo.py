@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from recruiting.demo import DEMO_PASSWORD, demo_seed
+from demo.data import DEMO_PASSWORD
+from demo.seed import demo_seed
 
 
 class Command(BaseCommand):

@@ -1,0 +1,25 @@
+"""The demo seed: idempotent, for local development only (every login shares one password)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from demo.data import TENANTS
+from demo.result import SeedResult
+from demo.tenants import seed_tenant
+from tenants.context import tenant_context
+from tenants.models import (
+    Tenant,
+)
+
+
+@transaction.atomic
+def demo_seed() -> SeedResult:
+    """Create the demo tenants and their data; rows that exist already are left alone."""
+    result = SeedResult()
+    for slug, name in TENANTS:
+        tenant, created = Tenant.objects.get_or_create(slug=slug, defaults={"name": name})
+        result.count("tenants", int(created))
+        with tenant_context(tenant):
+            seed_tenant(tenant, result)
+    return result
