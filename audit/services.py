@@ -10,32 +10,39 @@ from django.db import connection
 
 from ats_milestones.db import json_param
 from audit.models import AuditAction, AuditEvent
+from tenants.actors import SYSTEM, Actor
 from tenants.context import all_tenants_context, tenant_context
 from tenants.events import AccessDenied, ObjectChanged, TenantSwitched
 
 
-def audit_record(
+def audit_event_build(
     *,
     action: str,
     tenant_id,
-    actor_user_id: int | None = None,
-    actor_api_client_id=None,
+    actor: Actor = SYSTEM,
     object_type: str = "",
     object_id: str = "",
     data: dict[str, Any] | None = None,
-    ip_address: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event; call it inside the transaction of what it records."""
-    return AuditEvent.all_tenants.create(
+    """The one builder of an audit row (unsaved: a move writes it in its own statement)."""
+    return AuditEvent(
         tenant_id=tenant_id,
         action=action,
-        actor_user_id=actor_user_id,
-        actor_api_client_id=actor_api_client_id,
+        actor_user_id=actor.user_id,
+        actor_api_client_id=actor.api_client_id,
         object_type=object_type,
         object_id=str(object_id),
         data=data or {},
-        ip_address=ip_address,
+        ip_address=actor.ip_address,
     )
+
+
+def audit_record(**fields: Any) -> AuditEvent:
+    """Append one audit event (`audit_event_build`'s arguments); call it inside the
+    transaction of what it records."""
+    event = audit_event_build(**fields)
+    event.save(force_insert=True)
+    return event
 
 
 AUDIT_OBJECT_APPLICATION = "recruiting.Application"
@@ -47,15 +54,13 @@ def audit_application(
     application_id,
     tenant_id,
     data: dict[str, Any],
-    actor_user_id: int | None = None,
-    actor_api_client_id=None,
+    actor: Actor = SYSTEM,
 ) -> AuditEvent:
     """Append one audit event about an application (its trail is read by this object)."""
     return audit_record(
         action=action,
         tenant_id=tenant_id,
-        actor_user_id=actor_user_id,
-        actor_api_client_id=actor_api_client_id,
+        actor=actor,
         object_type=AUDIT_OBJECT_APPLICATION,
         object_id=application_id,
         data=data,
@@ -110,12 +115,10 @@ def audit_object_changed(event: ObjectChanged) -> AuditEvent:
     return audit_record(
         action=event.action,
         tenant_id=event.tenant_id,
-        actor_user_id=event.actor.user_id,
-        actor_api_client_id=event.actor.api_client_id,
+        actor=event.actor,
         object_type=event.object_type,
         object_id=event.object_id,
         data={"fields": sorted(event.fields)},
-        ip_address=event.actor.ip_address,
     )
 
 
@@ -125,11 +128,10 @@ def audit_tenant_switched(event: TenantSwitched) -> AuditEvent:
         return audit_record(
             action=AuditAction.TENANT_SWITCHED,
             tenant_id=event.tenant_id,
-            actor_user_id=event.user_id,
+            actor=Actor(user_id=event.user_id, ip_address=event.ip_address),
             object_type="tenants.tenant",
             object_id=str(event.tenant_id),
             data={"from_tenant_id": event.from_tenant_id},
-            ip_address=event.ip_address,
         )
 
 
@@ -145,10 +147,8 @@ def audit_access_denied(event: AccessDenied) -> AuditEvent:
     return audit_record(
         action=AuditAction.ACCESS_DENIED,
         tenant_id=event.tenant_id,
-        actor_user_id=event.actor.user_id,
-        actor_api_client_id=event.actor.api_client_id,
+        actor=event.actor,
         object_type=model._meta.label,
         object_id=str(event.object_id)[:64],
         data={"path": event.path, "method": event.method, "exists_in_other_tenant": elsewhere},
-        ip_address=event.actor.ip_address,
     )

@@ -155,7 +155,7 @@ class AutomationFailureRetryView(FailureHandlerMixin, View):
         failure = self.get_failure(pk)
         name = failure.application.candidate.full_name
         try:
-            transition = automation_failure_retry(failure=failure, actor_user_id=request.user.pk)
+            transition = automation_failure_retry(failure=failure, actor=self.actor)
         except DomainError as refusal:
             messages.error(request, f"Retry for {name} refused ({refusal.code}): {refusal.message}")
         else:
@@ -175,7 +175,7 @@ class AutomationFailureDismissView(FailureHandlerMixin, View):
             automation_failure_dismiss(
                 failure=failure,
                 reason=request.POST.get("reason", ""),
-                actor_user_id=request.user.pk,
+                actor=self.actor,
             )
         except DomainError as refusal:
             messages.error(request, f"Could not dismiss the failure for {name}: {refusal.message}")

@@ -25,6 +25,15 @@ def access_denied(*, model, object_id, tenant_id, path: str, method: str, actor:
         )
 
 
+def page_actor(request) -> Actor:
+    """Who is acting in a browser request: the signed-in user, in their role in the tenant."""
+    return Actor(
+        user_id=request.user.pk,
+        role=getattr(getattr(request, "membership", None), "role", None),
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+
+
 def access_denied_on_page(request, *, model, object_id) -> None:
     """A browser page asked for an id outside the session's tenant (or not the user's)."""
     access_denied(
@@ -33,5 +42,5 @@ def access_denied_on_page(request, *, model, object_id) -> None:
         tenant_id=request.tenant.pk,
         path=request.path,
         method=request.method,
-        actor=Actor(user_id=request.user.pk, ip_address=request.META.get("REMOTE_ADDR")),
+        actor=page_actor(request),
     )

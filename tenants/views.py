@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.views import View
 
 from ats_milestones.errors import NotFound
+from tenants.access import page_actor
+from tenants.actors import Actor
 from tenants.selectors import membership_list_for_user
 from tenants.switching import session_tenant_switch
 
@@ -26,6 +28,10 @@ class TenantPageMixin(LoginRequiredMixin):
         if getattr(request, "tenant", None) is None:
             return render(request, self.no_tenant_template, status=200)
         return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def actor(self) -> Actor:
+        return page_actor(self.request)
 
     def page_context(self, **extra) -> dict:
         # The header's switcher needs every tenant of the user: one query per page.

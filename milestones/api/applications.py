@@ -124,9 +124,8 @@ class ApplicationTransitionsView(_ApplicationView):
         except (ValidationError, DomainError):
             self.get_object()
             raise
-        membership = getattr(request._request, "membership", None)
         try:
-            transition = self._move(pk, data, expected_version, membership)
+            transition = self._move(pk, data, expected_version)
         except Application.DoesNotExist:
             self.record_denied_lookup()
             raise Http404 from None
@@ -136,15 +135,13 @@ class ApplicationTransitionsView(_ApplicationView):
             headers={"ETag": etag(transition.application_version)},
         )
 
-    def _move(self, pk, data, expected_version, membership):
+    def _move(self, pk, data, expected_version):
         return services.application_transition(
             application_id=pk,
             action=data["action"],
             to_code=data["to_code"] or None,
             reason=data["reason"],
             cause=data["cause"],
-            actor_user_id=self.actor_user_id,
-            actor_api_client_id=getattr(self.api_client, "pk", None),
-            actor_role=None if self.api_client else getattr(membership, "role", None),
+            actor=self.actor,
             expected_version=expected_version,
         )

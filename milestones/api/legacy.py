@@ -224,8 +224,7 @@ class _LegacyImportBase(TenantScopedAPIView):
             source_system=source_system,
             rows=rows,
             lines=lines,
-            actor_user_id=self.actor_user_id,
-            actor_api_client_id=getattr(self.api_client, "pk", None),
+            actor=self.actor,
             dry_run=dry_run,
         )
         return Response(result.as_dict(), status=200 if dry_run else 201)

@@ -378,7 +378,7 @@ class _ApplicationDeadlineView(TenantScopedAPIView):
 
     def _set(self, application, kind, at):
         deadline = services.application_deadline_set(
-            application=application, kind=kind, at=at, actor_user_id=self.actor_user_id
+            application=application, kind=kind, at=at, actor=self.actor
         )
         deadline = services.application_deadline_list(application=application).get(pk=deadline.pk)
         return Response(ApplicationDeadlineSerializer(deadline).data)
@@ -425,7 +425,5 @@ class ApplicationDeadlineView(_ApplicationDeadlineView):
     def delete(self, request, pk, kind):
         application = self.get_object()
         get_object_or_404(ApplicationDeadline.objects.filter(application=application), kind=kind)
-        services.application_deadline_clear(
-            application=application, kind=kind, actor_user_id=self.actor_user_id
-        )
+        services.application_deadline_clear(application=application, kind=kind, actor=self.actor)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -198,7 +198,7 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
         if request.method == "GET":
             page = self.paginate_queryset(selectors.sandbox_run_list(version_id=version.pk))
             return self.get_paginated_response(SandboxRunSummarySerializer(page, many=True).data)
-        run = sandbox_run(version=version, scenario=request.data, actor_user_id=self.actor_user_id)
+        run = sandbox_run(version=version, scenario=request.data, actor=self.actor)
         return Response(SandboxRunOutputSerializer(run).data, status=201)
 
     @extend_schema(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from milestones.core.gates import Facts, gate_evaluate
@@ -30,18 +31,23 @@ APPLICATION_ACTIVE = "active"
 APPLICATION_REJECTED = "rejected"
 NOT_TERMINAL = "none"
 
-ADVANCE, COMPLETE, SKIP, BYPASS, REGRESS, FAIL = (
-    "advance",
-    "complete",
-    "skip",
-    "bypass",
-    "regress",
-    "fail",
-)
+
+class MoveAction(StrEnum):
+    """What a move asks of the engine. RULE_SKIP is the system's own (a skip rule marks a
+    pending or the active milestone skipped), never offered to callers of the API."""
+
+    ADVANCE = "advance"
+    COMPLETE = "complete"
+    SKIP = "skip"
+    BYPASS = "bypass"
+    REGRESS = "regress"
+    FAIL = "fail"
+    RULE_SKIP = "rule_skip"
+
+
+ADVANCE, COMPLETE, SKIP, BYPASS, REGRESS, FAIL, RULE_SKIP = MoveAction
+# What callers of the API may ask (its serializer lists these), and the system's own.
 ACTIONS = (ADVANCE, COMPLETE, SKIP, BYPASS, REGRESS, FAIL)
-# The system's own actions: never offered to callers of the API (its serializer lists
-# ACTIONS only). A skip rule marks a pending or the active milestone skipped.
-RULE_SKIP = "rule_skip"
 SYSTEM_ACTIONS = (RULE_SKIP,)
 # Transition kinds recorded for each action (regress is recorded as a regression).
 KIND_OF_ACTION = {
@@ -90,7 +96,7 @@ class ApplicationView:
 
 @dataclass(frozen=True, slots=True)
 class Move:
-    action: str
+    action: MoveAction
     to_code: str | None = None
     actor_role: str | None = None
     reason: str = ""

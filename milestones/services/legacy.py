@@ -35,6 +35,7 @@ from milestones.models import (
     TransitionKind,
 )
 from recruiting.models import Application
+from tenants.actors import SYSTEM, Actor
 from tenants.context import current_tenant_id
 
 AUDIT_IMPORTED = "milestone.history_imported"
@@ -293,8 +294,7 @@ def legacy_history_import(
     source_system: str,
     rows: Sequence[Mapping],
     lines: Sequence[int] | None = None,
-    actor_user_id: int | None = None,
-    actor_api_client_id: uuid.UUID | None = None,
+    actor: Actor = SYSTEM,
     dry_run: bool = False,
     now: datetime | None = None,
 ) -> LegacyImportResult:
@@ -326,8 +326,7 @@ def legacy_history_import(
             source_system=source_system,
             resolved=resolved,
             definitions=definitions,
-            actor_user_id=actor_user_id,
-            actor_api_client_id=actor_api_client_id,
+            actor=actor,
             now=now or timezone.now(),
         )
 
@@ -384,7 +383,7 @@ def _server_bound_execute(sql: str, params: list) -> None:
         connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
 
 
-def _write(*, source_system, resolved, definitions, actor_user_id, actor_api_client_id, now):
+def _write(*, source_system, resolved, definitions, actor: Actor, now):
     tenant_id = current_tenant_id()
     by_application: dict[uuid.UUID, list[_Row]] = defaultdict(list)
     for row in resolved:
@@ -473,9 +472,9 @@ def _write(*, source_system, resolved, definitions, actor_user_id, actor_api_cli
         constants={
             **stamps,
             "cause": TransitionCause.IMPORT,
-            "actor_user_id": actor_user_id,
-            "actor_api_client_id": actor_api_client_id,
-            "actor_role": "",
+            "actor_user_id": actor.user_id,
+            "actor_api_client_id": actor.api_client_id,
+            "actor_role": actor.role or "",
             "reason": f"imported from {source_system}",
         },
     )
@@ -519,8 +518,7 @@ def _write(*, source_system, resolved, definitions, actor_user_id, actor_api_cli
     audit_record(
         action=AUDIT_IMPORTED,
         tenant_id=tenant_id,
-        actor_user_id=actor_user_id,
-        actor_api_client_id=actor_api_client_id,
+        actor=actor,
         object_type="milestones.LegacyStageMapping",
         object_id=str(source_system)[:64],
         data={"source_system": source_system, **result.as_dict()},

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views import View
 
 from milestones import selectors as milestone_selectors
+from milestones.core.engine import MoveAction
 from milestones.errors import StaleVersion, TransitionRefused
 from milestones.models import TransitionCause
 from milestones.services.transitions.moves import application_transition
@@ -70,7 +71,7 @@ class RequisitionDetailView(TenantPageMixin, View):
         )
 
 
-BOARD_ACTIONS = ("advance", "skip", "bypass")
+BOARD_ACTIONS = (MoveAction.ADVANCE, MoveAction.SKIP, MoveAction.BYPASS)
 STALE_MESSAGE = (
     "Someone else moved this candidate in the meantime. Refresh the board and try again."
 )
@@ -126,14 +127,12 @@ class RequisitionBoardView(TenantPageMixin, View):
             return self._render(
                 request, pk, feedback=(application.pk, STALE_MESSAGE, "STALE_VERSION"), status=409
             )
-        membership = getattr(request, "membership", None)
         try:
             transition = application_transition(
                 application_id=application.pk,
                 action=action,
                 to_code=request.POST.get("to_code") or None,
-                actor_user_id=request.user.pk,
-                actor_role=getattr(membership, "role", None),
+                actor=self.actor,
                 cause=TransitionCause.MANUAL,
                 reason=request.POST.get("reason", "").strip(),
                 expected_version=expected_version,

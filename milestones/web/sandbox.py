@@ -38,7 +38,7 @@ class SandboxRunView(_VersionActionView):
                 version, sandbox={"scenario_text": text, "error": error}, status=400
             )
         try:
-            run = sandbox_run(version=version, scenario=scenario, actor_user_id=request.user.pk)
+            run = sandbox_run(version=version, scenario=scenario, actor=self.actor)
         except DomainError as exc:
             return self.render_page(
                 version, sandbox={"scenario_text": text, "error": exc}, status=exc.status

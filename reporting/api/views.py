@@ -62,12 +62,6 @@ class AutomationFailureViewSet(TenantScopedViewSet):
     def tenant_queryset(self):
         return milestone_selectors.automation_failure_list()
 
-    def _actor(self) -> dict:
-        return {
-            "actor_user_id": self.actor_user_id,
-            "actor_api_client_id": getattr(self.api_client, "pk", None),
-        }
-
     @extend_schema(
         responses={
             200: s.AutomationFailureOutputSerializer(many=True),
@@ -108,7 +102,7 @@ class AutomationFailureViewSet(TenantScopedViewSet):
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         failure = self.get_object()
-        transition = automation_failure_retry(failure=failure, **self._actor())
+        transition = automation_failure_retry(failure=failure, actor=self.actor)
         return Response(
             {
                 "failure": s.AutomationFailureOutputSerializer(failure).data,
@@ -136,7 +130,7 @@ class AutomationFailureViewSet(TenantScopedViewSet):
         data = s.AutomationFailureDismissInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         automation_failure_dismiss(
-            failure=failure, reason=data.validated_data["reason"], **self._actor()
+            failure=failure, reason=data.validated_data["reason"], actor=self.actor
         )
         return Response(s.AutomationFailureOutputSerializer(failure).data)
 

@@ -20,6 +20,7 @@ from milestones.models import (
 from milestones.services.transitions.initialize import application_milestones_initialize
 from milestones.services.transitions.moves import application_transition
 from recruiting.models import Application
+from tenants.actors import Actor
 from tenants.context import tenant_context
 from tests import factories
 
@@ -96,8 +97,7 @@ def test_advance_writes_state_transition_audit_and_bumps_the_version(tenant_a, r
         transition = application_transition(
             application_id=application.pk,
             action="advance",
-            actor_user_id=recruiter_a.pk,
-            actor_role="recruiter",
+            actor=Actor(user_id=recruiter_a.pk, role="recruiter"),
             expected_version=application.version,
         )
         application.refresh_from_db()

@@ -20,6 +20,7 @@ from milestones.models import (
 from milestones.services.transitions.moves import application_transition
 from notifications.services import notification_send
 from recruiting.models import Application
+from tenants.actors import SYSTEM, Actor
 
 AUDIT_AUTOMATION_FAILED = "automation.failed"
 AUDIT_FAILURE_RETRIED = "automation.failure_retried"
@@ -95,14 +96,11 @@ def _locked_open_failure(failure: AutomationFailure) -> AutomationFailure:
     return locked
 
 
-def _audit_failure(
-    *, action: str, failure: AutomationFailure, actor_user_id, actor_api_client_id, **data
-) -> None:
+def _audit_failure(*, action: str, failure: AutomationFailure, actor: Actor, **data) -> None:
     audit_record(
         action=action,
         tenant_id=failure.tenant_id,
-        actor_user_id=actor_user_id,
-        actor_api_client_id=actor_api_client_id,
+        actor=actor,
         object_type="milestones.AutomationFailure",
         object_id=str(failure.pk),
         data={"application_id": str(failure.application_id), **data},
@@ -114,20 +112,18 @@ def _close(
     *,
     status: str,
     action: str,
-    actor_user_id,
-    actor_api_client_id,
+    actor: Actor,
     **data,
 ) -> None:
     """Resolve a locked open failure as `status`, by whom and when, and audit it."""
     locked.status = status
     locked.resolved_at = timezone.now()
-    locked.resolved_by_id = actor_user_id
+    locked.resolved_by_id = actor.user_id
     locked.save(update_fields=["status", "resolved_at", "resolved_by", "updated_at"])
     _audit_failure(
         action=action,
         failure=locked,
-        actor_user_id=actor_user_id,
-        actor_api_client_id=actor_api_client_id,
+        actor=actor,
         **data,
     )
 
@@ -135,8 +131,7 @@ def _close(
 def automation_failure_retry(
     *,
     failure: AutomationFailure,
-    actor_user_id: int | None = None,
-    actor_api_client_id=None,
+    actor: Actor = SYSTEM,
 ) -> MilestoneTransition:
     """Re-attempt the move an automation could not make, once its cause is fixed.
 
@@ -166,8 +161,7 @@ def automation_failure_retry(
                     application_id=locked.application_id,
                     action=action,
                     to_code=locked.attempted.get("to_code") or None,
-                    actor_user_id=actor_user_id,
-                    actor_api_client_id=actor_api_client_id,
+                    actor=actor,
                     cause=cause,
                     reason=f"retry of automation failure {locked.pk}",
                     expected_version=None,
@@ -180,8 +174,7 @@ def automation_failure_retry(
             _audit_failure(
                 action=AUDIT_FAILURE_RETRY_REFUSED,
                 failure=locked,
-                actor_user_id=actor_user_id,
-                actor_api_client_id=actor_api_client_id,
+                actor=actor,
                 error_code=str(exc.code),
                 message=exc.message,
             )
@@ -190,8 +183,7 @@ def automation_failure_retry(
                 locked,
                 status=FailureStatus.RETRIED,
                 action=AUDIT_FAILURE_RETRIED,
-                actor_user_id=actor_user_id,
-                actor_api_client_id=actor_api_client_id,
+                actor=actor,
                 transition_id=str(transition.pk),
             )
     _copy_state(locked, into=failure)
@@ -205,8 +197,7 @@ def automation_failure_dismiss(
     *,
     failure: AutomationFailure,
     reason: str,
-    actor_user_id: int | None = None,
-    actor_api_client_id=None,
+    actor: Actor = SYSTEM,
 ) -> AutomationFailure:
     """Close an open failure without a move (handled by hand, or no longer wanted).
     The reason is required (400 naming `reason`) and kept in the audit trail."""
@@ -220,8 +211,7 @@ def automation_failure_dismiss(
         locked,
         status=FailureStatus.DISMISSED,
         action=AUDIT_FAILURE_DISMISSED,
-        actor_user_id=actor_user_id,
-        actor_api_client_id=actor_api_client_id,
+        actor=actor,
         reason=reason,
     )
     _copy_state(locked, into=failure)

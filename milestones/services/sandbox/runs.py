@@ -44,6 +44,7 @@ from milestones.services.transitions.facts import (
 from milestones.services.transitions.moves import milestone_rule
 from milestones.services.versions.escalations import escalation_level_of
 from recruiting.models import Application
+from tenants.actors import SYSTEM, Actor
 
 MAX_APPLICATIONS = 50
 MAX_EVENTS = 1000
@@ -348,9 +349,7 @@ def sandbox_simulate(*, version: FrameworkVersion, scenario: Any, now: datetime)
 
 
 @transaction.atomic
-def sandbox_run(
-    *, version: FrameworkVersion, scenario: Any, actor_user_id: int | None = None
-) -> SandboxRun:
+def sandbox_run(*, version: FrameworkVersion, scenario: Any, actor: Actor = SYSTEM) -> SandboxRun:
     """Simulate `scenario` against `version` (any status) and keep scenario and steps in
     one SandboxRun: the only row written. Real applications are read, never changed; a
     bad scenario is InvalidScenario (400) naming the field by its path, an application
@@ -359,7 +358,7 @@ def sandbox_run(
     steps = sandbox_simulate(version=version, scenario=scenario, now=now)
     return SandboxRun.objects.create(
         version=version,
-        created_by_id=actor_user_id,
+        created_by_id=actor.user_id,
         scenario=scenario,
         result={"ran_at": now.isoformat(), "steps": steps},
     )

@@ -16,6 +16,7 @@ from milestones.models import (
 )
 from milestones.services.versions.deadlines import deadline_kind_errors
 from recruiting.models import Application, ApplicationStatus
+from tenants.actors import SYSTEM, Actor
 
 AUDIT_DEADLINE_SET = "deadline.set"
 
@@ -25,7 +26,7 @@ AUDIT_DEADLINE_CLEARED = "deadline.cleared"
 
 @transaction.atomic
 def application_deadline_set(
-    *, application: Application, kind: str, at: datetime, actor_user_id: int | None = None
+    *, application: Application, kind: str, at: datetime, actor: Actor = SYSTEM
 ) -> ApplicationDeadline:
     """Set (or move) the application's `kind` date and schedule one firing per deadline
     rule of its pinned version for that kind, at the date plus the rule's offset. Firings
@@ -69,7 +70,7 @@ def application_deadline_set(
     _audit_deadline(
         AUDIT_DEADLINE_SET,
         application=application,
-        actor_user_id=actor_user_id,
+        actor=actor,
         data={"kind": kind, "at": at.isoformat(), "firings": len(rules)},
     )
     return deadline
@@ -77,7 +78,7 @@ def application_deadline_set(
 
 @transaction.atomic
 def application_deadline_clear(
-    *, application: Application, kind: str, actor_user_id: int | None = None
+    *, application: Application, kind: str, actor: Actor = SYSTEM
 ) -> bool:
     """Remove the application's `kind` date and its firings; False when it had none."""
     deleted, _ = ApplicationDeadline.objects.filter(application=application, kind=kind).delete()
@@ -85,18 +86,18 @@ def application_deadline_clear(
         _audit_deadline(
             AUDIT_DEADLINE_CLEARED,
             application=application,
-            actor_user_id=actor_user_id,
+            actor=actor,
             data={"kind": kind},
         )
     return bool(deleted)
 
 
-def _audit_deadline(action: str, *, application: Application, actor_user_id, data: dict) -> None:
+def _audit_deadline(action: str, *, application: Application, actor: Actor, data: dict) -> None:
     audit_application(
         action=action,
         tenant_id=application.tenant_id,
         application_id=application.pk,
-        actor_user_id=actor_user_id,
+        actor=actor,
         data=data,
     )
 

@@ -21,6 +21,7 @@ from milestones.services.automation.events import application_skip_rules_apply
 from milestones.services.transitions.moves import milestone_row_enter
 from milestones.services.versions.lifecycle import requisition_framework_version_pin
 from recruiting.models import Application
+from tenants.actors import SYSTEM, Actor
 
 AUDIT_INITIALIZED = "milestone.initialized"
 
@@ -29,9 +30,8 @@ AUDIT_INITIALIZED = "milestone.initialized"
 def application_milestones_initialize(
     *,
     application_id: uuid.UUID,
-    actor_user_id: int | None = None,
-    actor_api_client_id: uuid.UUID | None = None,
-    cause: str = TransitionCause.MANUAL,
+    actor: Actor = SYSTEM,
+    cause: TransitionCause = TransitionCause.MANUAL,
     now: datetime | None = None,
 ) -> list[ApplicationMilestone]:
     """Give an application one row per milestone of its requisition's pinned version, the
@@ -78,8 +78,8 @@ def application_milestones_initialize(
         to_milestone=definitions[0],
         kind=TransitionKind.INITIALIZE,
         cause=cause,
-        actor_user_id=actor_user_id,
-        actor_api_client_id=actor_api_client_id,
+        actor_user_id=actor.user_id,
+        actor_api_client_id=actor.api_client_id,
         at=now,
         application_version=application.version,
     )
@@ -87,8 +87,7 @@ def application_milestones_initialize(
         action=AUDIT_INITIALIZED,
         tenant_id=application.tenant_id,
         application_id=application.pk,
-        actor_user_id=actor_user_id,
-        actor_api_client_id=actor_api_client_id,
+        actor=actor,
         data={
             "transition_id": str(transition.pk),
             "framework_version_id": str(version.pk),

@@ -8,8 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditEvent
-from audit.services import AUDIT_OBJECT_APPLICATION
+from audit.services import AUDIT_OBJECT_APPLICATION, audit_event_build
 from milestones.core import engine
 from milestones.errors import StaleVersion, TransitionRefused
 from milestones.models import (
@@ -24,6 +23,7 @@ from milestones.services.transitions.move_sql import (
     application_lock_and_load,
     move_write,
 )
+from tenants.actors import SYSTEM, Actor
 
 AUDIT_TRANSITIONED = "milestone.transitioned"
 
@@ -89,12 +89,10 @@ def _refusal(decision: engine.Decision) -> TransitionRefused:
 def application_transition(
     *,
     application_id: uuid.UUID,
-    action: str,
+    action: engine.MoveAction,
     to_code: str | None = None,
-    actor_user_id: int | None = None,
-    actor_api_client_id: uuid.UUID | None = None,
-    actor_role: str | None = None,
-    cause: str = TransitionCause.MANUAL,
+    actor: Actor = SYSTEM,
+    cause: TransitionCause = TransitionCause.MANUAL,
     reason: str = "",
     expected_version: int | None,
     now: datetime | None = None,
@@ -119,7 +117,7 @@ def application_transition(
         hire_type=application.hire_type,
         progress=tuple(engine.Progress(milestone_rule(row.milestone), row.state) for row in rows),
     )
-    move = engine.Move(action=action, to_code=to_code, actor_role=actor_role, reason=reason)
+    move = engine.Move(action=action, to_code=to_code, actor_role=actor.role, reason=reason)
     decision = engine.decide(view, move, application_facts(application=application, rows=rows))
     if not decision.allowed:
         raise _refusal(decision)
@@ -148,18 +146,17 @@ def application_transition(
         to_milestone=to_milestone,
         kind=decision.kind,
         cause=cause,
-        actor_user_id=actor_user_id,
-        actor_api_client_id=actor_api_client_id,
-        actor_role=actor_role or "",
+        actor_user_id=actor.user_id,
+        actor_api_client_id=actor.api_client_id,
+        actor_role=actor.role or "",
         reason=reason,
         at=now,
         application_version=application.version,
     )
-    audit = AuditEvent(
+    audit = audit_event_build(
         tenant_id=application.tenant_id,
         action=AUDIT_TRANSITIONED,
-        actor_user_id=actor_user_id,
-        actor_api_client_id=actor_api_client_id,
+        actor=actor,
         object_type=AUDIT_OBJECT_APPLICATION,
         object_id=str(application.pk),
         data={
