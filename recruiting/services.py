@@ -14,7 +14,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from ats_milestones.errors import Conflict, InvalidInput
+from ats_milestones.events import publish
 from recruiting.errors import RecruitingErrorCode
+from recruiting.events import ApplicationCreated
 from recruiting.models import Application, Candidate, Requisition
 from tenants.actors import Actor
 from tenants.models import Department, JobFamily, Location, RequisitionType
@@ -237,6 +239,14 @@ def application_create(
     _ensure_external_id_free(application, external_id)
     _save(application)
     object_changed(action=CREATED, instance=application, actor=actor, fields=values)
+    publish(
+        ApplicationCreated(
+            tenant_id=tenant_id,
+            application_id=application.pk,
+            requisition_id=application.requisition_id,
+            actor=actor,
+        )
+    )
     return application
 
 

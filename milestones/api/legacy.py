@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
 from ats_milestones.api.idempotency import IdempotentCreateMixin
@@ -260,11 +258,3 @@ class LegacyImportView(IdempotentCreateMixin, _LegacyImportBase):
     )
     def post(self, request):
         return self.create(request)
-
-
-router = SimpleRouter(trailing_slash=False)
-router.register("legacy_mappings", LegacyStageMappingViewSet, basename="legacy-mapping")
-urlpatterns = [
-    *router.urls,
-    path("legacy_imports", LegacyImportView.as_view(), name="legacy-imports"),
-]

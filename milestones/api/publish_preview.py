@@ -1,6 +1,6 @@
 """Publish preview API: what the in-flight applications would do differently on a draft.
 
-`POST /api/v1/framework-versions/{id}/publish_preview` reads only (nothing is stored):
+`POST /api/v1/framework_versions/{id}/publish_preview` reads only (nothing is stored):
 milestones/services/publish_preview.py simulates each in-flight application of the
 version the draft would replace under both versions and answers the differences.
 """

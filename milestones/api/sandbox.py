@@ -103,7 +103,7 @@ SANDBOX_RUN_ERRORS = {400: SANDBOX_400, 404: SANDBOX_404, 409: SANDBOX_409, 422:
 @extend_schema(tags=["automation"])
 class SandboxRunViewSet(TenantScopedViewSet):
     """Sandbox runs of your tenant (`config:read`); start one with
-    `POST /api/v1/framework-versions/{id}/sandbox_runs`."""
+    `POST /api/v1/framework_versions/{id}/sandbox_runs`."""
 
     queryset = SandboxRun.all_tenants.none()  # never evaluated; tells schema tools the model
     read_scope = ApiScope.CONFIG_READ

@@ -1,12 +1,22 @@
-"""Milestone routes, included under /api/v1/ by ats_milestones/api/urls.py."""
+"""Milestone routes, included under /api/v1/ by ats_milestones/api/urls.py. Paths are
+snake_case, like every path of the API (docs/api.md lists the renames)."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from milestones.api.applications import ApplicationMilestonesView, ApplicationTransitionsView
 from milestones.api.automation import AutomationRuleViewSet, EventViewSet
+from milestones.api.legacy import LegacyImportView, LegacyStageMappingViewSet
 from milestones.api.publish_preview import FrameworkVersionPublishPreviewView
 from milestones.api.sandbox import SandboxRunViewSet
+from milestones.api.timers import (
+    ApplicationDeadlinesView,
+    ApplicationDeadlineView,
+    BusinessHoursView,
+    DeadlineRuleViewSet,
+    EscalationRuleViewSet,
+    HolidayViewSet,
+)
 from milestones.api.views import (
     FrameworkVersionViewSet,
     FrameworkViewSet,
@@ -16,21 +26,27 @@ from milestones.api.views import (
 
 router = SimpleRouter(trailing_slash=False)
 router.register("frameworks", FrameworkViewSet, basename="framework")
-router.register("framework-versions", FrameworkVersionViewSet, basename="framework-version")
+router.register("framework_versions", FrameworkVersionViewSet, basename="framework-version")
 router.register("automation_rules", AutomationRuleViewSet, basename="automation-rule")
 router.register("events", EventViewSet, basename="event")
 router.register("sandbox_runs", SandboxRunViewSet, basename="sandbox_run")
+router.register("escalation_rules", EscalationRuleViewSet, basename="escalation_rule")
+router.register("deadline_rules", DeadlineRuleViewSet, basename="deadline_rule")
+router.register("holidays", HolidayViewSet, basename="holiday")
+router.register("legacy_mappings", LegacyStageMappingViewSet, basename="legacy-mapping")
 
 urlpatterns = [
     *router.urls,
     path(
-        "framework-versions/<uuid:pk>/publish_preview",
+        "framework_versions/<uuid:pk>/publish_preview",
         FrameworkVersionPublishPreviewView.as_view(),
         name="framework-version-publish-preview",
     ),
-    path("milestone-settings", MilestoneSettingsView.as_view(), name="milestone-settings"),
+    path("milestone_settings", MilestoneSettingsView.as_view(), name="milestone-settings"),
+    path("business_hours", BusinessHoursView.as_view(), name="business-hours"),
+    path("legacy_imports", LegacyImportView.as_view(), name="legacy-imports"),
     path(
-        "requisitions/<uuid:pk>/framework-version",
+        "requisitions/<uuid:pk>/framework_version",
         RequisitionFrameworkVersionView.as_view(),
         name="requisition-framework-version",
     ),
@@ -44,10 +60,14 @@ urlpatterns = [
         ApplicationTransitionsView.as_view(),
         name="application-transitions",
     ),
+    path(
+        "applications/<uuid:pk>/deadlines",
+        ApplicationDeadlinesView.as_view(),
+        name="application-deadlines",
+    ),
+    path(
+        "applications/<uuid:pk>/deadlines/<str:kind>",
+        ApplicationDeadlineView.as_view(),
+        name="application-deadline",
+    ),
 ]
-
-from milestones.api.legacy import urlpatterns as legacy_urlpatterns  # noqa: E402
-from milestones.api.timer_urls import urlpatterns as timer_urlpatterns  # noqa: E402
-
-urlpatterns += legacy_urlpatterns
-urlpatterns += timer_urlpatterns

@@ -162,7 +162,7 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
         request=None,
         responses=_responses({201: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
     )
-    @action(detail=True, methods=["post"], url_path="copy-to-draft")
+    @action(detail=True, methods=["post"], url_path="copy_to_draft")
     def copy_to_draft(self, request, pk=None):
         """A new draft with this version's milestones: how a published version is edited."""
         draft = services.framework_version_copy_to_draft(version=self.get_object())
@@ -236,7 +236,7 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
         request=s.ReorderInputSerializer,
         responses=_responses({200: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
     )
-    @action(detail=True, methods=["post"], url_path="milestones-order")
+    @action(detail=True, methods=["post"], url_path="milestones_order")
     def reorder(self, request, pk=None):
         """Put the draft's milestones in the order of `codes` (each code once)."""
         version = self.get_object()

@@ -117,7 +117,7 @@ def test_copying_a_version_to_a_draft_copies_its_rules(api_a, tenant_a):
         version=version,
         conditions={"fact": "payload.score", "op": "gte", "value": 1},
     )
-    response = api_a.post(f"/api/v1/framework-versions/{version.pk}/copy-to-draft")
+    response = api_a.post(f"/api/v1/framework_versions/{version.pk}/copy_to_draft")
     assert response.status_code == 201
     draft_id = response.json()["id"]
     (copy,) = rows(AutomationRule, version_id=draft_id)

@@ -30,7 +30,7 @@ def _draft(api, tenant, **framework_kw) -> dict:
 
 def _add(api, version_id, code, **fields):
     return api.post(
-        f"/api/v1/framework-versions/{version_id}/milestones",
+        f"/api/v1/framework_versions/{version_id}/milestones",
         {"code": code, "name": code.title(), **fields},
         format="json",
     )
@@ -88,14 +88,14 @@ def test_build_a_draft_then_publish_it(api_a, tenant_a):
     )
     assert _add(api_a, draft["id"], "OFFER", mandatory=False).status_code == 201
     response = api_a.patch(
-        f"/api/v1/framework-versions/{draft['id']}/milestones/OFFER",
+        f"/api/v1/framework_versions/{draft['id']}/milestones/OFFER",
         {"compliance_tags": ["OFCCP", "custom-x"], "is_sensitive": True},
         format="json",
     )
     assert response.status_code == 200, response.json()
     assert response.json()["compliance_tags"] == ["OFCCP", "custom-x"]
     response = api_a.post(
-        f"/api/v1/framework-versions/{draft['id']}/milestones-order",
+        f"/api/v1/framework_versions/{draft['id']}/milestones_order",
         {"codes": ["PHONE_SCREEN", "APPLIED", "OFFER"]},
         format="json",
     )
@@ -106,10 +106,10 @@ def test_build_a_draft_then_publish_it(api_a, tenant_a):
         "OFFER",
     ]
     assert (
-        api_a.delete(f"/api/v1/framework-versions/{draft['id']}/milestones/OFFER").status_code
+        api_a.delete(f"/api/v1/framework_versions/{draft['id']}/milestones/OFFER").status_code
         == 204
     )
-    response = api_a.post(f"/api/v1/framework-versions/{draft['id']}/publish")
+    response = api_a.post(f"/api/v1/framework_versions/{draft['id']}/publish")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "active"
     assert response.json()["published_at"]
@@ -121,7 +121,7 @@ def test_build_a_draft_then_publish_it(api_a, tenant_a):
 def test_publishing_retires_the_previous_active_version(api_a, tenant_a):
     old = make_version(tenant=tenant_a)
     new = make_version(tenant=tenant_a, framework=old.framework, status=VersionStatus.DRAFT)
-    response = api_a.post(f"/api/v1/framework-versions/{new.pk}/publish")
+    response = api_a.post(f"/api/v1/framework_versions/{new.pk}/publish")
     assert response.status_code == 200
     with all_tenants_context():
         old.refresh_from_db()
@@ -134,13 +134,13 @@ def test_a_published_version_cannot_be_edited(api_a, tenant_a):
     for response in (
         _add(api_a, version.pk, "NEW_STEP"),
         api_a.patch(
-            f"/api/v1/framework-versions/{version.pk}/milestones/APPLIED",
+            f"/api/v1/framework_versions/{version.pk}/milestones/APPLIED",
             {"name": "x"},
             format="json",
         ),
-        api_a.delete(f"/api/v1/framework-versions/{version.pk}/milestones/APPLIED"),
+        api_a.delete(f"/api/v1/framework_versions/{version.pk}/milestones/APPLIED"),
         api_a.post(
-            f"/api/v1/framework-versions/{version.pk}/milestones-order",
+            f"/api/v1/framework_versions/{version.pk}/milestones_order",
             {"codes": ["HIRED", "OFFER", "INTERVIEW", "SCREEN", "APPLIED"]},
             format="json",
         ),
@@ -155,7 +155,7 @@ def test_copy_to_draft_carries_the_milestones_over(api_a, tenant_a):
     version = make_version(
         tenant=tenant_a, milestones={"OFFER": {"compliance_tags": ["EEO"], "mandatory": False}}
     )
-    response = api_a.post(f"/api/v1/framework-versions/{version.pk}/copy-to-draft")
+    response = api_a.post(f"/api/v1/framework_versions/{version.pk}/copy_to_draft")
     assert response.status_code == 201
     body = response.json()
     assert (body["status"], body["number"], body["copied_from_id"]) == ("draft", 2, str(version.pk))
@@ -174,11 +174,11 @@ def test_code_off_the_tenants_convention_is_400_naming_code(api_a, tenant_a):
 
 def test_the_convention_is_the_tenants_own(api_a, api_b, tenant_a):
     response = api_a.patch(
-        "/api/v1/milestone-settings", {"code_pattern": r"^m-[a-z]+$"}, format="json"
+        "/api/v1/milestone_settings", {"code_pattern": r"^m-[a-z]+$"}, format="json"
     )
     assert response.status_code == 200
-    assert api_a.get("/api/v1/milestone-settings").json() == {"code_pattern": r"^m-[a-z]+$"}
-    assert api_b.get("/api/v1/milestone-settings").json() == {
+    assert api_a.get("/api/v1/milestone_settings").json() == {"code_pattern": r"^m-[a-z]+$"}
+    assert api_b.get("/api/v1/milestone_settings").json() == {
         "code_pattern": MilestoneSettings._meta.get_field("code_pattern").default
     }
     draft = _draft(api_a, tenant_a)
@@ -212,7 +212,7 @@ def test_time_based_milestone_needs_an_sla(api_a, tenant_a):
 
 def test_publishing_an_empty_version_is_refused(api_a, tenant_a):
     draft = _draft(api_a, tenant_a)
-    response = api_a.post(f"/api/v1/framework-versions/{draft['id']}/publish")
+    response = api_a.post(f"/api/v1/framework_versions/{draft['id']}/publish")
     assert response.status_code == 422
     assert response.json()["error"]["code"] == Code.VERSION_EMPTY
 
@@ -224,7 +224,7 @@ def test_pilot_pins_requisitions_of_listed_departments_only(api_a, tenant_a):
     pilot = make_version(tenant=tenant_a, framework=framework, status=VersionStatus.DRAFT)
     piloting, other = (factories.make_department(tenant=tenant_a) for _ in range(2))
     response = api_a.post(
-        f"/api/v1/framework-versions/{pilot.pk}/pilot",
+        f"/api/v1/framework_versions/{pilot.pk}/pilot",
         {"department_ids": [str(piloting.pk)]},
         format="json",
     )
@@ -239,14 +239,14 @@ def test_pilot_pins_requisitions_of_listed_departments_only(api_a, tenant_a):
     with tenant_context(tenant_a):
         assert requisition_framework_version_pin(requisition_id=in_pilot.pk) == pilot
         assert requisition_framework_version_pin(requisition_id=elsewhere.pk) == active
-    response = api_a.get(f"/api/v1/requisitions/{in_pilot.pk}/framework-version")
+    response = api_a.get(f"/api/v1/requisitions/{in_pilot.pk}/framework_version")
     assert response.status_code == 200
     assert response.json()["framework_version"]["id"] == str(pilot.pk)
 
 
 def test_unpinned_requisition_reads_a_null_version(api_a, tenant_a):
     requisition = factories.make_requisition(tenant=tenant_a)
-    response = api_a.get(f"/api/v1/requisitions/{requisition.pk}/framework-version")
+    response = api_a.get(f"/api/v1/requisitions/{requisition.pk}/framework_version")
     assert response.status_code == 200
     assert response.json()["framework_version"] is None
 
@@ -254,10 +254,10 @@ def test_unpinned_requisition_reads_a_null_version(api_a, tenant_a):
 def test_retire_an_active_version_and_not_a_draft(api_a, tenant_a):
     active = make_version(tenant=tenant_a)
     assert (
-        api_a.post(f"/api/v1/framework-versions/{active.pk}/retire").json()["status"] == "retired"
+        api_a.post(f"/api/v1/framework_versions/{active.pk}/retire").json()["status"] == "retired"
     )
     draft = make_version(tenant=tenant_a, status=VersionStatus.DRAFT)
-    response = api_a.post(f"/api/v1/framework-versions/{draft.pk}/retire")
+    response = api_a.post(f"/api/v1/framework_versions/{draft.pk}/retire")
     assert response.status_code == 422
     assert response.json()["error"]["code"] == Code.INVALID_STATUS_CHANGE
 
@@ -278,9 +278,9 @@ def test_config_needs_the_config_scope(tenant_a):
 def test_another_tenants_framework_and_version_are_404(api_b, tenant_a, tenant_b):
     version = make_version(tenant=tenant_a, status=VersionStatus.DRAFT)
     assert api_b.get(f"/api/v1/frameworks/{version.framework_id}").status_code == 404
-    assert api_b.get(f"/api/v1/framework-versions/{version.pk}").status_code == 404
+    assert api_b.get(f"/api/v1/framework_versions/{version.pk}").status_code == 404
     for path in ("publish", "copy-to-draft", "retire"):
-        assert api_b.post(f"/api/v1/framework-versions/{version.pk}/{path}").status_code == 404
+        assert api_b.post(f"/api/v1/framework_versions/{version.pk}/{path}").status_code == 404
     assert _add(api_b, version.pk, "SNEAKY").status_code == 404
     with all_tenants_context():
         version.refresh_from_db()
@@ -292,7 +292,7 @@ def test_another_tenants_framework_and_version_are_404(api_b, tenant_a, tenant_b
 
 def test_another_tenants_requisition_is_404(api_b, tenant_a, tenant_b):
     requisition = factories.make_requisition(tenant=tenant_a)
-    assert api_b.get(f"/api/v1/requisitions/{requisition.pk}/framework-version").status_code == 404
+    assert api_b.get(f"/api/v1/requisitions/{requisition.pk}/framework_version").status_code == 404
 
 
 def test_pilot_with_another_tenants_department_is_400_naming_department_ids(
@@ -301,7 +301,7 @@ def test_pilot_with_another_tenants_department_is_400_naming_department_ids(
     draft = make_version(tenant=tenant_a, status=VersionStatus.DRAFT)
     foreign = factories.make_department(tenant=tenant_b)
     response = api_a.post(
-        f"/api/v1/framework-versions/{draft.pk}/pilot",
+        f"/api/v1/framework_versions/{draft.pk}/pilot",
         {"department_ids": [str(foreign.pk)]},
         format="json",
     )
@@ -326,7 +326,7 @@ def test_framework_with_another_tenants_requisition_type_is_400(api_a, tenant_a,
 
 
 def test_a_convention_that_is_not_a_regex_is_400_naming_code_pattern(api_a, tenant_a):
-    response = api_a.patch("/api/v1/milestone-settings", {"code_pattern": "(["}, format="json")
+    response = api_a.patch("/api/v1/milestone_settings", {"code_pattern": "(["}, format="json")
     assert response.status_code == 400
     assert "code_pattern" in response.json()["error"]["fields"]
 

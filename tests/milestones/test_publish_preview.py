@@ -203,7 +203,7 @@ def test_without_an_active_version_there_is_nothing_to_compare(tenant_a):
 
 
 def _url(version):
-    return f"/api/v1/framework-versions/{version.pk}/publish_preview"
+    return f"/api/v1/framework_versions/{version.pk}/publish_preview"
 
 
 def test_the_api_answers_the_differences_and_writes_nothing(api_a, tenant_a):

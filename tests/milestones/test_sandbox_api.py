@@ -101,7 +101,7 @@ def _kinds(steps, key):
 def test_a_run_answers_the_steps_each_with_its_rule_and_reason(api_a, tenant_a):
     version = _draft(tenant_a)
     response = api_a.post(
-        f"/api/v1/framework-versions/{version.pk}/sandbox_runs", _scenario(), format="json"
+        f"/api/v1/framework_versions/{version.pk}/sandbox_runs", _scenario(), format="json"
     )
     assert response.status_code == 201, response.content
     steps = response.json()["steps"]
@@ -138,7 +138,7 @@ def test_a_real_application_is_simulated_by_its_milestone_codes(api_a, tenant_a)
         ],
     )
     response = api_a.post(
-        f"/api/v1/framework-versions/{version.pk}/sandbox_runs", scenario, format="json"
+        f"/api/v1/framework_versions/{version.pk}/sandbox_runs", scenario, format="json"
     )
     assert response.status_code == 201, response.content
     assert ("auto_advance", "APPLIED", "SCREEN") in _kinds(response.json()["steps"], "real")
@@ -149,7 +149,7 @@ def test_a_bad_event_time_is_named_by_its_path(api_a, tenant_a):
     scenario = _scenario()
     scenario["events"][1]["occurred_at"] = "yesterday"
     response = api_a.post(
-        f"/api/v1/framework-versions/{version.pk}/sandbox_runs", scenario, format="json"
+        f"/api/v1/framework_versions/{version.pk}/sandbox_runs", scenario, format="json"
     )
     assert_error(response, 400, "INVALID_SCENARIO", field="events[1].occurred_at")
     assert rows(SandboxRun) == []
@@ -157,7 +157,7 @@ def test_a_bad_event_time_is_named_by_its_path(api_a, tenant_a):
 
 def test_an_unknown_key_and_a_missing_clock_end_are_named(api_a, tenant_a):
     version = _draft(tenant_a)
-    url = f"/api/v1/framework-versions/{version.pk}/sandbox_runs"
+    url = f"/api/v1/framework_versions/{version.pk}/sandbox_runs"
     scenario = _scenario()
     scenario["events"][0]["application"] = "zoe"
     assert_error(
@@ -176,13 +176,13 @@ def test_an_unknown_key_and_a_missing_clock_end_are_named(api_a, tenant_a):
 def test_another_tenants_version_or_application_is_not_found(api_a, tenant_a, tenant_b):
     foreign_version = _draft(tenant_b)
     response = api_a.post(
-        f"/api/v1/framework-versions/{foreign_version.pk}/sandbox_runs", _scenario(), format="json"
+        f"/api/v1/framework_versions/{foreign_version.pk}/sandbox_runs", _scenario(), format="json"
     )
     assert response.status_code == 404
     foreign_application = make_tracked_application(tenant=tenant_b)
     scenario = _scenario(applications=[{"application_id": str(foreign_application.pk)}], events=[])
     response = api_a.post(
-        f"/api/v1/framework-versions/{_draft(tenant_a).pk}/sandbox_runs", scenario, format="json"
+        f"/api/v1/framework_versions/{_draft(tenant_a).pk}/sandbox_runs", scenario, format="json"
     )
     assert_error(response, 404, "NOT_FOUND", field="applications[0].application_id")
 
@@ -220,7 +220,7 @@ def test_a_run_writes_nothing_but_itself(api_a, tenant_a):
     before = _row_counts()
     assert before["milestones_automationrule"] >= 3  # the counts see through RLS
     response = api_a.post(
-        f"/api/v1/framework-versions/{version.pk}/sandbox_runs", scenario, format="json"
+        f"/api/v1/framework_versions/{version.pk}/sandbox_runs", scenario, format="json"
     )
     assert response.status_code == 201, response.content
     kinds = {s["kind"] for s in response.json()["steps"]}

@@ -38,7 +38,7 @@ def _run(tenant, version, *, minutes: int, kinds=(), **kw) -> SandboxRun:
 
 
 def _url(version) -> str:
-    return f"/api/v1/framework-versions/{version.pk}/sandbox_runs"
+    return f"/api/v1/framework_versions/{version.pk}/sandbox_runs"
 
 
 def test_the_runs_are_listed_newest_first_with_their_steps_counted(api_a, tenant_a):

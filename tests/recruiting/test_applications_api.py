@@ -7,6 +7,7 @@ from audit.models import AuditAction
 from recruiting.models import Application
 from tests import factories
 from tests.api.support import assert_error, audit_events, refreshed, rows
+from tests.milestones.factories import make_version
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,48 @@ def detail(pk) -> str:
 
 @pytest.fixture
 def pair_a(tenant_a):
-    return factories.make_candidate(tenant=tenant_a), factories.make_requisition(tenant=tenant_a)
+    """A candidate and a requisition pinned to an active framework version."""
+    version = make_version(tenant=tenant_a)
+    requisition = factories.make_requisition(tenant=tenant_a, framework_version=version)
+    return factories.make_candidate(tenant=tenant_a), requisition
+
+
+def test_created_application_enters_the_workflow_and_can_move(api_a, tenant_a, pair_a):
+    candidate, requisition = pair_a
+    created = api_a.post(
+        LIST,
+        {"candidate": str(candidate.pk), "requisition": str(requisition.pk)},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    application_id = created.json()["id"]
+    milestones = api_a.get(reverse("application-milestones", kwargs={"pk": application_id}))
+    assert [(m["code"], m["state"]) for m in milestones.json()][:2] == [
+        ("APPLIED", "active"),
+        ("SCREEN", "pending"),
+    ]
+    etag = api_a.get(detail(application_id))["ETag"]
+    moved = api_a.post(
+        reverse("application-transitions", kwargs={"pk": application_id}),
+        {"action": "advance"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert moved.status_code == 201, moved.content
+    assert moved.json()["to_code"] == "SCREEN"
+
+
+def test_application_on_a_requisition_no_version_applies_to_is_refused_naming_it(api_a, tenant_a):
+    candidate = factories.make_candidate(tenant=tenant_a)
+    requisition = factories.make_requisition(tenant=tenant_a)  # no framework anywhere
+    before = rows(Application)
+    response = api_a.post(
+        LIST,
+        {"candidate": str(candidate.pk), "requisition": str(requisition.pk)},
+        format="json",
+    )
+    assert_error(response, 422, "NO_FRAMEWORK_VERSION", field="requisition")
+    assert rows(Application) == before
 
 
 def test_create_application_links_candidate_and_requisition(api_a, tenant_a, pair_a):

@@ -18,7 +18,7 @@ from milestones.models import (
     TransitionKind,
 )
 from milestones.services.automation.events import application_skip_rules_apply
-from milestones.services.transitions.moves import milestone_row_enter
+from milestones.services.transitions.moves import milestone_row_enter, publish_moved
 from milestones.services.versions.lifecycle import requisition_framework_version_pin
 from recruiting.models import Application
 from tenants.actors import SYSTEM, Actor
@@ -95,6 +95,7 @@ def application_milestones_initialize(
             "version": application.version,
         },
     )
+    publish_moved(transition=transition, application=application, decision=None, actor=actor)
     # Skip rules (referrals, internal transfers...) act as soon as the rows exist.
     if application_skip_rules_apply(application_id=application.pk, now=now):
         rows = list(

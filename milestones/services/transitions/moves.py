@@ -8,9 +8,11 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from ats_milestones.events import Moment, has_subscribers, publish
 from audit.services import AUDIT_OBJECT_APPLICATION, audit_event_build
 from milestones.core import engine
 from milestones.errors import StaleVersion, TransitionRefused
+from milestones.events import MilestoneMoved
 from milestones.models import (
     ApplicationMilestone,
     MilestoneDefinition,
@@ -180,4 +182,30 @@ def application_transition(
     )
     transition._state.adding = False
     transition._state.db = application._state.db
+    publish_moved(transition=transition, application=application, decision=decision, actor=actor)
     return transition
+
+
+def publish_moved(*, transition, application, decision, actor: Actor) -> None:
+    """Tell the apps above of one move, inside its transaction (nothing built when nobody
+    listens: the move is a hot path)."""
+    if not (
+        has_subscribers(MilestoneMoved, moment=Moment.IN_TRANSACTION)
+        or has_subscribers(MilestoneMoved, moment=Moment.AFTER_COMMIT)
+    ):
+        return
+    publish(
+        MilestoneMoved(
+            tenant_id=application.tenant_id,
+            application_id=application.pk,
+            transition_id=transition.pk,
+            kind=transition.kind,
+            cause=transition.cause,
+            from_code=decision.from_code if decision else None,
+            to_code=decision.to_code if decision else transition.to_milestone.code,
+            application_status=application.status,
+            application_version=application.version,
+            at=transition.at,
+            actor=actor,
+        )
+    )
