@@ -1,3 +1,2 @@
-from .celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The project and its kernel. The Celery app is loaded by `KernelConfig.ready()` (apps.py),
+not here, so importing a kernel module (errors, events) pulls in neither Celery nor Django."""

@@ -265,6 +265,11 @@ def cmd_test(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     embedded = None
     try:
+        # The direction of imports first: a violation fails the run with the chain printed.
+        lint = subprocess.run([str(VENV / "bin" / "lint-imports")], cwd=ROOT, env=env)
+        if lint.returncode != 0:
+            say("lint-imports found an import against the layers (pyproject.toml contracts)")
+            return lint.returncode
         env["DATABASE_URL"], embedded = database_url()
         command = [str(VENV_PYTHON), "-m", "pytest", "-p", "scripts.pytest_browser_note"]
         rc = subprocess.run([*command, *args.pytest_args], cwd=ROOT, env=env).returncode

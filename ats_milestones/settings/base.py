@@ -47,6 +47,7 @@ THIRD_PARTY_APPS = [
     "django_celery_beat",
 ]
 LOCAL_APPS = [
+    "ats_milestones",
     "ats_milestones.idempotency",
     "tenants",
     "audit",

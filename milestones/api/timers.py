@@ -1,9 +1,7 @@
-"""Timer API: escalation levels, deadline rules, business hours, holidays, and the
-deadline dates of an application. Thin: parse, call one service, render."""
+"""Timer configuration over the API: escalation levels, deadline rules, the business calendar."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -15,7 +13,6 @@ from milestones.api.views import CONFIG_409, ERR_404, _codes, _responses, _valid
 from milestones.errors import InvalidConfiguration, MilestoneErrorCode
 from milestones.models import (
     AlertRecipient,
-    ApplicationDeadline,
     DeadlineAction,
     DeadlineRule,
     EscalationRule,
@@ -25,33 +22,42 @@ from milestones.models import (
     MilestoneSettings,
 )
 from milestones.services.versions.escalations import MAX_LEVEL
-from recruiting.models import Application
 from tenants.models import ApiScope
 
 TIMER_400 = OpenApiResponse(
     ErrorSerializer, description="Invalid input; `fields` names each. " + _codes("INVALID_INPUT")
 )
+
+
 TIMER_422 = OpenApiResponse(
     ErrorSerializer,
     description="Only a draft version's rules change. "
     + _codes(MilestoneErrorCode.VERSION_NOT_EDITABLE),
 )
+
+
 TIMER_WRITE_ERRORS = {400: TIMER_400, 404: ERR_404, 409: CONFIG_409, 422: TIMER_422}
+
+
 DEADLINE_409 = OpenApiResponse(
     ErrorSerializer,
     description="A concurrent request set the same date first; retry. " + _codes("CONFLICT"),
 )
+
+
 DEADLINE_422 = OpenApiResponse(
     ErrorSerializer,
     description="A closed application gets no new dates. "
     + _codes(MilestoneErrorCode.APPLICATION_NOT_ACTIVE, "IDEMPOTENCY_KEY_REUSED"),
 )
+
+
 DEADLINE_WRITE_ERRORS = {400: TIMER_400, 404: ERR_404, 409: DEADLINE_409, 422: DEADLINE_422}
+
+
 RECIPIENTS = serializers.ListField(
     child=serializers.ChoiceField(choices=AlertRecipient.choices), required=False
 )
-
-# -- escalation levels ----------------------------------------------------------------------
 
 
 class EscalationRuleInputSerializer(serializers.Serializer):
@@ -164,9 +170,6 @@ def _uuid(value: str, field: str):
         raise _invalid(field, "not a UUID") from None
 
 
-# -- deadline rules -------------------------------------------------------------------------
-
-
 class DeadlineRuleInputSerializer(serializers.Serializer):
     version_id = serializers.UUIDField(help_text="A draft version (create only).")
     name = serializers.CharField(max_length=200)
@@ -254,9 +257,6 @@ class DeadlineRuleViewSet(TenantScopedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-# -- business calendar ------------------------------------------------------------------------
-
-
 class BusinessHoursSerializer(serializers.Serializer):
     business_timezone = serializers.CharField(max_length=64, required=False)
     business_day_start = serializers.TimeField(required=False)
@@ -336,94 +336,4 @@ class HolidayViewSet(TenantScopedViewSet):
     @extend_schema(responses=_responses({204: None}, {404: ERR_404}))
     def destroy(self, request, pk=None):
         services.holiday_delete(holiday=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# -- deadlines of an application ----------------------------------------------------------------
-
-
-class DeadlineFiringSerializer(serializers.Serializer):
-    rule_id = serializers.UUIDField()
-    rule_name = serializers.CharField(source="rule.name")
-    action = serializers.CharField(source="rule.action")
-    fires_at = serializers.DateTimeField()
-    fired_at = serializers.DateTimeField(allow_null=True)
-    outcome = serializers.CharField()
-
-
-class ApplicationDeadlineSerializer(serializers.ModelSerializer):
-    firings = DeadlineFiringSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = ApplicationDeadline
-        fields = ["kind", "at", "firings"]
-
-
-class DeadlineSetSerializer(serializers.Serializer):
-    kind = serializers.CharField(max_length=100, help_text="e.g. `offer_expires_at`")
-    at = serializers.DateTimeField()
-
-
-class DeadlineAtSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-
-
-class _ApplicationDeadlineView(TenantScopedAPIView):
-    queryset = Application.all_tenants.none()  # never evaluated; tells schema tools the model
-    read_scope = ApiScope.APPLICATIONS_READ
-    write_scope = ApiScope.APPLICATIONS_WRITE
-
-    def tenant_queryset(self):
-        return Application.objects.select_related("requisition")
-
-    def _set(self, application, kind, at):
-        deadline = services.application_deadline_set(
-            application=application, kind=kind, at=at, actor=self.actor
-        )
-        deadline = services.application_deadline_list(application=application).get(pk=deadline.pk)
-        return Response(ApplicationDeadlineSerializer(deadline).data)
-
-
-@extend_schema(tags=["milestones"])
-class ApplicationDeadlinesView(_ApplicationDeadlineView):
-    """The application's dates (offer expires at, ...) and the firings they scheduled."""
-
-    @extend_schema(
-        responses=_responses({200: ApplicationDeadlineSerializer(many=True)}, {404: ERR_404})
-    )
-    def get(self, request, pk):
-        application = self.get_object()
-        rows = services.application_deadline_list(application=application)
-        return Response(ApplicationDeadlineSerializer(rows, many=True).data)
-
-    @extend_schema(
-        request=DeadlineSetSerializer,
-        responses=_responses({200: ApplicationDeadlineSerializer}, DEADLINE_WRITE_ERRORS),
-        description="Set or move the date of `kind`: one firing per deadline rule of the "
-        "application's version; firings not yet fired move with the date.",
-    )
-    def post(self, request, pk):
-        application = self.get_object()
-        data = _valid(DeadlineSetSerializer, request.data)
-        return self._set(application, data["kind"], data["at"])
-
-
-@extend_schema(tags=["milestones"])
-class ApplicationDeadlineView(_ApplicationDeadlineView):
-    """One date of the application, by kind."""
-
-    @extend_schema(
-        request=DeadlineAtSerializer,
-        responses=_responses({200: ApplicationDeadlineSerializer}, DEADLINE_WRITE_ERRORS),
-    )
-    def put(self, request, pk, kind):
-        application = self.get_object()
-        data = _valid(DeadlineAtSerializer, request.data)
-        return self._set(application, kind, data["at"])
-
-    @extend_schema(responses=_responses({204: None}, {404: ERR_404}))
-    def delete(self, request, pk, kind):
-        application = self.get_object()
-        get_object_or_404(ApplicationDeadline.objects.filter(application=application), kind=kind)
-        services.application_deadline_clear(application=application, kind=kind, actor=self.actor)
         return Response(status=status.HTTP_204_NO_CONTENT)

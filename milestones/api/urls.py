@@ -6,12 +6,11 @@ from rest_framework.routers import SimpleRouter
 
 from milestones.api.applications import ApplicationMilestonesView, ApplicationTransitionsView
 from milestones.api.automation import AutomationRuleViewSet, EventViewSet
+from milestones.api.deadlines import ApplicationDeadlinesView, ApplicationDeadlineView
 from milestones.api.legacy import LegacyImportView, LegacyStageMappingViewSet
 from milestones.api.publish_preview import FrameworkVersionPublishPreviewView
 from milestones.api.sandbox import SandboxRunViewSet
 from milestones.api.timers import (
-    ApplicationDeadlinesView,
-    ApplicationDeadlineView,
     BusinessHoursView,
     DeadlineRuleViewSet,
     EscalationRuleViewSet,

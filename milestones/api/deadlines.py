@@ -1,0 +1,105 @@
+"""An application's own dates (offer_expires_at, ...) over the API: set, listed, cleared."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from ats_milestones.api.base import TenantScopedAPIView
+from milestones import services
+from milestones.api.timers import DEADLINE_WRITE_ERRORS
+from milestones.api.views import ERR_404, _responses, _valid
+from milestones.models import (
+    ApplicationDeadline,
+)
+from recruiting.models import Application
+from tenants.models import ApiScope
+
+
+class DeadlineFiringSerializer(serializers.Serializer):
+    rule_id = serializers.UUIDField()
+    rule_name = serializers.CharField(source="rule.name")
+    action = serializers.CharField(source="rule.action")
+    fires_at = serializers.DateTimeField()
+    fired_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+
+
+class ApplicationDeadlineSerializer(serializers.ModelSerializer):
+    firings = DeadlineFiringSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ApplicationDeadline
+        fields = ["kind", "at", "firings"]
+
+
+class DeadlineSetSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=100, help_text="e.g. `offer_expires_at`")
+    at = serializers.DateTimeField()
+
+
+class DeadlineAtSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+
+
+class _ApplicationDeadlineView(TenantScopedAPIView):
+    queryset = Application.all_tenants.none()  # never evaluated; tells schema tools the model
+    read_scope = ApiScope.APPLICATIONS_READ
+    write_scope = ApiScope.APPLICATIONS_WRITE
+
+    def tenant_queryset(self):
+        return Application.objects.select_related("requisition")
+
+    def _set(self, application, kind, at):
+        deadline = services.application_deadline_set(
+            application=application, kind=kind, at=at, actor=self.actor
+        )
+        deadline = services.application_deadline_list(application=application).get(pk=deadline.pk)
+        return Response(ApplicationDeadlineSerializer(deadline).data)
+
+
+@extend_schema(tags=["milestones"])
+class ApplicationDeadlinesView(_ApplicationDeadlineView):
+    """The application's dates (offer expires at, ...) and the firings they scheduled."""
+
+    @extend_schema(
+        responses=_responses({200: ApplicationDeadlineSerializer(many=True)}, {404: ERR_404})
+    )
+    def get(self, request, pk):
+        application = self.get_object()
+        rows = services.application_deadline_list(application=application)
+        return Response(ApplicationDeadlineSerializer(rows, many=True).data)
+
+    @extend_schema(
+        request=DeadlineSetSerializer,
+        responses=_responses({200: ApplicationDeadlineSerializer}, DEADLINE_WRITE_ERRORS),
+        description="Set or move the date of `kind`: one firing per deadline rule of the "
+        "application's version; firings not yet fired move with the date.",
+    )
+    def post(self, request, pk):
+        application = self.get_object()
+        data = _valid(DeadlineSetSerializer, request.data)
+        return self._set(application, data["kind"], data["at"])
+
+
+@extend_schema(tags=["milestones"])
+class ApplicationDeadlineView(_ApplicationDeadlineView):
+    """One date of the application, by kind."""
+
+    @extend_schema(
+        request=DeadlineAtSerializer,
+        responses=_responses({200: ApplicationDeadlineSerializer}, DEADLINE_WRITE_ERRORS),
+    )
+    def put(self, request, pk, kind):
+        application = self.get_object()
+        data = _valid(DeadlineAtSerializer, request.data)
+        return self._set(application, kind, data["at"])
+
+    @extend_schema(responses=_responses({204: None}, {404: ERR_404}))
+    def delete(self, request, pk, kind):
+        application = self.get_object()
+        get_object_or_404(ApplicationDeadline.objects.filter(application=application), kind=kind)
+        services.application_deadline_clear(application=application, kind=kind, actor=self.actor)
+        return Response(status=status.HTTP_204_NO_CONTENT)
