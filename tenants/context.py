@@ -37,7 +37,7 @@ def in_all_tenants_scope() -> bool:
     return _scope.get().all_tenants
 
 
-def _tenant_uuid(tenant) -> uuid.UUID:
+def tenant_uuid(tenant) -> uuid.UUID:
     if isinstance(tenant, uuid.UUID):
         return tenant
     if isinstance(tenant, str):
@@ -73,7 +73,7 @@ def _entered(scope: _Scope) -> Iterator[None]:
 @contextmanager
 def tenant_context(tenant) -> Iterator[None]:
     """Scope the ORM and the database session to one tenant until the block ends."""
-    with _entered(_Scope(tenant_id=_tenant_uuid(tenant))):
+    with _entered(_Scope(tenant_id=tenant_uuid(tenant))):
         yield
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.db import models
 
-from tenants.context import _tenant_uuid, current_tenant_id, in_all_tenants_scope
+from tenants.context import current_tenant_id, in_all_tenants_scope, tenant_uuid
 from tenants.errors import CrossTenantAccess, TenantContextMissing
 
 
 class TenantScopedQuerySet(models.QuerySet):
     def for_tenant(self, tenant) -> TenantScopedQuerySet:
-        return self.filter(tenant_id=_tenant_uuid(tenant))
+        return self.filter(tenant_id=tenant_uuid(tenant))
 
 
 class TenantScopedManager(models.Manager.from_queryset(TenantScopedQuerySet)):
@@ -28,7 +28,7 @@ class TenantScopedManager(models.Manager.from_queryset(TenantScopedQuerySet)):
         return super().get_queryset().filter(tenant_id=tenant_id)
 
     def for_tenant(self, tenant) -> TenantScopedQuerySet:
-        tenant_id = _tenant_uuid(tenant)
+        tenant_id = tenant_uuid(tenant)
         in_context = current_tenant_id()
         if in_context is not None and in_context != tenant_id:
             raise CrossTenantAccess(f"{self.model.__name__}: asked for another tenant's rows")

@@ -154,3 +154,13 @@ def crud_schema(*, tag: str, create, output, update=None, detail_headers=(), res
             responses={200: output, **write_errors},
         ),
     )
+
+
+def error_codes(*codes) -> str:
+    """A response description's list of the stable error codes it may carry."""
+    return "Error codes: " + ", ".join(f"`{c}`" for c in codes) + "."
+
+
+def with_common_errors(success: dict, errors: dict | None = None) -> dict:
+    """`success` plus the error bodies every call can answer (401, 403) and `errors`."""
+    return {**success, **READ_ERRORS, **(errors or {})}

@@ -87,3 +87,10 @@ class StrictModelSerializer(RejectUnknownFieldsMixin, serializers.ModelSerialize
         models.EmailField: StrictEmailField,
         models.SlugField: StrictSlugField,
     }
+
+
+def validated(serializer_class, data, **kwargs) -> dict:
+    """`data` checked by `serializer_class` (400 naming each field), as a plain dict."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

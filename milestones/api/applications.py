@@ -6,19 +6,19 @@ transition service (which locks and reads the application itself) and renders.
 
 from __future__ import annotations
 
-import re
-
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedAPIView
-from ats_milestones.api.schema import ErrorSerializer
-from ats_milestones.errors import DomainError, InvalidInput, PreconditionRequired
+from ats_milestones.api.etag import etag_of, expected_version_from
+from ats_milestones.api.schema import ErrorSerializer, error_codes, with_common_errors
+from ats_milestones.api.serializers import validated
+from ats_milestones.errors import DomainError
 from milestones import selectors, services
 from milestones.api import serializers as s
-from milestones.api.views import ERR_400, ERR_404, Code, _codes, _responses, _valid
+from milestones.api.views import ERR_400, ERR_404, Code
 from milestones.errors import TRANSITION_REFUSAL_CODES
 from recruiting.models import Application
 from tenants.models import ApiScope
@@ -30,27 +30,6 @@ IF_MATCH = OpenApiParameter(
     required=True,
     description='The application version you last saw, as its ETag: `"<version>"`.',
 )
-_ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
-
-
-def parse_if_match(request) -> int:
-    raw = request.headers.get("If-Match")
-    if not raw:
-        raise PreconditionRequired(
-            'send If-Match: "<version>" with the application version you last saw',
-            fields={"If-Match": ["required"]},
-        )
-    match = _ETAG.match(raw.strip())
-    if not match:
-        raise InvalidInput(
-            'If-Match must be an application ETag such as "3"',
-            fields={"If-Match": ["malformed"]},
-        )
-    return int(match.group(1))
 
 
 class _ApplicationView(TenantScopedAPIView):
@@ -67,7 +46,7 @@ class ApplicationMilestonesView(_ApplicationView):
     """Where the application stands on each milestone; `ETag` is its version."""
 
     @extend_schema(
-        responses=_responses(
+        responses=with_common_errors(
             {200: s.ApplicationMilestoneOutputSerializer(many=True)}, {404: ERR_404}
         )
     )
@@ -75,7 +54,7 @@ class ApplicationMilestonesView(_ApplicationView):
         application = self.get_object()
         rows = selectors.application_milestone_list(application_id=application.pk)
         data = s.ApplicationMilestoneOutputSerializer(rows, many=True).data
-        return Response(data, headers={"ETag": etag(application.version)})
+        return Response(data, headers={"ETag": etag_of(application.version)})
 
 
 @extend_schema(tags=["milestones"])
@@ -83,7 +62,7 @@ class ApplicationTransitionsView(_ApplicationView):
     """The history of moves (GET) and a new move (POST, with `If-Match`)."""
 
     @extend_schema(
-        responses=_responses({200: s.TransitionOutputSerializer(many=True)}, {404: ERR_404})
+        responses=with_common_errors({200: s.TransitionOutputSerializer(many=True)}, {404: ERR_404})
     )
     def get(self, request, pk):
         application = self.get_object()
@@ -91,26 +70,28 @@ class ApplicationTransitionsView(_ApplicationView):
             selectors.milestone_transition_list(application_id=application.pk)
         )
         response = self.get_paginated_response(s.TransitionOutputSerializer(page, many=True).data)
-        response["ETag"] = etag(application.version)
+        response["ETag"] = etag_of(application.version)
         return response
 
     @extend_schema(
         parameters=[IF_MATCH],
         request=s.TransitionInputSerializer,
-        responses=_responses(
+        responses=with_common_errors(
             {
                 201: OpenApiResponse(
                     s.TransitionOutputSerializer, description="Moved; `ETag` is the new version."
                 ),
                 400: ERR_400,
                 404: ERR_404,
-                409: OpenApiResponse(ErrorSerializer, description=_codes(Code.STALE_VERSION)),
+                409: OpenApiResponse(ErrorSerializer, description=error_codes(Code.STALE_VERSION)),
                 422: OpenApiResponse(
                     ErrorSerializer,
                     description="The framework refuses the move. "
-                    + _codes(*TRANSITION_REFUSAL_CODES),
+                    + error_codes(*TRANSITION_REFUSAL_CODES),
                 ),
-                428: OpenApiResponse(ErrorSerializer, description=_codes("PRECONDITION_REQUIRED")),
+                428: OpenApiResponse(
+                    ErrorSerializer, description=error_codes("PRECONDITION_REQUIRED")
+                ),
             }
         ),
     )
@@ -119,8 +100,8 @@ class ApplicationTransitionsView(_ApplicationView):
         # cost a round trip per move. Refusals still answer 404 before 400/428 for an id
         # that is not ours.
         try:
-            data = _valid(s.TransitionInputSerializer, request.data)
-            expected_version = parse_if_match(request)
+            data = validated(s.TransitionInputSerializer, request.data)
+            expected_version = expected_version_from(request, required=True)
         except (ValidationError, DomainError):
             self.get_object()
             raise
@@ -132,7 +113,7 @@ class ApplicationTransitionsView(_ApplicationView):
         return Response(
             s.TransitionOutputSerializer(transition).data,
             status=201,
-            headers={"ETag": etag(transition.application_version)},
+            headers={"ETag": etag_of(transition.application_version)},
         )
 
     def _move(self, pk, data, expected_version):

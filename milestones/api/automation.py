@@ -11,10 +11,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedViewSet
-from ats_milestones.api.schema import E404, ErrorSerializer
+from ats_milestones.api.schema import E404, ErrorSerializer, error_codes, with_common_errors
+from ats_milestones.api.serializers import validated
 from ats_milestones.errors import NotFound
 from milestones import services
-from milestones.api.views import CONFIG_WRITE_ERRORS, ERR_400, _codes, _responses, _valid
+from milestones.api.views import CONFIG_WRITE_ERRORS, ERR_400
 from milestones.errors import MilestoneErrorCode
 from milestones.models import (
     AlertRecipient,
@@ -124,12 +125,12 @@ EVENT_POST_ERRORS = {
     404: OpenApiResponse(
         ErrorSerializer,
         description="The application is not in your tenant; `fields` names "
-        "`application_id` or `application_external_id`. " + _codes("NOT_FOUND"),
+        "`application_id` or `application_external_id`. " + error_codes("NOT_FOUND"),
     ),
     409: OpenApiResponse(
         ErrorSerializer,
         description="The idempotency id was stored for another application or event type. "
-        + _codes(Code.IDEMPOTENCY_CONFLICT),
+        + error_codes(Code.IDEMPOTENCY_CONFLICT),
     ),
     422: OpenApiResponse(
         ErrorSerializer,
@@ -155,7 +156,9 @@ class EventViewSet(TenantScopedViewSet):
 
     @extend_schema(
         parameters=[APPLICATION_ID],
-        responses=_responses({200: EventOutputSerializer(many=True)}, {400: ERR_400, 404: E404}),
+        responses=with_common_errors(
+            {200: EventOutputSerializer(many=True)}, {400: ERR_400, 404: E404}
+        ),
     )
     def list(self, request):
         events = self.get_queryset()
@@ -166,13 +169,13 @@ class EventViewSet(TenantScopedViewSet):
         page = self.paginate_queryset(events)
         return self.get_paginated_response(EventOutputSerializer(page, many=True).data)
 
-    @extend_schema(responses=_responses({200: EventOutputSerializer}, {404: E404}))
+    @extend_schema(responses=with_common_errors({200: EventOutputSerializer}, {404: E404}))
     def retrieve(self, request, pk=None):
         return Response(EventOutputSerializer(self.get_object()).data)
 
     @extend_schema(
         request=EventInputSerializer,
-        responses=_responses(
+        responses=with_common_errors(
             {
                 201: OpenApiResponse(EventOutputSerializer, description="Stored and evaluated."),
                 200: OpenApiResponse(
@@ -185,7 +188,7 @@ class EventViewSet(TenantScopedViewSet):
         ),
     )
     def create(self, request):
-        data = _valid(EventInputSerializer, request.data)
+        data = validated(EventInputSerializer, request.data)
         idempotency_id = data["idempotency_id"] or request.headers.get("Idempotency-Key", "")
         if not idempotency_id:
             raise ValidationError({"idempotency_id": ["required (or an Idempotency-Key header)"]})
@@ -223,7 +226,7 @@ RULE_400 = OpenApiResponse(
     ErrorSerializer,
     description="Invalid rule; `fields` names each bad field, a bad condition by its path "
     "(e.g. `conditions.all[1].op`). "
-    + _codes("VALIDATION_ERROR", "INVALID_INPUT", Code.INVALID_CONDITION),
+    + error_codes("VALIDATION_ERROR", "INVALID_INPUT", Code.INVALID_CONDITION),
 )
 RULE_WRITE_ERRORS = {**CONFIG_WRITE_ERRORS, 400: RULE_400}
 
@@ -243,7 +246,7 @@ class AutomationRuleViewSet(TenantScopedViewSet):
 
     @extend_schema(
         parameters=[VERSION_ID],
-        responses=_responses(
+        responses=with_common_errors(
             {200: AutomationRuleOutputSerializer(many=True)}, {400: ERR_400, 404: E404}
         ),
     )
@@ -255,39 +258,39 @@ class AutomationRuleViewSet(TenantScopedViewSet):
         page = self.paginate_queryset(rules)
         return self.get_paginated_response(AutomationRuleOutputSerializer(page, many=True).data)
 
-    @extend_schema(responses=_responses({200: AutomationRuleOutputSerializer}, {404: E404}))
+    @extend_schema(responses=with_common_errors({200: AutomationRuleOutputSerializer}, {404: E404}))
     def retrieve(self, request, pk=None):
         return Response(AutomationRuleOutputSerializer(self.get_object()).data)
 
     @extend_schema(
         request=AutomationRuleInputSerializer,
-        responses=_responses({201: AutomationRuleOutputSerializer}, RULE_WRITE_ERRORS),
+        responses=with_common_errors({201: AutomationRuleOutputSerializer}, RULE_WRITE_ERRORS),
     )
     def create(self, request):
-        data = _valid(AutomationRuleInputSerializer, request.data)
+        data = validated(AutomationRuleInputSerializer, request.data)
         version = self._version(str(data.pop("version_id")))
         rule = services.automation_rule_create(version=version, **data)
         return Response(AutomationRuleOutputSerializer(rule).data, status=201)
 
     @extend_schema(
         request=AutomationRuleInputSerializer(partial=True),
-        responses=_responses({200: AutomationRuleOutputSerializer}, RULE_WRITE_ERRORS),
+        responses=with_common_errors({200: AutomationRuleOutputSerializer}, RULE_WRITE_ERRORS),
     )
     def partial_update(self, request, pk=None):
         rule = self.get_object()
-        data = _valid(AutomationRuleInputSerializer, request.data, partial=True)
+        data = validated(AutomationRuleInputSerializer, request.data, partial=True)
         if "version_id" in data and data.pop("version_id") != rule.version_id:
             raise ValidationError({"version_id": ["a rule cannot move to another version"]})
         rule = services.automation_rule_update(rule=rule, **data)
         return Response(AutomationRuleOutputSerializer(rule).data)
 
     @extend_schema(
-        responses=_responses(
+        responses=with_common_errors(
             {204: None},
             {
                 404: E404,
                 422: OpenApiResponse(
-                    ErrorSerializer, description=_codes(Code.VERSION_NOT_EDITABLE)
+                    ErrorSerializer, description=error_codes(Code.VERSION_NOT_EDITABLE)
                 ),
             },
         )

@@ -8,9 +8,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedAPIView
+from ats_milestones.api.schema import with_common_errors
+from ats_milestones.api.serializers import validated
 from milestones import services
 from milestones.api.timers import DEADLINE_WRITE_ERRORS
-from milestones.api.views import ERR_404, _responses, _valid
+from milestones.api.views import ERR_404
 from milestones.models import (
     ApplicationDeadline,
 )
@@ -65,7 +67,9 @@ class ApplicationDeadlinesView(_ApplicationDeadlineView):
     """The application's dates (offer expires at, ...) and the firings they scheduled."""
 
     @extend_schema(
-        responses=_responses({200: ApplicationDeadlineSerializer(many=True)}, {404: ERR_404})
+        responses=with_common_errors(
+            {200: ApplicationDeadlineSerializer(many=True)}, {404: ERR_404}
+        )
     )
     def get(self, request, pk):
         application = self.get_object()
@@ -74,13 +78,13 @@ class ApplicationDeadlinesView(_ApplicationDeadlineView):
 
     @extend_schema(
         request=DeadlineSetSerializer,
-        responses=_responses({200: ApplicationDeadlineSerializer}, DEADLINE_WRITE_ERRORS),
+        responses=with_common_errors({200: ApplicationDeadlineSerializer}, DEADLINE_WRITE_ERRORS),
         description="Set or move the date of `kind`: one firing per deadline rule of the "
         "application's version; firings not yet fired move with the date.",
     )
     def post(self, request, pk):
         application = self.get_object()
-        data = _valid(DeadlineSetSerializer, request.data)
+        data = validated(DeadlineSetSerializer, request.data)
         return self._set(application, data["kind"], data["at"])
 
 
@@ -90,14 +94,14 @@ class ApplicationDeadlineView(_ApplicationDeadlineView):
 
     @extend_schema(
         request=DeadlineAtSerializer,
-        responses=_responses({200: ApplicationDeadlineSerializer}, DEADLINE_WRITE_ERRORS),
+        responses=with_common_errors({200: ApplicationDeadlineSerializer}, DEADLINE_WRITE_ERRORS),
     )
     def put(self, request, pk, kind):
         application = self.get_object()
-        data = _valid(DeadlineAtSerializer, request.data)
+        data = validated(DeadlineAtSerializer, request.data)
         return self._set(application, kind, data["at"])
 
-    @extend_schema(responses=_responses({204: None}, {404: ERR_404}))
+    @extend_schema(responses=with_common_errors({204: None}, {404: ERR_404}))
     def delete(self, request, pk, kind):
         application = self.get_object()
         get_object_or_404(ApplicationDeadline.objects.filter(application=application), kind=kind)

@@ -16,6 +16,7 @@ from ats_milestones.api.schema import (
     READ_ERRORS,
     ErrorSerializer,
 )
+from ats_milestones.api.serializers import validated
 from ats_milestones.errors import InvalidInput
 from milestones.models import LegacyStageMapping
 from milestones.services import legacy as service
@@ -69,12 +70,6 @@ class LegacyStageMappingOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-def _valid(data, **kwargs) -> dict:
-    serializer = LegacyStageMappingInputSerializer(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 @extend_schema(tags=["legacy import"])
 class LegacyStageMappingViewSet(IdempotentCreateMixin, TenantScopedViewSet):
     """Which milestone each stage of a legacy system stands for (`config:read` / `config:write`)."""
@@ -118,7 +113,9 @@ class LegacyStageMappingViewSet(IdempotentCreateMixin, TenantScopedViewSet):
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
     )
     def create(self, request):
-        mapping = service.legacy_stage_mapping_save(**_valid(request.data))
+        mapping = service.legacy_stage_mapping_save(
+            **validated(LegacyStageMappingInputSerializer, request.data)
+        )
         return Response(LegacyStageMappingOutputSerializer(mapping).data, status=201)
 
     @extend_schema(
@@ -132,7 +129,9 @@ class LegacyStageMappingViewSet(IdempotentCreateMixin, TenantScopedViewSet):
     )
     def update(self, request, pk=None):
         mapping = self.get_object()
-        mapping = service.legacy_stage_mapping_save(mapping=mapping, **_valid(request.data))
+        mapping = service.legacy_stage_mapping_save(
+            mapping=mapping, **validated(LegacyStageMappingInputSerializer, request.data)
+        )
         return Response(LegacyStageMappingOutputSerializer(mapping).data)
 
     @extend_schema(
@@ -146,7 +145,7 @@ class LegacyStageMappingViewSet(IdempotentCreateMixin, TenantScopedViewSet):
     )
     def partial_update(self, request, pk=None):
         mapping = self.get_object()
-        data = _valid(request.data, partial=True)
+        data = validated(LegacyStageMappingInputSerializer, request.data, partial=True)
         mapping = service.legacy_stage_mapping_save(mapping=mapping, **data)
         return Response(LegacyStageMappingOutputSerializer(mapping).data)
 

@@ -7,9 +7,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
-from ats_milestones.api.schema import E422, ErrorSerializer
+from ats_milestones.api.schema import E422, ErrorSerializer, error_codes, with_common_errors
+from ats_milestones.api.serializers import validated
 from milestones import services
-from milestones.api.views import CONFIG_409, ERR_404, _codes, _responses, _valid
+from milestones.api.views import CONFIG_409, ERR_404
 from milestones.errors import InvalidConfiguration, MilestoneErrorCode
 from milestones.models import (
     AlertRecipient,
@@ -25,14 +26,15 @@ from milestones.services.versions.escalations import MAX_LEVEL
 from tenants.models import ApiScope
 
 TIMER_400 = OpenApiResponse(
-    ErrorSerializer, description="Invalid input; `fields` names each. " + _codes("INVALID_INPUT")
+    ErrorSerializer,
+    description="Invalid input; `fields` names each. " + error_codes("INVALID_INPUT"),
 )
 
 
 TIMER_422 = OpenApiResponse(
     ErrorSerializer,
     description="Only a draft version's rules change. "
-    + _codes(MilestoneErrorCode.VERSION_NOT_EDITABLE),
+    + error_codes(MilestoneErrorCode.VERSION_NOT_EDITABLE),
 )
 
 
@@ -41,14 +43,14 @@ TIMER_WRITE_ERRORS = {400: TIMER_400, 404: ERR_404, 409: CONFIG_409, 422: TIMER_
 
 DEADLINE_409 = OpenApiResponse(
     ErrorSerializer,
-    description="A concurrent request set the same date first; retry. " + _codes("CONFLICT"),
+    description="A concurrent request set the same date first; retry. " + error_codes("CONFLICT"),
 )
 
 
 DEADLINE_422 = OpenApiResponse(
     ErrorSerializer,
     description="A closed application gets no new dates. "
-    + _codes(MilestoneErrorCode.APPLICATION_NOT_ACTIVE, "IDEMPOTENCY_KEY_REUSED"),
+    + error_codes(MilestoneErrorCode.APPLICATION_NOT_ACTIVE, "IDEMPOTENCY_KEY_REUSED"),
 )
 
 
@@ -117,22 +119,26 @@ class EscalationRuleViewSet(TenantScopedViewSet):
 
     @extend_schema(
         parameters=FILTERS,
-        responses=_responses({200: EscalationRuleOutputSerializer(many=True)}, {400: TIMER_400}),
+        responses=with_common_errors(
+            {200: EscalationRuleOutputSerializer(many=True)}, {400: TIMER_400}
+        ),
     )
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(EscalationRuleOutputSerializer(page, many=True).data)
 
-    @extend_schema(responses=_responses({200: EscalationRuleOutputSerializer}, {404: ERR_404}))
+    @extend_schema(
+        responses=with_common_errors({200: EscalationRuleOutputSerializer}, {404: ERR_404})
+    )
     def retrieve(self, request, pk=None):
         return Response(EscalationRuleOutputSerializer(self.get_object()).data)
 
     @extend_schema(
         request=EscalationRuleInputSerializer,
-        responses=_responses({201: EscalationRuleOutputSerializer}, TIMER_WRITE_ERRORS),
+        responses=with_common_errors({201: EscalationRuleOutputSerializer}, TIMER_WRITE_ERRORS),
     )
     def create(self, request):
-        data = _valid(EscalationRuleInputSerializer, request.data)
+        data = validated(EscalationRuleInputSerializer, request.data)
         milestone = MilestoneDefinition.objects.filter(pk=data.pop("milestone_id")).first()
         if milestone is None:
             raise _invalid("milestone_id", "no such milestone")
@@ -141,17 +147,17 @@ class EscalationRuleViewSet(TenantScopedViewSet):
 
     @extend_schema(
         request=EscalationRuleInputSerializer(partial=True),
-        responses=_responses({200: EscalationRuleOutputSerializer}, TIMER_WRITE_ERRORS),
+        responses=with_common_errors({200: EscalationRuleOutputSerializer}, TIMER_WRITE_ERRORS),
     )
     def partial_update(self, request, pk=None):
         rule = self.get_object()
-        data = _valid(EscalationRuleInputSerializer, request.data, partial=True)
+        data = validated(EscalationRuleInputSerializer, request.data, partial=True)
         if "milestone_id" in data:
             raise _invalid("milestone_id", "a level stays with its milestone")
         rule = services.escalation_rule_update(rule=rule, **data)
         return Response(EscalationRuleOutputSerializer(rule).data)
 
-    @extend_schema(responses=_responses({204: None}, {404: ERR_404, 422: TIMER_422}))
+    @extend_schema(responses=with_common_errors({204: None}, {404: ERR_404, 422: TIMER_422}))
     def destroy(self, request, pk=None):
         services.escalation_rule_delete(rule=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -217,22 +223,26 @@ class DeadlineRuleViewSet(TenantScopedViewSet):
 
     @extend_schema(
         parameters=FILTERS[1:],
-        responses=_responses({200: DeadlineRuleOutputSerializer(many=True)}, {400: TIMER_400}),
+        responses=with_common_errors(
+            {200: DeadlineRuleOutputSerializer(many=True)}, {400: TIMER_400}
+        ),
     )
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(DeadlineRuleOutputSerializer(page, many=True).data)
 
-    @extend_schema(responses=_responses({200: DeadlineRuleOutputSerializer}, {404: ERR_404}))
+    @extend_schema(
+        responses=with_common_errors({200: DeadlineRuleOutputSerializer}, {404: ERR_404})
+    )
     def retrieve(self, request, pk=None):
         return Response(DeadlineRuleOutputSerializer(self.get_object()).data)
 
     @extend_schema(
         request=DeadlineRuleInputSerializer,
-        responses=_responses({201: DeadlineRuleOutputSerializer}, TIMER_WRITE_ERRORS),
+        responses=with_common_errors({201: DeadlineRuleOutputSerializer}, TIMER_WRITE_ERRORS),
     )
     def create(self, request):
-        data = _valid(DeadlineRuleInputSerializer, request.data)
+        data = validated(DeadlineRuleInputSerializer, request.data)
         version = FrameworkVersion.objects.filter(pk=data.pop("version_id")).first()
         if version is None:
             raise _invalid("version_id", "no such version")
@@ -241,17 +251,17 @@ class DeadlineRuleViewSet(TenantScopedViewSet):
 
     @extend_schema(
         request=DeadlineRuleInputSerializer(partial=True),
-        responses=_responses({200: DeadlineRuleOutputSerializer}, TIMER_WRITE_ERRORS),
+        responses=with_common_errors({200: DeadlineRuleOutputSerializer}, TIMER_WRITE_ERRORS),
     )
     def partial_update(self, request, pk=None):
         rule = self.get_object()
-        data = _valid(DeadlineRuleInputSerializer, request.data, partial=True)
+        data = validated(DeadlineRuleInputSerializer, request.data, partial=True)
         if "version_id" in data:
             raise _invalid("version_id", "a rule stays with its version")
         rule = services.deadline_rule_update(rule=rule, **data)
         return Response(DeadlineRuleOutputSerializer(rule).data)
 
-    @extend_schema(responses=_responses({204: None}, {404: ERR_404, 422: TIMER_422}))
+    @extend_schema(responses=with_common_errors({204: None}, {404: ERR_404, 422: TIMER_422}))
     def destroy(self, request, pk=None):
         services.deadline_rule_delete(rule=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -277,19 +287,19 @@ class BusinessHoursView(TenantScopedAPIView):
     def tenant_queryset(self):
         return MilestoneSettings.objects.all()
 
-    @extend_schema(responses=_responses({200: BusinessHoursSerializer}))
+    @extend_schema(responses=with_common_errors({200: BusinessHoursSerializer}))
     def get(self, request):
         settings = MilestoneSettings.objects.first() or MilestoneSettings()
         return Response(BusinessHoursSerializer(settings).data)
 
     @extend_schema(
         request=BusinessHoursSerializer,
-        responses=_responses(
+        responses=with_common_errors(
             {200: BusinessHoursSerializer}, {400: TIMER_400, 404: ERR_404, 409: CONFIG_409}
         ),
     )
     def patch(self, request):
-        data = _valid(BusinessHoursSerializer, request.data)
+        data = validated(BusinessHoursSerializer, request.data)
         settings = services.business_hours_update(**data)
         return Response(BusinessHoursSerializer(settings).data)
 
@@ -313,27 +323,27 @@ class HolidayViewSet(TenantScopedViewSet):
     def tenant_queryset(self):
         return Holiday.objects.all()
 
-    @extend_schema(responses=_responses({200: HolidaySerializer(many=True)}))
+    @extend_schema(responses=with_common_errors({200: HolidaySerializer(many=True)}))
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(HolidaySerializer(page, many=True).data)
 
-    @extend_schema(responses=_responses({200: HolidaySerializer}, {404: ERR_404}))
+    @extend_schema(responses=with_common_errors({200: HolidaySerializer}, {404: ERR_404}))
     def retrieve(self, request, pk=None):
         return Response(HolidaySerializer(self.get_object()).data)
 
     @extend_schema(
         request=HolidaySerializer,
-        responses=_responses(
+        responses=with_common_errors(
             {201: HolidaySerializer}, {400: TIMER_400, 409: CONFIG_409, 422: E422}
         ),
     )
     def create(self, request):
-        data = _valid(HolidaySerializer, request.data)
+        data = validated(HolidaySerializer, request.data)
         holiday = services.holiday_create(date=data["date"], name=data["name"])
         return Response(HolidaySerializer(holiday).data, status=201)
 
-    @extend_schema(responses=_responses({204: None}, {404: ERR_404}))
+    @extend_schema(responses=with_common_errors({204: None}, {404: ERR_404}))
     def destroy(self, request, pk=None):
         services.holiday_delete(holiday=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -9,7 +9,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
-from ats_milestones.api.schema import E401, E403, E404, ErrorSerializer
+from ats_milestones.api.schema import (
+    E404,
+    ErrorSerializer,
+    error_codes,
+    with_common_errors,
+)
+from ats_milestones.api.serializers import validated
 from milestones import selectors, services
 from milestones.api import serializers as s
 from milestones.api.sandbox import (
@@ -27,15 +33,11 @@ from tenants.models import ApiScope
 Code = MilestoneErrorCode
 
 
-def _codes(*codes) -> str:
-    return "Error codes: " + ", ".join(f"`{c}`" for c in codes) + "."
-
-
 ERR_400 = OpenApiResponse(ErrorSerializer, description="Invalid input; `fields` names each.")
 ERR_404 = E404
 CONFIG_400 = OpenApiResponse(
     ErrorSerializer,
-    description=_codes(
+    description=error_codes(
         "VALIDATION_ERROR",
         "INVALID_INPUT",
         Code.INVALID_MILESTONE_CODE,
@@ -47,21 +49,18 @@ CONFIG_400 = OpenApiResponse(
 CONFIG_409 = OpenApiResponse(
     ErrorSerializer,
     description="A concurrent request created the same unique row first (e.g. a framework "
-    "name); re-read and retry. " + _codes("CONFLICT"),
+    "name); re-read and retry. " + error_codes("CONFLICT"),
 )
 CONFIG_422 = OpenApiResponse(
     ErrorSerializer,
-    description=_codes(Code.VERSION_NOT_EDITABLE, Code.VERSION_EMPTY, Code.INVALID_STATUS_CHANGE),
+    description=error_codes(
+        Code.VERSION_NOT_EDITABLE, Code.VERSION_EMPTY, Code.INVALID_STATUS_CHANGE
+    ),
 )
 
 
 #: Every configuration write can answer these besides 401/403.
 CONFIG_WRITE_ERRORS = {400: CONFIG_400, 404: ERR_404, 409: CONFIG_409, 422: CONFIG_422}
-
-
-def _responses(success: dict, errors: dict | None = None) -> dict:
-    """`success` plus the error bodies every call can answer (401, 403) and `errors`."""
-    return {**success, 401: E401, 403: E403, **(errors or {})}
 
 
 # -- frameworks ----------------------------------------------------------------------------
@@ -79,47 +78,51 @@ class FrameworkViewSet(TenantScopedViewSet):
     def tenant_queryset(self):
         return selectors.framework_list()
 
-    @extend_schema(responses=_responses({200: s.FrameworkOutputSerializer(many=True)}))
+    @extend_schema(responses=with_common_errors({200: s.FrameworkOutputSerializer(many=True)}))
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(s.FrameworkOutputSerializer(page, many=True).data)
 
-    @extend_schema(responses=_responses({200: s.FrameworkOutputSerializer}, {404: ERR_404}))
+    @extend_schema(responses=with_common_errors({200: s.FrameworkOutputSerializer}, {404: ERR_404}))
     def retrieve(self, request, pk=None):
         return Response(s.FrameworkOutputSerializer(self.get_object()).data)
 
     @extend_schema(
         request=s.FrameworkInputSerializer,
-        responses=_responses({201: s.FrameworkOutputSerializer}, CONFIG_WRITE_ERRORS),
+        responses=with_common_errors({201: s.FrameworkOutputSerializer}, CONFIG_WRITE_ERRORS),
     )
     def create(self, request):
-        data = _valid(s.FrameworkInputSerializer, request.data)
+        data = validated(s.FrameworkInputSerializer, request.data)
         framework = services.framework_create(**data)
         return Response(s.FrameworkOutputSerializer(framework).data, status=201)
 
     @extend_schema(
         request=s.FrameworkInputSerializer(partial=True),
-        responses=_responses({200: s.FrameworkOutputSerializer}, CONFIG_WRITE_ERRORS),
+        responses=with_common_errors({200: s.FrameworkOutputSerializer}, CONFIG_WRITE_ERRORS),
     )
     def partial_update(self, request, pk=None):
         framework = self.get_object()
-        data = _valid(s.FrameworkInputSerializer, request.data, partial=True)
+        data = validated(s.FrameworkInputSerializer, request.data, partial=True)
         framework = services.framework_update(framework=framework, **data)
         return Response(s.FrameworkOutputSerializer(framework).data)
 
-    @extend_schema(responses=_responses({204: None}, {404: ERR_404, 422: CONFIG_422}))
+    @extend_schema(responses=with_common_errors({204: None}, {404: ERR_404, 422: CONFIG_422}))
     def destroy(self, request, pk=None):
         services.framework_delete(framework=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         methods=["GET"],
-        responses=_responses({200: s.FrameworkVersionOutputSerializer(many=True)}, {404: ERR_404}),
+        responses=with_common_errors(
+            {200: s.FrameworkVersionOutputSerializer(many=True)}, {404: ERR_404}
+        ),
     )
     @extend_schema(
         methods=["POST"],
         request=None,
-        responses=_responses({201: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
+        responses=with_common_errors(
+            {201: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS
+        ),
         description="Start an empty draft version.",
     )
     @action(detail=True, methods=["get", "post"])
@@ -130,12 +133,6 @@ class FrameworkViewSet(TenantScopedViewSet):
             return Response(s.FrameworkVersionOutputSerializer(draft).data, status=201)
         versions = selectors.framework_version_list().filter(framework=framework)
         return Response(s.FrameworkVersionOutputSerializer(versions, many=True).data)
-
-
-def _valid(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 @extend_schema(tags=["milestone frameworks"])
@@ -154,13 +151,17 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
         version = selectors.framework_version_list().get(pk=version.pk)
         return Response(s.FrameworkVersionOutputSerializer(version).data, status=code)
 
-    @extend_schema(responses=_responses({200: s.FrameworkVersionOutputSerializer}, {404: ERR_404}))
+    @extend_schema(
+        responses=with_common_errors({200: s.FrameworkVersionOutputSerializer}, {404: ERR_404})
+    )
     def retrieve(self, request, pk=None):
         return Response(s.FrameworkVersionOutputSerializer(self.get_object()).data)
 
     @extend_schema(
         request=None,
-        responses=_responses({201: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
+        responses=with_common_errors(
+            {201: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS
+        ),
     )
     @action(detail=True, methods=["post"], url_path="copy_to_draft")
     def copy_to_draft(self, request, pk=None):
@@ -170,7 +171,7 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
 
     @extend_schema(
         methods=["GET"],
-        responses=_responses({200: SandboxRunSummarySerializer(many=True)}, {404: ERR_404}),
+        responses=with_common_errors({200: SandboxRunSummarySerializer(many=True)}, {404: ERR_404}),
         description="This version's sandbox runs, newest first, cursor-paginated like every "
         "list; each is a summary (steps counted in all and by kind). Read one run's scenario "
         "and steps with `GET /api/v1/sandbox_runs/{id}`.",
@@ -179,7 +180,7 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
         methods=["POST"],
         request=SandboxScenarioSerializer,
         description="Simulate a scenario against this version (any status, drafts included).",
-        responses=_responses(
+        responses=with_common_errors(
             {
                 201: OpenApiResponse(
                     SandboxRunOutputSerializer,
@@ -203,23 +204,28 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
 
     @extend_schema(
         request=s.MilestoneDefinitionInputSerializer,
-        responses=_responses({201: s.MilestoneDefinitionOutputSerializer}, CONFIG_WRITE_ERRORS),
+        responses=with_common_errors(
+            {201: s.MilestoneDefinitionOutputSerializer}, CONFIG_WRITE_ERRORS
+        ),
     )
     @action(detail=True, methods=["post"])
     def milestones(self, request, pk=None):
         """Append a milestone to a draft."""
         version = self.get_object()
-        data = _valid(s.MilestoneDefinitionInputSerializer, request.data)
+        data = validated(s.MilestoneDefinitionInputSerializer, request.data)
         definition = services.milestone_definition_create(version=version, **data)
         return Response(s.MilestoneDefinitionOutputSerializer(definition).data, status=201)
 
     @extend_schema(
         methods=["PATCH"],
         request=s.MilestoneDefinitionInputSerializer(partial=True),
-        responses=_responses({200: s.MilestoneDefinitionOutputSerializer}, CONFIG_WRITE_ERRORS),
+        responses=with_common_errors(
+            {200: s.MilestoneDefinitionOutputSerializer}, CONFIG_WRITE_ERRORS
+        ),
     )
     @extend_schema(
-        methods=["DELETE"], responses=_responses({204: None}, {404: ERR_404, 422: CONFIG_422})
+        methods=["DELETE"],
+        responses=with_common_errors({204: None}, {404: ERR_404, 422: CONFIG_422}),
     )
     @action(detail=True, methods=["patch", "delete"], url_path=r"milestones/(?P<code>[^/]+)")
     def milestone(self, request, pk=None, code=None):
@@ -228,25 +234,29 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
         if request.method == "DELETE":
             services.milestone_definition_delete(definition=definition)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        data = _valid(s.MilestoneDefinitionInputSerializer, request.data, partial=True)
+        data = validated(s.MilestoneDefinitionInputSerializer, request.data, partial=True)
         definition = services.milestone_definition_update(definition=definition, **data)
         return Response(s.MilestoneDefinitionOutputSerializer(definition).data)
 
     @extend_schema(
         request=s.ReorderInputSerializer,
-        responses=_responses({200: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
+        responses=with_common_errors(
+            {200: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS
+        ),
     )
     @action(detail=True, methods=["post"], url_path="milestones_order")
     def reorder(self, request, pk=None):
         """Put the draft's milestones in the order of `codes` (each code once)."""
         version = self.get_object()
-        data = _valid(s.ReorderInputSerializer, request.data)
+        data = validated(s.ReorderInputSerializer, request.data)
         services.milestone_definitions_reorder(version=version, codes=data["codes"])
         return self._render(version)
 
     @extend_schema(
         request=None,
-        responses=_responses({200: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
+        responses=with_common_errors(
+            {200: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS
+        ),
     )
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
@@ -256,13 +266,15 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
 
     @extend_schema(
         request=s.PilotInputSerializer,
-        responses=_responses({200: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
+        responses=with_common_errors(
+            {200: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS
+        ),
     )
     @action(detail=True, methods=["post"])
     def pilot(self, request, pk=None):
         """Publish this draft for the listed departments only."""
         version = self.get_object()
-        data = _valid(s.PilotInputSerializer, request.data)
+        data = validated(s.PilotInputSerializer, request.data)
         version = services.framework_version_pilot(
             version=version, department_ids=data["department_ids"]
         )
@@ -270,7 +282,9 @@ class FrameworkVersionViewSet(TenantScopedViewSet):
 
     @extend_schema(
         request=None,
-        responses=_responses({200: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS),
+        responses=with_common_errors(
+            {200: s.FrameworkVersionOutputSerializer}, CONFIG_WRITE_ERRORS
+        ),
     )
     @action(detail=True, methods=["post"])
     def retire(self, request, pk=None):
@@ -288,20 +302,20 @@ class MilestoneSettingsView(TenantScopedAPIView):
     def tenant_queryset(self):
         return selectors.milestone_settings_list()
 
-    @extend_schema(responses=_responses({200: s.MilestoneSettingsSerializer}))
+    @extend_schema(responses=with_common_errors({200: s.MilestoneSettingsSerializer}))
     def get(self, request):
         settings = services.milestone_settings_get()
         return Response(s.MilestoneSettingsSerializer(settings).data)
 
     @extend_schema(
         request=s.MilestoneSettingsSerializer,
-        responses=_responses(
+        responses=with_common_errors(
             {200: s.MilestoneSettingsSerializer}, {400: ERR_400, 404: ERR_404, 409: CONFIG_409}
         ),
         description="`code_pattern` is a regular expression every new milestone code must match.",
     )
     def patch(self, request):
-        data = _valid(s.MilestoneSettingsSerializer, request.data)
+        data = validated(s.MilestoneSettingsSerializer, request.data)
         settings = services.milestone_settings_update(code_pattern=data["code_pattern"])
         return Response(s.MilestoneSettingsSerializer(settings).data)
 
@@ -320,7 +334,7 @@ class RequisitionFrameworkVersionView(TenantScopedAPIView):
         return Requisition.objects.all()
 
     @extend_schema(
-        responses=_responses({200: s.RequisitionFrameworkVersionSerializer}, {404: ERR_404})
+        responses=with_common_errors({200: s.RequisitionFrameworkVersionSerializer}, {404: ERR_404})
     )
     def get(self, request, pk):
         requisition = self.get_object()

@@ -17,10 +17,10 @@ from milestones.models import AutomationRule
 from milestones.web import selectors as page_selectors
 from milestones.web.forms import AutomationRuleForm
 from milestones.web.versions import (
+    VersionActionView,
+    VersionChildActionView,
     WorkflowAdminMixin,
-    _version_url,
-    _VersionActionView,
-    _VersionChildActionView,
+    version_url,
 )
 from tenants.access import access_denied_on_page
 
@@ -39,7 +39,7 @@ class _RuleMixin(WorkflowAdminMixin):
         return rule
 
 
-class RuleAddView(_VersionActionView):
+class RuleAddView(VersionActionView):
     def post(self, request, pk):
         version = self.get_version(pk)
         form = _form(version, request.POST)
@@ -51,7 +51,7 @@ class RuleAddView(_VersionActionView):
             form.add_service_error(exc)
             return self.render_page(version, rule_form=form, status=exc.status)
         messages.success(request, f"Automation rule “{rule.name}” added.")
-        return HttpResponseRedirect(_version_url(version) + "#automation-rules")
+        return HttpResponseRedirect(version_url(version) + "#automation-rules")
 
 
 class RuleEditView(_RuleMixin, View):
@@ -76,7 +76,7 @@ class RuleEditView(_RuleMixin, View):
             form.add_service_error(exc)
             return self._render(version, rule, form, status=exc.status)
         messages.success(request, f"Automation rule “{rule.name}” saved.")
-        return HttpResponseRedirect(_version_url(version) + "#automation-rules")
+        return HttpResponseRedirect(version_url(version) + "#automation-rules")
 
     def _render(self, version, rule, form, status=200):
         return render(
@@ -87,7 +87,7 @@ class RuleEditView(_RuleMixin, View):
         )
 
 
-class RuleDeleteView(_RuleMixin, _VersionChildActionView):
+class RuleDeleteView(_RuleMixin, VersionChildActionView):
     def post(self, request, pk, rule_pk):
         version = self.get_version(pk)
         rule = self.get_rule(version, rule_pk)
@@ -96,4 +96,4 @@ class RuleDeleteView(_RuleMixin, _VersionChildActionView):
         except DomainError as exc:
             return self.refused(pk, exc)
         messages.success(request, f"Automation rule “{rule.name}” deleted.")
-        return HttpResponseRedirect(_version_url(version) + "#automation-rules")
+        return HttpResponseRedirect(version_url(version) + "#automation-rules")

@@ -17,11 +17,11 @@ from ats_milestones.errors import DomainError
 from milestones.models import SandboxRun
 from milestones.services.sandbox.runs import sandbox_run
 from milestones.web import selectors as page_selectors
-from milestones.web.versions import VersionDetailView, _VersionActionView
+from milestones.web.versions import VersionActionView, VersionDetailView
 from tenants.access import access_denied_on_page
 
 
-class SandboxRunView(_VersionActionView):
+class SandboxRunView(VersionActionView):
     """POST a scenario: run it and go to the run's page (so a reload does not run it
     again), or show the page again with the refusal."""
 

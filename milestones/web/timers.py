@@ -14,7 +14,7 @@ from ats_milestones.errors import DomainError
 from milestones import services
 from milestones.models import DeadlineRule, EscalationRule
 from milestones.web.forms import DeadlineRuleForm, EscalationLevelForm
-from milestones.web.versions import WorkflowAdminMixin, _version_url
+from milestones.web.versions import WorkflowAdminMixin, version_url
 from tenants.access import access_denied_on_page
 
 
@@ -29,7 +29,7 @@ def _refused(request, form_or_exc) -> None:
 
 
 def _back(version, anchor: str) -> HttpResponseRedirect:
-    return HttpResponseRedirect(f"{_version_url(version)}#{anchor}")
+    return HttpResponseRedirect(f"{version_url(version)}#{anchor}")
 
 
 def _write(request, version, section: str, write, done) -> HttpResponseRedirect:

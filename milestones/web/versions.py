@@ -60,7 +60,7 @@ class WorkflowAdminMixin(TenantPageMixin):
         return definition
 
 
-def _version_url(version) -> str:
+def version_url(version) -> str:
     return reverse("workflows:version-detail", kwargs={"pk": version.pk})
 
 
@@ -88,7 +88,7 @@ class FrameworkListView(WorkflowAdminMixin, View):
                 form_add_domain_error(form, exc)
             else:
                 messages.success(request, f"Framework “{framework.name}” created with a draft.")
-                return HttpResponseRedirect(_version_url(draft))
+                return HttpResponseRedirect(version_url(draft))
         return self._render(form, status=400)
 
     def _render(self, form, status=200):
@@ -110,7 +110,7 @@ class FrameworkNewDraftView(WorkflowAdminMixin, View):
             raise Http404("No such framework.")
         draft = services.framework_version_create_draft(framework=framework)
         messages.success(request, f"Draft version {draft.number} created.")
-        return HttpResponseRedirect(_version_url(draft))
+        return HttpResponseRedirect(version_url(draft))
 
 
 class VersionDetailView(WorkflowAdminMixin, View):
@@ -152,10 +152,10 @@ class VersionCopyToDraftView(WorkflowAdminMixin, View):
     def post(self, request, pk):
         draft = services.framework_version_copy_to_draft(version=self.get_version(pk))
         messages.success(request, f"Copied to draft version {draft.number}.")
-        return HttpResponseRedirect(_version_url(draft))
+        return HttpResponseRedirect(version_url(draft))
 
 
-class _VersionActionView(VersionDetailView):
+class VersionActionView(VersionDetailView):
     """A POST on a version; a refusal re-renders the version page with the message on top."""
 
     def refused(self, pk, exc: DomainError, **forms):
@@ -163,14 +163,14 @@ class _VersionActionView(VersionDetailView):
         return self.render_page(version, error=exc, status=exc.status, **forms)
 
 
-class _VersionChildActionView(_VersionActionView):
+class VersionChildActionView(VersionActionView):
     """A POST on one milestone or rule of a version. Only POST: the version page's GET,
     which it would inherit, takes no second id (a GET here answered 500)."""
 
     http_method_names = ["post", "options"]
 
 
-class MilestoneAddView(_VersionActionView):
+class MilestoneAddView(VersionActionView):
     def post(self, request, pk):
         version = self.get_version(pk)
         form = MilestoneDefinitionForm(request.POST)
@@ -184,7 +184,7 @@ class MilestoneAddView(_VersionActionView):
             form_add_domain_error(form, exc)
             return self.render_page(version, milestone_form=form, status=exc.status)
         messages.success(request, f"Milestone {definition.code} added.")
-        return HttpResponseRedirect(_version_url(version))
+        return HttpResponseRedirect(version_url(version))
 
 
 class MilestoneEditView(WorkflowAdminMixin, View):
@@ -207,7 +207,7 @@ class MilestoneEditView(WorkflowAdminMixin, View):
                 form_add_domain_error(form, exc)
                 return self._render(version, definition, form, status=exc.status)
             messages.success(request, f"Milestone {form.cleaned_data['code']} saved.")
-            return HttpResponseRedirect(_version_url(version))
+            return HttpResponseRedirect(version_url(version))
         return self._render(version, definition, form, status=400)
 
     def _render(self, version, definition, form, status=200):
@@ -219,7 +219,7 @@ class MilestoneEditView(WorkflowAdminMixin, View):
         )
 
 
-class MilestoneDeleteView(_VersionChildActionView):
+class MilestoneDeleteView(VersionChildActionView):
     def post(self, request, pk, milestone_pk):
         version = self.get_version(pk)
         definition = self.get_definition(version, milestone_pk)
@@ -228,10 +228,10 @@ class MilestoneDeleteView(_VersionChildActionView):
         except DomainError as exc:
             return self.refused(pk, exc)
         messages.success(request, f"Milestone {definition.code} deleted.")
-        return HttpResponseRedirect(_version_url(version))
+        return HttpResponseRedirect(version_url(version))
 
 
-class MilestoneMoveView(_VersionChildActionView):
+class MilestoneMoveView(VersionChildActionView):
     """Move one milestone a place up or down: a reorder of the whole list by the service."""
 
     def post(self, request, pk, milestone_pk):
@@ -246,20 +246,20 @@ class MilestoneMoveView(_VersionChildActionView):
                 services.milestone_definitions_reorder(version=version, codes=codes)
             except DomainError as exc:
                 return self.refused(pk, exc)
-        return HttpResponseRedirect(_version_url(version))
+        return HttpResponseRedirect(version_url(version))
 
 
-class VersionPublishView(_VersionActionView):
+class VersionPublishView(VersionActionView):
     def post(self, request, pk):
         try:
             version = services.framework_version_publish(version=self.get_version(pk))
         except DomainError as exc:
             return self.refused(pk, exc)
         messages.success(request, f"Version {version.number} is now active.")
-        return HttpResponseRedirect(_version_url(version))
+        return HttpResponseRedirect(version_url(version))
 
 
-class VersionPilotView(_VersionActionView):
+class VersionPilotView(VersionActionView):
     def post(self, request, pk):
         version = self.get_version(pk)
         form = PilotForm(request.POST, departments=page_selectors.department_choices())
@@ -273,4 +273,4 @@ class VersionPilotView(_VersionActionView):
             form_add_domain_error(form, exc)
             return self.render_page(version, pilot_form=form, error=exc, status=exc.status)
         messages.success(request, f"Version {version.number} is piloting.")
-        return HttpResponseRedirect(_version_url(version))
+        return HttpResponseRedirect(version_url(version))

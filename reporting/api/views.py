@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedViewSet
-from ats_milestones.api.schema import E400, E401, E403, E404, ErrorSerializer
+from ats_milestones.api.schema import E400, E401, E403, E404, ErrorSerializer, error_codes
 from milestones import selectors as milestone_selectors
 from milestones.errors import TRANSITION_REFUSAL_CODES, MilestoneErrorCode
 from milestones.models import AutomationFailure
@@ -25,19 +25,16 @@ from tenants.models import ApiScope
 Code = MilestoneErrorCode
 
 
-def _codes(*codes) -> str:
-    return "Error codes: " + ", ".join(f"`{c}`" for c in codes) + "."
-
-
 NOT_OPEN_409 = OpenApiResponse(
     ErrorSerializer,
-    description="The failure was already retried or dismissed. " + _codes(Code.FAILURE_NOT_OPEN),
+    description="The failure was already retried or dismissed. "
+    + error_codes(Code.FAILURE_NOT_OPEN),
 )
 RETRY_422 = OpenApiResponse(
     ErrorSerializer,
     description="The move is still refused (the failure stays open with this latest code and "
     "message), or the failure records no move to retry (an escalation). "
-    + _codes(Code.FAILURE_NOT_RETRYABLE, *TRANSITION_REFUSAL_CODES),
+    + error_codes(Code.FAILURE_NOT_RETRYABLE, *TRANSITION_REFUSAL_CODES),
 )
 
 
