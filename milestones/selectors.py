@@ -8,6 +8,7 @@ from django.db.models import IntegerField, JSONField, OuterRef, QuerySet, Subque
 from django.db.models.expressions import RawSQL
 
 from milestones.models import (
+    DEFAULT_CODE_PATTERN,
     ApplicationMilestone,
     AutomationFailure,
     FailureStatus,
@@ -77,6 +78,12 @@ def active_stay_annotations(*, tenant, fields: tuple[str, ...]) -> dict[str, Sub
 
 def milestone_settings_list() -> QuerySet[MilestoneSettings]:
     return MilestoneSettings.objects.all()
+
+
+def milestone_settings_get() -> MilestoneSettings:
+    """The tenant's settings (code pattern, business hours), or the defaults when it never
+    saved any. The one read of them."""
+    return MilestoneSettings.objects.first() or MilestoneSettings(code_pattern=DEFAULT_CODE_PATTERN)
 
 
 # A run's steps counted (in all and by kind) in Postgres: a list never loads the steps.

@@ -22,6 +22,7 @@ from milestones.models import (
     MilestoneDefinition,
     MilestoneSettings,
 )
+from milestones.selectors import milestone_settings_get
 from milestones.services.versions.escalations import MAX_LEVEL
 from tenants.models import ApiScope
 
@@ -289,8 +290,7 @@ class BusinessHoursView(TenantScopedAPIView):
 
     @extend_schema(responses=with_common_errors({200: BusinessHoursSerializer}))
     def get(self, request):
-        settings = MilestoneSettings.objects.first() or MilestoneSettings()
-        return Response(BusinessHoursSerializer(settings).data)
+        return Response(BusinessHoursSerializer(milestone_settings_get()).data)
 
     @extend_schema(
         request=BusinessHoursSerializer,

@@ -304,7 +304,7 @@ class MilestoneSettingsView(TenantScopedAPIView):
 
     @extend_schema(responses=with_common_errors({200: s.MilestoneSettingsSerializer}))
     def get(self, request):
-        settings = services.milestone_settings_get()
+        settings = selectors.milestone_settings_get()
         return Response(s.MilestoneSettingsSerializer(settings).data)
 
     @extend_schema(

@@ -10,7 +10,7 @@ from recruiting.models import Candidate
 from tenants.context import all_tenants_context
 from tenants.models import ApiClient, ApiScope, Role
 from tests import factories
-from tests.api.support import assert_error, rows
+from tests.support import assert_error, rows
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests import factories
-from tests.api.support import refreshed
+from tests.support import refreshed
 
 
 def test_concurrent_patches_with_one_etag_let_exactly_one_through(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from audit.models import AuditAction
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tests import factories
-from tests.api.support import assert_error, audit_events, refreshed, rows
+from tests.support import assert_error, audit_events, refreshed, rows
 
 pytestmark = pytest.mark.django_db
 

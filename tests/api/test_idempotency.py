@@ -17,7 +17,7 @@ from ats_milestones.idempotency.services import idempotency_keys_purge
 from recruiting.models import Candidate
 from tenants.context import all_tenants_context
 from tests import factories
-from tests.api.support import assert_error, rows
+from tests.support import assert_error, rows
 
 LIST = reverse("candidates-list")
 ADA = {"first_name": "Ada", "last_name": "Lovelace"}

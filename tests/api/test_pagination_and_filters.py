@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from recruiting.models import Requisition
+from ats_milestones.api.pagination import DefaultCursorPagination
+from recruiting.models import Candidate, Requisition
 from tenants.context import all_tenants_context
 from tenants.models import Role
 from tests import factories
-from tests.api.support import assert_error
+from tests.support import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -126,5 +127,14 @@ def test_filter_by_another_tenants_id_returns_nothing(api_a, tenant_a, tenant_b)
 
 
 def test_page_size_is_capped(api_a, tenant_a):
+    cap = DefaultCursorPagination.max_page_size
+    with all_tenants_context():
+        Candidate.all_tenants.bulk_create(
+            Candidate(tenant=tenant_a, first_name="Cap", last_name=str(n), email=f"c{n}@x.test")
+            for n in range(cap + 5)
+        )
     response = api_a.get(reverse("candidates-list"), {"page_size": 100000})
     assert response.status_code == 200
+    body = response.json()
+    assert len(body["results"]) == cap
+    assert body["next"] is not None

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.api.test_tenant_boundaries import api_routes
+from tests.support import api_routes
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 from django.forms.models import model_to_dict
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, reverse
 
 from audit.models import AuditAction
 from milestones.models import (
@@ -34,12 +34,17 @@ from recruiting.models import Application, Candidate, Requisition
 from tenants.context import all_tenants_context
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tests import factories
-from tests.api.support import assert_error, audit_events, refreshed
 from tests.milestones import factories as milestone_factories
 from tests.reporting import factories as reporting_factories
-
-API_PREFIX = "api/v1/"
-ID_PARAMETERS = {"pk", "id"}
+from tests.support import (
+    CHECKED_METHODS,
+    allowed_methods,
+    api_routes,
+    assert_error,
+    audit_events,
+    is_id_parameter,
+    refreshed,
+)
 
 # route name -> (model, factory(tenant=...)) for every route with an id parameter.
 BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
@@ -80,43 +85,14 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "application-deadlines": (Application, factories.make_application),
     "application-deadline": (Application, factories.make_application),
 }
-# Every method but OPTIONS/HEAD is tried: a POST-only action on another tenant's id is
-# refused exactly like a GET of it.
-CHECKED_METHODS = {"GET", "POST", "PATCH", "PUT", "DELETE"}
-
-
-def _walk(patterns, prefix: str = "", params: frozenset = frozenset()):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern).lstrip("^").rstrip("$")
-        names = params | frozenset(pattern.pattern.regex.groupindex)
-        if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, route, names)
-        elif isinstance(pattern, URLPattern):
-            yield route, pattern, names
-
-
-def api_routes() -> list[tuple[str, URLPattern, frozenset]]:
-    return [r for r in _walk(get_resolver().url_patterns) if r[0].startswith(API_PREFIX)]
 
 
 def id_routes() -> list[tuple[str, URLPattern, frozenset]]:
-    return [
-        r
-        for r in api_routes()
-        if any(p in ID_PARAMETERS or p.endswith(("_id", "_pk")) for p in r[2])
-    ]
-
-
-def allowed_methods(pattern: URLPattern) -> set[str]:
-    actions = getattr(pattern.callback, "actions", None)
-    if actions:  # a ViewSet route: exactly the mapped methods
-        return {m.upper() for m in actions}
-    view_class = pattern.callback.view_class
-    return {m.upper() for m in view_class.http_method_names if hasattr(view_class, m)}
+    return [r for r in api_routes() if any(is_id_parameter(p) for p in r[2])]
 
 
 def _id_parameter(params) -> str:
-    (param,) = [p for p in params if p in ID_PARAMETERS or p.endswith(("_id", "_pk"))]
+    (param,) = [p for p in params if is_id_parameter(p)]
     return param
 
 

@@ -114,3 +114,16 @@ def test_no_import_cycles_between_the_files_of_an_app():
 def _is_reexporting_package(module: str) -> bool:
     path = ROOT / module.replace(".", "/") / "__init__.py"
     return path.exists()
+
+
+def test_no_test_module_imports_another():
+    """What two test modules share lives in a support or factories module."""
+    offenders = []
+    for path in (ROOT / "tests").rglob("*.py"):
+        for line in path.read_text().splitlines():
+            stripped = line.strip()
+            if stripped.startswith(("from ", "import ")) and (
+                ".test_" in stripped.split(" import ")[0] or stripped.startswith("from .test_")
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}: {stripped}")
+    assert offenders == []

@@ -14,7 +14,7 @@ from tenants.context import all_tenants_context
 from tenants.models import Role
 from tests import factories
 from tests.e2e.support import sign_in
-from tests.milestones.test_publish_preview import _in_flight, _versions
+from tests.milestones.factories import make_in_flight_application, make_preview_versions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,8 +28,8 @@ def _screenshot(page: Page, name: str) -> None:
 def test_an_admin_sees_the_in_flight_difference_and_publishes(page: Page, tenant_a):
     user = factories.make_user(username="ada")
     factories.make_membership(tenant=tenant_a, user=user, role=Role.ADMIN)
-    old, new = _versions(tenant_a)
-    _in_flight(tenant_a, old, first_name="Grace", last="Hopper")
+    old, new = make_preview_versions(tenant_a)
+    make_in_flight_application(tenant_a, old, first_name="Grace", last="Hopper")
 
     sign_in(page, "ada")
     page.goto(f"/workflows/versions/{new.pk}/")

@@ -171,3 +171,63 @@ def make_sandbox_run(*, tenant, version=None, **kw):
     kw.setdefault("result", {"steps": []})
     with all_tenants_context():
         return SandboxRun.all_tenants.create(tenant=tenant, version=version, **kw)
+
+
+# -- the publish preview's pair of versions (API, page and browser tests share them) ------
+
+_H = timedelta(hours=1)
+_SCORE = {"fact": "payload.score", "op": "gte"}
+_REFERRAL = {"fact": "application.source", "op": "eq", "value": "referral"}
+
+
+def milestone_of(version, code):
+    with all_tenants_context():
+        return MilestoneDefinition.all_tenants.get(version=version, code=code)
+
+
+def make_preview_versions(tenant):
+    """For publish-preview tests. Active v1: APPLIED escalates after 4h, advances on a score
+    of 80. Draft v2 drops SCREEN, escalates after 8h, advances on 70 and lets referrals skip
+    the interview."""
+    old = make_version(tenant=tenant, status=VersionStatus.ACTIVE)
+    make_escalation_rule(tenant=tenant, milestone=milestone_of(old, "APPLIED"), after=4 * _H)
+    make_automation_rule(
+        tenant=tenant,
+        version=old,
+        milestone_code="APPLIED",
+        name="scored well",
+        conditions={**_SCORE, "value": 80},
+    )
+    new = make_version(
+        tenant=tenant,
+        framework=old.framework,
+        status=VersionStatus.DRAFT,
+        codes=("APPLIED", "INTERVIEW", "OFFER", "HIRED"),
+        milestones={"INTERVIEW": {"mandatory": False}},
+    )
+    make_escalation_rule(tenant=tenant, milestone=milestone_of(new, "APPLIED"), after=8 * _H)
+    make_automation_rule(
+        tenant=tenant,
+        version=new,
+        milestone_code="APPLIED",
+        name="scored well",
+        conditions={**_SCORE, "value": 70},
+    )
+    make_automation_rule(
+        tenant=tenant,
+        version=new,
+        milestone_code="INTERVIEW",
+        kind="skip",
+        name="referrals skip the interview",
+        event_type="",
+        conditions=_REFERRAL,
+    )
+    return old, new
+
+
+def make_in_flight_application(tenant, version, **kw):
+    """An application in flight on `version`, for a candidate named by first_name/last."""
+    candidate = factories.make_candidate(
+        tenant=tenant, first_name=kw.pop("first_name", "Ada"), last_name=kw.pop("last", "Lovel")
+    )
+    return make_tracked_application(tenant=tenant, version=version, candidate=candidate, **kw)

@@ -29,8 +29,8 @@ from milestones.services.automation.failures import (
 from recruiting.models import Candidate
 from tenants.actors import Actor
 from tenants.context import all_tenants_context, tenant_context
-from tests.api.support import audit_events, refreshed, rows
 from tests.reporting.factories import make_failure, make_gated_application
+from tests.support import audit_events, refreshed, rows
 
 pytestmark = pytest.mark.django_db
 

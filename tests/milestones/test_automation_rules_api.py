@@ -6,7 +6,7 @@ import pytest
 
 from milestones.models import AutomationRule, VersionStatus
 from tenants.context import all_tenants_context
-from tests.api.support import assert_error, rows
+from tests.support import assert_error, rows
 
 from .factories import make_automation_rule, make_version
 

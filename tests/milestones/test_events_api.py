@@ -21,7 +21,7 @@ from recruiting.models import Application
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import ApiScope
 from tests import factories
-from tests.api.support import assert_error, rows
+from tests.support import assert_error, rows
 
 from .factories import make_automation_rule, make_version
 

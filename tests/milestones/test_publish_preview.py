@@ -10,20 +10,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from milestones.models import MilestoneDefinition, VersionStatus
+from milestones.models import VersionStatus
 from milestones.services.sandbox.publish_preview import framework_version_publish_preview
 from milestones.services.transitions.moves import application_transition
 from tenants.context import all_tenants_context, tenant_context
-from tests import factories
-from tests.api.support import assert_error
+from tests.support import assert_error, table_row_counts
 
 from .factories import (
     make_automation_rule,
     make_escalation_rule,
-    make_tracked_application,
+    make_in_flight_application,
+    make_preview_versions,
     make_version,
+    milestone_of,
 )
-from .test_sandbox_api import _row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -31,57 +31,6 @@ H = timedelta(hours=1)
 SCORE = {"fact": "payload.score", "op": "gte"}
 REFERRAL = {"fact": "application.source", "op": "eq", "value": "referral"}
 SCORED_72 = {"type": "assessment.completed", "payload": {"score": 72}, "after_hours": 1}
-
-
-def _milestone(version, code):
-    with all_tenants_context():
-        return MilestoneDefinition.all_tenants.get(version=version, code=code)
-
-
-def _versions(tenant):
-    """Active v1: APPLIED escalates after 4h, advances on a score of 80. Draft v2 drops
-    SCREEN, escalates after 8h, advances on 70 and lets referrals skip the interview."""
-    old = make_version(tenant=tenant, status=VersionStatus.ACTIVE)
-    make_escalation_rule(tenant=tenant, milestone=_milestone(old, "APPLIED"), after=4 * H)
-    make_automation_rule(
-        tenant=tenant,
-        version=old,
-        milestone_code="APPLIED",
-        name="scored well",
-        conditions={**SCORE, "value": 80},
-    )
-    new = make_version(
-        tenant=tenant,
-        framework=old.framework,
-        status=VersionStatus.DRAFT,
-        codes=("APPLIED", "INTERVIEW", "OFFER", "HIRED"),
-        milestones={"INTERVIEW": {"mandatory": False}},
-    )
-    make_escalation_rule(tenant=tenant, milestone=_milestone(new, "APPLIED"), after=8 * H)
-    make_automation_rule(
-        tenant=tenant,
-        version=new,
-        milestone_code="APPLIED",
-        name="scored well",
-        conditions={**SCORE, "value": 70},
-    )
-    make_automation_rule(
-        tenant=tenant,
-        version=new,
-        milestone_code="INTERVIEW",
-        kind="skip",
-        name="referrals skip the interview",
-        event_type="",
-        conditions=REFERRAL,
-    )
-    return old, new
-
-
-def _in_flight(tenant, version, **kw):
-    candidate = factories.make_candidate(
-        tenant=tenant, first_name=kw.pop("first_name", "Ada"), last_name=kw.pop("last", "Lovel")
-    )
-    return make_tracked_application(tenant=tenant, version=version, candidate=candidate, **kw)
 
 
 def _preview(tenant, version, **kw):
@@ -94,8 +43,8 @@ def _changes(entry, name="differences"):
 
 
 def test_a_later_escalation_level_is_a_change_of_time(tenant_a):
-    old, new = _versions(tenant_a)
-    application = _in_flight(tenant_a, old, first_name="Grace", last="Hopper")
+    old, new = make_preview_versions(tenant_a)
+    application = make_in_flight_application(tenant_a, old, first_name="Grace", last="Hopper")
     preview = _preview(tenant_a, new, horizon_days=1)
     assert preview["replaces"]["id"] == str(old.pk)
     assert preview["summary"] == {
@@ -116,8 +65,8 @@ def test_a_later_escalation_level_is_a_change_of_time(tenant_a):
 
 
 def test_an_event_for_every_application_shows_the_new_threshold_and_skip(tenant_a):
-    old, new = _versions(tenant_a)
-    _in_flight(tenant_a, old, source="referral")
+    old, new = make_preview_versions(tenant_a)
+    make_in_flight_application(tenant_a, old, source="referral")
     preview = _preview(tenant_a, new, horizon_days=1, events=[SCORED_72])
     [entry] = preview["applications"]
     assert _changes(entry) == [
@@ -139,8 +88,8 @@ def test_an_event_for_every_application_shows_the_new_threshold_and_skip(tenant_
 
 
 def test_the_same_behaviour_on_both_versions_is_unchanged(tenant_a):
-    old, new = _versions(tenant_a)
-    _in_flight(tenant_a, old)
+    old, new = make_preview_versions(tenant_a)
+    make_in_flight_application(tenant_a, old)
     preview = _preview(tenant_a, new, horizon_days=1, events=[{**SCORED_72, "payload": {}}])
     # no score: neither rule advances; the escalation comes at 4h vs 8h: a change.
     assert preview["summary"]["changed"] == 1
@@ -150,7 +99,7 @@ def test_the_same_behaviour_on_both_versions_is_unchanged(tenant_a):
         "escalation",
     ]
     same = make_version(tenant=tenant_a, framework=old.framework, status=VersionStatus.DRAFT)
-    make_escalation_rule(tenant=tenant_a, milestone=_milestone(same, "APPLIED"), after=4 * H)
+    make_escalation_rule(tenant=tenant_a, milestone=milestone_of(same, "APPLIED"), after=4 * H)
     make_automation_rule(
         tenant=tenant_a,
         version=same,
@@ -163,11 +112,11 @@ def test_the_same_behaviour_on_both_versions_is_unchanged(tenant_a):
 
 
 def test_a_current_milestone_missing_from_the_new_version_could_not_be_mapped(tenant_a):
-    old, new = _versions(tenant_a)
-    screened = _in_flight(tenant_a, old, first_name="Alan", last="Turing")
+    old, new = make_preview_versions(tenant_a)
+    screened = make_in_flight_application(tenant_a, old, first_name="Alan", last="Turing")
     with tenant_context(tenant_a):
         application_transition(application_id=screened.pk, action="advance", expected_version=None)
-    _in_flight(tenant_a, old)
+    make_in_flight_application(tenant_a, old)
     preview = _preview(tenant_a, new, horizon_days=1)
     assert preview["summary"]["could_not_map"] == 1
     assert preview["summary"]["compared"] == 1
@@ -178,11 +127,11 @@ def test_a_current_milestone_missing_from_the_new_version_could_not_be_mapped(te
 
 
 def test_only_active_applications_count_and_the_limit_takes_the_latest(tenant_a):
-    old, new = _versions(tenant_a)
-    first = _in_flight(tenant_a, old)
-    latest = _in_flight(tenant_a, old)
-    _in_flight(tenant_a, old, status="rejected")
-    _in_flight(tenant_a, make_version(tenant=tenant_a))  # another framework's
+    old, new = make_preview_versions(tenant_a)
+    first = make_in_flight_application(tenant_a, old)
+    latest = make_in_flight_application(tenant_a, old)
+    make_in_flight_application(tenant_a, old, status="rejected")
+    make_in_flight_application(tenant_a, make_version(tenant=tenant_a))  # another framework's
     preview = _preview(tenant_a, new, horizon_days=1, limit=1)
     assert preview["summary"]["in_flight"] == 2
     assert preview["summary"]["compared"] == 1
@@ -207,9 +156,9 @@ def _url(version):
 
 
 def test_the_api_answers_the_differences_and_writes_nothing(api_a, tenant_a):
-    old, new = _versions(tenant_a)
-    _in_flight(tenant_a, old, source="referral")
-    before = _row_counts()
+    old, new = make_preview_versions(tenant_a)
+    make_in_flight_application(tenant_a, old, source="referral")
+    before = table_row_counts()
     response = api_a.post(
         _url(new), {"horizon_days": 1, "events": [SCORED_72], "limit": 10}, format="json"
     )
@@ -219,12 +168,12 @@ def test_the_api_answers_the_differences_and_writes_nothing(api_a, tenant_a):
     assert body["events"] == [SCORED_72]
     kinds = {d["kind"] for d in body["applications"][0]["differences"]}
     assert kinds == {"auto_advance", "skip", "escalation"}
-    assert _row_counts() == before
+    assert table_row_counts() == before
 
 
 def test_the_api_body_is_optional(api_a, tenant_a):
-    old, new = _versions(tenant_a)
-    _in_flight(tenant_a, old)
+    old, new = make_preview_versions(tenant_a)
+    make_in_flight_application(tenant_a, old)
     response = api_a.post(_url(new))
     assert response.status_code == 200, response.content
     assert response.json()["horizon_days"] == 14
@@ -250,46 +199,46 @@ def test_the_api_body_is_optional(api_a, tenant_a):
     ],
 )
 def test_bad_input_is_named_by_its_path(api_a, tenant_a, body, field):
-    _, new = _versions(tenant_a)
+    _, new = make_preview_versions(tenant_a)
     assert_error(api_a.post(_url(new), body, format="json"), 400, "INVALID_SCENARIO", field=field)
 
 
 def test_an_active_or_retired_version_is_not_about_to_be_published(api_a, tenant_a):
-    old, _ = _versions(tenant_a)
+    old, _ = make_preview_versions(tenant_a)
     assert_error(api_a.post(_url(old)), 422, "INVALID_STATUS_CHANGE")
     retired = make_version(tenant=tenant_a, framework=old.framework, status=VersionStatus.RETIRED)
     assert_error(api_a.post(_url(retired)), 422, "INVALID_STATUS_CHANGE")
 
 
 def test_a_pilot_can_be_previewed(api_a, tenant_a):
-    old, new = _versions(tenant_a)
+    old, new = make_preview_versions(tenant_a)
     with all_tenants_context():
         new.status = VersionStatus.PILOT
         new.save(update_fields=["status"])
-    _in_flight(tenant_a, old)
+    make_in_flight_application(tenant_a, old)
     response = api_a.post(_url(new), {"horizon_days": 1}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["summary"]["changed"] == 1
 
 
 def test_another_tenants_version_is_not_found(api_a, tenant_b):
-    _, theirs = _versions(tenant_b)
+    _, theirs = make_preview_versions(tenant_b)
     assert_error(api_a.post(_url(theirs)), 404, "NOT_FOUND")
 
 
 def test_another_tenants_applications_are_not_in_flight_here(api_a, tenant_a, tenant_b):
-    old, new = _versions(tenant_a)
-    their_old, _ = _versions(tenant_b)
-    _in_flight(tenant_b, their_old)
+    old, new = make_preview_versions(tenant_a)
+    their_old, _ = make_preview_versions(tenant_b)
+    make_in_flight_application(tenant_b, their_old)
     response = api_a.post(_url(new), {"horizon_days": 1}, format="json")
     assert response.json()["summary"]["in_flight"] == 0
     assert old.framework_id != their_old.framework_id
 
 
 def _preview_queries(tenant, applications: int) -> int:
-    old, new = _versions(tenant)
+    old, new = make_preview_versions(tenant)
     for _ in range(applications):
-        _in_flight(tenant, old)
+        make_in_flight_application(tenant, old)
     with CaptureQueriesContext(connection) as captured:
         preview = _preview(tenant, new, events=[SCORED_72])
     assert preview["summary"]["compared"] == applications

@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from milestones.models import MilestoneDefinition, SandboxRun, VersionStatus
 from tenants.context import all_tenants_context
-from tests.api.support import assert_error, rows
+from tests.support import assert_error, rows, table_row_counts
 
 from .factories import (
     make_automation_rule,
@@ -187,19 +186,6 @@ def test_another_tenants_version_or_application_is_not_found(api_a, tenant_a, te
     assert_error(response, 404, "NOT_FOUND", field="applications[0].application_id")
 
 
-def _row_counts() -> dict[str, int]:
-    counts = {}
-    with all_tenants_context(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.relname"
-        )
-        for (table,) in cursor.fetchall():
-            cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608
-            counts[table] = cursor.fetchone()[0]
-    return counts
-
-
 def test_a_run_writes_nothing_but_itself(api_a, tenant_a):
     """Events that would advance, skip, escalate, fail and move a real application and
     hypothetical ones: every table of the schema keeps its row count but the runs'."""
@@ -217,7 +203,7 @@ def test_a_run_writes_nothing_but_itself(api_a, tenant_a):
             "payload": {"score": 90},
         }
     )
-    before = _row_counts()
+    before = table_row_counts()
     assert before["milestones_automationrule"] >= 3  # the counts see through RLS
     response = api_a.post(
         f"/api/v1/framework_versions/{version.pk}/sandbox_runs", scenario, format="json"
@@ -225,7 +211,7 @@ def test_a_run_writes_nothing_but_itself(api_a, tenant_a):
     assert response.status_code == 201, response.content
     kinds = {s["kind"] for s in response.json()["steps"]}
     assert {"auto_advance", "skip", "escalation", "failure"} <= kinds
-    after = _row_counts()
+    after = table_row_counts()
     changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
     assert changed == {
         "milestones_sandboxrun": (

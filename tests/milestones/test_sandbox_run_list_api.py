@@ -14,7 +14,7 @@ from milestones.models import SandboxRun, VersionStatus
 from tenants.context import all_tenants_context
 from tenants.models import ApiScope
 from tests import factories
-from tests.api.support import assert_error, audit_events
+from tests.support import assert_error, audit_events
 
 from .factories import make_sandbox_run, make_version
 

@@ -10,7 +10,7 @@ from milestones.services.transitions.initialize import application_milestones_in
 from recruiting.models import Application
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories
-from tests.api.support import rows
+from tests.support import rows
 
 from .factories import make_automation_rule, make_version
 

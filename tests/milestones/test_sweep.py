@@ -31,26 +31,16 @@ from milestones.services.transitions.initialize import application_milestones_in
 from notifications.models import Notification
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories
-from tests.api.support import refreshed, rows
+from tests.support import refreshed, rows
 
 from .timer_support import (
     H,
     active_row,
     escalating_version,
     make_deadline_rule,
+    overdue_application,
     staffed_requisition,
 )
-
-
-def overdue_application(*, tenant, hours_ago: float, version=None):
-    version = version or escalating_version(tenant=tenant)
-    requisition = staffed_requisition(tenant=tenant, version=version)
-    application = factories.make_application(tenant=tenant, requisition=requisition)
-    with tenant_context(tenant):
-        application_milestones_initialize(
-            application_id=application.pk, now=timezone.now() - hours_ago * H
-        )
-    return application
 
 
 def escalated_notifications(application):

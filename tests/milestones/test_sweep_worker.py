@@ -20,7 +20,7 @@ from milestones.models import ApplicationMilestone
 from notifications.models import Notification
 from tenants.context import all_tenants_context
 
-from .test_sweep import overdue_application
+from .timer_support import overdue_application
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("CELERY_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")

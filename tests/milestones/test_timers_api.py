@@ -18,7 +18,7 @@ from milestones.models import (
 )
 from milestones.services.versions.lifecycle import framework_version_copy_to_draft
 from tenants.context import tenant_context
-from tests.api.support import assert_error, refreshed, rows
+from tests.support import assert_error, refreshed, rows
 
 from .factories import (
     make_deadline_rule,

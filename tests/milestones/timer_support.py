@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from milestones.models import ApplicationMilestone, DeadlineRule, EscalationRule
-from tenants.context import all_tenants_context
+from milestones.services.transitions.initialize import application_milestones_initialize
+from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
 
@@ -60,3 +63,15 @@ def make_deadline_rule(*, version, **kw) -> DeadlineRule:
     kw.setdefault("notify", ["recruiter"])
     with all_tenants_context():
         return DeadlineRule.all_tenants.create(tenant_id=version.tenant_id, version=version, **kw)
+
+
+def overdue_application(*, tenant, hours_ago: float, version=None):
+    """An application that entered its first (escalating) milestone `hours_ago`."""
+    version = version or escalating_version(tenant=tenant)
+    requisition = staffed_requisition(tenant=tenant, version=version)
+    application = factories.make_application(tenant=tenant, requisition=requisition)
+    with tenant_context(tenant):
+        application_milestones_initialize(
+            application_id=application.pk, now=timezone.now() - hours_ago * H
+        )
+    return application

@@ -20,7 +20,7 @@ from notifications.tasks import notifications_email_task
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
-from tests.api.support import refreshed, rows
+from tests.support import refreshed, rows
 
 
 def _application_with_people(tenant):

@@ -6,8 +6,8 @@ from django.urls import reverse
 from audit.models import AuditAction
 from recruiting.models import Application
 from tests import factories
-from tests.api.support import assert_error, audit_events, refreshed, rows
 from tests.milestones.factories import make_version
+from tests.support import assert_error, audit_events, refreshed, rows
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from audit.models import AuditAction
 from recruiting.models import Candidate
 from tests import factories
-from tests.api.support import assert_error, audit_events, refreshed, rows
+from tests.support import assert_error, audit_events, refreshed, rows
 
 pytestmark = pytest.mark.django_db
 

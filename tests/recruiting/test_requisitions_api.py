@@ -7,7 +7,7 @@ from audit.models import AuditAction
 from recruiting.models import Requisition
 from tenants.models import Role
 from tests import factories
-from tests.api.support import assert_error, audit_events, refreshed, rows
+from tests.support import assert_error, audit_events, refreshed, rows
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from recruiting.models import Application, Candidate, Requisition
 from tenants.actors import Actor
 from tenants.context import tenant_context
 from tests import factories
-from tests.api.support import audit_events, refreshed, rows
+from tests.support import audit_events, refreshed, rows
 
 pytestmark = pytest.mark.django_db
 

@@ -11,13 +11,13 @@ from recruiting.models import Candidate
 from tenants.context import all_tenants_context
 from tenants.models import Role
 from tests import factories
-from tests.api.support import assert_error, refreshed, rows
 from tests.reporting.factories import (
     make_digest,
     make_failure,
     make_gated_application,
     make_notification,
 )
+from tests.support import assert_error, refreshed, rows
 
 pytestmark = pytest.mark.django_db
 

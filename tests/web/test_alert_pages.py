@@ -14,8 +14,8 @@ from recruiting.models import Candidate
 from tenants.context import all_tenants_context
 from tenants.models import Role
 from tests import factories
-from tests.api.support import audit_events, refreshed, rows
 from tests.reporting.factories import make_failure, make_gated_application, make_notification
+from tests.support import audit_events, refreshed, rows
 
 pytestmark = pytest.mark.django_db
 

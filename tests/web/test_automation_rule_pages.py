@@ -6,8 +6,8 @@ import pytest
 
 from audit.models import AuditAction
 from milestones.models import AutomationRule, VersionStatus
-from tests.api.support import audit_events, refreshed, rows
 from tests.milestones.factories import make_automation_rule, make_version
+from tests.support import audit_events, refreshed, rows
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,9 @@ from notifications.models import Notification
 from tenants.context import all_tenants_context
 from tenants.models import Role
 from tests import factories
-from tests.api.support import audit_events, refreshed
 from tests.milestones.factories import make_tracked_application
 from tests.reporting.factories import make_digest, make_notification
+from tests.support import audit_events, refreshed
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 
 from milestones.models import FrameworkVersion, VersionStatus
 from tenants.context import all_tenants_context
-from tests.milestones.test_publish_preview import _in_flight, _versions
-from tests.milestones.test_sandbox_api import _row_counts
+from tests.milestones.factories import make_in_flight_application, make_preview_versions
+from tests.support import table_row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def _url(version) -> str:
 
 
 def test_the_version_page_publishes_through_the_confirmation(admin_client, tenant_a):
-    _, new = _versions(tenant_a)
+    _, new = make_preview_versions(tenant_a)
     page = admin_client.get(f"/workflows/versions/{new.pk}/").content.decode()
     assert f'<form method="get" action="{_url(new)}">' in page
 
@@ -26,9 +26,9 @@ def test_the_version_page_publishes_through_the_confirmation(admin_client, tenan
 def test_the_confirmation_shows_the_in_flight_differences_and_writes_nothing(
     admin_client, tenant_a
 ):
-    old, new = _versions(tenant_a)
-    _in_flight(tenant_a, old, first_name="Grace", last="Hopper")
-    before = _row_counts()
+    old, new = make_preview_versions(tenant_a)
+    make_in_flight_application(tenant_a, old, first_name="Grace", last="Hopper")
+    before = table_row_counts()
     response = admin_client.get(_url(new))
     assert response.status_code == 200
     page = response.content.decode()
@@ -36,12 +36,12 @@ def test_the_confirmation_shows_the_in_flight_differences_and_writes_nothing(
     assert 'data-testid="summary-changed">1<' in page
     assert 'data-change="changed" data-kind="escalation"' in page
     assert f"Publish version {new.number}" in page
-    assert _row_counts() == before
+    assert table_row_counts() == before
 
 
 def test_one_event_for_everyone_re_previews(admin_client, tenant_a):
-    old, new = _versions(tenant_a)
-    _in_flight(tenant_a, old)
+    old, new = make_preview_versions(tenant_a)
+    make_in_flight_application(tenant_a, old)
     response = admin_client.get(
         _url(new),
         {
@@ -58,7 +58,7 @@ def test_one_event_for_everyone_re_previews(admin_client, tenant_a):
 
 
 def test_a_bad_payload_or_horizon_is_named(admin_client, tenant_a):
-    _, new = _versions(tenant_a)
+    _, new = make_preview_versions(tenant_a)
     response = admin_client.get(_url(new), {"event_type": "x", "payload": "[1]"})
     assert response.status_code == 400
     assert 'data-testid="error-payload"' in response.content.decode()
@@ -68,7 +68,7 @@ def test_a_bad_payload_or_horizon_is_named(admin_client, tenant_a):
 
 
 def test_an_active_version_has_nothing_to_confirm(admin_client, tenant_a):
-    old, _ = _versions(tenant_a)
+    old, _ = make_preview_versions(tenant_a)
     response = admin_client.get(_url(old))
     assert response.status_code == 422
     page = response.content.decode()
@@ -77,7 +77,7 @@ def test_an_active_version_has_nothing_to_confirm(admin_client, tenant_a):
 
 
 def test_a_pilot_is_published_through_the_confirmation_too(admin_client, tenant_a):
-    old, new = _versions(tenant_a)
+    old, new = make_preview_versions(tenant_a)
     with all_tenants_context():
         new.status = VersionStatus.PILOT
         new.save(update_fields=["status"])
@@ -93,7 +93,7 @@ def test_a_pilot_is_published_through_the_confirmation_too(admin_client, tenant_
 def test_another_tenants_version_is_not_found_and_a_recruiter_is_refused(
     admin_client, client_a, tenant_a, tenant_b
 ):
-    _, theirs = _versions(tenant_b)
+    _, theirs = make_preview_versions(tenant_b)
     assert admin_client.get(_url(theirs)).status_code == 404
-    _, ours = _versions(tenant_a)
+    _, ours = make_preview_versions(tenant_a)
     assert client_a.get(_url(ours)).status_code == 403

@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 
 from milestones.models import SandboxRun, VersionStatus
 from tests import factories
-from tests.api.support import rows
 from tests.milestones.factories import (
     make_automation_rule,
     make_deadline_rule,
     make_sandbox_run,
     make_version,
 )
+from tests.support import rows
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pytest
 from django.apps import apps
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, reverse
 
 from audit.models import AuditAction
 from milestones.models import (
@@ -36,13 +36,18 @@ from recruiting.models import Application, Requisition
 from tenants.context import all_tenants_context
 from tenants.models import Role, TenantScopedModel
 from tests import factories
-from tests.api.support import audit_events, refreshed
-from tests.api.test_tenant_boundaries import CHECKED_METHODS, allowed_methods
 from tests.milestones import factories as milestone_factories
 from tests.reporting import factories as reporting_factories
+from tests.support import (
+    CHECKED_METHODS,
+    allowed_methods,
+    audit_events,
+    is_id_parameter,
+    refreshed,
+    walk_routes,
+)
 
 NOT_PAGES = ("api/", "admin/")
-ID_PARAMETERS = {"pk", "id"}
 MAIN_ID = "pk"
 
 
@@ -125,31 +130,15 @@ CHILD_FACTORIES: dict[str, tuple[type, Callable]] = {
 NAMESPACE_ROLES = {"workflows": Role.ADMIN}
 
 
-def _walk(patterns, prefix: str = "", namespace: str = "", params: frozenset = frozenset()):
-    """tests/api's walk, with namespaces: page names live in them."""
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern).lstrip("^").rstrip("$")
-        names = params | frozenset(pattern.pattern.regex.groupindex)
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _walk(pattern.url_patterns, route, inner, names)
-        elif isinstance(pattern, URLPattern):
-            yield route, f"{namespace}{pattern.name}", pattern, names
-
-
-def _is_id(param: str) -> bool:
-    return param in ID_PARAMETERS or param.endswith(("_id", "_pk"))
-
-
 def page_routes() -> list[tuple[str, str, URLPattern, frozenset]]:
-    return [r for r in _walk(get_resolver().url_patterns) if not r[0].startswith(NOT_PAGES)]
+    return [r for r in walk_routes() if not r[0].startswith(NOT_PAGES)]
 
 
 def id_routes() -> list[tuple[str, URLPattern, frozenset]]:
     return [
         (name, pattern, params)
         for _, name, pattern, params in page_routes()
-        if any(_is_id(p) for p in params)
+        if any(is_id_parameter(p) for p in params)
     ]
 
 
@@ -159,7 +148,7 @@ def _routes_by_name() -> dict[str, tuple[URLPattern, frozenset]]:
 
 def _child_parameter(params) -> str | None:
     """The second id of a page about a child (a version's milestone), if it has one."""
-    children = [p for p in params if _is_id(p) and p != MAIN_ID]
+    children = [p for p in params if is_id_parameter(p) and p != MAIN_ID]
     assert len(children) <= 1, f"more than two ids: {sorted(params)}"
     return children[0] if children else None
 

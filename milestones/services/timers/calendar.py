@@ -13,6 +13,8 @@ from milestones.models import (
     Holiday,
     MilestoneSettings,
 )
+from milestones.selectors import milestone_settings_get
+from milestones.services.versions.frameworks import milestone_settings_lock
 
 
 def business_calendar_of(settings: MilestoneSettings | None, holidays=()) -> BusinessCalendar:
@@ -31,7 +33,7 @@ def business_calendar_of(settings: MilestoneSettings | None, holidays=()) -> Bus
 def business_calendar_get() -> BusinessCalendar:
     """The calendar of the tenant in context."""
     return business_calendar_of(
-        MilestoneSettings.objects.first(), Holiday.objects.values_list("date", flat=True)
+        milestone_settings_get(), Holiday.objects.values_list("date", flat=True)
     )
 
 
@@ -44,7 +46,7 @@ def business_hours_update(
     business_weekdays: list[int] | None = None,
 ) -> MilestoneSettings:
     """Set when business hours count for escalation levels that count business hours."""
-    settings = MilestoneSettings.objects.select_for_update().first() or MilestoneSettings()
+    settings = milestone_settings_lock()
     errors: dict[str, list[str]] = {}
     if business_timezone is not None:
         try:

@@ -24,11 +24,9 @@ from milestones.core.timers import BusinessCalendar, EscalationPlan, escalation_
 from milestones.models import (
     ApplicationMilestone,
     EscalationRule,
-    Holiday,
     MilestoneDefinition,
-    MilestoneSettings,
 )
-from milestones.services.timers.calendar import business_calendar_of
+from milestones.services.timers.calendar import business_calendar_get
 from milestones.services.versions.escalations import escalation_level_of
 from notifications.services import (
     NotificationRow,
@@ -76,9 +74,7 @@ class Stay:
 def tenant_calendar(tenant_id, calendars: dict) -> BusinessCalendar:
     """The tenant's business calendar, read once per sweep (call inside its context)."""
     if tenant_id not in calendars:
-        calendars[tenant_id] = business_calendar_of(
-            MilestoneSettings.objects.first(), Holiday.objects.values_list("date", flat=True)
-        )
+        calendars[tenant_id] = business_calendar_get()
     return calendars[tenant_id]
 
 

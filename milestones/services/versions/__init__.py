@@ -37,7 +37,7 @@ from .frameworks import (
     framework_create,
     framework_delete,
     framework_update,
-    milestone_settings_get,
+    milestone_settings_lock,
     milestone_settings_update,
 )
 from .lifecycle import (
@@ -75,7 +75,7 @@ __all__ = [
     "milestone_definition_delete",
     "milestone_definition_update",
     "milestone_definitions_reorder",
-    "milestone_settings_get",
+    "milestone_settings_lock",
     "milestone_settings_update",
     "requisition_framework_version_pin",
     "validate_recipients",

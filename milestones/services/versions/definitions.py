@@ -20,8 +20,8 @@ from milestones.models import (
     MilestoneDefinition,
     MilestoneKind,
 )
+from milestones.selectors import milestone_settings_get
 from milestones.services.versions.drafts import version_lock, version_require_draft
-from milestones.services.versions.frameworks import milestone_settings_get
 from recruiting.models import Application, Candidate, HireType
 from tenants.models import Role
 

@@ -14,7 +14,6 @@ from milestones.errors import (
 )
 from milestones.errors import MilestoneErrorCode as Code
 from milestones.models import (
-    DEFAULT_CODE_PATTERN,
     Framework,
     FrameworkRequisitionType,
     MilestoneSettings,
@@ -23,9 +22,9 @@ from milestones.models import (
 from tenants.models import RequisitionType
 
 
-def milestone_settings_get() -> MilestoneSettings:
-    """The tenant's settings, or the defaults when it never saved any."""
-    return MilestoneSettings.objects.first() or MilestoneSettings(code_pattern=DEFAULT_CODE_PATTERN)
+def milestone_settings_lock() -> MilestoneSettings:
+    """The tenant's settings row locked for a write (a new one if it never saved any)."""
+    return MilestoneSettings.objects.select_for_update().first() or MilestoneSettings()
 
 
 @transaction.atomic
@@ -36,7 +35,7 @@ def milestone_settings_update(*, code_pattern: str) -> MilestoneSettings:
         raise InvalidConfiguration(
             f"not a valid regular expression: {exc}", fields={"code_pattern": [str(exc)]}
         ) from exc
-    settings = MilestoneSettings.objects.select_for_update().first() or MilestoneSettings()
+    settings = milestone_settings_lock()
     settings.code_pattern = code_pattern
     settings.save()
     return settings

@@ -1,0 +1,99 @@
+"""Helpers shared by every kind of test: error-body assertions, cross-tenant reads for
+checking rows, and the URL conf walked for route-enumerating tests. No test module imports
+another; what two need lives here (browser sign-in: tests/e2e/support.py)."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from audit.models import AuditEvent
+from tenants.context import all_tenants_context
+
+
+def assert_error(response, status: int, code: str | None = None, field: str | None = None):
+    """The response is our error body with this status (and code, and a message for field)."""
+    assert response.status_code == status, (response.status_code, response.content[:500])
+    body = response.json()
+    assert set(body) == {"error"}, body
+    error = body["error"]
+    assert {"code", "message", "fields"} <= set(error), error
+    if code is not None:
+        assert error["code"] == code, error
+    if field is not None:
+        assert field in error["fields"], error
+    return error
+
+
+def rows(model, **filters):
+    """Rows of any tenant (test setup and assertions may cross tenants)."""
+    with all_tenants_context():
+        return list(model.all_tenants.filter(**filters))
+
+
+def audit_events(**filters) -> list[AuditEvent]:
+    return rows(AuditEvent, **filters)
+
+
+def refreshed(obj):
+    with all_tenants_context():
+        return type(obj).all_tenants.get(pk=obj.pk)
+
+
+def table_row_counts() -> dict[str, int]:
+    """Rows in every table of the schema, of every tenant: proof that a call wrote nothing."""
+    counts = {}
+    with all_tenants_context(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.relname"
+        )
+        for (table,) in cursor.fetchall():
+            cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+# -- the URL conf, walked: route tests enumerate it so a new route cannot skip them -------
+
+API_PREFIX = "api/v1/"
+ID_PARAMETERS = {"pk", "id"}
+# Every method but OPTIONS/HEAD is tried: a POST-only action on another tenant's id is
+# refused exactly like a GET of it.
+CHECKED_METHODS = {"GET", "POST", "PATCH", "PUT", "DELETE"}
+
+
+def walk_routes(patterns=None, prefix: str = "", namespace: str = "", params=frozenset()):
+    """(route, namespaced name, pattern, URL parameters) for every route of the URL conf."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern).lstrip("^").rstrip("$")
+        names = params | frozenset(pattern.pattern.regex.groupindex)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk_routes(pattern.url_patterns, route, inner, names)
+        elif isinstance(pattern, URLPattern):
+            yield route, f"{namespace}{pattern.name}", pattern, names
+
+
+def is_id_parameter(param: str) -> bool:
+    return param in ID_PARAMETERS or param.endswith(("_id", "_pk"))
+
+
+def api_routes() -> list[tuple[str, URLPattern, frozenset]]:
+    """(route, pattern, URL parameters) of every route under /api/v1/."""
+    return [
+        (route, pattern, params)
+        for route, _, pattern, params in walk_routes()
+        if route.startswith(API_PREFIX)
+    ]
+
+
+def allowed_methods(pattern: URLPattern) -> set[str]:
+    """The HTTP methods a route's view answers."""
+    actions = getattr(pattern.callback, "actions", None)
+    if actions:  # a ViewSet route: exactly the mapped methods
+        return {m.upper() for m in actions}
+    view_class = pattern.callback.view_class
+    return {m.upper() for m in view_class.http_method_names if hasattr(view_class, m)}
