@@ -1,15 +1,19 @@
 """The one base of every tenant-bound API view.
 
 It authenticates, puts the caller's tenant in context for the whole request (and
-takes it out in a `finally`), checks the view's scope, and records a lookup of an
-id that is not in the caller's tenant as an access-denied audit event. Subclasses
-cannot override `get_queryset` or `get_object`; they implement `tenant_queryset()`,
-which runs with the tenant already in context.
+takes it out when the request ends), checks the view's scope, makes every POST honour
+`Idempotency-Key` (see `idempotency`), and records a lookup of an id that is not in the
+caller's tenant as an access-denied audit event. Subclasses cannot override
+`get_queryset` or `get_object`; they implement `tenant_queryset()`, which runs with the
+tenant already in context. Nor can they override the request plumbing that carries the
+tenant and the idempotency (`dispatch`, `initial`, `handle_exception`,
+`finalize_response`).
 """
 
 from __future__ import annotations
 
 from contextlib import ExitStack
+from functools import partial
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -20,6 +24,8 @@ from tenants.actors import Actor
 from tenants.authentication import ApiClientPrincipal
 from tenants.context import current_tenant_id, tenant_context
 from tenants.permissions import scopes_of
+
+from .idempotency import IdempotentPost, IdempotentReplay
 
 _SAFE = {"GET", "HEAD", "OPTIONS"}
 
@@ -36,6 +42,16 @@ class HasViewScope(permissions.BasePermission):
         raise exceptions.PermissionDenied(f"This call needs the '{needed}' scope.")
 
 
+_FINAL = {
+    "get_queryset": "implement tenant_queryset() instead",
+    "get_object": "implement tenant_queryset() instead",
+    "dispatch": "the base carries the tenant and Idempotency-Key through it",
+    "initial": "the base carries the tenant and Idempotency-Key through it",
+    "handle_exception": "the base carries the tenant and Idempotency-Key through it",
+    "finalize_response": "the base carries the tenant and Idempotency-Key through it",
+}
+
+
 class TenantScopedMixin:
     read_scope: str | None = None
     write_scope: str | None = None
@@ -43,11 +59,9 @@ class TenantScopedMixin:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for forbidden in ("get_queryset", "get_object"):
+        for forbidden, why in _FINAL.items():
             if forbidden in cls.__dict__:
-                raise TypeError(
-                    f"{cls.__name__} overrides {forbidden}(); implement tenant_queryset() instead"
-                )
+                raise TypeError(f"{cls.__name__} overrides {forbidden}(); {why}")
 
     # -- the safe hook -----------------------------------------------------------------
     def tenant_queryset(self) -> QuerySet:
@@ -84,13 +98,14 @@ class TenantScopedMixin:
             return scopes_of(api_client=self.api_client)
         return scopes_of(membership=getattr(request._request, "membership", None))
 
-    # -- tenancy -----------------------------------------------------------------------
+    # -- tenancy and idempotency -------------------------------------------------------
     def dispatch(self, request, *args, **kwargs):
-        self._tenant_scope = ExitStack()
-        try:
+        self._idempotent_post = None
+        self._after_transaction: list = []
+        # Unwinds in reverse: the idempotent POST's transaction ends first, then what must
+        # outlive its rollback is written (still in the tenant), then the tenant goes.
+        with ExitStack() as self._tenant_scope:
             return super().dispatch(request, *args, **kwargs)
-        finally:
-            self._tenant_scope.close()
 
     def initial(self, request, *args, **kwargs):
         self.perform_authentication(request)
@@ -105,6 +120,36 @@ class TenantScopedMixin:
                     raise exceptions.PermissionDenied("You are not a member of any tenant.")
                 self.tenant_id = membership.tenant_id
         super().initial(request, *args, **kwargs)
+        if request.method == "POST":
+            self._tenant_scope.callback(self._run_after_transaction)
+            self._idempotent_post = IdempotentPost.begin(
+                request,
+                tenant_id=self.tenant_id,
+                principal=self.idempotency_principal(),
+                scope=self._tenant_scope,
+            )
+
+    def handle_exception(self, exc):
+        if isinstance(exc, IdempotentReplay):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self._idempotent_post is not None:
+            self._idempotent_post.finish(response)
+        return response
+
+    def idempotency_principal(self) -> str:
+        """Whose keys these are: an API client's, or a signed-in user's (in the tenant)."""
+        client = self.api_client
+        if client is not None:
+            return f"client:{client.pk}"
+        return f"user:{self.request.user.pk}"
+
+    def _run_after_transaction(self) -> None:
+        for write in self._after_transaction:
+            write()
 
     # -- final: queryset and object lookup always go through the tenant --------------
     def get_queryset(self) -> QuerySet:
@@ -120,8 +165,10 @@ class TenantScopedMixin:
 
     def record_denied_lookup(self, *, model=None, object_id=None) -> None:
         """An id that is not ours: 404 to the caller, and an audit event for us. By default
-        the view's own model and URL id; a view resolving another id (in its body) names it."""
-        access_denied(
+        the view's own model and URL id; a view resolving another id (in its body) names it.
+        Written after the request's idempotent transaction, whose refusal rolls back."""
+        write = partial(
+            access_denied,
             model=model or self.tenant_queryset().model,
             object_id=object_id or self.kwargs.get(self.lookup_url_kwarg or self.lookup_field),
             tenant_id=self.tenant_id,
@@ -129,6 +176,10 @@ class TenantScopedMixin:
             method=self.request.method,
             actor=self.actor,
         )
+        if getattr(self, "_idempotent_post", None) is None:
+            write()
+        else:
+            self._after_transaction.append(write)
 
 
 class TenantScopedAPIView(TenantScopedMixin, generics.GenericAPIView):

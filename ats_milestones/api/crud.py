@@ -2,7 +2,7 @@
 
 Subclasses name their serializers, scopes, filter set and the two service calls
 (`perform_create_object`, `perform_update_object`); list, retrieve, create, PUT and
-PATCH are wired here, with cursor pagination and the idempotent POST.
+PATCH are wired here, with cursor pagination (the base makes every POST idempotent).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from .base import TenantScopedViewSet
-from .idempotency import IdempotentCreateMixin
 
 
 class CrudActionsViewSet(TenantScopedViewSet):
@@ -80,5 +79,6 @@ class CrudActionsViewSet(TenantScopedViewSet):
         return self.update(request, *args, partial=True, **kwargs)
 
 
-class ServiceViewSet(IdempotentCreateMixin, CrudActionsViewSet):
-    """The base of every resource ViewSet: CRUD actions, POST guarded by Idempotency-Key."""
+class ServiceViewSet(CrudActionsViewSet):
+    """The base of every resource ViewSet: CRUD actions (POST guarded by Idempotency-Key,
+    as every POST of the API)."""

@@ -1,19 +1,22 @@
-"""`Idempotency-Key` on POST: a retried create replays its first response.
+"""`Idempotency-Key` on every POST of the API: a retried request replays its first response.
 
 - same key, same request  -> the stored status and body, header `Idempotent-Replayed: true`
 - same key, other request -> 422 IDEMPOTENCY_KEY_REUSED
-- two requests at once    -> the key row is inserted first, inside the write's
-  transaction; the second insert waits on the unique index until the first commits,
-  then fails, and the second request replays the first one's response.
+- two requests at once    -> the key row is inserted first, inside the transaction that
+  also holds the request's writes; the second insert waits on the unique index until the
+  first commits, then fails, and the second request replays the first one's response
+  (if the first is refused and rolls back, the second goes ahead as a fresh request).
 
-Only successful responses are stored: a refused request wrote nothing, so it may be
-retried with the same key once corrected.
+The base API view (`ats_milestones.api.base`) runs this around every POST handler, so no
+view opts in and none can opt out. Only successful responses are stored: a refused request
+wrote nothing, so it may be retried with the same key once corrected.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import ExitStack
 from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
@@ -33,10 +36,20 @@ class IdempotencyKeyReused(DomainError):
     code = "IDEMPOTENCY_KEY_REUSED"
 
 
+class IdempotentReplay(Exception):  # noqa: N818 - not an error: the answer, found early
+    """The request was answered before: raised before the handler runs, turned into
+    `response` by the base view."""
+
+    def __init__(self, response: Response):
+        super().__init__("replayed")
+        self.response = response
+
+
 def request_fingerprint(request) -> str:
     """What makes two requests the same one: method, path, query (parameters in any order)
-    and body. Without a query string it is what it was before queries counted, so keys
-    stored then still replay."""
+    and body. Headers are not part of it: a retry that re-read the application sends a
+    newer `If-Match`, and it is still the same request. Without a query string it is what
+    it was before queries counted, so keys stored then still replay."""
     body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
     raw = f"{request.method}\n{request.path}\n{body}"
     query = sorted(request.query_params.lists())
@@ -45,70 +58,78 @@ def request_fingerprint(request) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class IdempotentCreateMixin:
-    """Wraps a view's `create()`; needs `tenant_id` and a principal, as the API base gives."""
+def _key_of(request) -> str | None:
+    key = request.headers.get(HEADER)
+    if key is not None and (not key.strip() or len(key) > MAX_KEY_LENGTH):
+        raise InvalidInput(
+            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.",
+            fields={HEADER: [f"Must be 1 to {MAX_KEY_LENGTH} characters."]},
+        )
+    return key
 
-    def idempotency_principal(self) -> str:
-        client = getattr(self, "api_client", None)
-        if client is not None:
-            return f"client:{client.pk}"
-        return f"user:{self.request.user.pk}"
 
-    def create(self, request, *args, **kwargs):
-        key = request.headers.get(HEADER)
+def _stored(*, tenant_id, principal: str, key: str) -> IdempotencyKey | None:
+    return IdempotencyKey.objects.for_tenant(tenant_id).filter(principal=principal, key=key).first()
+
+
+def _replay(stored: IdempotencyKey, fingerprint: str) -> IdempotentReplay:
+    if stored.request_hash != fingerprint:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was used with a different request.",
+            fields={HEADER: ["Used with a different request (method, path, query or body)."]},
+        )
+    return IdempotentReplay(
+        Response(
+            stored.response_body,
+            status=stored.response_status,
+            headers={REPLAYED_HEADER: "true"},
+        )
+    )
+
+
+class IdempotentPost:
+    """One POST sent with a key, from claiming the key to storing the answer."""
+
+    def __init__(self, record: IdempotencyKey):
+        self.record = record
+
+    @classmethod
+    def begin(cls, request, *, tenant_id, principal: str, scope: ExitStack):
+        """None without a key. Otherwise raises IdempotentReplay (or 422) for a key already
+        answered, or claims the key in a transaction entered on `scope`, which then holds
+        the handler's writes too; the caller passes the response to `finish()`."""
+        key = _key_of(request)
         if key is None:
-            return super().create(request, *args, **kwargs)
-        if not key.strip() or len(key) > MAX_KEY_LENGTH:
-            raise InvalidInput(
-                f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.",
-                fields={HEADER: [f"Must be 1 to {MAX_KEY_LENGTH} characters."]},
-            )
-        principal = self.idempotency_principal()
+            return None
         fingerprint = request_fingerprint(request)
-
-        stored = self._stored_key(principal, key)
+        stored = _stored(tenant_id=tenant_id, principal=principal, key=key)
         if stored is not None:
-            return self._replay(stored, fingerprint)
+            raise _replay(stored, fingerprint)
+        scope.enter_context(transaction.atomic())
         try:
             with transaction.atomic():
                 record = IdempotencyKey.objects.create(
-                    tenant_id=self.tenant_id,
+                    tenant_id=tenant_id,
                     principal=principal,
                     key=key,
                     method=request.method,
                     path=request.path[:500],
                     request_hash=fingerprint,
                 )
-                response = super().create(request, *args, **kwargs)
-                if response.status_code >= 300:
-                    transaction.set_rollback(True)
-                    return response
-                record.response_status = response.status_code
-                record.response_body = json.loads(JSONRenderer().render(response.data))
-                record.save(update_fields=["response_status", "response_body"])
-                return response
         except IntegrityError:
-            # A concurrent request with the same key committed first.
-            stored = self._stored_key(principal, key)
+            # A concurrent request with the same key committed first (we waited for it).
+            stored = _stored(tenant_id=tenant_id, principal=principal, key=key)
             if stored is None:
                 raise
-            return self._replay(stored, fingerprint)
+            raise _replay(stored, fingerprint) from None
+        return cls(record)
 
-    def _stored_key(self, principal: str, key: str) -> IdempotencyKey | None:
-        return (
-            IdempotencyKey.objects.for_tenant(self.tenant_id)
-            .filter(principal=principal, key=key)
-            .first()
-        )
-
-    def _replay(self, stored: IdempotencyKey, fingerprint: str) -> Response:
-        if stored.request_hash != fingerprint:
-            raise IdempotencyKeyReused(
-                "This Idempotency-Key was used with a different request.",
-                fields={HEADER: ["Used with a different request body."]},
-            )
-        return Response(
-            stored.response_body,
-            status=stored.response_status,
-            headers={REPLAYED_HEADER: "true"},
-        )
+    def finish(self, response) -> None:
+        """Store a success with the key; anything else rolls the request back, key and all."""
+        if not 200 <= response.status_code < 300:
+            transaction.set_rollback(True)
+            return
+        data = getattr(response, "data", None)
+        self.record.response_status = response.status_code
+        self.record.response_body = json.loads(JSONRenderer().render(data)) if data else data
+        self.record.save(update_fields=["response_status", "response_body"])

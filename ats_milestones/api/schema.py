@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -102,17 +103,34 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     required=False,
     description=(
         "Any unique string (≤255 chars, e.g. a UUID). Retrying a POST with the same key and "
-        "body replays the first response with `Idempotent-Replayed: true`; the same key with "
-        "a different body answers 422 IDEMPOTENCY_KEY_REUSED. Keys are kept for 24 hours."
+        "the same method, path, query and body replays the first success with "
+        "`Idempotent-Replayed: true` (other headers such as `If-Match` are not compared); "
+        "the same key with another request answers 422 IDEMPOTENCY_KEY_REUSED. A concurrent "
+        "request with the key waits for the first, then replays it. Keys are kept for at "
+        "least 24 hours."
     ),
 )
 REPLAYED_HEADER = OpenApiParameter(
     name="Idempotent-Replayed",
     type=str,
     location=OpenApiParameter.HEADER,
-    response=[201],
+    response=[200, 201],
     description="`true` when this response is the replay of an earlier request with the same key.",
 )
+
+
+class ApiAutoSchema(AutoSchema):
+    """Every POST takes `Idempotency-Key` (the base view honours it for all of them)."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.method != "POST":
+            return parameters
+        named = {getattr(p, "name", None) for p in parameters}
+        added = [p for p in (IDEMPOTENCY_KEY_PARAMETER, REPLAYED_HEADER) if p.name not in named]
+        return [*added, *parameters]
+
+
 IF_MATCH_PARAMETER = OpenApiParameter(
     name="If-Match",
     type=str,
@@ -138,7 +156,7 @@ def crud_schema(*, tag: str, create, output, update=None, detail_headers=(), res
         create=extend_schema(
             tags=[tag],
             request=create,
-            parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_HEADER, *response_headers],
+            parameters=list(response_headers),
             responses={201: output, 400: E400, 401: E401, 403: E403, 409: E409, 422: E422},
         ),
         update=extend_schema(

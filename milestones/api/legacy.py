@@ -8,11 +8,9 @@ from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.response import Response
 
 from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
-from ats_milestones.api.idempotency import IdempotentCreateMixin
 from ats_milestones.api.schema import (
     DETAIL_ERRORS,
     E422,
-    IDEMPOTENCY_KEY_PARAMETER,
     READ_ERRORS,
     ErrorSerializer,
 )
@@ -71,7 +69,7 @@ class LegacyStageMappingOutputSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["legacy import"])
-class LegacyStageMappingViewSet(IdempotentCreateMixin, TenantScopedViewSet):
+class LegacyStageMappingViewSet(TenantScopedViewSet):
     """Which milestone each stage of a legacy system stands for (`config:read` / `config:write`)."""
 
     read_scope = ApiScope.CONFIG_READ
@@ -110,7 +108,6 @@ class LegacyStageMappingViewSet(IdempotentCreateMixin, TenantScopedViewSet):
             409: ERR_409,
             422: E422,
         },
-        parameters=[IDEMPOTENCY_KEY_PARAMETER],
     )
     def create(self, request):
         mapping = service.legacy_stage_mapping_save(
@@ -228,12 +225,11 @@ class _LegacyImportBase(TenantScopedAPIView):
 
 
 @extend_schema(tags=["legacy import"])
-class LegacyImportView(IdempotentCreateMixin, _LegacyImportBase):
+class LegacyImportView(_LegacyImportBase):
     """Import a legacy stage history: all rows or none (`applications:write`)."""
 
     @extend_schema(
         parameters=[
-            IDEMPOTENCY_KEY_PARAMETER,
             OpenApiParameter("source_system", str, description="Required with a `text/csv` body."),
             OpenApiParameter("dry_run", bool, description="Validate only; answers 200."),
         ],

@@ -1,5 +1,5 @@
 """`Idempotency-Key` on POST: retries replay, reuse with another body is refused,
-concurrent retries create one row."""
+concurrent retries create one row (a candidate, a move)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,17 @@ from rest_framework.test import APIClient
 
 from ats_milestones.idempotency.models import IdempotencyKey
 from ats_milestones.idempotency.services import idempotency_keys_purge
+from audit.models import AuditAction
+from milestones.models import MilestoneTransition
 from recruiting.models import Candidate
 from tenants.context import all_tenants_context
 from tests import factories
-from tests.support import assert_error, rows
+from tests.milestones.factories import make_tracked_application
+from tests.support import assert_error, audit_events, refreshed, rows
 
 LIST = reverse("candidates-list")
 ADA = {"first_name": "Ada", "last_name": "Lovelace"}
+ADVANCE = {"action": "advance", "reason": "phone screen passed"}
 
 
 def post(client, body, key, url=LIST):
@@ -138,3 +142,90 @@ def test_concurrent_requests_with_one_key_create_one_row(committing_db, api_toke
     assert sum(r.has_header("Idempotent-Replayed") for r in responses) == workers - 1
     assert len(rows(Candidate)) == 1
     assert len(rows(IdempotencyKey)) == 1
+
+
+# -- a move (POST /applications/{id}/transitions) ------------------------------------------
+
+
+def _move(client, application, body, *, version, key):
+    return client.post(
+        reverse("application-transitions", kwargs={"pk": application.pk}),
+        body,
+        format="json",
+        HTTP_IF_MATCH=f'"{version}"',
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+
+@pytest.mark.django_db
+def test_a_retried_move_with_a_refreshed_if_match_replays_the_first_move(api_a, tenant_a):
+    """The retry of a move whose answer was lost: the client re-read the application (its
+    version has moved on because of the first move) and sends the same key again."""
+    application = make_tracked_application(tenant=tenant_a)
+    first = _move(api_a, application, ADVANCE, version=application.version, key="move-1")
+    assert first.status_code == 201, first.content
+    retry = _move(api_a, application, ADVANCE, version=application.version + 1, key="move-1")
+    assert retry.status_code == 201, retry.content
+    assert retry.json() == first.json()
+    assert retry["Idempotent-Replayed"] == "true"
+    assert len(rows(MilestoneTransition, application=application, kind="advance")) == 1
+    assert refreshed(application).version == application.version + 1
+
+
+@pytest.mark.django_db
+def test_the_same_key_with_another_move_is_422_and_moves_nothing(api_a, tenant_a):
+    application = make_tracked_application(tenant=tenant_a)
+    _move(api_a, application, ADVANCE, version=application.version, key="move-1")
+    other = {"action": "advance", "reason": "a different move"}
+    response = _move(api_a, application, other, version=application.version + 1, key="move-1")
+    assert_error(response, 422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key")
+    assert len(rows(MilestoneTransition, application=application, kind="advance")) == 1
+    assert refreshed(application).version == application.version + 1
+
+
+@pytest.mark.django_db
+def test_a_refused_move_stores_no_key_and_its_denial_stays_audited(api_a, tenant_a, tenant_b):
+    """Another tenant's application is a 404 that is audited; with a key the request's
+    transaction is rolled back, and the audit event must survive that."""
+    theirs = make_tracked_application(tenant=tenant_b)
+    response = _move(api_a, theirs, ADVANCE, version=theirs.version, key="probe-1")
+    assert_error(response, 404, "NOT_FOUND")
+    assert rows(IdempotencyKey) == []
+    denied = audit_events(action=AuditAction.ACCESS_DENIED, object_id=str(theirs.pk))
+    assert [event.tenant_id for event in denied] == [tenant_a.pk]
+
+
+def test_concurrent_moves_with_one_key_make_one_transition(committing_db, tenant_a, api_token_a):
+    """Twelve copies of one move at once, each with the same key and If-Match: the first
+    to insert the key moves; the others wait on the key's unique index, then replay."""
+    application = make_tracked_application(tenant=tenant_a)
+    workers = 12
+    barrier = threading.Barrier(workers)
+    responses: list = []
+    errors: list = []
+
+    def send():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_a}")
+        try:
+            barrier.wait(timeout=10)
+            responses.append(
+                _move(client, application, ADVANCE, version=application.version, key="race")
+            )
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not errors, errors
+    assert [r.status_code for r in responses] == [201] * workers, [r.content for r in responses]
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert sum(r.has_header("Idempotent-Replayed") for r in responses) == workers - 1
+    assert len(rows(MilestoneTransition, application=application, kind="advance")) == 1
+    assert refreshed(application).version == application.version + 1

@@ -68,3 +68,19 @@ def test_swagger_ui_is_served_from_our_own_static_files():
     html = response.content.decode()
     assert "drf_spectacular_sidecar" in html
     assert "cdn." not in html and "unpkg" not in html
+
+
+def test_every_post_documents_the_idempotency_key_and_the_replay_header(schema):
+    for path, operations in schema["paths"].items():
+        if "post" not in operations:
+            continue
+        operation = operations["post"]
+        headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+        assert "Idempotency-Key" in headers, path
+        successes = [code for code in operation["responses"] if code.startswith("2")]
+        assert successes, path
+        for code in successes:
+            assert "Idempotent-Replayed" in operation["responses"][code].get("headers", {}), (
+                path,
+                code,
+            )

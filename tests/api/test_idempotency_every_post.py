@@ -1,0 +1,338 @@
+"""Every POST of the API honours `Idempotency-Key`: the routes come from the URL conf.
+
+A new POST route fails here until it has a recipe in POST_RECIPES (a request that
+succeeds), and then it is checked like every other one: the same key with the same request
+answers the first response again with `Idempotent-Replayed: true` and writes nothing, and
+the same key with another request answers 422 naming the header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from ats_milestones.api.base import TenantScopedMixin
+from milestones.models import LegacyStageMapping, MilestoneDefinition, VersionStatus
+from recruiting.models import Candidate
+from tenants.context import all_tenants_context
+from tenants.models import Role, TenantScopedModel
+from tests import factories
+from tests.milestones.factories import (
+    make_framework,
+    make_tracked_application,
+    make_version,
+)
+from tests.reporting.factories import make_failure, make_gated_application, make_notification
+from tests.support import allowed_methods, api_routes, assert_error
+
+
+@dataclass
+class Post:
+    """One request that succeeds, and who sends it."""
+
+    url: str
+    body: object = None
+    content_type: str = "application/json"
+    headers: dict = field(default_factory=dict)
+    as_user: bool = False  # a signed-in person (notifications are theirs), else the API client
+
+
+def _draft(tenant):
+    return make_version(tenant=tenant, status=VersionStatus.DRAFT)
+
+
+def _active(tenant):
+    return make_version(tenant=tenant, status=VersionStatus.ACTIVE)
+
+
+def _requisition_body(tenant):
+    department = factories.make_department(tenant=tenant)
+    requisition_type = factories.make_requisition_type(tenant=tenant)
+    return {
+        "title": "Staff Engineer",
+        "department": str(department.pk),
+        "requisition_type": str(requisition_type.pk),
+        "openings": 2,
+    }
+
+
+def _application_body(tenant):
+    candidate = factories.make_candidate(tenant=tenant)
+    requisition = factories.make_requisition(tenant=tenant, framework_version=_active(tenant))
+    return {"candidate": str(candidate.pk), "requisition": str(requisition.pk)}
+
+
+def _version_url(name: str, version) -> str:
+    return reverse(name, kwargs={"pk": version.pk})
+
+
+def _sandbox_run(tenant) -> Post:
+    return Post(
+        _version_url("framework-version-sandbox-runs", _draft(tenant)),
+        {
+            "clock_start": "2026-03-02T09:00:00Z",
+            "clock_end": "2026-03-06T09:00:00Z",
+            "applications": [{"key": "ann"}],
+        },
+    )
+
+
+def _publish_preview(tenant) -> Post:
+    active = _active(tenant)
+    draft = make_version(tenant=tenant, framework=active.framework, status=VersionStatus.DRAFT)
+    return Post(_version_url("framework-version-publish-preview", draft), {"horizon_days": 1})
+
+
+def _milestone_of(version, order: int = 1) -> MilestoneDefinition:
+    with all_tenants_context():
+        return MilestoneDefinition.all_tenants.get(version=version, order=order)
+
+
+def _move(tenant) -> Post:
+    application = make_tracked_application(tenant=tenant)
+    return Post(
+        reverse("application-transitions", kwargs={"pk": application.pk}),
+        {"action": "advance"},
+        headers={"HTTP_IF_MATCH": f'"{application.version}"'},
+    )
+
+
+def _event(tenant) -> Post:
+    application = make_tracked_application(tenant=tenant)
+    return Post(
+        reverse("event-list"),
+        {
+            "application_id": str(application.pk),
+            "event_type": "assessment.completed",
+            "occurred_at": "2026-03-02T10:00:00Z",
+            "payload": {"score": 75},
+            "idempotency_id": "evt-1",
+        },
+    )
+
+
+def _legacy_import(tenant) -> Post:
+    version = _active(tenant)
+    with all_tenants_context():
+        LegacyStageMapping.all_tenants.create(
+            tenant=tenant, source_system="oldats", legacy_stage="New", milestone_code="APPLIED"
+        )
+    requisition = factories.make_requisition(tenant=tenant, framework_version=version)
+    factories.make_application(tenant=tenant, requisition=requisition, external_id="EXT-1")
+    row = {
+        "application_external_id": "EXT-1",
+        "legacy_stage": "New",
+        "entered_at": "2024-01-02T09:00:00Z",
+        "left_at": "",
+    }
+    return Post(reverse("legacy-imports"), {"source_system": "oldats", "rows": [row]})
+
+
+def _retry(tenant) -> Post:
+    application = make_gated_application(tenant=tenant)
+    failure = make_failure(tenant=tenant, application=application)
+    with all_tenants_context():
+        Candidate.all_tenants.filter(pk=application.candidate_id).update(phone="+1 555 0100")
+    return Post(reverse("automation_failures-retry", kwargs={"pk": failure.pk}))
+
+
+def _deadline(tenant) -> Post:
+    application = make_tracked_application(tenant=tenant)
+    at = (timezone.now() + timedelta(days=5)).replace(microsecond=0)
+    return Post(
+        reverse("application-deadlines", kwargs={"pk": application.pk}),
+        {"kind": "offer_expires_at", "at": at.isoformat()},
+    )
+
+
+# route name -> recipe(tenant, user) of a request that succeeds, for every POST route.
+POST_RECIPES: dict[str, Callable[..., Post]] = {
+    "departments-list": lambda t, u: Post(
+        reverse("departments-list"), {"code": "ENG", "name": "E"}
+    ),
+    "job_families-list": lambda t, u: Post(
+        reverse("job_families-list"), {"code": "S", "name": "S"}
+    ),
+    "locations-list": lambda t, u: Post(
+        reverse("locations-list"), {"code": "BER", "name": "Berlin", "country": "DE"}
+    ),
+    "requisition_types-list": lambda t, u: Post(
+        reverse("requisition_types-list"), {"code": "STD", "name": "Std", "flsa_status": "exempt"}
+    ),
+    "requisitions-list": lambda t, u: Post(reverse("requisitions-list"), _requisition_body(t)),
+    "candidates-list": lambda t, u: Post(
+        reverse("candidates-list"), {"first_name": "Ada", "last_name": "Lovelace"}
+    ),
+    "applications-list": lambda t, u: Post(reverse("applications-list"), _application_body(t)),
+    "framework-list": lambda t, u: Post(reverse("framework-list"), {"name": "Engineering"}),
+    "framework-versions": lambda t, u: Post(
+        reverse("framework-versions", kwargs={"pk": make_framework(tenant=t).pk})
+    ),
+    "framework-version-copy-to-draft": lambda t, u: Post(
+        _version_url("framework-version-copy-to-draft", _active(t))
+    ),
+    "framework-version-milestones": lambda t, u: Post(
+        _version_url("framework-version-milestones", _draft(t)), {"code": "EXTRA", "name": "X"}
+    ),
+    "framework-version-pilot": lambda t, u: Post(
+        _version_url("framework-version-pilot", _draft(t)),
+        {"department_ids": [str(factories.make_department(tenant=t).pk)]},
+    ),
+    "framework-version-publish": lambda t, u: Post(
+        _version_url("framework-version-publish", _draft(t))
+    ),
+    "framework-version-reorder": lambda t, u: Post(
+        _version_url("framework-version-reorder", _draft(t)),
+        {"codes": ["HIRED", "OFFER", "INTERVIEW", "SCREEN", "APPLIED"]},
+    ),
+    "framework-version-retire": lambda t, u: Post(
+        _version_url("framework-version-retire", _active(t))
+    ),
+    "framework-version-sandbox-runs": lambda t, u: _sandbox_run(t),
+    "framework-version-publish-preview": lambda t, u: _publish_preview(t),
+    "automation-rule-list": lambda t, u: Post(
+        reverse("automation-rule-list"),
+        {
+            "version_id": str(_draft(t).pk),
+            "kind": "auto_advance",
+            "name": "assessment passed",
+            "milestone_code": "SCREEN",
+            "event_type": "assessment.completed",
+        },
+    ),
+    "event-list": lambda t, u: _event(t),
+    "application-transitions": lambda t, u: _move(t),
+    "legacy-mapping-list": lambda t, u: Post(
+        reverse("legacy-mapping-list"),
+        {"source_system": "oldats", "legacy_stage": "New", "milestone_code": "APPLIED"},
+    ),
+    "legacy-imports": lambda t, u: _legacy_import(t),
+    "escalation_rule-list": lambda t, u: Post(
+        reverse("escalation_rule-list"),
+        {"milestone_id": str(_milestone_of(_draft(t)).pk), "level": 1, "after": "2 00:00:00"},
+    ),
+    "deadline_rule-list": lambda t, u: Post(
+        reverse("deadline_rule-list"),
+        {
+            "version_id": str(_draft(t).pk),
+            "name": "Offer expiry reminder",
+            "deadline_kind": "offer_expires_at",
+            "offset": "-2 00:00:00",
+            "action": "remind",
+        },
+    ),
+    "holiday-list": lambda t, u: Post(
+        reverse("holiday-list"), {"date": "2026-12-25", "name": "Christmas"}
+    ),
+    "application-deadlines": lambda t, u: _deadline(t),
+    "automation_failures-dismiss": lambda t, u: Post(
+        reverse("automation_failures-dismiss", kwargs={"pk": make_failure(tenant=t).pk}),
+        {"reason": "handled by phone"},
+    ),
+    "automation_failures-retry": lambda t, u: _retry(t),
+    "notifications-read-all": lambda t, u: _notification_read_all(t, u),
+    "notifications-read": lambda t, u: Post(
+        reverse("notifications-read", kwargs={"pk": make_notification(tenant=t, recipient=u).pk}),
+        as_user=True,
+    ),
+}
+
+
+def _notification_read_all(tenant, user) -> Post:
+    make_notification(tenant=tenant, recipient=user)
+    return Post(reverse("notifications-read-all"), as_user=True)
+
+
+def post_routes() -> list[str]:
+    return sorted(
+        pattern.name for _, pattern, _ in api_routes() if "POST" in allowed_methods(pattern)
+    )
+
+
+def _tenant_tables() -> dict[str, tuple]:
+    """Rows and the latest change of every tenant table: what a write would move."""
+    snapshot = {}
+    with all_tenants_context():
+        for model in apps.get_models():
+            if not issubclass(model, TenantScopedModel):
+                continue
+            queryset = model.all_tenants.all()
+            latest = queryset.aggregate(latest=Max("updated_at"))["latest"]
+            snapshot[model._meta.label] = (queryset.count(), latest)
+    return snapshot
+
+
+def test_every_post_route_has_a_recipe():
+    routes = post_routes()
+    assert len(routes) > 20, routes  # the walk found the API
+    missing = sorted(set(routes) - set(POST_RECIPES))
+    assert not missing, f"add these POST routes to POST_RECIPES: {missing}"
+    stale = sorted(set(POST_RECIPES) - set(routes))
+    assert not stale, f"POST_RECIPES names routes that no longer exist: {stale}"
+
+
+def test_every_api_view_stands_on_the_tenant_scoped_base():
+    """The kernel's idempotency lives in that base: a view beside it would skip it."""
+    outside = sorted(
+        pattern.name
+        for _, pattern, _ in api_routes()
+        if pattern.name != "api-schema" and not issubclass(pattern.callback.cls, TenantScopedMixin)
+    )
+    assert not outside, outside
+
+
+@pytest.fixture
+def member_a(tenant_a):
+    user = factories.make_user(username="idem-admin")
+    factories.make_membership(tenant=tenant_a, user=user, role=Role.ADMIN)
+    return user
+
+
+def _send(post: Post, client, key: str, *, query: str = ""):
+    body = post.body
+    if body is not None and post.content_type == "application/json":
+        return client.post(
+            post.url + query, body, format="json", HTTP_IDEMPOTENCY_KEY=key, **post.headers
+        )
+    return client.post(
+        post.url + query,
+        body if body is not None else "",
+        content_type=post.content_type,
+        HTTP_IDEMPOTENCY_KEY=key,
+        **post.headers,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", post_routes())
+def test_the_same_key_replays_and_another_request_with_it_is_422(name, api_a, tenant_a, member_a):
+    assert name in POST_RECIPES, f"{name} has no recipe"
+    post = POST_RECIPES[name](tenant_a, member_a)
+    if post.as_user:
+        client = APIClient()
+        client.force_login(member_a)
+    else:
+        client = api_a
+
+    first = _send(post, client, "key-1")
+    assert 200 <= first.status_code < 300, (first.status_code, first.content[:500])
+    assert not first.has_header("Idempotent-Replayed")
+    written = _tenant_tables()
+
+    replay = _send(post, client, "key-1")
+    assert replay.status_code == first.status_code, replay.content[:500]
+    assert replay.json() == first.json()
+    assert replay["Idempotent-Replayed"] == "true"
+    assert _tenant_tables() == written, "the replay wrote something"
+
+    other = _send(post, client, "key-1", query="?another=request")
+    assert_error(other, 422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key")
+    assert _tenant_tables() == written
