@@ -182,51 +182,38 @@ class LegacyImportInputSerializer(serializers.Serializer):
     rows = serializers.ListField(child=serializers.JSONField(), allow_empty=True)
 
 
+class LegacyImportedRowSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="The row's line (JSON: its position from 1).")
+    application_external_id = serializers.CharField()
+    legacy_stage = serializers.CharField()
+    entered_at = serializers.DateTimeField()
+
+
 class LegacyImportResultSerializer(serializers.Serializer):
-    rows = serializers.IntegerField()
-    applications = serializers.IntegerField()
-    transitions = serializers.IntegerField()
+    rows = serializers.IntegerField(help_text="Valid rows, those already imported included.")
+    applications = serializers.IntegerField(help_text="Applications given new history.")
+    transitions = serializers.IntegerField(help_text="Rows written, one transition each.")
     milestone_rows_created = serializers.IntegerField()
     milestone_rows_updated = serializers.IntegerField()
     dry_run = serializers.BooleanField()
+    rows_already_imported = serializers.IntegerField()
+    already_imported = LegacyImportedRowSerializer(
+        many=True,
+        help_text="Rows not written: the same application, legacy stage and entered_at were "
+        "imported before from this source system, or on an earlier line of this batch.",
+    )
 
 
-class _LegacyImportBase(TenantScopedAPIView):
+@extend_schema(tags=["legacy import"])
+class LegacyImportView(TenantScopedAPIView):
+    """Import a legacy stage history: all rows or none (`applications:write`)."""
+
     read_scope = None
     write_scope = ApiScope.APPLICATIONS_WRITE
     parser_classes = [JSONParser, CSVTextParser]
 
     def tenant_queryset(self):
         return LegacyStageMapping.objects.all()
-
-    def create(self, request, *args, **kwargs):
-        dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
-        if isinstance(request.data, str):
-            source_system = request.query_params.get("source_system", "")
-            if not source_system.strip():
-                raise InvalidInput(
-                    "a CSV import names its source_system in the query string",
-                    fields={"source_system": ["This query parameter is required."]},
-                )
-            rows, lines = service.legacy_rows_from_csv(request.data)
-        else:
-            serializer = LegacyImportInputSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            source_system = serializer.validated_data["source_system"]
-            rows, lines = serializer.validated_data["rows"], None
-        result = service.legacy_history_import(
-            source_system=source_system,
-            rows=rows,
-            lines=lines,
-            actor=self.actor,
-            dry_run=dry_run,
-        )
-        return Response(result.as_dict(), status=200 if dry_run else 201)
-
-
-@extend_schema(tags=["legacy import"])
-class LegacyImportView(_LegacyImportBase):
-    """Import a legacy stage history: all rows or none (`applications:write`)."""
 
     @extend_schema(
         parameters=[
@@ -248,8 +235,33 @@ class LegacyImportView(_LegacyImportBase):
         description=(
             "Rows are `application_external_id, legacy_stage, entered_at, left_at` "
             "(CSV with that header, or JSON objects). Each row becomes a milestone "
-            "transition with cause `import`."
+            "transition with cause `import`, once: a row whose application, legacy stage "
+            "and `entered_at` this source system already imported is listed in "
+            "`already_imported` and not written again."
         ),
     )
     def post(self, request):
-        return self.create(request)
+        dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
+        if isinstance(request.data, str):
+            source_system = request.query_params.get("source_system", "")
+            if not source_system.strip():
+                raise InvalidInput(
+                    "a CSV import names its source_system in the query string",
+                    fields={"source_system": ["This query parameter is required."]},
+                )
+            rows, lines = service.legacy_rows_from_csv(request.data)
+        else:
+            serializer = LegacyImportInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            source_system = serializer.validated_data["source_system"]
+            rows, lines = serializer.validated_data["rows"], None
+        result = service.legacy_history_import(
+            source_system=source_system,
+            rows=rows,
+            lines=lines,
+            actor=self.actor,
+            dry_run=dry_run,
+        )
+        return Response(
+            LegacyImportResultSerializer(result.as_dict()).data, status=200 if dry_run else 201
+        )

@@ -28,65 +28,23 @@ from tenants.context import all_tenants_context, tenant_context
 from tenants.models import ApiScope
 from tests import factories
 
-from .factories import make_version
+from .legacy_support import (
+    SOURCE,
+    STAGES,
+    make_applications,
+    make_mappings,
+    row_counts,
+    two_row_history,
+)
 
 pytestmark = pytest.mark.django_db
 
-SOURCE = "oldats"
-STAGES = {"New": "APPLIED", "Phone": "SCREEN", "Onsite": "INTERVIEW", "Offer": "OFFER"}
-
-
-def _mappings(tenant, source=SOURCE):
-    with all_tenants_context():
-        for stage, code in STAGES.items():
-            LegacyStageMapping.all_tenants.create(
-                tenant=tenant, source_system=source, legacy_stage=stage, milestone_code=code
-            )
-
-
-def _applications(tenant, count, *, prefix="EXT"):
-    """Applications with external ids on a requisition pinned to one version, untracked."""
-    version = make_version(tenant=tenant)
-    requisition = factories.make_requisition(tenant=tenant, framework_version=version)
-    return [
-        factories.make_application(
-            tenant=tenant, requisition=requisition, external_id=f"{prefix}-{n}"
-        )
-        for n in range(count)
-    ]
-
-
-def _history(external_id):
-    return [
-        {
-            "application_external_id": external_id,
-            "legacy_stage": "New",
-            "entered_at": "2024-01-02T09:00:00Z",
-            "left_at": "2024-01-05T10:00:00Z",
-        },
-        {
-            "application_external_id": external_id,
-            "legacy_stage": "Phone",
-            "entered_at": "2024-01-05T10:00:00Z",
-            "left_at": "",
-        },
-    ]
-
-
-def _counts():
-    with all_tenants_context():
-        return (
-            MilestoneTransition.all_tenants.count(),
-            ApplicationMilestone.all_tenants.count(),
-            list(Application.all_tenants.order_by("pk").values_list("version", flat=True)),
-        )
-
 
 def test_an_import_writes_transitions_with_cause_import_and_milestone_states(tenant_a):
-    _mappings(tenant_a)
-    (application,) = _applications(tenant_a, 1)
+    make_mappings(tenant_a)
+    (application,) = make_applications(tenant_a, 1)
     with tenant_context(tenant_a):
-        result = legacy_history_import(source_system=SOURCE, rows=_history("EXT-0"))
+        result = legacy_history_import(source_system=SOURCE, rows=two_row_history("EXT-0"))
         transitions = list(MilestoneTransition.objects.order_by("at"))
         rows = {
             r.milestone.code: r
@@ -113,10 +71,10 @@ def test_an_import_writes_transitions_with_cause_import_and_milestone_states(ten
 def test_an_unmapped_stage_and_an_unknown_application_are_reported_by_line_and_nothing_is_written(
     tenant_a,
 ):
-    _mappings(tenant_a)
-    _applications(tenant_a, 2)
+    make_mappings(tenant_a)
+    make_applications(tenant_a, 2)
     rows = [
-        *_history("EXT-0"),
+        *two_row_history("EXT-0"),
         {"application_external_id": "EXT-1", "legacy_stage": "Lunch", "entered_at": "2024-01-01"},
         {"application_external_id": "NOPE", "legacy_stage": "New", "entered_at": "2024-01-01"},
         {
@@ -126,7 +84,7 @@ def test_an_unmapped_stage_and_an_unknown_application_are_reported_by_line_and_n
             "left_at": "2023-01-01T00:00:00Z",
         },
     ]
-    before = _counts()
+    before = row_counts()
     with tenant_context(tenant_a), pytest.raises(LegacyImportInvalid) as refused:
         legacy_history_import(source_system=SOURCE, rows=rows)
     errors = refused.value.fields["rows"]
@@ -135,12 +93,12 @@ def test_an_unmapped_stage_and_an_unknown_application_are_reported_by_line_and_n
         (4, "application_external_id", "unknown_application"),
         (5, "entered_at", "invalid_timestamp"),
     }
-    assert _counts() == before
+    assert row_counts() == before
 
 
 def test_left_at_before_entered_at_is_refused(tenant_a):
-    _mappings(tenant_a)
-    _applications(tenant_a, 1)
+    make_mappings(tenant_a)
+    make_applications(tenant_a, 1)
     row = {
         "application_external_id": "EXT-0",
         "legacy_stage": "New",
@@ -153,36 +111,38 @@ def test_left_at_before_entered_at_is_refused(tenant_a):
 
 
 def test_another_tenants_application_external_id_counts_as_unknown(tenant_a, tenant_b):
-    _mappings(tenant_a)
-    _mappings(tenant_b)
-    _applications(tenant_b, 1, prefix="THEIRS")
-    before = _counts()
+    make_mappings(tenant_a)
+    make_mappings(tenant_b)
+    make_applications(tenant_b, 1, prefix="THEIRS")
+    before = row_counts()
     with tenant_context(tenant_a), pytest.raises(LegacyImportInvalid) as refused:
-        legacy_history_import(source_system=SOURCE, rows=_history("THEIRS-0"))
+        legacy_history_import(source_system=SOURCE, rows=two_row_history("THEIRS-0"))
     assert {e["code"] for e in refused.value.fields["rows"]} == {"unknown_application"}
-    assert _counts() == before
+    assert row_counts() == before
 
 
 def test_dry_run_validates_without_writing(tenant_a):
-    _mappings(tenant_a)
-    _applications(tenant_a, 1)
-    before = _counts()
+    make_mappings(tenant_a)
+    make_applications(tenant_a, 1)
+    before = row_counts()
     with tenant_context(tenant_a):
-        result = legacy_history_import(source_system=SOURCE, rows=_history("EXT-0"), dry_run=True)
+        result = legacy_history_import(
+            source_system=SOURCE, rows=two_row_history("EXT-0"), dry_run=True
+        )
     assert result.dry_run and result.rows == 2
-    assert _counts() == before
+    assert row_counts() == before
 
 
 def _queries_for(tenant, count, prefix):
-    _applications(tenant, count // 2, prefix=prefix)
-    rows = [r for n in range(count // 2) for r in _history(f"{prefix}-{n}")]
+    make_applications(tenant, count // 2, prefix=prefix)
+    rows = [r for n in range(count // 2) for r in two_row_history(f"{prefix}-{n}")]
     with tenant_context(tenant), CaptureQueriesContext(connection) as queries:
         legacy_history_import(source_system=SOURCE, rows=rows)
     return len(queries)
 
 
 def test_the_number_of_queries_does_not_grow_with_the_rows(tenant_a):
-    _mappings(tenant_a)
+    make_mappings(tenant_a)
     assert _queries_for(tenant_a, 10, "TEN") == _queries_for(tenant_a, 100, "HUNDRED")
 
 
@@ -190,11 +150,11 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(tenant_a):
 
 
 def test_import_over_the_api_as_json(api_a, tenant_a):
-    _mappings(tenant_a)
-    _applications(tenant_a, 1)
+    make_mappings(tenant_a)
+    make_applications(tenant_a, 1)
     response = api_a.post(
         "/api/v1/legacy_imports",
-        {"source_system": SOURCE, "rows": _history("EXT-0")},
+        {"source_system": SOURCE, "rows": two_row_history("EXT-0")},
         format="json",
         HTTP_IDEMPOTENCY_KEY="import-1",
     )
@@ -202,7 +162,7 @@ def test_import_over_the_api_as_json(api_a, tenant_a):
     assert response.json()["transitions"] == 2
     replay = api_a.post(
         "/api/v1/legacy_imports",
-        {"source_system": SOURCE, "rows": _history("EXT-0")},
+        {"source_system": SOURCE, "rows": two_row_history("EXT-0")},
         format="json",
         HTTP_IDEMPOTENCY_KEY="import-1",
     )
@@ -212,14 +172,14 @@ def test_import_over_the_api_as_json(api_a, tenant_a):
 
 
 def test_import_over_the_api_as_csv_reports_file_lines(api_a, tenant_a):
-    _mappings(tenant_a)
-    _applications(tenant_a, 1)
+    make_mappings(tenant_a)
+    make_applications(tenant_a, 1)
     body = (
         "application_external_id,legacy_stage,entered_at,left_at\n"
         "EXT-0,New,2024-01-02T09:00:00Z,2024-01-05T10:00:00Z\n"
         "EXT-0,Lunch,2024-01-05T10:00:00Z,\n"
     )
-    before = _counts()
+    before = row_counts()
     response = api_a.post(
         f"/api/v1/legacy_imports?source_system={SOURCE}", body, content_type="text/csv"
     )
@@ -234,7 +194,7 @@ def test_import_over_the_api_as_csv_reports_file_lines(api_a, tenant_a):
             "message": "stage 'Lunch' of 'oldats' has no mapping",
         }
     ]
-    assert _counts() == before
+    assert row_counts() == before
 
     response = api_a.post(
         f"/api/v1/legacy_imports?source_system={SOURCE}",
@@ -282,7 +242,7 @@ def test_a_mapping_needs_every_field(api_a, tenant_a):
 
 
 def test_another_tenants_mapping_is_not_found(api_a, api_b, tenant_a, tenant_b):
-    _mappings(tenant_b)
+    make_mappings(tenant_b)
     with all_tenants_context():
         theirs = LegacyStageMapping.all_tenants.filter(tenant=tenant_b).first()
     assert api_a.get(f"/api/v1/legacy_mappings/{theirs.pk}").status_code == 404
@@ -313,10 +273,10 @@ def test_import_needs_the_applications_write_scope(tenant_a):
 
 
 def test_the_command_imports_json_and_prints_line_errors_of_csv(tenant_a, tmp_path, capsys):
-    _mappings(tenant_a)
-    _applications(tenant_a, 1)
+    make_mappings(tenant_a)
+    make_applications(tenant_a, 1)
     good = tmp_path / "history.json"
-    good.write_text(json.dumps(_history("EXT-0")))
+    good.write_text(json.dumps(two_row_history("EXT-0")))
     call_command("import_legacy_history", "--tenant", "acme", "--source", SOURCE, str(good))
     assert "imported 2 rows" in capsys.readouterr().out
 
@@ -324,19 +284,19 @@ def test_the_command_imports_json_and_prints_line_errors_of_csv(tenant_a, tmp_pa
     bad.write_text(
         "application_external_id,legacy_stage,entered_at,left_at\nNOPE,New,2024-01-01,\n"
     )
-    before = _counts()
+    before = row_counts()
     with pytest.raises(CommandError):
         call_command("import_legacy_history", "--tenant", "acme", "--source", SOURCE, str(bad))
     assert "line 2: application_external_id: unknown_application" in capsys.readouterr().err
-    assert _counts() == before
+    assert row_counts() == before
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_import_does_not_queue_behind_a_write_holding_its_application(
     flushable_append_only_tables, tenant_a
 ):
-    _mappings(tenant_a)
-    (application,) = _applications(tenant_a, 1)
+    make_mappings(tenant_a)
+    (application,) = make_applications(tenant_a, 1)
     locked, release = threading.Event(), threading.Event()
 
     def hold_the_application() -> None:
@@ -352,11 +312,11 @@ def test_an_import_does_not_queue_behind_a_write_holding_its_application(
     holder.start()
     try:
         assert locked.wait(timeout=30)
-        before = _counts()
+        before = row_counts()
         with tenant_context(tenant_a), pytest.raises(ImportConflict) as refused:
-            legacy_history_import(source_system=SOURCE, rows=_history("EXT-0"))
+            legacy_history_import(source_system=SOURCE, rows=two_row_history("EXT-0"))
         assert refused.value.status == 409
-        assert _counts() == before
+        assert row_counts() == before
     finally:
         release.set()
         holder.join(timeout=30)

@@ -66,7 +66,12 @@ class Command(BaseCommand):
                 raise CommandError(exc.message) from exc
         verb = "would import" if dry_run else "imported"
         self.stdout.write(
-            f"{verb} {result.rows} rows for {result.applications} applications "
+            f"{verb} {result.transitions} rows for {result.applications} applications "
             f"({result.milestone_rows_created} milestone rows created, "
             f"{result.milestone_rows_updated} updated)"
         )
+        if result.rows_already_imported:
+            lines = ", ".join(str(row["line"]) for row in result.already_imported)
+            self.stdout.write(
+                f"{result.rows_already_imported} rows were already imported (lines {lines})"
+            )

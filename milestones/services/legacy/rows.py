@@ -72,13 +72,19 @@ def _error(line: int, field: str, code: str, message: str) -> dict:
 
 @dataclass
 class ResolvedRow:
-    """A valid row: its line, application, milestone and stay."""
+    """A valid row: its line, application, milestone and stay, and its legacy stage."""
 
     line: int
     application: Application
     definition: MilestoneDefinition
     entered_at: datetime
     left_at: datetime | None
+    legacy_stage: str
+
+    @property
+    def natural_key(self) -> tuple:
+        """What makes it the same row of the history in another import (or line)."""
+        return (self.application.pk, self.legacy_stage, self.entered_at)
 
 
 def legacy_rows_resolve(*, source_system, rows, lines, application_lock: bool):
@@ -209,10 +215,14 @@ def legacy_rows_resolve(*, source_system, rows, lines, application_lock: bool):
         if row_errors:
             errors.extend(row_errors)
         else:
-            resolved.append(ResolvedRow(line, application, definition, entered_at, left_at))
+            resolved.append(ResolvedRow(line, application, definition, entered_at, left_at, stage))
 
     open_lines: dict[uuid.UUID, int] = {}
+    seen: set[tuple] = set()
     for row in resolved:
+        if row.natural_key in seen:
+            continue  # the same row again: written once (the import reports it)
+        seen.add(row.natural_key)
         if row.left_at is None:
             first = open_lines.setdefault(row.application.pk, row.line)
             if first != row.line:
