@@ -13,6 +13,8 @@ class AuditAction(models.TextChoices):
     CREATED = "object.created", "Created"
     UPDATED = "object.updated", "Updated"
     LOGIN = "auth.login", "Logged in"
+    LOGIN_FAILED = "auth.login_failed", "Sign-in failed"
+    LOCKED_OUT = "auth.locked_out", "Sign-in locked out"
     TENANT_SWITCHED = "auth.tenant_switched", "Switched tenant"
 
 

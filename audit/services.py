@@ -12,7 +12,13 @@ from ats_milestones.db import json_param
 from audit.models import AuditAction, AuditEvent
 from tenants.actors import SYSTEM, Actor
 from tenants.context import all_tenants_context, tenant_context
-from tenants.events import AccessDenied, ObjectChanged, TenantSwitched
+from tenants.events import (
+    AccessDenied,
+    ObjectChanged,
+    SignInFailed,
+    SignInLockedOut,
+    TenantSwitched,
+)
 
 
 def audit_event_build(
@@ -132,6 +138,44 @@ def audit_tenant_switched(event: TenantSwitched) -> AuditEvent:
             object_type="tenants.tenant",
             object_id=str(event.tenant_id),
             data={"from_tenant_id": event.from_tenant_id},
+        )
+
+
+AUDIT_OBJECT_USER = "auth.User"
+
+
+def audit_sign_in_failed(event: SignInFailed) -> AuditEvent:
+    """A failed sign-in to a member's account, in one of the member's tenants. The actor is
+    unknown (whoever typed the password: only their address is kept); the object is the
+    account."""
+    with tenant_context(event.tenant_id):
+        return audit_record(
+            action=AuditAction.LOGIN_FAILED,
+            tenant_id=event.tenant_id,
+            object_type=AUDIT_OBJECT_USER,
+            object_id=str(event.user_id),
+            data={
+                "username": event.username,
+                "refused_while_locked_out": event.refused_while_locked_out,
+            },
+            actor=Actor(ip_address=event.ip_address),
+        )
+
+
+def audit_sign_in_locked_out(event: SignInLockedOut) -> AuditEvent:
+    """Sign-in to a member's account was locked out after too many failures."""
+    with tenant_context(event.tenant_id):
+        return audit_record(
+            action=AuditAction.LOCKED_OUT,
+            tenant_id=event.tenant_id,
+            object_type=AUDIT_OBJECT_USER,
+            object_id=str(event.user_id),
+            data={
+                "username": event.username,
+                "failures": event.failures,
+                "cool_off_minutes": event.cool_off_minutes,
+            },
+            actor=Actor(ip_address=event.ip_address),
         )
 
 

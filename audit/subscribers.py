@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from ats_milestones.events import Moment, subscribe
 from audit import services
-from tenants.events import AccessDenied, ObjectChanged, TenantSwitched
+from tenants.events import (
+    AccessDenied,
+    ObjectChanged,
+    SignInFailed,
+    SignInLockedOut,
+    TenantSwitched,
+)
 
 
 def connect() -> None:
     subscribe(ObjectChanged, services.audit_object_changed, moment=Moment.IN_TRANSACTION)
     subscribe(TenantSwitched, services.audit_tenant_switched, moment=Moment.IN_TRANSACTION)
     subscribe(AccessDenied, services.audit_access_denied, moment=Moment.IN_TRANSACTION)
+    subscribe(SignInFailed, services.audit_sign_in_failed, moment=Moment.IN_TRANSACTION)
+    subscribe(SignInLockedOut, services.audit_sign_in_locked_out, moment=Moment.IN_TRANSACTION)

@@ -43,3 +43,26 @@ class AccessDenied(DomainEvent):
     path: str
     method: str
     actor: Actor = field(default=SYSTEM)
+
+
+@dataclass(frozen=True, slots=True)
+class SignInFailed(DomainEvent):
+    """A sign-in with the username of a member of `tenant_id` failed (published once per
+    tenant of that user): a wrong password, or refused because sign-in is locked out."""
+
+    user_id: int
+    username: str
+    ip_address: str | None = None
+    refused_while_locked_out: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SignInLockedOut(DomainEvent):
+    """Too many failed sign-ins (for the username, or from the address): sign-in is locked
+    out for `cool_off_minutes` (published once per tenant of the user)."""
+
+    user_id: int
+    username: str
+    ip_address: str | None = None
+    failures: int = 0
+    cool_off_minutes: int = 0

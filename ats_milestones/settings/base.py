@@ -1,6 +1,7 @@
 """Settings shared by every environment; values come from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ THIRD_PARTY_APPS = [
     "guardian",
     "simple_history",
     "django_celery_beat",
+    "axes",
 ]
 LOCAL_APPS = [
     "ats_milestones",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.middleware.TenantMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a sign-in refused for a lockout into the login page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ats_milestones.urls"
@@ -122,6 +126,8 @@ if env_bool("DATABASE_POOL", True):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or client address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -131,6 +137,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password guessing (django-axes): LOGIN_FAILURE_LIMIT failed sign-ins for one username, or
+# from one client address, lock sign-in for both for LOGIN_LOCKOUT_MINUTES, counted from the
+# lockout (attempts while locked do not prolong it). A superuser unlocks sooner in the admin
+# (Axes > Access attempts: delete) or with `manage.py axes_reset_username <name>`.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "tenants.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "tenants.signin.client_address"
+AXES_VERBOSE = False
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the client
+# is REMOTE_ADDR). Behind one, without this every client looks like the proxy.
+TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
