@@ -119,16 +119,38 @@ REPLAYED_HEADER = OpenApiParameter(
 )
 
 
+E429 = _error(
+    "Too many calls for this API client (or signed-in user); wait `Retry-After` seconds. "
+    "Code: THROTTLED.",
+    "THROTTLED",
+    "Request was throttled. Expected available in 12 seconds.",
+)
+RETRY_AFTER_HEADER = OpenApiParameter(
+    name="Retry-After",
+    type=int,
+    location=OpenApiParameter.HEADER,
+    response=[429],
+    description="Seconds until the caller's rate allows another call.",
+)
+
+
 class ApiAutoSchema(AutoSchema):
-    """Every POST takes `Idempotency-Key` (the base view honours it for all of them)."""
+    """What the base view adds to every operation: `Idempotency-Key` on every POST, and the
+    rate limit's 429 (with `Retry-After`) on every call."""
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
-        if self.method != "POST":
-            return parameters
+        added = [RETRY_AFTER_HEADER]
+        if self.method == "POST":
+            added += [IDEMPOTENCY_KEY_PARAMETER, REPLAYED_HEADER]
         named = {getattr(p, "name", None) for p in parameters}
-        added = [p for p in (IDEMPOTENCY_KEY_PARAMETER, REPLAYED_HEADER) if p.name not in named]
-        return [*added, *parameters]
+        return [*(p for p in added if p.name not in named), *parameters]
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if self.view.throttle_classes and "429" not in responses:
+            responses["429"] = self._get_response_for_code(E429, "429", direction=direction)
+        return responses
 
 
 IF_MATCH_PARAMETER = OpenApiParameter(

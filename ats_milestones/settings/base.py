@@ -180,6 +180,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
+    # One budget per API client token, and one per signed-in user (see api/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["ats_milestones.api.throttling.ApiCallerRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_client": env("API_THROTTLE_CLIENT_RATE", "600/minute"),
+        "api_user": env("API_THROTTLE_USER_RATE", "300/minute"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ATS Milestones API",
@@ -218,6 +225,19 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: Redis when REDIS_URL is set, else an embedded filesystem broker under .run/.
 REDIS_URL = env("REDIS_URL")
+# The API's throttle counts in this cache: shared through Redis when there is one, else per
+# process (several processes then each allow the full rate).
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ats",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 _broker_dir = Path(env("CELERY_FILESYSTEM_BROKER_DIR", str(BASE_DIR / ".run" / "broker")))
 if CELERY_BROKER_URL.startswith("filesystem"):

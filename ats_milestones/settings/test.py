@@ -17,3 +17,7 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or 
 # Tasks queued in a test run in the test's process; their effects (mail, rows) are what
 # tests assert on. The celery_worker tests start a real worker and beat against Redis.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Throttle counts stay in the test process (REDIS_URL is set for the worker tests). The
+# sign-in lockout and the API rates keep their real defaults: tests exercise them.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

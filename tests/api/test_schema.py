@@ -84,3 +84,11 @@ def test_every_post_documents_the_idempotency_key_and_the_replay_header(schema):
                 path,
                 code,
             )
+
+
+def test_every_api_operation_documents_429_with_retry_after(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            throttled = operation["responses"].get("429")
+            assert throttled, (method, path)
+            assert "Retry-After" in throttled.get("headers", {}), (method, path)
