@@ -127,3 +127,13 @@ def test_no_test_module_imports_another():
             ):
                 offenders.append(f"{path.relative_to(ROOT)}: {stripped}")
     assert offenders == []
+
+
+def test_no_module_outside_migrations_is_longer_than_about_400_lines():
+    too_long = {
+        str(path.relative_to(ROOT)): lines
+        for app in APPS
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts and (lines := len(path.read_text().splitlines())) > 420
+    }
+    assert too_long == {}
