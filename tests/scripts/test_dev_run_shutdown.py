@@ -149,29 +149,38 @@ class DevRun:
         return left
 
 
-def _start_dev_run(*, database_url: str, tmp_path: Path, via_make: bool = False) -> DevRun:
-    port = _free_port()
-    if via_make:  # `make run` takes the port from $PORT
-        command = ["make", "--no-print-directory", "run", f"PYTHON={sys.executable}"]
-    else:
-        command = [sys.executable, "scripts/dev.py", "run", "--port", str(port)]
-    env = {**_env_without_test_settings(), "DATABASE_URL": database_url, "PORT": str(port)}
-    stdout, stderr = tmp_path / "stdout.log", tmp_path / "stderr.log"
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=stdout.open("wb"),
-        stderr=stderr.open("wb"),
-        start_new_session=True,  # a group of its own, as a terminal or process manager gives it
-    )
-    run = DevRun(process, 0, {}, stdout, stderr)
-    try:
+@pytest.fixture
+def start_dev_run(devrun_database_url, tmp_path):
+    """Starts `make run` (dev.py itself, or through make); whatever a test leaves, it kills."""
+    runs: list[DevRun] = []
+
+    def start(*, via_make: bool = False) -> DevRun:
+        port = _free_port()
+        if via_make:  # `make run` takes the port from $PORT
+            command = ["make", "--no-print-directory", "run", f"PYTHON={sys.executable}"]
+        else:
+            command = [sys.executable, "scripts/dev.py", "run", "--port", str(port)]
+        env = {
+            **_env_without_test_settings(),
+            "DATABASE_URL": devrun_database_url,
+            "PORT": str(port),
+        }
+        stdout, stderr = tmp_path / "stdout.log", tmp_path / "stderr.log"
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=stdout.open("wb"),
+            stderr=stderr.open("wb"),
+            start_new_session=True,  # its own group, as a terminal or process manager gives it
+        )
+        runs.append(run := DevRun(process, 0, {}, stdout, stderr))
         _wait_until_running(run)
-    except BaseException:
+        return run
+
+    yield start
+    for run in runs:
         _kill_everything(run)
-        raise
-    return run
 
 
 def _wait_until_running(run: DevRun) -> None:
@@ -210,12 +219,11 @@ def _wait_for_exit(run: DevRun) -> int:
     try:
         return run.process.wait(timeout=STOP_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        _kill_everything(run)
         pytest.fail(f"make run still running {STOP_TIMEOUT_S} s after the signal\n{run.logs()}")
 
 
 def _kill_everything(run: DevRun) -> None:
-    """The test's own cleanup, so that a failing test leaves nothing behind either."""
+    """The fixture's cleanup: a failing test leaves nothing behind either (a no-op on a pass)."""
     table = _process_table()
     group = {p.pid for p in table if p.pgid == run.pgid}
     sessions = {p.pid for p in table if p.ppid in group and p.sid == p.pid}  # not yet recorded
@@ -230,8 +238,6 @@ def _assert_everything_stopped(run: DevRun) -> None:
     assert "Traceback" not in stderr, run.logs()
     assert "[dev] all processes stopped" in stderr, run.logs()
     left = run.survivors()
-    if left:
-        _kill_everything(run)
     assert left == [], f"still running after make run exited: {left}\n{run.logs()}"
     # Nor any member at all once init has reaped the orphans (kill still reaches a zombie).
     groups = {run.pgid, *run.children.values()}
@@ -249,15 +255,15 @@ def _group_exists(pgid: int) -> bool:
     return True
 
 
-def test_ctrl_c_to_the_group_stops_every_process(devrun_database_url, tmp_path):
-    run = _start_dev_run(database_url=devrun_database_url, tmp_path=tmp_path)
+def test_ctrl_c_to_the_group_stops_every_process(start_dev_run):
+    run = start_dev_run()
     os.killpg(run.pgid, signal.SIGINT)  # what the terminal sends on Ctrl-C
     assert _wait_for_exit(run) == 0, run.logs()
     _assert_everything_stopped(run)
 
 
-def test_sigterm_to_the_group_stops_every_process(devrun_database_url, tmp_path):
-    run = _start_dev_run(database_url=devrun_database_url, tmp_path=tmp_path)
+def test_sigterm_to_the_group_stops_every_process(start_dev_run):
+    run = start_dev_run()
     # Each child has a session of its own, so this is also `kill <dev.py's pid>`.
     assert [p.pid for p in _of(_process_table(), pgids={run.pgid}, sids=set())] == [run.dev_pid]
     os.killpg(run.pgid, signal.SIGTERM)  # what a process manager sends, or kill -- -PGID
@@ -265,11 +271,9 @@ def test_sigterm_to_the_group_stops_every_process(devrun_database_url, tmp_path)
     _assert_everything_stopped(run)
 
 
-def test_a_second_sigterm_while_stopping_does_not_interrupt_the_shutdown(
-    devrun_database_url, tmp_path
-):
+def test_a_second_sigterm_while_stopping_does_not_interrupt_the_shutdown(start_dev_run):
     # The second SIGTERM is what make forwards; here it lands while the children stop.
-    run = _start_dev_run(database_url=devrun_database_url, tmp_path=tmp_path)
+    run = start_dev_run()
     os.killpg(run.pgid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT_S
     while "[dev] stopping web" not in run.stderr.read_text():
@@ -282,17 +286,17 @@ def test_a_second_sigterm_while_stopping_does_not_interrupt_the_shutdown(
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-def test_sigterm_to_the_group_of_make_run_stops_every_process(devrun_database_url, tmp_path):
+def test_sigterm_to_the_group_of_make_run_stops_every_process(start_dev_run):
     # make forwards SIGTERM to dev.py, which so gets it twice while it is stopping.
-    run = _start_dev_run(database_url=devrun_database_url, tmp_path=tmp_path, via_make=True)
+    run = start_dev_run(via_make=True)
     os.killpg(run.pgid, signal.SIGTERM)
     assert _wait_for_exit(run) == -signal.SIGTERM, run.logs()  # make re-raises what it got
     assert "make: ***" not in run.stderr.read_text(), run.logs()  # dev.py exited with 0
     _assert_everything_stopped(run)
 
 
-def test_a_child_dying_stops_the_others(devrun_database_url, tmp_path):
-    run = _start_dev_run(database_url=devrun_database_url, tmp_path=tmp_path)
+def test_a_child_dying_stops_the_others(start_dev_run):
+    run = start_dev_run()
     os.killpg(run.children["beat"], signal.SIGKILL)
     assert _wait_for_exit(run) == 1, run.logs()
     assert "beat exited with code -9; stopping the rest" in run.stderr.read_text(), run.logs()
