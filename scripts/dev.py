@@ -140,8 +140,42 @@ class Stop(Exception):
     """Ctrl-C or SIGTERM: leave the main loop and stop everything."""
 
 
-def _raise_stop(signum, frame) -> None:
-    raise Stop(signal.Signals(signum).name)
+class StopSignals:
+    """SIGINT and SIGTERM stop `make run`: the first raises Stop, every later one is ignored.
+
+    Later ones do come: make forwards SIGTERM to dev.py after a process manager signalled the
+    whole group, or Ctrl-C is pressed twice. Raising again would abandon the shutdown half way
+    and leave children running.
+    """
+
+    def __init__(self) -> None:
+        self.stopping = False  # set by the first signal, or by the cleanup on any other exit
+        self._held = False
+        self._held_signal: str | None = None
+
+    def install(self) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._on_signal)
+
+    def _on_signal(self, signum, frame) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        if self._held:
+            self._held_signal = signal.Signals(signum).name
+        else:
+            raise Stop(signal.Signals(signum).name)
+
+    @contextlib.contextmanager
+    def held(self):
+        """Stop waits until the block ends: a process started in it is recorded, then stopped."""
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
+        if self._held_signal is not None:
+            raise Stop(self._held_signal)
 
 
 def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
@@ -217,10 +251,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     env.setdefault("DJANGO_SETTINGS_MODULE", "ats_milestones.settings.local")
     procs: dict[str, subprocess.Popen] = {}
     embedded = None
-    signal.signal(signal.SIGINT, _raise_stop)
-    signal.signal(signal.SIGTERM, _raise_stop)
+    signals = StopSignals()
+    signals.install()
     try:
-        env["DATABASE_URL"], embedded = database_url()
+        with signals.held():  # an embedded Postgres started here is recorded, then stopped
+            env["DATABASE_URL"], embedded = database_url()
         if not env.get("REDIS_URL") and not env.get("CELERY_BROKER_URL"):
             say("REDIS_URL unset: Celery uses the filesystem broker in .run/broker")
             for sub in ("queue", "control"):
@@ -231,13 +266,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         demo = manage(env, "seed_demo", capture=True)
         collectstatic_if_needed(env)
         celery = [str(VENV / "bin" / "celery"), "-A", "ats_milestones"]
-        procs["web"] = start(
-            "web", [str(VENV_PYTHON), "manage.py", "runserver", f"127.0.0.1:{port}"], env
-        )
-        procs["worker"] = start(
-            "worker", [*celery, "worker", "-l", "info", "--concurrency", "2"], env
-        )
-        procs["beat"] = start("beat", [*celery, "beat", "-l", "info", "--pidfile", ""], env)
+        commands = {
+            "web": [str(VENV_PYTHON), "manage.py", "runserver", f"127.0.0.1:{port}"],
+            "worker": [*celery, "worker", "-l", "info", "--concurrency", "2"],
+            "beat": [*celery, "beat", "-l", "info", "--pidfile", ""],
+        }
+        for name, command in commands.items():
+            with signals.held():  # between Popen and this dict a Stop would orphan the child
+                procs[name] = start(name, command, env)
         url = f"http://127.0.0.1:{port}/"
         if not wait_for_http(url + "healthz", procs):
             say("the web server did not come up; stopping")
@@ -254,7 +290,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         say(f"{why}: shutting down")
         return 0
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
+        signals.stopping = True  # from here on no signal may interrupt the cleanup
         stop_all(procs)
         if embedded is not None:
             embedded.stop()

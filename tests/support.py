@@ -4,6 +4,9 @@ another; what two need lives here (browser sign-in: tests/e2e/support.py)."""
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from django.conf import settings
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -97,3 +100,15 @@ def allowed_methods(pattern: URLPattern) -> set[str]:
         return {m.upper() for m in actions}
     view_class = pattern.callback.view_class
     return {m.upper() for m in view_class.http_method_names if hasattr(view_class, m)}
+
+
+# -- processes a test starts (a Celery worker, `make run`) --------------------------------
+
+
+def database_url(name: str) -> str:
+    """The suite's DATABASE_URL pointed at database `name`, for a process the test starts.
+
+    Passed through rather than rebuilt from the connection settings: the embedded Postgres
+    is a socket directory in the host part (URL-encoded) and a rebuilt URL loses it.
+    """
+    return urlunsplit(urlsplit(settings.DATABASE_URL)._replace(path="/" + quote(name, safe="")))

@@ -19,6 +19,7 @@ from django.db import connection
 from milestones.models import ApplicationMilestone
 from notifications.models import Notification
 from tenants.context import all_tenants_context
+from tests.support import database_url
 
 from .timer_support import overdue_application
 
@@ -68,15 +69,11 @@ def test_beat_and_a_worker_escalate_an_overdue_milestone(
 ):
     _redis_or_skip()
     application = overdue_application(tenant=tenant_a, hours_ago=50)
-    settings = connection.settings_dict
-    database_url = (
-        f"postgres://{settings['USER']}{':' + settings['PASSWORD'] if settings['PASSWORD'] else ''}"
-        f"@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ats_milestones.settings.test",
-        "DATABASE_URL": database_url,  # the test database, where this test's rows committed
+        # The test database, where this test's rows committed.
+        "DATABASE_URL": database_url(connection.settings_dict["NAME"]),
         "DATABASE_POOL": "false",
         "CELERY_BROKER_URL": REDIS_URL,
         "REDIS_URL": REDIS_URL,
@@ -104,8 +101,8 @@ def test_beat_and_a_worker_escalate_an_overdue_milestone(
                 ).exists()
             if level == 1 and notified:
                 break
-            for process in (worker, beat):
-                assert process.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+            for process, log in ((worker, "worker.log"), (beat, "beat.log")):
+                assert process.poll() is None, (tmp_path / log).read_text()[-3000:]
             time.sleep(0.5)
         else:
             pytest.fail(
