@@ -1,4 +1,11 @@
-"""Building blocks of every input serializer: strict fields, tenant-bound references."""
+"""The API's serializers namespace: DRF's, with strict JSON fields in place of DRF's own.
+
+API modules import `from ats_milestones.api import serializers` (never DRF's module), so
+`serializers.CharField`, `serializers.BooleanField`, ... and the fields a ModelSerializer
+builds from model fields are the strict ones of `fields.py`: a wrong JSON type is a 400
+naming the field, integers stay inside their column, timestamps inside 1900..2999.
+Also here: unknown-field rejection and tenant-bound references.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,44 @@ from collections.abc import Callable
 
 from django.db import models
 from django.db.models import QuerySet
-from rest_framework import serializers
+from rest_framework import serializers as drf
+from rest_framework.serializers import (  # noqa: F401 - re-exported: the namespace of every API module
+    DictField,
+    HiddenField,
+    JSONField,
+    ListField,
+    ListSerializer,
+    PrimaryKeyRelatedField,
+    ReadOnlyField,
+    Serializer,
+    SerializerMethodField,
+    ValidationError,
+)
 
 from tenants.context import current_tenant_id
+
+from .fields import (  # noqa: F401 - re-exported
+    INT64,
+    BooleanField,
+    CharField,
+    ChoiceField,
+    DateField,
+    DateTimeField,
+    DurationField,
+    EmailField,
+    FloatField,
+    IntegerField,
+    RegexField,
+    SlugField,
+    TimeField,
+    URLField,
+    UUIDField,
+)
+
+# The names these strict fields had before they moved to fields.py.
+StrictCharField = CharField
+StrictEmailField = EmailField
+StrictSlugField = SlugField
 
 
 class RejectUnknownFieldsMixin:
@@ -20,36 +62,13 @@ class RejectUnknownFieldsMixin:
             writable = {name for name, field in self.fields.items() if not field.read_only}
             unknown = sorted(set(data) - writable)
             if unknown:
-                raise serializers.ValidationError(
+                raise drf.ValidationError(
                     {name: ["Unknown field."] for name in unknown}, code="unknown_field"
                 )
         return super().to_internal_value(data)
 
 
-class StrictCharField(serializers.CharField):
-    """A string is a string: 123 or true is a wrong type, not silently stringified."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictEmailField(serializers.EmailField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictSlugField(serializers.SlugField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class TenantRelatedField(serializers.PrimaryKeyRelatedField):
+class TenantRelatedField(drf.PrimaryKeyRelatedField):
     """A reference by id that resolves only among the caller's tenant's rows.
 
     `queryset` is a callable of the tenant id, evaluated per request, so an id from
@@ -58,8 +77,14 @@ class TenantRelatedField(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, *, scoped: Callable[..., QuerySet], pk_field=None, **kwargs):
         self.scoped = scoped
-        kwargs.setdefault("pk_field", pk_field or serializers.UUIDField(format="hex_verbose"))
+        kwargs.setdefault("pk_field", pk_field or UUIDField(format="hex_verbose"))
         super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        # The pk field's own checks first: its type and range, before any query.
+        if self.pk_field is not None:
+            self.pk_field.run_validation(data)
+        return super().to_internal_value(data)
 
     def get_queryset(self):
         tenant_id = current_tenant_id()
@@ -74,19 +99,46 @@ class TenantUserField(TenantRelatedField):
     def __init__(self, **kwargs):
         from tenants.selectors import tenant_user_list
 
-        super().__init__(scoped=tenant_user_list, pk_field=serializers.IntegerField(), **kwargs)
+        super().__init__(
+            scoped=tenant_user_list,
+            pk_field=IntegerField(min_value=1, max_value=INT64[1]),
+            **kwargs,
+        )
 
 
-class StrictModelSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
-    """ModelSerializer with strict strings and unknown-field rejection."""
+_STRICT_FIELD_MAPPING = {
+    **drf.ModelSerializer.serializer_field_mapping,
+    models.CharField: CharField,
+    models.TextField: CharField,
+    models.EmailField: EmailField,
+    models.SlugField: SlugField,
+    models.URLField: URLField,
+    models.UUIDField: UUIDField,
+    models.BooleanField: BooleanField,
+    models.IntegerField: IntegerField,
+    models.BigIntegerField: IntegerField,
+    models.SmallIntegerField: IntegerField,
+    models.PositiveIntegerField: IntegerField,
+    models.PositiveSmallIntegerField: IntegerField,
+    models.PositiveBigIntegerField: IntegerField,
+    models.FloatField: FloatField,
+    models.DateTimeField: DateTimeField,
+    models.DateField: DateField,
+    models.TimeField: TimeField,
+    models.DurationField: DurationField,
+}
 
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.CharField: StrictCharField,
-        models.TextField: StrictCharField,
-        models.EmailField: StrictEmailField,
-        models.SlugField: StrictSlugField,
-    }
+
+class ModelSerializer(drf.ModelSerializer):
+    """ModelSerializer building strict fields. An integer field gets the range of its
+    column from the model field's validators (Django derives them from the database)."""
+
+    serializer_field_mapping = _STRICT_FIELD_MAPPING
+    serializer_choice_field = ChoiceField
+
+
+class StrictModelSerializer(RejectUnknownFieldsMixin, ModelSerializer):
+    """ModelSerializer with strict fields and unknown-field rejection: every input one."""
 
 
 def validated(serializer_class, data, **kwargs) -> dict:

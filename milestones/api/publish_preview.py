@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.response import Response
 
+from ats_milestones.api import serializers
 from ats_milestones.api.base import TenantScopedAPIView
 from ats_milestones.api.schema import E401, E403, E404, ErrorSerializer
 from milestones import selectors

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 
+from ats_milestones.api import serializers
 from milestones.core import engine
 from milestones.models import (
     ApplicationMilestone,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.response import Response
 
+from ats_milestones.api import serializers
 from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
 from ats_milestones.api.schema import E422, ErrorSerializer, error_codes, with_common_errors
 from ats_milestones.api.serializers import validated

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from rest_framework import serializers
-
+from ats_milestones.api import serializers
 from ats_milestones.api.serializers import (
     StrictModelSerializer,
     TenantRelatedField,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import django_filters
 
+from ats_milestones.api.filters import BooleanFilter, StrictFilterSet
 from milestones.models import AutomationFailure, FailureSource, FailureStatus
 from notifications.models import Notification
 
 
-class AutomationFailureFilter(django_filters.FilterSet):
+class AutomationFailureFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=FailureStatus.choices)
     source = django_filters.ChoiceFilter(choices=FailureSource.choices)
     application_id = django_filters.UUIDFilter(field_name="application_id")
@@ -18,8 +19,8 @@ class AutomationFailureFilter(django_filters.FilterSet):
         fields = ()
 
 
-class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(
+class NotificationFilter(StrictFilterSet):
+    unread = BooleanFilter(
         field_name="read_at", lookup_expr="isnull", label="true: unread only; false: read only."
     )
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from rest_framework import serializers
-
+from ats_milestones.api import serializers
 from ats_milestones.api.serializers import StrictModelSerializer, TenantRelatedField
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tenants.selectors import department_list
