@@ -41,9 +41,9 @@ def test_cursor_pages_cover_every_row_once(api_a, tenant_a):
     assert len(seen) == len(set(seen)) == 7 and set(seen) == made
 
 
-def test_a_forged_cursor_is_404(api_a, tenant_a):
+def test_a_forged_cursor_is_400_naming_cursor(api_a, tenant_a):
     response = api_a.get(reverse("candidates-list"), {"cursor": "garbage"})
-    assert_error(response, 404, "NOT_FOUND")
+    assert_error(response, 400, "VALIDATION_ERROR", field="cursor")
 
 
 def test_requisition_filters(api_a, tenant_a):
