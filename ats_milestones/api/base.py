@@ -50,6 +50,18 @@ _FINAL = {
     "handle_exception": "the base carries the tenant and Idempotency-Key through it",
     "finalize_response": "the base carries the tenant and Idempotency-Key through it",
 }
+def refuse_nul_characters(request, url_kwargs: dict) -> None:
+    """A NUL in a query parameter or a path segment is a 400 naming it: Postgres text
+    cannot hold one, so no lookup or filter with it can mean anything."""
+    errors: dict[str, list[str]] = {}
+    for name, values in request.query_params.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            errors[name.replace("\x00", "")] = ["NUL characters are not allowed."]
+    for name, value in url_kwargs.items():
+        if isinstance(value, str) and "\x00" in value:
+            errors["id" if name == "pk" else name] = ["NUL characters are not allowed."]
+    if errors:
+        raise exceptions.ValidationError(errors)
 
 
 class TenantScopedMixin:
@@ -120,6 +132,7 @@ class TenantScopedMixin:
                     raise exceptions.PermissionDenied("You are not a member of any tenant.")
                 self.tenant_id = membership.tenant_id
         super().initial(request, *args, **kwargs)
+        refuse_nul_characters(request, kwargs)
         if request.method == "POST":
             self._tenant_scope.callback(self._run_after_transaction)
             self._idempotent_post = IdempotentPost.begin(

@@ -177,7 +177,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "ats_milestones.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON with a nesting limit, no NUL characters, and a size limit (docs/api.md "Limits").
+    "DEFAULT_PARSER_CLASSES": ["ats_milestones.api.parsers.JSONParser"],
+    "DEFAULT_METADATA_CLASS": "ats_milestones.api.metadata.APIMetadata",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
     # One budget per API client token, and one per signed-in user (see api/throttling.py).
