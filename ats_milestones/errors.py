@@ -24,6 +24,14 @@ class InvalidInput(DomainError):
     code = "INVALID_INPUT"
 
 
+class InvalidReference(DomainError):
+    """An id in a request body that is not in the caller's tenant (or does not exist):
+    one rule for every body, 400 naming the field; a URL id not ours is a 404."""
+
+    status = 400
+    code = "VALIDATION_ERROR"
+
+
 class NotFound(DomainError):
     status = 404
     code = "NOT_FOUND"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ats_milestones.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from ats_milestones.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidReference,
+    NotFound,
+    RuleViolation,
+)
 
 
 class MilestoneErrorCode(StrEnum):
@@ -102,3 +108,7 @@ class FailureNotRetryable(RuleViolation):
 
 class MilestoneNotFound(NotFound):
     pass
+
+
+class UnknownApplicationReference(InvalidReference):
+    """An application id in a body (an event, a sandbox scenario) that is not ours."""

@@ -6,14 +6,15 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from ats_milestones.api import serializers
 from ats_milestones.api.base import TenantScopedViewSet
 from ats_milestones.api.schema import E404, ErrorSerializer, error_codes, with_common_errors
 from ats_milestones.api.serializers import validated
-from ats_milestones.errors import NotFound
+from ats_milestones.errors import InvalidReference, NotFound
 from milestones import services
 from milestones.api.views import CONFIG_WRITE_ERRORS, ERR_400
 from milestones.errors import MilestoneErrorCode
@@ -121,11 +122,11 @@ class AutomationRuleOutputSerializer(serializers.ModelSerializer):
 
 APPLICATION_ID = OpenApiParameter("application_id", str, description="Only this application's.")
 EVENT_POST_ERRORS = {
-    400: ERR_400,
-    404: OpenApiResponse(
+    400: OpenApiResponse(
         ErrorSerializer,
-        description="The application is not in your tenant; `fields` names "
-        "`application_id` or `application_external_id`. " + error_codes("NOT_FOUND"),
+        description="Invalid input; `fields` names each. The application is not in your "
+        "tenant: `fields` names `application_id` or `application_external_id`. "
+        + error_codes("VALIDATION_ERROR"),
     ),
     409: OpenApiResponse(
         ErrorSerializer,
@@ -193,7 +194,7 @@ class EventViewSet(TenantScopedViewSet):
         if not idempotency_id:
             raise ValidationError({"idempotency_id": ["required (or an Idempotency-Key header)"]})
         if data["application_id"]:
-            self._application(str(data["application_id"]), field="application_id")
+            self._application(str(data["application_id"]), field="application_id", in_body=True)
         event, created = services.application_event_receive(
             application_id=data["application_id"],
             application_external_id=data["application_external_id"] or None,
@@ -208,14 +209,16 @@ class EventViewSet(TenantScopedViewSet):
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    def _application(self, application_id: str, *, field: str) -> Application:
+    def _application(self, application_id: str, *, field: str, in_body=False) -> Application:
         try:
             application = Application.objects.filter(pk=application_id).first()
         except DjangoValidationError:
             raise ValidationError({field: ["must be a UUID"]}) from None
         if application is None:
             self.record_denied_lookup(model=Application, object_id=application_id)
-            raise NotFound("no such application in your tenant", fields={field: ["not found"]})
+            # An id in a body is a 400 naming it, like every body reference; in a filter, 404.
+            error = InvalidReference if in_body else NotFound
+            raise error("no such application in your tenant", fields={field: ["not found"]})
         return application
 
 
@@ -268,7 +271,7 @@ class AutomationRuleViewSet(TenantScopedViewSet):
     )
     def create(self, request):
         data = validated(AutomationRuleInputSerializer, request.data)
-        version = self._version(str(data.pop("version_id")))
+        version = self._version(str(data.pop("version_id")), in_body=True)
         rule = services.automation_rule_create(version=version, **data)
         return Response(AutomationRuleOutputSerializer(rule).data, status=201)
 
@@ -299,13 +302,14 @@ class AutomationRuleViewSet(TenantScopedViewSet):
         services.automation_rule_delete(rule=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def _version(self, version_id: str) -> FrameworkVersion:
+    def _version(self, version_id: str, *, in_body=False) -> FrameworkVersion:
         try:
             version = FrameworkVersion.objects.filter(pk=version_id).first()
         except DjangoValidationError:
             raise ValidationError({"version_id": ["must be a UUID"]}) from None
         if version is None:
-            raise NotFound(
+            error = InvalidReference if in_body else NotFound
+            raise error(
                 "no such framework version in your tenant", fields={"version_id": ["not found"]}
             )
         return version

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.response import Response
 
+from ats_milestones.api import serializers
 from ats_milestones.api.base import TenantScopedViewSet
 from ats_milestones.api.schema import E401, E403, E404, E422, ErrorSerializer
 from milestones.core.simulation import STEP_KINDS
@@ -85,13 +85,13 @@ class SandboxRunSummarySerializer(serializers.ModelSerializer):
 SANDBOX_400 = OpenApiResponse(
     ErrorSerializer,
     description="The scenario cannot be run; `fields` names the bad part by its path, e.g. "
-    "`events[2].occurred_at` or `applications[0].key`. Error codes: `VALIDATION_ERROR`, "
+    "`events[2].occurred_at`, `applications[0].key`, or `applications[0].application_id` for "
+    "a real application that is not in your tenant. Error codes: `VALIDATION_ERROR`, "
     f"`{Code.INVALID_SCENARIO}`.",
 )
 SANDBOX_404 = OpenApiResponse(
     ErrorSerializer,
-    description="The version, or a real application of the scenario, is not in your tenant "
-    "(`fields` names `applications[i].application_id`). Error codes: `NOT_FOUND`.",
+    description="The version is not in your tenant. Error codes: `NOT_FOUND`.",
 )
 SANDBOX_409 = OpenApiResponse(
     ErrorSerializer,

@@ -104,9 +104,11 @@ def test_rules_list_by_version(api_a, tenant_a):
     assert [r["id"] for r in response.json()["results"]] == [str(mine.pk)]
 
 
-def test_another_tenants_version_is_404_naming_the_field(api_a, tenant_a, tenant_b):
+def test_another_tenants_version_is_400_in_a_body_404_in_a_filter(api_a, tenant_a, tenant_b):
     theirs = _draft(tenant_b)
-    assert_error(api_a.post(URL, _body(theirs), format="json"), 404, field="version_id")
+    assert_error(
+        api_a.post(URL, _body(theirs), format="json"), 400, "VALIDATION_ERROR", field="version_id"
+    )
     assert_error(api_a.get(f"{URL}?version_id={theirs.pk}"), 404, field="version_id")
 
 

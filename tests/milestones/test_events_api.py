@@ -201,16 +201,19 @@ def test_an_event_may_name_the_application_by_its_external_id(api_a, tenant_a):
 
 
 @pytest.mark.django_db
-def test_another_tenants_application_is_404_naming_the_field(api_a, tenant_a, tenant_b):
+def test_another_tenants_application_is_400_naming_the_field(api_a, tenant_a, tenant_b):
     theirs = factories.make_application(tenant=tenant_b)
     response = api_a.post("/api/v1/events", _event(theirs), format="json")
-    assert_error(response, 404, "NOT_FOUND", field="application_id")
+    assert_error(response, 400, "VALIDATION_ERROR", field="application_id")
     assert rows(ApplicationEvent) == []
     body = _event(theirs)
     del body["application_id"]
     body["application_external_id"] = "nope"
     assert_error(
-        api_a.post("/api/v1/events", body, format="json"), 404, field="application_external_id"
+        api_a.post("/api/v1/events", body, format="json"),
+        400,
+        "VALIDATION_ERROR",
+        field="application_external_id",
     )
 
 

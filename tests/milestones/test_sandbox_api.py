@@ -172,7 +172,7 @@ def test_an_unknown_key_and_a_missing_clock_end_are_named(api_a, tenant_a):
     )
 
 
-def test_another_tenants_version_or_application_is_not_found(api_a, tenant_a, tenant_b):
+def test_another_tenants_version_is_404_and_application_400(api_a, tenant_a, tenant_b):
     foreign_version = _draft(tenant_b)
     response = api_a.post(
         f"/api/v1/framework_versions/{foreign_version.pk}/sandbox_runs", _scenario(), format="json"
@@ -183,7 +183,8 @@ def test_another_tenants_version_or_application_is_not_found(api_a, tenant_a, te
     response = api_a.post(
         f"/api/v1/framework_versions/{_draft(tenant_a).pk}/sandbox_runs", scenario, format="json"
     )
-    assert_error(response, 404, "NOT_FOUND", field="applications[0].application_id")
+    # An id in a body that is not ours: 400 naming it, as in every body (docs/api.md).
+    assert_error(response, 400, "VALIDATION_ERROR", field="applications[0].application_id")
 
 
 def test_a_run_writes_nothing_but_itself(api_a, tenant_a):

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from milestones.core import engine
 from milestones.core.rules import AutomationRuleView, Intent, auto_advance_intents, skip_intents
-from milestones.errors import EventConflict, MilestoneNotFound, TransitionRefused
+from milestones.errors import EventConflict, TransitionRefused, UnknownApplicationReference
 from milestones.models import (
     ApplicationEvent,
     ApplicationMilestone,
@@ -237,7 +237,7 @@ def _application_by_reference(
     ).first()
     if found is None:
         name = "application_id" if application_id else "application_external_id"
-        raise MilestoneNotFound(
+        raise UnknownApplicationReference(
             "no such application in your tenant", fields={name: ["no such application"]}
         )
     return found

@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 
 from milestones.core import engine
 from milestones.core.simulation import SimApplication, SimDeadlineRule, SimEvent, simulate
-from milestones.errors import InvalidScenario, MilestoneNotFound
+from milestones.errors import InvalidScenario, UnknownApplicationReference
 from milestones.models import (
     ApplicationEvent,
     ApplicationMilestone,
@@ -222,7 +222,7 @@ def _real(data: dict, field: str, definitions, start: datetime) -> SimApplicatio
         raise invalid_field(f"{field}.application_id", "not a UUID") from None
     application = real_applications(Application.objects.filter(pk=application_id)).first()
     if application is None:
-        raise MilestoneNotFound(
+        raise UnknownApplicationReference(
             "no such application in your tenant",
             fields={f"{field}.application_id": ["no such application"]},
         )
@@ -353,7 +353,7 @@ def sandbox_run(*, version: FrameworkVersion, scenario: Any, actor: Actor = SYST
     """Simulate `scenario` against `version` (any status) and keep scenario and steps in
     one SandboxRun: the only row written. Real applications are read, never changed; a
     bad scenario is InvalidScenario (400) naming the field by its path, an application
-    outside the tenant MilestoneNotFound (404)."""
+    outside the tenant UnknownApplicationReference (400 naming it)."""
     now = timezone.now()
     steps = sandbox_simulate(version=version, scenario=scenario, now=now)
     return SandboxRun.objects.create(
