@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 
+import re2
 from django.db import transaction
 from django.db.models import Max
 from simple_history.utils import bulk_update_with_history
@@ -22,6 +22,7 @@ from milestones.models import (
 )
 from milestones.selectors import milestone_settings_get
 from milestones.services.versions.drafts import version_lock, version_require_draft
+from milestones.services.versions.frameworks import code_pattern_compile
 from recruiting.models import Application, Candidate, HireType
 from tenants.models import Role
 
@@ -60,7 +61,16 @@ def _validate_definition(
     code = data.get("code")
     if code is not None:
         pattern = milestone_settings_get().code_pattern
-        if not re.fullmatch(pattern, code):
+        try:
+            compiled = code_pattern_compile(pattern)
+        except re2.error:  # saved before patterns were RE2: refuse, never backtrack
+            raise InvalidConfiguration(
+                f"this tenant's code pattern {pattern} is not supported any more; an admin "
+                "must set a new one in the milestone settings",
+                code=Code.INVALID_MILESTONE_CODE,
+                fields={"code": [f"cannot be checked against {pattern}"]},
+            ) from None
+        if not compiled.fullmatch(code):
             raise InvalidConfiguration(
                 f"milestone code {code!r} does not follow this tenant's convention {pattern}",
                 code=Code.INVALID_MILESTONE_CODE,
