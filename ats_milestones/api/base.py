@@ -50,6 +50,8 @@ _FINAL = {
     "handle_exception": "the base carries the tenant and Idempotency-Key through it",
     "finalize_response": "the base carries the tenant and Idempotency-Key through it",
 }
+
+
 def refuse_nul_characters(request, url_kwargs: dict) -> None:
     """A NUL in a query parameter or a path segment is a 400 naming it: Postgres text
     cannot hold one, so no lookup or filter with it can mean anything."""

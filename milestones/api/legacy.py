@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework import status
+from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
+from ats_milestones.api import serializers
 from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
+from ats_milestones.api.parsers import JSONParser, read_limited
 from ats_milestones.api.schema import (
     DETAIL_ERRORS,
     E422,
@@ -161,13 +166,35 @@ class CSVTextParser(BaseParser):
     media_type = "text/csv"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        raw = stream.read() if stream is not None else b""
+        raw = read_limited(stream)
+        if b"\x00" in raw:
+            raise InvalidInput("the CSV body holds NUL characters", fields={"file": ["NUL"]})
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InvalidInput(
                 "the CSV body must be UTF-8", fields={"body": ["not UTF-8"]}
             ) from exc
+
+
+CSV_COLUMNS = ("application_external_id", "legacy_stage", "entered_at", "left_at")
+CSV_REQUIRED = CSV_COLUMNS[:3]
+
+
+def _check_csv_header(text: str) -> None:
+    """The first line names the documented columns: a file without them is not an export
+    of ours to read as zero rows."""
+    first = next(csv.reader(io.StringIO(text)), [])
+    columns = [name.strip() for name in first]
+    missing = [name for name in CSV_REQUIRED if name not in columns]
+    unknown = [name for name in columns if name not in CSV_COLUMNS]
+    if missing or unknown:
+        message = (
+            "the first line must be the header " + ",".join(CSV_COLUMNS) + " (left_at optional)"
+        )
+        details = [f"missing column {name}" for name in missing]
+        details += [f"unknown column {name!r}" for name in unknown]
+        raise InvalidInput(message, fields={"file": [message, *details]})
 
 
 class LegacyImportRowSerializer(serializers.Serializer):
@@ -202,6 +229,16 @@ class LegacyImportResultSerializer(serializers.Serializer):
         help_text="Rows not written: the same application, legacy stage and entered_at were "
         "imported before from this source system, or on an earlier line of this batch.",
     )
+
+
+def _dry_run(raw: str | None) -> bool:
+    if raw is None:
+        return False
+    if raw.lower() in ("1", "true", "yes"):
+        return True
+    if raw.lower() in ("0", "false", "no"):
+        return False
+    raise InvalidInput("dry_run is true or false", fields={"dry_run": ["Must be true or false."]})
 
 
 @extend_schema(tags=["legacy import"])
@@ -241,7 +278,9 @@ class LegacyImportView(TenantScopedAPIView):
         ),
     )
     def post(self, request):
-        dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
+        dry_run = _dry_run(request.query_params.get("dry_run"))
+        if not isinstance(request.data, str) and request.content_type.startswith("text/csv"):
+            _check_csv_header("")  # an empty body: no header either
         if isinstance(request.data, str):
             source_system = request.query_params.get("source_system", "")
             if not source_system.strip():
@@ -249,6 +288,7 @@ class LegacyImportView(TenantScopedAPIView):
                     "a CSV import names its source_system in the query string",
                     fields={"source_system": ["This query parameter is required."]},
                 )
+            _check_csv_header(request.data)
             rows, lines = service.legacy_rows_from_csv(request.data)
         else:
             serializer = LegacyImportInputSerializer(data=request.data)
