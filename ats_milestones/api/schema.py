@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import serializers
@@ -30,12 +34,34 @@ class ApiClientTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "description": "One row of a refused import (IMPORT_INVALID, in `rows`).",
+                "properties": {
+                    "line": {"type": "integer"},
+                    "field": {"type": "string"},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        ]
+    }
+)
+class _ErrorMessageField(serializers.JSONField):
+    """A message; a refused legacy import lists its row errors as objects."""
+
+
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable machine-readable code, e.g. VALIDATION_ERROR.")
     message = serializers.CharField(help_text="Human-readable explanation.")
     fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="Offending field or parameter -> messages; empty when none applies.",
+        child=serializers.ListField(child=_ErrorMessageField()),
+        help_text="Offending field or parameter -> messages; empty when none applies. "
+        "IMPORT_INVALID lists each refused row as an object under `rows`.",
     )
 
 
@@ -204,3 +230,98 @@ def error_codes(*codes) -> str:
 def with_common_errors(success: dict, errors: dict | None = None) -> dict:
     """`success` plus the error bodies every call can answer (401, 403) and `errors`."""
     return {**success, **READ_ERRORS, **(errors or {})}
+# -- what every operation can answer ------------------------------------------------------
+
+
+class BlankableEmailExtension(OpenApiSerializerFieldExtension):
+    """An email an output renders may be blank (`""` is no `email` format): a read-only
+    field lost its model's `allow_blank`, so say both. (A writable blankable field gets its
+    `oneOf [email, ""]` from drf-spectacular itself.)"""
+
+    target_class = "rest_framework.fields.EmailField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        if self.target.read_only and not self.target.allow_blank:
+            return {"type": "string", "anyOf": [{"format": "email"}, {"maxLength": 0}]}
+        return {"type": "string", "format": "email"}
+
+
+E406 = _error(
+    "The Accept header asks for something other than JSON. Code: NOT_ACCEPTABLE.",
+    "NOT_ACCEPTABLE",
+    "Could not satisfy the request Accept header.",
+)
+E413 = _error(
+    "The body is larger than the limit (docs/api.md). Code: REQUEST_TOO_LARGE.",
+    "REQUEST_TOO_LARGE",
+    "The request body is larger than 2621440 bytes.",
+)
+E415 = _error(
+    "The body is not `application/json` (or a media type the operation lists). "
+    "Code: UNSUPPORTED_MEDIA_TYPE.",
+    "UNSUPPORTED_MEDIA_TYPE",
+    'Unsupported media type "text/plain" in request.',
+)
+E429 = _error(
+    "Too many requests; retry after `Retry-After` seconds. Code: THROTTLED.",
+    "THROTTLED",
+    "Request was throttled.",
+)
+GENERIC_400 = _error(
+    "Invalid input: a query parameter, path segment or body field is wrong (`fields` names "
+    "it; e.g. `cursor`, `page_size`, a NUL character), or the body is not valid JSON or "
+    "nested deeper than 64 levels. Codes: VALIDATION_ERROR, MALFORMED_REQUEST, INVALID_INPUT.",
+    "VALIDATION_ERROR",
+    "Invalid input: cursor",
+    {"cursor": ["Not a cursor of this list: follow `next` or `previous` as given."]},
+)
+GENERIC_404 = _error(
+    "No such object in your tenant, or no such route. Code: NOT_FOUND.", "NOT_FOUND", "Not found."
+)
+
+
+def document_common_errors(result, generator, request, public):
+    """Postprocessing hook: every operation documents the statuses the kernel can answer
+    for any route (the fuzzer holds the API to them): 400, 401, 403, 404, 406, 429, and
+    413/415 where there is a body. An operation's own description of a status wins."""
+    common = {
+        "400": GENERIC_400,
+        "401": E401,
+        "403": E403,
+        "404": GENERIC_404,
+        "406": E406,
+        "429": E429,
+    }
+    with_body = {"413": E413, "415": E415}
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith("/api/"):
+            continue
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            wanted = dict(common)
+            if "requestBody" in operation:
+                wanted.update(with_body)
+            for code, response in wanted.items():
+                if code not in responses:
+                    responses[code] = _response_object(response)
+    return result
+
+
+def allow_blank_emails(result, generator, request, public):
+    """Postprocessing hook: drf-spectacular adds `format: email` from the field's validator
+    on top of BlankableEmailExtension's `anyOf`; the `anyOf` is the truth."""
+    for component in result.get("components", {}).get("schemas", {}).values():
+        for prop in (component.get("properties") or {}).values():
+            if {"maxLength": 0} in prop.get("anyOf", ()) and prop.get("format") == "email":
+                del prop["format"]
+    return result
+
+
+def _response_object(response: OpenApiResponse) -> dict:
+    return {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        "description": response.description,
+    }

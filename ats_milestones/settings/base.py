@@ -205,6 +205,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Schema generation only calls .none() on this manager; `objects` needs a tenant.
     "DEFAULT_QUERY_MANAGER": "all_tenants",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # Every operation documents the statuses the kernel answers for any route.
+        "ats_milestones.api.schema.document_common_errors",
+        "ats_milestones.api.schema.allow_blank_emails",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RequisitionStatusEnum": "recruiting.models.RequisitionStatus",
         "ApplicationStatusEnum": "recruiting.models.ApplicationStatus",

@@ -45,6 +45,8 @@ class _ApplicationView(TenantScopedAPIView):
 class ApplicationMilestonesView(_ApplicationView):
     """Where the application stands on each milestone; `ETag` is its version."""
 
+    pagination_class = None  # one array: a row per milestone of its version, never pages
+
     @extend_schema(
         responses=with_common_errors(
             {200: s.ApplicationMilestoneOutputSerializer(many=True)}, {404: ERR_404}

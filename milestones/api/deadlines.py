@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.response import Response
 
+from ats_milestones.api import serializers
 from ats_milestones.api.base import TenantScopedAPIView
 from ats_milestones.api.schema import with_common_errors
 from ats_milestones.api.serializers import validated
@@ -65,6 +66,8 @@ class _ApplicationDeadlineView(TenantScopedAPIView):
 @extend_schema(tags=["milestones"])
 class ApplicationDeadlinesView(_ApplicationDeadlineView):
     """The application's dates (offer expires at, ...) and the firings they scheduled."""
+
+    pagination_class = None  # one array: an application has a date per kind, a handful
 
     @extend_schema(
         responses=with_common_errors(

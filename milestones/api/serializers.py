@@ -192,8 +192,16 @@ class TransitionOutputSerializer(serializers.Serializer):
     application_id = serializers.UUIDField(read_only=True)
     kind = serializers.ChoiceField(choices=TransitionKind.choices, read_only=True)
     cause = serializers.ChoiceField(choices=TransitionCause.choices, read_only=True)
-    from_code = serializers.CharField(source="from_milestone.code", default=None, read_only=True)
-    to_code = serializers.CharField(source="to_milestone.code", default=None, read_only=True)
+    from_code = serializers.CharField(
+        source="from_milestone.code",
+        default=None,
+        read_only=True,
+        allow_null=True,
+        help_text="null for the first move into the framework.",
+    )
+    to_code = serializers.CharField(
+        source="to_milestone.code", default=None, read_only=True, allow_null=True
+    )
     actor_user_id = serializers.IntegerField(read_only=True, allow_null=True)
     actor_api_client_id = serializers.UUIDField(read_only=True, allow_null=True)
     actor_role = serializers.CharField(read_only=True)

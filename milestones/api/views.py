@@ -125,7 +125,8 @@ class FrameworkViewSet(TenantScopedViewSet):
         ),
         description="Start an empty draft version.",
     )
-    @action(detail=True, methods=["get", "post"])
+    # Every version of the framework in one array, not cursor pages (a framework has few).
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def versions(self, request, pk=None):
         framework = self.get_object()
         if request.method == "POST":

@@ -92,3 +92,87 @@ def test_every_api_operation_documents_429_with_retry_after(schema):
             throttled = operation["responses"].get("429")
             assert throttled, (method, path)
             assert "Retry-After" in throttled.get("headers", {}), (method, path)
+# -- the schema says what the code does (issue #11) ----------------------------------------
+
+ONE_ARRAY_LISTS = [
+    "/api/v1/applications/{id}/deadlines",
+    "/api/v1/applications/{id}/milestones",
+    "/api/v1/frameworks/{id}/versions",
+]
+
+
+@pytest.mark.parametrize("path", ONE_ARRAY_LISTS)
+def test_lists_answered_as_one_array_are_documented_as_arrays(schema, path):
+    content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+    assert content["application/json"]["schema"]["type"] == "array", content
+
+
+def test_one_array_lists_answer_arrays(api_a, tenant_a):
+    from tests import factories
+    from tests.milestones.factories import make_framework
+
+    application = factories.make_application(tenant=tenant_a)
+    framework = make_framework(tenant=tenant_a)
+    for url in (
+        f"/api/v1/applications/{application.pk}/deadlines",
+        f"/api/v1/applications/{application.pk}/milestones",
+        f"/api/v1/frameworks/{framework.pk}/versions",
+    ):
+        response = api_a.get(url)
+        assert response.status_code == 200 and isinstance(response.json(), list), url
+
+
+def _component(schema, name) -> dict:
+    return schema["components"]["schemas"][name]["properties"]
+
+
+def test_a_blank_email_is_allowed_by_the_schema(schema):
+    import jsonschema_rs
+
+    for name in ("CandidateOutput", "CandidateInputRequest", "PatchedCandidateInputRequest"):
+        email = _component(schema, name)["email"]
+        validator = jsonschema_rs.Draft4Validator(email, validate_formats=True)
+        assert validator.is_valid("") and validator.is_valid("ada@example.com"), (name, email)
+        assert not validator.is_valid("not an email"), (name, email)
+
+
+def test_business_hours_times_are_patterns_not_the_time_format(schema):
+    for name in ("BusinessHours", "PatchedBusinessHoursRequest"):
+        for field in ("business_day_start", "business_day_end"):
+            prop = _component(schema, name)[field]
+            assert "format" not in prop and prop["pattern"], (name, field, prop)
+
+
+def test_a_transitions_from_code_is_nullable(schema):
+    properties = _component(schema, "TransitionOutput")
+    assert properties["from_code"].get("nullable") is True
+    assert properties["to_code"].get("nullable") is True
+
+
+def test_every_operation_documents_the_statuses_the_kernel_answers(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert {"400", "401", "403", "404", "406", "429"} <= codes, (method, path, codes)
+            if "requestBody" in operation:
+                assert {"413", "415"} <= codes, (method, path, codes)
+
+
+def test_page_size_and_cursor_are_documented(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/candidates"]["get"]["parameters"]}
+    assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1}
+    assert "400" in parameters["cursor"]["description"]
+
+
+def test_an_import_refusal_matches_the_error_schema(schema, api_a, tenant_a):
+    import jsonschema_rs
+
+    response = api_a.post(
+        "/api/v1/legacy_imports", {"source_system": "old", "rows": [1]}, format="json"
+    )
+    assert response.status_code == 422, response.content[:300]
+    detail = schema["components"]["schemas"]["ErrorDetail"]
+    validator = jsonschema_rs.Draft4Validator(
+        {**detail, "components": schema["components"]}, validate_formats=True
+    )
+    assert validator.is_valid(response.json()["error"]), response.json()
