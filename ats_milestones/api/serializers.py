@@ -22,7 +22,6 @@ from rest_framework.serializers import (  # noqa: F401 - re-exported: the namesp
     ListSerializer,
     PrimaryKeyRelatedField,
     ReadOnlyField,
-    Serializer,
     SerializerMethodField,
     ValidationError,
 )
@@ -68,6 +67,10 @@ class RejectUnknownFieldsMixin:
         return super().to_internal_value(data)
 
 
+class Serializer(RejectUnknownFieldsMixin, drf.Serializer):
+    """A plain serializer; as an input, an unknown body key is a 400 naming it."""
+
+
 class TenantRelatedField(drf.PrimaryKeyRelatedField):
     """A reference by id that resolves only among the caller's tenant's rows.
 
@@ -79,6 +82,11 @@ class TenantRelatedField(drf.PrimaryKeyRelatedField):
         self.scoped = scoped
         kwargs.setdefault("pk_field", pk_field or UUIDField(format="hex_verbose"))
         super().__init__(**kwargs)
+
+    def run_validation(self, data=drf.empty):
+        if data == "":  # DRF reads "" as null for a relation; an id is an id, or null
+            raise drf.ValidationError("An empty string is not an id; send null for none.")
+        return super().run_validation(data)
 
     def to_internal_value(self, data):
         # The pk field's own checks first: its type and range, before any query.

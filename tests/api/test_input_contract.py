@@ -407,3 +407,19 @@ def test_error_bodies_are_json(api_a):
 
 def test_reverse_of_the_api_still_works():
     assert reverse("candidates-list") == "/api/v1/candidates"
+
+
+def test_an_empty_string_for_a_reference_is_400_not_null(api_a, tenant_a):
+    parent = factories.make_department(tenant=tenant_a)
+    child = factories.make_department(tenant=tenant_a, parent=parent)
+    response = api_a.patch(f"/api/v1/departments/{child.pk}", {"parent": ""}, format="json")
+    assert_error(response, 400, "VALIDATION_ERROR", field="parent")
+    (row,) = rows(type(child), pk=child.pk)
+    assert row.parent_id == parent.pk
+
+
+def test_an_unknown_field_in_a_plain_input_body_is_400(api_a, tenant_a):
+    body = {"code_pattern": "^[A-Z]+$", "error": {"fields": {}}}
+    response = api_a.patch("/api/v1/milestone-settings", body, format="json")
+    assert_error(response, 400, "VALIDATION_ERROR", field="error")
+    assert rows(MilestoneSettings, tenant=tenant_a) == []
