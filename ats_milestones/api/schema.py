@@ -230,6 +230,8 @@ def error_codes(*codes) -> str:
 def with_common_errors(success: dict, errors: dict | None = None) -> dict:
     """`success` plus the error bodies every call can answer (401, 403) and `errors`."""
     return {**success, **READ_ERRORS, **(errors or {})}
+
+
 # -- what every operation can answer ------------------------------------------------------
 
 

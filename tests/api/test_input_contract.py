@@ -21,8 +21,8 @@ from milestones.models import (
 from recruiting.models import Requisition
 from tenants.models import RequisitionType
 from tests import factories
-from tests.api.support import assert_error, rows
 from tests.milestones.factories import make_version
+from tests.support import assert_error, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +243,7 @@ def test_an_integer_for_a_mapping_milestone_code_is_400(api_a, tenant_a):
 
 
 def test_an_integer_for_the_code_pattern_is_400(api_a, tenant_a):
-    response = api_a.patch("/api/v1/milestone-settings", {"code_pattern": 5}, format="json")
+    response = api_a.patch("/api/v1/milestone_settings", {"code_pattern": 5}, format="json")
     assert_error(response, 400, "VALIDATION_ERROR", field="code_pattern")
     assert rows(MilestoneSettings, tenant=tenant_a) == []
 
@@ -273,7 +273,7 @@ def test_a_string_for_an_integer_is_400(api_a, tenant_a):
 def test_an_integer_in_a_list_of_strings_is_400(api_a, tenant_a):
     version = make_version(tenant=tenant_a, status=VersionStatus.DRAFT)
     response = api_a.post(
-        f"/api/v1/framework-versions/{version.pk}/milestones-order",
+        f"/api/v1/framework_versions/{version.pk}/milestones_order",
         {"codes": [1, 2]},
         format="json",
     )
@@ -363,7 +363,7 @@ def test_another_tenants_application_in_a_scenario_is_400(api_a, tenant_a, tenan
         "applications": [{"application_id": str(theirs.pk)}],
     }
     response = api_a.post(
-        f"/api/v1/framework-versions/{version.pk}/sandbox_runs", body, format="json"
+        f"/api/v1/framework_versions/{version.pk}/sandbox_runs", body, format="json"
     )
     assert_error(response, 400, field="applications[0].application_id")
 
@@ -372,12 +372,12 @@ def test_another_tenants_application_in_a_scenario_is_400(api_a, tenant_a, tenan
 
 
 def test_a_catastrophic_code_pattern_validates_codes_in_linear_time(api_a, tenant_a):
-    response = api_a.patch("/api/v1/milestone-settings", {"code_pattern": "^(A+)+$"}, format="json")
+    response = api_a.patch("/api/v1/milestone_settings", {"code_pattern": "^(A+)+$"}, format="json")
     assert response.status_code == 200, response.content[:300]
     version = make_version(tenant=tenant_a, status=VersionStatus.DRAFT)
     started = time.monotonic()
     response = api_a.post(
-        f"/api/v1/framework-versions/{version.pk}/milestones",
+        f"/api/v1/framework_versions/{version.pk}/milestones",
         {"code": "A" * 26 + "!", "name": "Slow"},
         format="json",
     )
@@ -387,15 +387,15 @@ def test_a_catastrophic_code_pattern_validates_codes_in_linear_time(api_a, tenan
 
 @pytest.mark.parametrize("pattern", [r"^(A)\1$", r"^(?=A)[A-Z]+$", "[unclosed"])
 def test_an_unsupported_code_pattern_is_400_naming_it(api_a, tenant_a, pattern):
-    response = api_a.patch("/api/v1/milestone-settings", {"code_pattern": pattern}, format="json")
+    response = api_a.patch("/api/v1/milestone_settings", {"code_pattern": pattern}, format="json")
     assert_error(response, 400, field="code_pattern")
     assert rows(MilestoneSettings, tenant=tenant_a) == []
 
 
 def test_the_code_pattern_still_applies(api_a, tenant_a):
-    api_a.patch("/api/v1/milestone-settings", {"code_pattern": "^[A-Z]{2,8}$"}, format="json")
+    api_a.patch("/api/v1/milestone_settings", {"code_pattern": "^[A-Z]{2,8}$"}, format="json")
     version = make_version(tenant=tenant_a, status=VersionStatus.DRAFT)
-    url = f"/api/v1/framework-versions/{version.pk}/milestones"
+    url = f"/api/v1/framework_versions/{version.pk}/milestones"
     assert_error(api_a.post(url, {"code": "lower", "name": "x"}, format="json"), 400, field="code")
     assert api_a.post(url, {"code": "UPPER", "name": "x"}, format="json").status_code == 201
 
@@ -420,6 +420,29 @@ def test_an_empty_string_for_a_reference_is_400_not_null(api_a, tenant_a):
 
 def test_an_unknown_field_in_a_plain_input_body_is_400(api_a, tenant_a):
     body = {"code_pattern": "^[A-Z]+$", "error": {"fields": {}}}
-    response = api_a.patch("/api/v1/milestone-settings", body, format="json")
+    response = api_a.patch("/api/v1/milestone_settings", body, format="json")
     assert_error(response, 400, "VALIDATION_ERROR", field="error")
     assert rows(MilestoneSettings, tenant=tenant_a) == []
+
+
+def test_api_modules_take_their_fields_from_the_kernel():
+    """Strictness holds only if no API module reaches past the kernel for DRF's lenient
+    fields or django-filter's FilterSet (docs/api.md, For maintainers)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    kernel = root / "ats_milestones" / "api"
+    offenders = []
+    for module in root.glob("*/api/**/*.py"):
+        if module.is_relative_to(kernel) or module.parts[len(root.parts)] in ("tests", ".venv"):
+            continue
+        text = module.read_text()
+        for needle in (
+            "from rest_framework import serializers",
+            "from rest_framework.serializers",
+            "django_filters.FilterSet",
+            "django_filters.BooleanFilter",
+        ):
+            if needle in text:
+                offenders.append(f"{module.relative_to(root)}: {needle}")
+    assert offenders == []
