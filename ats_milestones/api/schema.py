@@ -265,11 +265,6 @@ E415 = _error(
     "UNSUPPORTED_MEDIA_TYPE",
     'Unsupported media type "text/plain" in request.',
 )
-E429 = _error(
-    "Too many requests; retry after `Retry-After` seconds. Code: THROTTLED.",
-    "THROTTLED",
-    "Request was throttled.",
-)
 GENERIC_400 = _error(
     "Invalid input: a query parameter, path segment or body field is wrong (`fields` names "
     "it; e.g. `cursor`, `page_size`, a NUL character), or the body is not valid JSON or "
@@ -285,15 +280,15 @@ GENERIC_404 = _error(
 
 def document_common_errors(result, generator, request, public):
     """Postprocessing hook: every operation documents the statuses the kernel can answer
-    for any route (the fuzzer holds the API to them): 400, 401, 403, 404, 406, 429, and
-    413/415 where there is a body. An operation's own description of a status wins."""
+    for any route (the fuzzer holds the API to them): 400, 401, 403, 404, 406, and 413/415
+    where there is a body (ApiAutoSchema adds 429). An operation's own description of a
+    status wins."""
     common = {
         "400": GENERIC_400,
         "401": E401,
         "403": E403,
         "404": GENERIC_404,
         "406": E406,
-        "429": E429,
     }
     with_body = {"413": E413, "415": E415}
     for path, operations in result.get("paths", {}).items():

@@ -92,6 +92,8 @@ def test_every_api_operation_documents_429_with_retry_after(schema):
             throttled = operation["responses"].get("429")
             assert throttled, (method, path)
             assert "Retry-After" in throttled.get("headers", {}), (method, path)
+
+
 # -- the schema says what the code does (issue #11) ----------------------------------------
 
 ONE_ARRAY_LISTS = [
