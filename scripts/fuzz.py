@@ -76,9 +76,13 @@ def main(argv: list[str]) -> int:
         dev.ensure_venv()
         os.execv(str(dev.VENV_PYTHON), [str(dev.VENV_PYTHON), __file__, *argv])
     os.chdir(ROOT)
-    server_url, embedded = dev.database_url()
+    signals = dev.StopSignals()  # as make run: SIGINT/SIGTERM stop gunicorn, never orphan it
+    signals.install()
     web = None
+    embedded = None
     try:
+        with signals.held():
+            server_url, embedded = dev.database_url()
         say(f"recreating database {FUZZ_DB}")
         recreate_database(server_url)
         env = dict(os.environ)
@@ -102,18 +106,16 @@ def main(argv: list[str]) -> int:
         port = free_port()
         env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
         base = f"http://127.0.0.1:{port}"
-        web = dev.start(
-            "gunicorn",
-            [
-                str(dev.VENV / "bin" / "gunicorn"),
-                "-c",
-                "python:ats_milestones.gunicorn_conf",
-                "--timeout",
-                "60",
-                "ats_milestones.wsgi:application",
-            ],
-            env,
-        )
+        gunicorn = [
+            str(dev.VENV / "bin" / "gunicorn"),
+            "-c",
+            "python:ats_milestones.gunicorn_conf",
+            "--timeout",
+            "60",
+            "ats_milestones.wsgi:application",
+        ]
+        with signals.held():  # between Popen and `web` a Stop would orphan the server
+            web = dev.start("gunicorn", gunicorn, env)
         if not dev.wait_for_http(base + "/healthz", {"web": web}):
             say("the web server did not come up")
             return 1
@@ -145,7 +147,11 @@ def main(argv: list[str]) -> int:
         rc = subprocess.run(command, cwd=ROOT, env=env).returncode
         say(f"schemathesis exited {rc} after {time.monotonic() - started:.0f} s")
         return rc
+    except dev.Stop as why:
+        say(f"{why}: stopping")
+        return 130
     finally:
+        signals.stopping = True  # no signal may interrupt the cleanup
         if web is not None:
             dev.stop_all({"web": web})
         if embedded is not None:
