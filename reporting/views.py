@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -19,12 +18,12 @@ from milestones.services.automation.failures import (
     automation_failure_dismiss,
     automation_failure_retry,
 )
-from milestones.web.requisitions import can_handle_failures
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from notifications.models import Notification
 from reporting import selectors
 from tenants.access import access_denied_on_page
+from tenants.permissions import Capability
 from tenants.views import TenantPageMixin
 
 PAGE_SIZE = 50
@@ -108,17 +107,9 @@ class NotificationReadAllView(TenantPageMixin, View):
 
 
 class FailureHandlerMixin(TenantPageMixin):
-    """Recruiters and admins of the tenant handle failures; everyone else gets 403."""
+    """Roles that handle failures (recruiters, admins) see and act on them; others get 403."""
 
-    def dispatch(self, request, *args, **kwargs):
-        membership = getattr(request, "membership", None)
-        if (
-            request.user.is_authenticated
-            and membership is not None
-            and not can_handle_failures(membership)
-        ):
-            raise PermissionDenied("Only recruiters and admins handle automation failures.")
-        return super().dispatch(request, *args, **kwargs)
+    read_capability = write_capability = Capability.HANDLE_FAILURES
 
     def get_failure(self, pk) -> AutomationFailure:
         failure = milestone_selectors.automation_failure_list().filter(pk=pk).first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,21 +14,42 @@ from django.views import View
 from ats_milestones.errors import NotFound
 from tenants.access import page_actor
 from tenants.actors import Actor
+from tenants.permissions import Capability, PermissionRefused, capabilities_of, refusal
 from tenants.selectors import membership_list_for_user
 from tenants.switching import session_tenant_switch
 
+_SAFE = {"GET", "HEAD", "OPTIONS"}
+
 
 class TenantPageMixin(LoginRequiredMixin):
-    """A page of the tenant chosen in the session; a user with no tenant gets a kind page."""
+    """A page of the tenant chosen in the session; a user with no tenant gets a kind page.
+
+    `read_capability` guards GET, `write_capability` every other method (the permission
+    layer of tenants/permissions.py); a role without it gets the styled 403 page with the
+    reason, and so does a refusal a service raises while the page runs.
+    """
 
     no_tenant_template = "tenants/no_tenant.html"
+    read_capability: Capability | None = Capability.VIEW
+    write_capability: Capability | None = Capability.VIEW
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if getattr(request, "tenant", None) is None:
             return render(request, self.no_tenant_template, status=200)
-        return super().dispatch(request, *args, **kwargs)
+        needed = self.read_capability if request.method in _SAFE else self.write_capability
+        membership = getattr(request, "membership", None)
+        if needed is not None and needed not in capabilities_of(membership):
+            raise PermissionDenied(refusal(getattr(membership, "role", None), needed).message)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionRefused as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        return capabilities_of(getattr(self.request, "membership", None))
 
     @property
     def actor(self) -> Actor:

@@ -23,7 +23,7 @@ from tenants.access import access_denied
 from tenants.actors import Actor
 from tenants.authentication import ApiClientPrincipal
 from tenants.context import current_tenant_id, tenant_context
-from tenants.permissions import scopes_of
+from tenants.permissions import Capability, actor_require, scopes_of
 
 from .idempotency import IdempotentPost, IdempotentReplay
 
@@ -31,15 +31,18 @@ _SAFE = {"GET", "HEAD", "OPTIONS"}
 
 
 class HasViewScope(permissions.BasePermission):
-    """The caller holds the view's read scope for safe methods, its write scope otherwise."""
+    """The caller holds the view's read scope for safe methods, its write scope otherwise;
+    a person also holds the view's `write_capability` (tenants/permissions.py) for writes."""
 
     def has_permission(self, request, view) -> bool:
-        needed = view.read_scope if request.method in _SAFE else view.write_scope
-        if needed is None:
-            return True
-        if needed in view.caller_scopes(request):
-            return True
-        raise exceptions.PermissionDenied(f"This call needs the '{needed}' scope.")
+        safe = request.method in _SAFE
+        needed = view.read_scope if safe else view.write_scope
+        if needed is not None and needed not in view.caller_scopes(request):
+            raise exceptions.PermissionDenied(f"This call needs the '{needed}' scope.")
+        capability = None if safe else view.write_capability
+        if capability is not None and view.api_client is None:
+            actor_require(view.actor, capability)
+        return True
 
 
 _FINAL = {
@@ -69,6 +72,7 @@ def refuse_nul_characters(request, url_kwargs: dict) -> None:
 class TenantScopedMixin:
     read_scope: str | None = None
     write_scope: str | None = None
+    write_capability: Capability | None = None
     permission_classes = [permissions.IsAuthenticated, HasViewScope]
 
     def __init_subclass__(cls, **kwargs):

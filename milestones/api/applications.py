@@ -22,6 +22,7 @@ from milestones.api.views import ERR_400, ERR_404, Code
 from milestones.errors import TRANSITION_REFUSAL_CODES
 from recruiting.models import Application
 from tenants.models import ApiScope
+from tenants.permissions import Capability
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -62,6 +63,8 @@ class ApplicationMilestonesView(_ApplicationView):
 @extend_schema(tags=["milestones"])
 class ApplicationTransitionsView(_ApplicationView):
     """The history of moves (GET) and a new move (POST, with `If-Match`)."""
+
+    write_capability = Capability.MOVE
 
     @extend_schema(
         responses=with_common_errors({200: s.TransitionOutputSerializer(many=True)}, {404: ERR_404})

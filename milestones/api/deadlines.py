@@ -19,6 +19,7 @@ from milestones.models import (
 )
 from recruiting.models import Application
 from tenants.models import ApiScope
+from tenants.permissions import Capability
 
 
 class DeadlineFiringSerializer(serializers.Serializer):
@@ -51,6 +52,7 @@ class _ApplicationDeadlineView(TenantScopedAPIView):
     queryset = Application.all_tenants.none()  # never evaluated; tells schema tools the model
     read_scope = ApiScope.APPLICATIONS_READ
     write_scope = ApiScope.APPLICATIONS_WRITE
+    write_capability = Capability.MOVE
 
     def tenant_queryset(self):
         return Application.objects.select_related("requisition")

@@ -24,6 +24,7 @@ from ats_milestones.errors import InvalidInput
 from milestones.models import LegacyStageMapping
 from milestones.services import legacy as service
 from tenants.models import ApiScope
+from tenants.permissions import Capability
 
 ERR_400 = OpenApiResponse(ErrorSerializer, description="Invalid input; `fields` names each.")
 ERR_404 = OpenApiResponse(ErrorSerializer, description="Not found in your tenant.")
@@ -247,6 +248,7 @@ class LegacyImportView(TenantScopedAPIView):
 
     read_scope = None
     write_scope = ApiScope.APPLICATIONS_WRITE
+    write_capability = Capability.CONFIGURE_WORKFLOWS
     parser_classes = [JSONParser, CSVTextParser]
 
     def tenant_queryset(self):

@@ -22,7 +22,7 @@ from milestones.web import requisition_selectors as page_selectors
 from milestones.web.requisition_forms import ApplicationFilterForm, RequisitionFilterForm
 from recruiting.models import Application, ApplicationStatus, Requisition
 from tenants.access import access_denied_on_page
-from tenants.models import Role
+from tenants.permissions import Capability, capabilities_of
 from tenants.views import TenantPageMixin
 
 PAGE_SIZE = 50
@@ -101,7 +101,10 @@ def sla_label(sla: timedelta | None) -> str:
 
 class RequisitionBoardView(TenantPageMixin, View):
     """The pipeline of one requisition; each card's forms move it through the same service
-    the API uses, so a refusal here is the refusal an HR system would get."""
+    the API uses, so a refusal here is the refusal an HR system would get. Only roles that
+    move candidates may post (and see the controls)."""
+
+    write_capability = Capability.MOVE
 
     def get(self, request, pk):
         return self._render(request, pk)
@@ -245,12 +248,8 @@ class ApplicationListView(TenantPageMixin, View):
         )
 
 
-#: Who may see the tenant's failure list and retry or dismiss a failure.
-FAILURE_HANDLER_ROLES = (Role.ADMIN, Role.RECRUITER)
-
-
 def can_handle_failures(membership) -> bool:
-    return getattr(membership, "role", None) in FAILURE_HANDLER_ROLES
+    return Capability.HANDLE_FAILURES in capabilities_of(membership)
 
 
 def application_failures_context(*, application, membership) -> dict:

@@ -7,7 +7,6 @@ and nothing is written (the services are atomic).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,22 +25,14 @@ from milestones.web.forms import (
 )
 from milestones.web.sections import sandbox_context, timer_context
 from tenants.access import access_denied_on_page
-from tenants.models import Role
+from tenants.permissions import Capability
 from tenants.views import TenantPageMixin
 
 
 class WorkflowAdminMixin(TenantPageMixin):
-    """Only the tenant's admins design workflows; everyone else gets 403."""
+    """Only roles that configure workflows (admins) see or edit them; everyone else 403."""
 
-    def dispatch(self, request, *args, **kwargs):
-        membership = getattr(request, "membership", None)
-        if (
-            request.user.is_authenticated
-            and membership is not None
-            and membership.role != Role.ADMIN
-        ):
-            raise PermissionDenied("Only tenant admins can edit workflows.")
-        return super().dispatch(request, *args, **kwargs)
+    read_capability = write_capability = Capability.CONFIGURE_WORKFLOWS
 
     def get_version(self, pk):
         version = page_selectors.framework_version_get_for_editor(version_id=pk)

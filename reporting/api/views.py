@@ -21,6 +21,7 @@ from notifications.models import Notification
 from reporting.api import filters
 from reporting.api import serializers as s
 from tenants.models import ApiScope
+from tenants.permissions import Capability
 
 Code = MilestoneErrorCode
 
@@ -53,6 +54,7 @@ class AutomationFailureViewSet(TenantScopedViewSet):
     queryset = AutomationFailure.all_tenants.none()  # never evaluated; tells schema tools
     read_scope = ApiScope.APPLICATIONS_READ
     write_scope = ApiScope.APPLICATIONS_WRITE
+    write_capability = Capability.HANDLE_FAILURES
     serializer_class = s.AutomationFailureOutputSerializer
     filterset_class = filters.AutomationFailureFilter
 

@@ -50,7 +50,9 @@ def test_retry_after_the_cause_is_fixed_moves_with_cause_trigger_and_closes_the_
     _fix_phone(application)
 
     with tenant_context(tenant_a):
-        transition = automation_failure_retry(failure=failure, actor=Actor(user_id=recruiter_a.pk))
+        transition = automation_failure_retry(
+            failure=failure, actor=Actor(user_id=recruiter_a.pk, role="recruiter")
+        )
 
     assert transition.cause == TransitionCause.TRIGGER
     assert transition.to_milestone.code == "SCREEN"
@@ -113,7 +115,9 @@ def test_dismiss_needs_a_reason_and_records_it(tenant_a, recruiter_a):
             automation_failure_dismiss(failure=failure, reason="  ")
         assert "reason" in refused.value.fields
         automation_failure_dismiss(
-            failure=failure, reason="moved by hand", actor=Actor(user_id=recruiter_a.pk)
+            failure=failure,
+            reason="moved by hand",
+            actor=Actor(user_id=recruiter_a.pk, role="recruiter"),
         )
     stored = refreshed(failure)
     assert stored.status == FailureStatus.DISMISSED and stored.resolved_by_id == recruiter_a.pk

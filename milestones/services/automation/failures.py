@@ -21,6 +21,7 @@ from milestones.services.transitions.moves import application_transition
 from notifications.services import notification_send
 from recruiting.models import Application
 from tenants.actors import SYSTEM, Actor
+from tenants.permissions import Capability, actor_require
 
 AUDIT_AUTOMATION_FAILED = "automation.failed"
 AUDIT_FAILURE_RETRIED = "automation.failure_retried"
@@ -144,6 +145,7 @@ def automation_failure_retry(
     one move. Not wrapped in one transaction on purpose: a refused retry commits its
     updated reason before the refusal propagates.
     """
+    actor_require(actor, Capability.HANDLE_FAILURES)
     refusal: TransitionRefused | None = None
     with transaction.atomic():
         locked = _locked_open_failure(failure)
@@ -201,6 +203,7 @@ def automation_failure_dismiss(
 ) -> AutomationFailure:
     """Close an open failure without a move (handled by hand, or no longer wanted).
     The reason is required (400 naming `reason`) and kept in the audit trail."""
+    actor_require(actor, Capability.HANDLE_FAILURES)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(

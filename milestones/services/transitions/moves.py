@@ -26,6 +26,7 @@ from milestones.services.transitions.move_sql import (
     move_write,
 )
 from tenants.actors import SYSTEM, Actor
+from tenants.permissions import Capability, actor_require
 
 AUDIT_TRANSITIONED = "milestone.transitioned"
 
@@ -105,8 +106,13 @@ def application_transition(
 
     Raises StaleVersion (409) when the caller's version is not the stored one and
     TransitionRefused (422, a MilestoneErrorCode) when the framework forbids the move.
-    A constant number of queries, however many milestones the version has.
+    A constant number of queries, however many milestones the version has. A person
+    whose role may not move candidates (or bypass, for a bypass) is refused with
+    PermissionRefused (403) before anything is locked.
     """
+    actor_require(actor, Capability.MOVE)
+    if action == engine.MoveAction.BYPASS:
+        actor_require(actor, Capability.BYPASS)
     application, rows = application_lock_and_load(application_id)
     if expected_version is not None and application.version != expected_version:
         raise StaleVersion(

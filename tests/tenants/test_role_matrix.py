@@ -1,0 +1,206 @@
+"""The role matrix (docs/roles.md) holds on every page and every API write route.
+
+Routes are enumerated from the URL conf, like the tenant-boundary tests: a new page or API
+write route fails here until it is listed in PAGE_NEEDS / API_WRITE_NEEDS with the
+capability a person needs. Then each role signs in and asks: a role without the capability
+gets 403 (with the reason), a role with it gets anything but 403 (ids are random, so the
+lookup answers 404 and nothing changes).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tenants.models import Role
+from tenants.permissions import ROLE_CAPABILITIES, Capability
+from tests import factories
+from tests.support import CHECKED_METHODS, allowed_methods, api_routes, walk_routes
+
+C = Capability
+WF = (C.CONFIGURE_WORKFLOWS, C.CONFIGURE_WORKFLOWS)
+FAIL = (C.HANDLE_FAILURES, C.HANDLE_FAILURES)
+
+#: page route name -> (capability to GET, capability to POST)
+PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
+    "recruiting:requisition-list": (C.VIEW, C.VIEW),
+    "recruiting:requisition-detail": (C.VIEW, C.VIEW),
+    "recruiting:requisition-board": (C.VIEW, C.MOVE),
+    "recruiting:application-list": (C.VIEW, C.VIEW),
+    "recruiting:application-detail": (C.VIEW, C.VIEW),
+    "tenants:switch": (C.VIEW, C.VIEW),
+    "workflows:framework-list": WF,
+    "workflows:framework-new-draft": WF,
+    "workflows:version-detail": WF,
+    "workflows:version-copy": WF,
+    "workflows:version-publish": WF,
+    "workflows:version-pilot": WF,
+    "workflows:milestone-add": WF,
+    "workflows:milestone-edit": WF,
+    "workflows:milestone-delete": WF,
+    "workflows:milestone-move": WF,
+    "workflows:rule-add": WF,
+    "workflows:rule-edit": WF,
+    "workflows:rule-delete": WF,
+    "workflows:sandbox-run": WF,
+    "workflows:sandbox-run-detail": WF,
+    "workflows:escalation-add": WF,
+    "workflows:escalation-delete": WF,
+    "workflows:deadline-rule-add": WF,
+    "workflows:deadline-rule-delete": WF,
+    "reporting:notification-list": (C.VIEW, C.VIEW),
+    "reporting:notification-read-all": (C.VIEW, C.VIEW),
+    "reporting:notification-detail": (C.VIEW, C.VIEW),
+    "reporting:notification-read": (C.VIEW, C.VIEW),
+    "reporting:failure-list": FAIL,
+    "reporting:failure-retry": FAIL,
+    "reporting:failure-dismiss": FAIL,
+}
+#: pages outside the tenant's permission layer: signing in and out, the start redirect.
+PUBLIC_PAGES = {"login", "logout", "home", "healthz"}
+
+_CONFIG = C.CONFIGURE_WORKFLOWS
+#: API route name -> the capability a person needs to write through it.
+API_WRITE_NEEDS: dict[str, Capability] = {
+    **dict.fromkeys(
+        (
+            "departments-list",
+            "departments-detail",
+            "job_families-list",
+            "job_families-detail",
+            "locations-list",
+            "locations-detail",
+            "requisition_types-list",
+            "requisition_types-detail",
+            "framework-list",
+            "framework-detail",
+            "framework-versions",
+            "framework-version-copy-to-draft",
+            "framework-version-milestone",
+            "framework-version-milestones",
+            "framework-version-pilot",
+            "framework-version-publish",
+            "framework-version-reorder",
+            "framework-version-retire",
+            "framework-version-sandbox-runs",
+            "automation-rule-list",
+            "automation-rule-detail",
+            "event-list",
+            "escalation_rule-list",
+            "escalation_rule-detail",
+            "deadline_rule-list",
+            "deadline_rule-detail",
+            "holiday-list",
+            "holiday-detail",
+            "legacy-mapping-list",
+            "legacy-mapping-detail",
+            "framework-version-publish-preview",
+            "milestone-settings",
+            "business-hours",
+            "legacy-imports",
+        ),
+        _CONFIG,
+    ),
+    "requisitions-list": C.MANAGE_REQUISITIONS,
+    "requisitions-detail": C.MANAGE_REQUISITIONS,
+    "candidates-list": C.MANAGE_CANDIDATES,
+    "candidates-detail": C.MANAGE_CANDIDATES,
+    "applications-list": C.MANAGE_CANDIDATES,
+    "applications-detail": C.MANAGE_CANDIDATES,
+    "application-transitions": C.MOVE,
+    "application-deadlines": C.MOVE,
+    "application-deadline": C.MOVE,
+    "automation_failures-dismiss": C.HANDLE_FAILURES,
+    "automation_failures-retry": C.HANDLE_FAILURES,
+    "notifications-read-all": C.VIEW,
+    "notifications-read": C.VIEW,
+}
+_WRITES = CHECKED_METHODS - {"GET"}
+
+
+def _pages():
+    return {
+        name: (route, pattern, params)
+        for route, name, pattern, params in walk_routes()
+        if not route.startswith(("api/", "admin/")) and name not in PUBLIC_PAGES
+    }
+
+
+def _api_writes():
+    return {
+        pattern.name: (route, pattern, params)
+        for route, pattern, params in api_routes()
+        if allowed_methods(pattern) & _WRITES
+    }
+
+
+def _url(name: str, params) -> str:
+    # Random ids: a role that may act reaches the lookup (404), one that may not is 403 first.
+    kwargs = {p: ("CODE" if p in {"code", "kind"} else uuid.uuid4()) for p in params}
+    return reverse(name, kwargs=kwargs)
+
+
+def _client(tenant, role) -> Client:
+    client = Client()
+    client.force_login(factories.make_membership(tenant=tenant, role=role).user)
+    return client
+
+
+def test_every_page_is_in_the_matrix():
+    pages = set(_pages())
+    assert not pages - set(PAGE_NEEDS), f"add to PAGE_NEEDS: {sorted(pages - set(PAGE_NEEDS))}"
+    assert not set(PAGE_NEEDS) - pages, "PAGE_NEEDS names pages that no longer exist"
+
+
+def test_every_api_write_route_is_in_the_matrix():
+    writes = set(_api_writes())
+    missing = sorted(writes - set(API_WRITE_NEEDS))
+    assert not missing, f"add to API_WRITE_NEEDS: {missing}"
+    assert not set(API_WRITE_NEEDS) - writes, "API_WRITE_NEEDS names routes that do not exist"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.values)
+def test_each_role_reaches_exactly_the_pages_its_capabilities_allow(role, tenant_a):
+    client = _client(tenant_a, role)
+    held = ROLE_CAPABILITIES[role]
+    wrong = []
+    for name, (_, pattern, params) in sorted(_pages().items()):
+        read, write = PAGE_NEEDS[name]
+        url = _url(name, params)
+        for method in sorted(allowed_methods(pattern) & CHECKED_METHODS):
+            needed = read if method == "GET" else write
+            status = client.generic(method, url).status_code
+            if (status == 403) != (needed not in held):
+                wrong.append((name, method, status, str(needed)))
+    assert not wrong, wrong
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.values)
+def test_each_role_writes_through_the_api_exactly_where_its_capabilities_allow(role, tenant_a):
+    client = _client(tenant_a, role)
+    held = ROLE_CAPABILITIES[role]
+    wrong = []
+    for name, (_, pattern, params) in sorted(_api_writes().items()):
+        url = "/" + _url(name, params).lstrip("/")
+        for method in sorted(allowed_methods(pattern) & _WRITES):
+            response = client.generic(method, url, "{}", content_type="application/json")
+            if (response.status_code == 403) != (API_WRITE_NEEDS[name] not in held):
+                wrong.append((name, method, response.status_code))
+            elif response.status_code == 403:
+                assert response.json()["error"]["code"] == "PERMISSION_DENIED"
+    assert not wrong, wrong
+
+
+@pytest.mark.django_db
+def test_a_forbidden_page_answers_the_styled_403_with_the_reason(tenant_a):
+    client = _client(tenant_a, Role.AUDITOR)
+    response = client.get(reverse("workflows:framework-list"))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert 'data-testid="forbidden"' in body
+    assert "An auditor may not design workflows and their rules." in body
