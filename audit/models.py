@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from tenants.models import ApiClient, TenantScopedModel, tenant_key
+from tenants.models import ApiClient, Tenant, TenantScopedModel, tenant_key
 
 
 class AuditAction(models.TextChoices):
@@ -58,6 +58,11 @@ class AuditEvent(TenantScopedModel):
     object_id = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The tenant's hash chain, filled by the database at insert (audit/chain.py): a row's
+    # place in its tenant's trail, the hash of the row before, and its own.
+    seq = models.BigIntegerField(null=True, editable=False)
+    prev_hash = models.CharField(max_length=64, null=True, editable=False)
+    hash = models.CharField(max_length=64, null=True, editable=False)
 
     class Meta:
         # Born in another app; the table kept its name when the model moved here.
@@ -68,6 +73,23 @@ class AuditEvent(TenantScopedModel):
             models.Index(fields=["tenant", "object_type", "object_id"], name="audit_event_obj_idx"),
             *actor_indexes("audit_event"),
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "seq"], name="audit_event_seq_per_tenant")
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """The last link of a tenant's audit chain; the insert trigger locks it, so the links
+    of one tenant are made one at a time and in order."""
+
+    tenant = models.OneToOneField(
+        Tenant, primary_key=True, on_delete=models.PROTECT, related_name="+"
+    )
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} at {self.seq}"

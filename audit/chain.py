@@ -1,0 +1,202 @@
+"""The per-tenant hash chain of the audit trail.
+
+Postgres computes each link at insert (a BEFORE INSERT trigger, so the move's single
+statement and the sweep's batch INSERT chain their rows too): it locks the tenant's
+`AuditChainHead`, numbers the row `seq = head.seq + 1`, sets `prev_hash` to the head's hash
+and `hash = sha256(prev_hash RS canonical row)`, and moves the head on.
+
+`chain_verify` recomputes every link in Python from the stored columns, independently of
+the trigger's SQL, and names the first row that was altered, removed or inserted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import connection
+
+GENESIS = "0" * 64
+FIELD_SEPARATOR = "\x1f"
+LINK_SEPARATOR = "\x1e"
+TABLE = "compliance_auditevent"
+HEAD_TABLE = "audit_auditchainhead"
+
+#: The canonical row as text, in one order (`{r}` is the row: `NEW.` in the trigger); the
+#: trigger hashes it in SQL, the verifier reads the same text and hashes it in Python.
+CANONICAL_COLUMNS = (
+    "{r}tenant_id::text",
+    "{r}seq::text",
+    "((extract(epoch FROM {r}at) * 1000000)::bigint)::text",
+    "{r}action",
+    "coalesce({r}actor_user_id::text, '')",
+    "coalesce({r}actor_api_client_id::text, '')",
+    "{r}object_type",
+    "{r}object_id",
+    "{r}data::text",
+    "coalesce(host({r}ip_address), '')",
+)
+
+
+def _canonical(row: str) -> list[str]:
+    return [column.format(r=row) for column in CANONICAL_COLUMNS]
+
+
+_CANONICAL_NEW = " || E'\\x1f' || ".join(f"({c})" for c in _canonical("NEW."))
+
+TRIGGER_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION ats_audit_chain() RETURNS trigger AS $$
+DECLARE
+    head_seq bigint;
+    head_hash text;
+BEGIN
+    SELECT seq, hash INTO head_seq, head_hash FROM {HEAD_TABLE}
+    WHERE tenant_id = NEW.tenant_id FOR UPDATE;
+    IF NOT FOUND THEN  -- the tenant's first row: start its chain (a racing first row waits)
+        INSERT INTO {HEAD_TABLE} (tenant_id, seq, hash) VALUES (NEW.tenant_id, 0, '{GENESIS}')
+        ON CONFLICT (tenant_id) DO NOTHING;
+        SELECT seq, hash INTO head_seq, head_hash FROM {HEAD_TABLE}
+        WHERE tenant_id = NEW.tenant_id FOR UPDATE;
+    END IF;
+    NEW.seq := head_seq + 1;
+    NEW.prev_hash := head_hash;
+    NEW.hash := encode(sha256(convert_to(
+        head_hash || E'\\x1e' || {_CANONICAL_NEW}, 'UTF8')), 'hex');
+    UPDATE {HEAD_TABLE} SET seq = NEW.seq, hash = NEW.hash WHERE tenant_id = NEW.tenant_id;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+"""  # noqa: S608 -- table names are constants, values come from the row
+
+CREATE_TRIGGER_SQL = (
+    f'CREATE TRIGGER "{TABLE}_chain" BEFORE INSERT ON "{TABLE}" '
+    "FOR EACH ROW EXECUTE FUNCTION ats_audit_chain();"
+)
+DROP_TRIGGER_SQL = f'DROP TRIGGER IF EXISTS "{TABLE}_chain" ON "{TABLE}";'
+
+
+def link_hash(prev_hash: str, canonical: tuple[str, ...]) -> str:
+    text = prev_hash + LINK_SEPARATOR + FIELD_SEPARATOR.join(canonical)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first place a tenant's chain does not hold."""
+
+    tenant_id: str
+    kind: str  # altered | removed | inserted
+    row_id: str | None
+    seq: int | None
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row_id} (seq {self.seq})" if self.row_id else f"seq {self.seq}"
+        return f"tenant {self.tenant_id}: {where} {self.kind}: {self.detail}"
+
+
+def _rows(tenant_id=None) -> Iterator[tuple]:
+    where = "WHERE e.tenant_id = %s" if tenant_id else ""
+    select = ", ".join(_canonical("e."))
+    sql = (
+        f"SELECT e.id::text, e.tenant_id::text, e.seq, e.prev_hash, e.hash, {select} "  # noqa: S608
+        f"FROM {TABLE} AS e {where} ORDER BY e.tenant_id, e.seq NULLS FIRST, e.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [str(tenant_id)] if tenant_id else [])
+        while batch := cursor.fetchmany(2000):
+            yield from batch
+
+
+def chain_heads(tenant_id=None) -> dict[str, tuple[int, str]]:
+    where = "WHERE tenant_id = %s" if tenant_id else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tenant_id::text, seq, hash FROM {HEAD_TABLE} {where}",  # noqa: S608
+            [str(tenant_id)] if tenant_id else [],
+        )
+        return {t: (seq, h) for t, seq, h in cursor.fetchall()}
+
+
+def chain_verify(*, tenant_id=None) -> tuple[int, list[Break]]:
+    """Recompute every tenant's chain (or one tenant's); return how many rows were checked
+    and the first break of each tenant whose chain does not hold. Run it with all tenants in
+    context (row-level security)."""
+    heads = chain_heads(tenant_id)
+    breaks: dict[str, Break] = {}
+    last: dict[str, tuple[int, str]] = {}
+    checked = 0
+    for row_id, tenant, seq, prev_hash, stored, *canonical in _rows(tenant_id):
+        checked += 1
+        if tenant in breaks:
+            continue
+        expected_seq, expected_prev = last.get(tenant, (0, GENESIS))
+        expected_seq += 1
+        if seq is None or stored is None:
+            breaks[tenant] = Break(tenant, "inserted", row_id, seq, "a row with no link")
+        elif seq < expected_seq:
+            breaks[tenant] = Break(tenant, "inserted", row_id, seq, "a second row at this seq")
+        elif seq > expected_seq:
+            breaks[tenant] = Break(
+                tenant, "removed", row_id, seq, f"rows {expected_seq}..{seq - 1} are missing"
+            )
+        elif prev_hash != expected_prev:
+            breaks[tenant] = Break(
+                tenant, "inserted", row_id, seq, "its previous hash is not the row before's"
+            )
+        elif link_hash(prev_hash, tuple(canonical)) != stored:
+            breaks[tenant] = Break(
+                tenant, "altered", row_id, seq, "its content does not match its hash"
+            )
+        else:
+            last[tenant] = (seq, stored)
+    for tenant, (head_seq, head_hash) in heads.items():
+        if tenant in breaks:
+            continue
+        seen_seq, seen_hash = last.get(tenant, (0, GENESIS))
+        if head_seq != seen_seq:
+            breaks[tenant] = Break(
+                tenant, "removed", None, seen_seq + 1, f"rows up to {head_seq} are missing"
+            )
+        elif head_hash != seen_hash:
+            breaks[tenant] = Break(
+                tenant, "altered", None, head_seq, "the last row is not the chain's head"
+            )
+    return checked, sorted(breaks.values(), key=lambda b: b.tenant_id)
+
+
+_CANONICAL_ROW = " || E'\\x1f' || ".join(f"({c})" for c in _canonical("e."))
+
+#: Links the rows written before the chain existed, in the order they were written.
+BACKFILL_SQL = f"""
+SELECT set_config('app.all_tenants', 'on', true);
+SET CONSTRAINTS ALL IMMEDIATE;
+ALTER TABLE "{TABLE}" DISABLE TRIGGER "{TABLE}_append_only";
+DO $$
+DECLARE
+    r record;
+    current_tenant uuid;
+    n bigint;
+    prev text;
+BEGIN
+    FOR r IN SELECT id, tenant_id FROM "{TABLE}" WHERE seq IS NULL ORDER BY tenant_id, at, id
+    LOOP
+        IF current_tenant IS DISTINCT FROM r.tenant_id THEN
+            current_tenant := r.tenant_id;
+            n := 0;
+            prev := '{GENESIS}';
+        END IF;
+        n := n + 1;
+        UPDATE "{TABLE}" AS e SET seq = n, prev_hash = prev WHERE e.id = r.id;
+        UPDATE "{TABLE}" AS e
+        SET hash = encode(sha256(convert_to(prev || E'\\x1e' || {_CANONICAL_ROW}, 'UTF8')), 'hex')
+        WHERE e.id = r.id RETURNING e.hash INTO prev;
+    END LOOP;
+END;
+$$;
+ALTER TABLE "{TABLE}" ENABLE TRIGGER "{TABLE}_append_only";
+INSERT INTO {HEAD_TABLE} (tenant_id, seq, hash)
+SELECT DISTINCT ON (tenant_id) tenant_id, seq, hash FROM "{TABLE}"
+ORDER BY tenant_id, seq DESC;
+"""  # noqa: S608 -- table names are constants
