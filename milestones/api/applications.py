@@ -16,7 +16,7 @@ from ats_milestones.api.etag import etag_of, expected_version_from
 from ats_milestones.api.schema import ErrorSerializer, error_codes, with_common_errors
 from ats_milestones.api.serializers import validated
 from ats_milestones.errors import DomainError
-from milestones import selectors, services
+from milestones import selectors, sensitivity, services
 from milestones.api import serializers as s
 from milestones.api.views import ERR_400, ERR_404, Code
 from milestones.errors import TRANSITION_REFUSAL_CODES
@@ -41,6 +41,11 @@ class _ApplicationView(TenantScopedAPIView):
     def tenant_queryset(self):
         return Application.objects.all()
 
+    @property
+    def may_see_sensitive(self) -> bool:
+        """People by role; an API client reads what its `applications:read` scope opens."""
+        return self.api_client is not None or sensitivity.may_see_sensitive(self.membership)
+
 
 @extend_schema(tags=["milestones"])
 class ApplicationMilestonesView(_ApplicationView):
@@ -55,7 +60,10 @@ class ApplicationMilestonesView(_ApplicationView):
     )
     def get(self, request, pk):
         application = self.get_object()
-        rows = selectors.application_milestone_list(application_id=application.pk)
+        rows = sensitivity.milestone_rows_visible(
+            selectors.application_milestone_list(application_id=application.pk),
+            sensitive=self.may_see_sensitive,
+        )
         data = s.ApplicationMilestoneOutputSerializer(rows, many=True).data
         return Response(data, headers={"ETag": etag_of(application.version)})
 
@@ -72,7 +80,10 @@ class ApplicationTransitionsView(_ApplicationView):
     def get(self, request, pk):
         application = self.get_object()
         page = self.paginate_queryset(
-            selectors.milestone_transition_list(application_id=application.pk)
+            sensitivity.transitions_visible(
+                selectors.milestone_transition_list(application_id=application.pk),
+                sensitive=self.may_see_sensitive,
+            )
         )
         response = self.get_paginated_response(s.TransitionOutputSerializer(page, many=True).data)
         response["ETag"] = etag_of(application.version)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views import View
 
 from milestones import selectors as milestone_selectors
+from milestones import sensitivity
 from milestones.core.engine import MoveAction
 from milestones.errors import StaleVersion, TransitionRefused
 from milestones.models import TransitionCause
@@ -170,7 +171,10 @@ class RequisitionBoardView(TenantPageMixin, View):
         return application
 
     def _render(self, request, pk, *, feedback=None, status=200):
-        board = page_selectors.board_get_for_page(tenant=request.tenant, requisition_id=pk)
+        board = sensitivity.board_visible(
+            page_selectors.board_get_for_page(tenant=request.tenant, requisition_id=pk),
+            sensitive=sensitivity.may_see_sensitive(request.membership),
+        )
         if board is None:
             access_denied_on_page(request, model=Requisition, object_id=pk)
             raise Http404("No such requisition.")
@@ -209,13 +213,21 @@ class ApplicationDetailView(TenantPageMixin, View):
         if application is None:
             access_denied_on_page(request, model=Application, object_id=pk)
             raise Http404("No such application.")
+        sensitive = sensitivity.may_see_sensitive(request.membership)
+        sensitivity.application_masked(application, sensitive=sensitive)
         return render(
             request,
             "recruiting/application_detail.html",
             self.page_context(
                 application=application,
-                milestones=page_selectors.application_milestones_for_page(application=application),
-                timeline=page_selectors.application_timeline_for_page(application=application),
+                milestones=sensitivity.milestone_rows_visible(
+                    page_selectors.application_milestones_for_page(application=application),
+                    sensitive=sensitive,
+                ),
+                timeline=sensitivity.transitions_visible(
+                    page_selectors.application_timeline_for_page(application=application),
+                    sensitive=sensitive,
+                ),
                 deadlines=page_selectors.application_deadlines_for_page(application=application),
                 now=timezone.now(),
                 active_status=ApplicationStatus.ACTIVE,
