@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include((tenant_pages, "tenants"))),
     path("workflows/", include("milestones.web.urls")),
     path("", include("reporting.web_urls")),
+    path("audit/", include("audit.web_urls")),
 ]

@@ -10,6 +10,7 @@ from tenants.models import ApiClient, Tenant, TenantScopedModel, tenant_key
 
 class AuditAction(models.TextChoices):
     ACCESS_DENIED = "access.denied", "Access denied"
+    FORBIDDEN = "access.forbidden", "Refused by role"
     CREATED = "object.created", "Created"
     UPDATED = "object.updated", "Updated"
     LOGIN = "auth.login", "Logged in"

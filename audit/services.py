@@ -14,11 +14,13 @@ from tenants.actors import SYSTEM, Actor
 from tenants.context import all_tenants_context, tenant_context
 from tenants.events import (
     AccessDenied,
+    ActionForbidden,
     ObjectChanged,
     SignInFailed,
     SignInLockedOut,
     TenantSwitched,
 )
+from tenants.selectors import membership_list_for_user
 
 
 def audit_event_build(
@@ -196,3 +198,43 @@ def audit_access_denied(event: AccessDenied) -> AuditEvent:
         object_id=str(event.object_id)[:64],
         data={"path": event.path, "method": event.method, "exists_in_other_tenant": elsewhere},
     )
+
+
+def audit_action_forbidden(event: ActionForbidden) -> AuditEvent:
+    """Record a refusal by role or scope (403): what was asked, what was missing, and why."""
+    with tenant_context(event.tenant_id):
+        return audit_record(
+            action=AuditAction.FORBIDDEN,
+            tenant_id=event.tenant_id,
+            actor=event.actor,
+            object_type="",
+            object_id="",
+            data={
+                "path": event.path,
+                "method": event.method,
+                "capability": event.capability,
+                "reason": event.reason,
+                "role": event.actor.role or "",
+            },
+        )
+
+
+def audit_logged_in(sender, request, user, **kwargs) -> None:
+    """`user_logged_in`: a sign-in is on the trail of every tenant the user can reach, with
+    the client's address and user agent (failed sign-ins and lockouts: django-axes)."""
+    meta = getattr(request, "META", {}) or {}
+    for membership in membership_list_for_user(user=user):
+        with tenant_context(membership.tenant_id):
+            audit_record(
+                action=AuditAction.LOGIN,
+                tenant_id=membership.tenant_id,
+                actor=Actor(
+                    user_id=user.pk, role=membership.role, ip_address=meta.get("REMOTE_ADDR")
+                ),
+                object_type="auth.user",
+                object_id=str(user.pk),
+                data={
+                    "user_agent": meta.get("HTTP_USER_AGENT", "")[:300],
+                    "role": membership.role,
+                },
+            )

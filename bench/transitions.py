@@ -25,9 +25,11 @@ from . import harness
 from .harness import say
 
 LUA = Path(__file__).resolve().parent / "lua"
-BENCH_DB = "ats_bench"
-TEMPLATE_DB = "ats_bench_template"
-PGBENCH_DB = "ats_pgbench"
+# BENCH_DB_PREFIX keeps the databases of benches run side by side on one server apart.
+_PREFIX = os.environ.get("BENCH_DB_PREFIX", "ats")
+BENCH_DB = f"{_PREFIX}_bench"
+TEMPLATE_DB = f"{_PREFIX}_bench_template"
+PGBENCH_DB = f"{_PREFIX}_pgbench"
 CONCURRENCIES = (8, 32)
 WRK_THREADS = 2  # one per core; wrk shares the machine with gunicorn and Postgres
 

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from ats_milestones.events import publish
 from tenants.actors import Actor
-from tenants.events import AccessDenied
+from tenants.events import AccessDenied, ActionForbidden
 
 
 def access_denied(*, model, object_id, tenant_id, path: str, method: str, actor: Actor) -> None:
@@ -40,6 +40,35 @@ def access_denied_on_page(request, *, model, object_id) -> None:
         model=model,
         object_id=object_id,
         tenant_id=request.tenant.pk,
+        path=request.path,
+        method=request.method,
+        actor=page_actor(request),
+    )
+
+
+def action_forbidden(
+    *, tenant_id, capability: str, reason: str, path: str, method: str, actor: Actor
+) -> None:
+    """Publish a refusal by role or scope (403), in its own transaction: the refused
+    change rolled back, its refusal stays on the record."""
+    with transaction.atomic():
+        publish(
+            ActionForbidden(
+                tenant_id=tenant_id,
+                capability=str(capability),
+                reason=reason,
+                path=path,
+                method=method,
+                actor=actor,
+            )
+        )
+
+
+def action_forbidden_on_page(request, *, capability: str, reason: str) -> None:
+    action_forbidden(
+        tenant_id=request.tenant.pk,
+        capability=capability,
+        reason=reason,
         path=request.path,
         method=request.method,
         actor=page_actor(request),

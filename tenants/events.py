@@ -66,3 +66,15 @@ class SignInLockedOut(DomainEvent):
     ip_address: str | None = None
     failures: int = 0
     cool_off_minutes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ActionForbidden(DomainEvent):
+    """A person or API client was refused by role or scope (answered 403): `reason` is what
+    they were told, `capability` what they lacked (a scope, for an API client)."""
+
+    capability: str
+    reason: str
+    path: str
+    method: str
+    actor: Actor = field(default=SYSTEM)

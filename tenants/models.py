@@ -201,6 +201,7 @@ class ApiScope(models.TextChoices):
     CONFIG_READ = "config:read"
     CONFIG_WRITE = "config:write"
     EVENTS_WRITE = "events:write"
+    AUDIT_READ = "audit:read"
 
 
 TOKEN_PREFIX = "atsk_"

@@ -74,7 +74,8 @@ CAPABILITY_REASONS: dict[Capability, str] = {
     C.VIEW_SENSITIVE: "see sensitive milestones",
 }
 
-_READ = frozenset(s for s in ApiScope.values if s.endswith(":read"))
+# The audit trail is read only by those who may read it, not by everyone who may view.
+_READ = frozenset(s for s in ApiScope.values if s.endswith(":read")) - {ApiScope.AUDIT_READ}
 
 #: The API scope each capability opens to a person signed in to the browser session.
 _CAPABILITY_SCOPES: dict[Capability, frozenset[str]] = {
@@ -83,6 +84,7 @@ _CAPABILITY_SCOPES: dict[Capability, frozenset[str]] = {
     C.MANAGE_CANDIDATES: frozenset({ApiScope.CANDIDATES_WRITE, ApiScope.APPLICATIONS_WRITE}),
     C.MANAGE_REQUISITIONS: frozenset({ApiScope.REQUISITIONS_WRITE}),
     C.CONFIGURE_WORKFLOWS: frozenset({ApiScope.CONFIG_WRITE, ApiScope.EVENTS_WRITE}),
+    C.READ_AUDIT: frozenset({ApiScope.AUDIT_READ}),
 }
 
 ROLE_SCOPES: dict[str, set[str]] = {

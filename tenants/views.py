@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views import View
 
 from ats_milestones.errors import NotFound
-from tenants.access import page_actor
+from tenants.access import action_forbidden_on_page, page_actor
 from tenants.actors import Actor
 from tenants.permissions import Capability, PermissionRefused, capabilities_of, refusal
 from tenants.selectors import membership_list_for_user
@@ -41,11 +41,17 @@ class TenantPageMixin(LoginRequiredMixin):
         needed = self.read_capability if request.method in _SAFE else self.write_capability
         membership = getattr(request, "membership", None)
         if needed is not None and needed not in capabilities_of(membership):
-            raise PermissionDenied(refusal(getattr(membership, "role", None), needed).message)
+            self._forbid(refusal(getattr(membership, "role", None), needed))
         try:
             return super().dispatch(request, *args, **kwargs)
         except PermissionRefused as exc:
-            raise PermissionDenied(exc.message) from exc
+            self._forbid(exc)
+
+    def _forbid(self, exc: PermissionRefused):
+        """The styled 403 page with the reason, and the refusal on the audit trail."""
+        capability = (exc.fields.get("capability") or [""])[0]
+        action_forbidden_on_page(self.request, capability=capability, reason=exc.message)
+        raise PermissionDenied(exc.message) from exc
 
     @property
     def capabilities(self) -> frozenset[Capability]:

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import exceptions, generics, permissions, viewsets
 
-from tenants.access import access_denied
+from tenants.access import access_denied, action_forbidden
 from tenants.actors import Actor
 from tenants.authentication import ApiClientPrincipal
 from tenants.context import current_tenant_id, tenant_context
@@ -32,16 +32,19 @@ _SAFE = {"GET", "HEAD", "OPTIONS"}
 
 class HasViewScope(permissions.BasePermission):
     """The caller holds the view's read scope for safe methods, its write scope otherwise;
-    a person also holds the view's `write_capability` (tenants/permissions.py) for writes."""
+    a person also holds the view's `read_capability` / `write_capability`
+    (tenants/permissions.py)."""
 
     def has_permission(self, request, view) -> bool:
         safe = request.method in _SAFE
         needed = view.read_scope if safe else view.write_scope
         if needed is not None and needed not in view.caller_scopes(request):
-            raise exceptions.PermissionDenied(f"This call needs the '{needed}' scope.")
-        capability = None if safe else view.write_capability
+            message = f"This call needs the '{needed}' scope."
+            view.record_forbidden(capability=needed, reason=message)
+            raise exceptions.PermissionDenied(message)
+        capability = view.read_capability if safe else view.write_capability
         if capability is not None and view.api_client is None:
-            actor_require(view.actor, capability)
+            actor_require(view.actor, capability)  # the exception handler records a refusal
         return True
 
 
@@ -72,6 +75,7 @@ def refuse_nul_characters(request, url_kwargs: dict) -> None:
 class TenantScopedMixin:
     read_scope: str | None = None
     write_scope: str | None = None
+    read_capability: Capability | None = None
     write_capability: Capability | None = None
     permission_classes = [permissions.IsAuthenticated, HasViewScope]
 
@@ -181,6 +185,20 @@ class TenantScopedMixin:
         except Http404:
             self.record_denied_lookup()
             raise
+
+    def record_forbidden(self, *, capability: str, reason: str) -> None:
+        """A refusal by role or scope (403) on the audit trail of the caller's tenant."""
+        tenant_id = getattr(self, "tenant_id", None)
+        if tenant_id is None:
+            return
+        action_forbidden(
+            tenant_id=tenant_id,
+            capability=capability,
+            reason=reason,
+            path=self.request.path,
+            method=self.request.method,
+            actor=self.actor,
+        )
 
     def record_denied_lookup(self, *, model=None, object_id=None) -> None:
         """An id that is not ours: 404 to the caller, and an audit event for us. By default

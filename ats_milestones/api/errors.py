@@ -61,6 +61,9 @@ def _is_unique_violation(exc: IntegrityError) -> bool:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
+        if exc.status == 403 and hasattr(context.get("view"), "record_forbidden"):
+            capability = (exc.fields.get("capability") or [""])[0]
+            context["view"].record_forbidden(capability=capability, reason=exc.message)
         set_rollback()
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
     if isinstance(exc, IntegrityError) and _is_unique_violation(exc):

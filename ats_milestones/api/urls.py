@@ -8,6 +8,7 @@ from .views import PingView
 urlpatterns = [
     path("ping", PingView.as_view(), name="ping"),
     path("", include("tenants.api.urls")),
+    path("", include("audit.api.urls")),
     path("", include("recruiting.api.urls")),
     path("", include("milestones.api.urls")),
     path("", include("reporting.api.urls")),

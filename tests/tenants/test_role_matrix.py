@@ -58,6 +58,8 @@ PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
     "reporting:failure-list": FAIL,
     "reporting:failure-retry": FAIL,
     "reporting:failure-dismiss": FAIL,
+    "audit:search": (C.READ_AUDIT, C.READ_AUDIT),
+    "audit:export": (C.READ_AUDIT, C.READ_AUDIT),
 }
 #: pages outside the tenant's permission layer: signing in and out, the start redirect.
 PUBLIC_PAGES = {"login", "logout", "home", "healthz"}

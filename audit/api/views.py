@@ -1,0 +1,83 @@
+"""The audit trail over the API: `GET /api/v1/audit_events`, for roles and clients that may
+read it (`read_audit` / the `audit:read` scope), newest first in cursor pages."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.pagination import CursorPagination
+
+from ats_milestones.api.base import TenantScopedAPIView
+from ats_milestones.api.schema import E400, E401, E403
+from ats_milestones.api.serializers import validated
+from audit.models import AuditEvent
+from audit.selectors import audit_event_search
+from tenants.models import ApiScope
+from tenants.permissions import Capability
+
+
+class AuditEventQuerySerializer(serializers.Serializer):
+    actor_user_id = serializers.IntegerField(required=False, min_value=1)
+    actor_api_client_id = serializers.UUIDField(required=False)
+    action = serializers.CharField(
+        required=False, max_length=60, help_text='exact, or a prefix ending in "." (milestone.)'
+    )
+    object_type = serializers.CharField(required=False, max_length=60)
+    object_id = serializers.CharField(required=False, max_length=64)
+    since = serializers.DateTimeField(required=False, help_text="at or after (ISO-8601)")
+    until = serializers.DateTimeField(required=False, help_text="before (ISO-8601)")
+
+    def validate(self, attrs):
+        since, until = attrs.get("since"), attrs.get("until")
+        if since and until and until <= since:
+            raise serializers.ValidationError({"until": ["must be after since"]})
+        return attrs
+
+
+class AuditEventOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "seq",
+            "at",
+            "action",
+            "actor_user_id",
+            "actor_api_client_id",
+            "object_type",
+            "object_id",
+            "data",
+            "ip_address",
+            "prev_hash",
+            "hash",
+        ]
+        read_only_fields = fields
+
+
+class AuditCursorPagination(CursorPagination):
+    ordering = ("-seq",)  # unique per tenant, the chain's own order
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class AuditEventListView(TenantScopedAPIView):
+    read_scope = ApiScope.AUDIT_READ
+    read_capability = Capability.READ_AUDIT
+    pagination_class = AuditCursorPagination
+    queryset = AuditEvent.all_tenants.none()  # never evaluated; tells schema tools
+    serializer_class = AuditEventOutputSerializer
+
+    def tenant_queryset(self):
+        return AuditEvent.objects.all()
+
+    @extend_schema(
+        tags=["audit"],
+        parameters=[AuditEventQuerySerializer],
+        responses={200: AuditEventOutputSerializer(many=True), 400: E400, 401: E401, 403: E403},
+        description="Search the tenant's audit trail by actor, action, object and time range.",
+    )
+    def get(self, request):
+        query = validated(AuditEventQuerySerializer, request.query_params)
+        page = self.paginate_queryset(audit_event_search(**query))
+        return self.get_paginated_response(AuditEventOutputSerializer(page, many=True).data)
