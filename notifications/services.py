@@ -15,6 +15,7 @@ from ats_milestones.db import json_param
 from notifications.models import Notification
 from notifications.tasks import notifications_email_task
 from tenants.models import Department, Membership, Role
+from tenants.permissions import role_may
 
 # Who on a requisition a recipient name stands for (see milestones AlertRecipient).
 RECIPIENT_RECRUITER = "recruiter"
@@ -41,6 +42,21 @@ def hrbp_user_ids_by_department(*, department_ids: Iterable) -> dict[object, lis
             current = parents.get(current)
         covering[department_id] = [user for user, scope in scopes.items() if scope & chain]
     return covering
+
+
+def user_ids_with_capability(capability, *, user_ids: Iterable[int]) -> set[int]:
+    """Those of `user_ids` whose role in the tenant in context holds `capability`
+    (tenants/permissions.py): one query."""
+    user_ids = set(user_ids)
+    if not user_ids:
+        return set()
+    return {
+        user_id
+        for user_id, role in Membership.objects.filter(
+            user_id__in=user_ids, is_active=True
+        ).values_list("user_id", "role")
+        if role_may(role, capability)
+    }
 
 
 def requisition_recipients_resolver(

@@ -33,9 +33,11 @@ from notifications.services import (
     notification_rows,
     notifications_create_many,
     requisition_recipients_resolver,
+    user_ids_with_capability,
 )
 from recruiting.models import Application, Requisition
 from tenants.context import all_tenants_context, tenant_context
+from tenants.permissions import Capability
 
 KIND_ESCALATED = "milestone.escalated"
 AUDIT_ESCALATED = "milestone.escalated"
@@ -158,12 +160,26 @@ def _notifications(escalated: list[tuple[Stay, EscalationPlan]]) -> list[Notific
             levels[stay.milestone_id, level.level] = level
             for user in user_ids(requisitions[stay.requisition_id], level.notify):
                 told[stay.tenant_id, user, (stay.milestone_id, level.level)].append(stay)
-    milestones = {
-        str(pk): name
-        for pk, name in MilestoneDefinition.objects.filter(
-            pk__in={stay.milestone_id for stay, _ in escalated}
-        ).values_list("pk", "name")
-    }
+    milestones, sensitive = {}, set()
+    for pk, name, is_sensitive in MilestoneDefinition.objects.filter(
+        pk__in={stay.milestone_id for stay, _ in escalated}
+    ).values_list("pk", "name", "is_sensitive"):
+        milestones[str(pk)] = name
+        if is_sensitive:
+            sensitive.add(str(pk))
+    if sensitive:  # a sensitive milestone is named only to those who may see it
+        may_see = user_ids_with_capability(
+            Capability.VIEW_SENSITIVE,
+            user_ids={user for (_, user, topic) in told if topic[0] in sensitive},
+        )
+        told = defaultdict(
+            list,
+            {
+                key: stays
+                for key, stays in told.items()
+                if key[2][0] not in sensitive or key[1] in may_see
+            },
+        )
     names = _candidate_names(
         {stays[0].application_id for stays in told.values() if len(stays) == 1}
     )
