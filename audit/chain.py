@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 
@@ -109,14 +110,24 @@ def _rows(tenant_id=None) -> Iterator[tuple]:
             yield from batch
 
 
-def chain_heads(tenant_id=None) -> dict[str, tuple[int, str]]:
+class Head(NamedTuple):
+    """A tenant's chain: its last link, and where it starts (after pruned rows)."""
+
+    seq: int
+    hash: str
+    pruned_through_seq: int = 0
+    pruned_through_hash: str = GENESIS
+
+
+def chain_heads(tenant_id=None) -> dict[str, Head]:
     where = "WHERE tenant_id = %s" if tenant_id else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT tenant_id::text, seq, hash FROM {HEAD_TABLE} {where}",  # noqa: S608
+            "SELECT tenant_id::text, seq, hash, pruned_through_seq, pruned_through_hash "  # noqa: S608
+            f"FROM {HEAD_TABLE} {where}",
             [str(tenant_id)] if tenant_id else [],
         )
-        return {t: (seq, h) for t, seq, h in cursor.fetchall()}
+        return {t: Head(*rest) for t, *rest in cursor.fetchall()}
 
 
 def chain_verify(*, tenant_id=None) -> tuple[int, list[Break]]:
@@ -131,7 +142,9 @@ def chain_verify(*, tenant_id=None) -> tuple[int, list[Break]]:
         checked += 1
         if tenant in breaks:
             continue
-        expected_seq, expected_prev = last.get(tenant, (0, GENESIS))
+        head = heads.get(tenant, Head(0, GENESIS))
+        start = (head.pruned_through_seq, head.pruned_through_hash)
+        expected_seq, expected_prev = last.get(tenant, start)
         expected_seq += 1
         if seq is None or stored is None:
             breaks[tenant] = Break(tenant, "inserted", row_id, seq, "a row with no link")
@@ -151,10 +164,10 @@ def chain_verify(*, tenant_id=None) -> tuple[int, list[Break]]:
             )
         else:
             last[tenant] = (seq, stored)
-    for tenant, (head_seq, head_hash) in heads.items():
+    for tenant, (head_seq, head_hash, pruned_seq, pruned_hash) in heads.items():
         if tenant in breaks:
             continue
-        seen_seq, seen_hash = last.get(tenant, (0, GENESIS))
+        seen_seq, seen_hash = last.get(tenant, (pruned_seq, pruned_hash))
         if head_seq != seen_seq:
             breaks[tenant] = Break(
                 tenant, "removed", None, seen_seq + 1, f"rows up to {head_seq} are missing"

@@ -91,6 +91,10 @@ class AuditChainHead(models.Model):
     )
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    # Where the chain starts after `audit_prune` deleted the rows past retention: the last
+    # pruned row's seq and hash (0 and the genesis hash while nothing was pruned).
+    pruned_through_seq = models.BigIntegerField(db_default=0)
+    pruned_through_hash = models.CharField(max_length=64, db_default="0" * 64)
 
     def __str__(self) -> str:
         return f"{self.tenant_id} at {self.seq}"

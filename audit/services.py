@@ -15,6 +15,7 @@ from tenants.context import all_tenants_context, tenant_context
 from tenants.events import (
     AccessDenied,
     ActionForbidden,
+    MembershipChanged,
     ObjectChanged,
     SignInFailed,
     SignInLockedOut,
@@ -238,3 +239,15 @@ def audit_logged_in(sender, request, user, **kwargs) -> None:
                     "role": membership.role,
                 },
             )
+
+
+def audit_membership_changed(event: MembershipChanged) -> AuditEvent:
+    """A role or permission change: who changed whose membership, from what to what."""
+    return audit_record(
+        action=event.action,
+        tenant_id=event.tenant_id,
+        actor=event.actor,
+        object_type="tenants.Membership",
+        object_id=event.membership_id,
+        data={"user_id": event.user_id, "changes": event.changes},
+    )

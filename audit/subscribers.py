@@ -9,6 +9,7 @@ from audit import services
 from tenants.events import (
     AccessDenied,
     ActionForbidden,
+    MembershipChanged,
     ObjectChanged,
     SignInFailed,
     SignInLockedOut,
@@ -24,3 +25,4 @@ def connect() -> None:
     subscribe(SignInFailed, services.audit_sign_in_failed, moment=Moment.IN_TRANSACTION)
     subscribe(SignInLockedOut, services.audit_sign_in_locked_out, moment=Moment.IN_TRANSACTION)
     subscribe(ActionForbidden, services.audit_action_forbidden, moment=Moment.IN_TRANSACTION)
+    subscribe(MembershipChanged, services.audit_membership_changed, moment=Moment.IN_TRANSACTION)

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from tenants.access import page_actor
 from tenants.context import current_tenant_id
 from tenants.models import (
     ApiClient,
@@ -14,6 +15,7 @@ from tenants.models import (
     Role,
     Tenant,
 )
+from tenants.services import membership_change_record, membership_snapshot
 
 
 class TenantAdminMixin:
@@ -52,9 +54,30 @@ class MembershipDepartmentInline(TenantAdminMixin, admin.TabularInline):
 
 @admin.register(Membership)
 class MembershipAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """A role or permission change made here is on the audit trail, before and after."""
+
     list_display = ["user", "role", "is_active"]
     list_filter = ["role", "is_active"]
     inlines = [MembershipDepartmentInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        request._membership_before = membership_snapshot(obj.pk) if change else {}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        membership_change_record(
+            membership=form.instance,
+            before=getattr(request, "_membership_before", {}),
+            actor=page_actor(request),
+        )
+
+    def delete_model(self, request, obj) -> None:
+        before = membership_snapshot(obj.pk)
+        super().delete_model(request, obj)
+        membership_change_record(
+            membership=obj, before=before, actor=page_actor(request), removed=True
+        )
 
 
 @admin.register(Department)

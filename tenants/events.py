@@ -78,3 +78,15 @@ class ActionForbidden(DomainEvent):
     path: str
     method: str
     actor: Actor = field(default=SYSTEM)
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipChanged(DomainEvent):
+    """A person's role, activity or departments in the tenant changed (or the membership was
+    added or removed): `changes` maps each changed field to [before, after]."""
+
+    action: str  # "membership.created" | "membership.changed" | "membership.removed"
+    membership_id: str
+    user_id: int
+    changes: dict = field(default_factory=dict)
+    actor: Actor = field(default=SYSTEM)

@@ -16,8 +16,16 @@ from ats_milestones.errors import Conflict, InvalidInput
 from ats_milestones.events import publish
 from tenants.actors import Actor
 from tenants.errors import ConfigErrorCode
-from tenants.events import ObjectChanged
-from tenants.models import Department, JobFamily, Location, RequisitionType, TenantScopedModel
+from tenants.events import MembershipChanged, ObjectChanged
+from tenants.models import (
+    Department,
+    JobFamily,
+    Location,
+    Membership,
+    MembershipDepartment,
+    RequisitionType,
+    TenantScopedModel,
+)
 
 CREATED = "object.created"
 UPDATED = "object.updated"
@@ -218,3 +226,52 @@ def requisition_type_update(
     *, requisition_type: RequisitionType, actor: Actor, changes: dict[str, Any]
 ) -> RequisitionType:
     return _update(requisition_type, actor=actor, changes=changes)
+
+
+def membership_snapshot(membership_id) -> dict:
+    """What the audit trail compares for a membership: role, activity, departments."""
+    membership = Membership.objects.filter(pk=membership_id).first()
+    if membership is None:
+        return {}
+    return {
+        "role": membership.role,
+        "is_active": membership.is_active,
+        "departments": sorted(
+            str(code)
+            for code in MembershipDepartment.objects.filter(membership=membership).values_list(
+                "department__code", flat=True
+            )
+        ),
+    }
+
+
+def membership_change_record(
+    *, membership, before: dict, actor: Actor, removed: bool = False
+) -> None:
+    """Publish a membership's role / activity / department change (before and after) for
+    the audit trail; nothing when nothing it tracks changed."""
+    after = {} if removed else membership_snapshot(membership.pk)
+    if removed:
+        action = "membership.removed"
+    elif not before:
+        action = "membership.created"
+    else:
+        action = "membership.changed"
+    changes = {
+        key: [before.get(key), after.get(key)]
+        for key in ("role", "is_active", "departments")
+        if before.get(key) != after.get(key)
+    }
+    if not changes:
+        return
+    with transaction.atomic():
+        publish(
+            MembershipChanged(
+                tenant_id=membership.tenant_id,
+                action=action,
+                membership_id=str(membership.pk),
+                user_id=membership.user_id,
+                changes=changes,
+                actor=actor,
+            )
+        )

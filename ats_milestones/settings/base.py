@@ -270,6 +270,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 # Periodic work is a sweep over due rows (django-celery-beat syncs this into its tables).
 MILESTONE_SWEEP_INTERVAL_S = float(env("MILESTONE_SWEEP_INTERVAL_S", "60"))
+# How long the audit trail keeps a row, in years (`manage.py audit_prune` deletes older).
+AUDIT_RETENTION_YEARS = int(env("AUDIT_RETENTION_YEARS", "7"))
+if AUDIT_RETENTION_YEARS < 1:
+    raise ValueError("AUDIT_RETENTION_YEARS must be a whole number of years, 1 or more")
 CELERY_BEAT_SCHEDULE = {
     "milestones-sweep": {
         "task": "milestones.tasks.milestones_sweep_task",

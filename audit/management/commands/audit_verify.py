@@ -34,6 +34,9 @@ class Command(BaseCommand):
                 f"({checked} rows checked)"
             )
         # Keep these lines where the database owner cannot write: a later run compares.
-        for head_tenant, (seq, head_hash) in sorted(heads.items()):
-            self.stdout.write(f"tenant {head_tenant}: head seq {seq} hash {head_hash}")
+        for head_tenant, head in sorted(heads.items()):
+            pruned = (
+                f", pruned through {head.pruned_through_seq}" if head.pruned_through_seq else ""
+            )
+            self.stdout.write(f"tenant {head_tenant}: head seq {head.seq} hash {head.hash}{pruned}")
         self.stdout.write(f"OK: {checked} audit rows checked, every chain holds.")
