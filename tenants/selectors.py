@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from tenants.context import all_tenants_context
@@ -14,6 +16,7 @@ from tenants.models import (
     JobFamily,
     Location,
     Membership,
+    MembershipDepartment,
     RequisitionType,
     hash_token,
 )
@@ -36,6 +39,14 @@ def membership_get_in_context(*, user, tenant_id: uuid.UUID) -> Membership | Non
     return (
         Membership.objects.filter(user=user, is_active=True, tenant__is_active=True)
         .select_related("tenant")
+        # Its departments in the same query: every page asks for the department scope.
+        .annotate(
+            department_ids=ArraySubquery(
+                MembershipDepartment.objects.filter(membership=OuterRef("pk")).values(
+                    "department_id"
+                )
+            )
+        )
         .first()
         if tenant_id
         else None
@@ -84,3 +95,40 @@ def tenant_user_list(*, tenant_id: uuid.UUID):
     return get_user_model().objects.filter(
         memberships__tenant_id=tenant_id, memberships__is_active=True
     )
+
+
+def department_scope_ids(membership) -> frozenset | None:
+    """The departments a membership is limited to, with every department below them; None
+    when it is tenant-wide (no departments listed, or no membership: an API client).
+    No query for a tenant-wide membership read by the middleware (its `department_ids`
+    come with it), one for the department tree otherwise; kept on the membership."""
+    if membership is None:
+        return None
+    cached = getattr(membership, "_department_scope", False)
+    if cached is not False:
+        return cached
+    roots = getattr(membership, "department_ids", None)
+    if roots is None:
+        roots = MembershipDepartment.objects.filter(membership_id=membership.pk).values_list(
+            "department_id", flat=True
+        )
+    roots = set(roots)
+    scope = None
+    if roots:
+        children: dict = {}
+        for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        scope, todo = set(), list(roots)
+        while todo:
+            department = todo.pop()
+            if department not in scope:
+                scope.add(department)
+                todo.extend(children.get(department, ()))
+        scope = frozenset(scope)
+    membership._department_scope = scope
+    return scope
+
+
+def in_department_scope(membership, department_id) -> bool:
+    scope = department_scope_ids(membership)
+    return scope is None or department_id in scope

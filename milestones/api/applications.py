@@ -39,7 +39,7 @@ class _ApplicationView(TenantScopedAPIView):
     write_scope = ApiScope.APPLICATIONS_WRITE
 
     def tenant_queryset(self):
-        return Application.objects.all()
+        return self.in_department_scope(Application.objects.all(), "requisition__department_id")
 
     @property
     def may_see_sensitive(self) -> bool:

@@ -24,9 +24,16 @@ from milestones.web.requisition_forms import ApplicationFilterForm, RequisitionF
 from recruiting.models import Application, ApplicationStatus, Requisition
 from tenants.access import access_denied_on_page
 from tenants.permissions import Capability, capabilities_of
+from tenants.selectors import department_scope_ids, in_department_scope
 from tenants.views import TenantPageMixin
 
 PAGE_SIZE = 50
+
+
+def in_scope(request, rows, department_field: str):
+    """`rows` limited to the departments of the user's membership (all when tenant-wide)."""
+    scope = department_scope_ids(request.membership)
+    return rows if scope is None else rows.filter(**{f"{department_field}__in": scope})
 
 
 def _page(request, rows):
@@ -43,11 +50,15 @@ class RequisitionListView(TenantPageMixin, View):
         if form.is_bound:
             form.is_valid()
             filters = form.cleaned_data
-        requisitions = page_selectors.requisition_list_for_page(
-            tenant=tenant,
-            status=filters.get("status", ""),
-            department_id=filters.get("department") or None,
-            search=filters.get("q", ""),
+        requisitions = in_scope(
+            request,
+            page_selectors.requisition_list_for_page(
+                tenant=tenant,
+                status=filters.get("status", ""),
+                department_id=filters.get("department") or None,
+                search=filters.get("q", ""),
+            ),
+            "department_id",
         )
         return render(
             request,
@@ -61,7 +72,9 @@ class RequisitionDetailView(TenantPageMixin, View):
         requisition = page_selectors.requisition_get_for_page(
             tenant=request.tenant, requisition_id=pk
         )
-        if requisition is None:
+        if requisition is None or not in_department_scope(
+            request.membership, requisition.department_id
+        ):
             access_denied_on_page(request, model=Requisition, object_id=pk)
             raise Http404("No such requisition.")
         applications = page_selectors.application_list_for_requisition(requisition=requisition)
@@ -112,8 +125,10 @@ class RequisitionBoardView(TenantPageMixin, View):
 
     def post(self, request, pk):
         board_url = reverse("recruiting:requisition-board", args=[pk])
-        # The requisition first: another tenant's is an audited 404 whatever was posted.
-        if not Requisition.objects.for_tenant(request.tenant).filter(pk=pk).exists():
+        # The requisition first: another tenant's (or department's) is an audited 404.
+        if not in_scope(
+            request, Requisition.objects.for_tenant(request.tenant).filter(pk=pk), "department_id"
+        ).exists():
             access_denied_on_page(request, model=Requisition, object_id=pk)
             raise Http404("No such requisition.")
         application = self._posted_application(request, requisition_id=pk)
@@ -175,7 +190,9 @@ class RequisitionBoardView(TenantPageMixin, View):
             page_selectors.board_get_for_page(tenant=request.tenant, requisition_id=pk),
             sensitive=sensitivity.may_see_sensitive(request.membership),
         )
-        if board is None:
+        if board is None or not in_department_scope(
+            request.membership, board["requisition"].department_id
+        ):
             access_denied_on_page(request, model=Requisition, object_id=pk)
             raise Http404("No such requisition.")
         now = timezone.now()
@@ -210,7 +227,9 @@ class ApplicationDetailView(TenantPageMixin, View):
         application = page_selectors.application_get_for_page(
             tenant=request.tenant, application_id=pk
         )
-        if application is None:
+        if application is None or not in_department_scope(
+            request.membership, application.requisition.department_id
+        ):
             access_denied_on_page(request, model=Application, object_id=pk)
             raise Http404("No such application.")
         sensitive = sensitivity.may_see_sensitive(request.membership)
@@ -248,10 +267,14 @@ class ApplicationListView(TenantPageMixin, View):
         if form.is_bound:
             form.is_valid()
             filters = form.cleaned_data
-        applications = page_selectors.application_list_for_page(
-            tenant=tenant,
-            status=filters.get("status", ""),
-            requisition_id=filters.get("requisition") or None,
+        applications = in_scope(
+            request,
+            page_selectors.application_list_for_page(
+                tenant=tenant,
+                status=filters.get("status", ""),
+                requisition_id=filters.get("requisition") or None,
+            ),
+            "requisition__department_id",
         )
         return render(
             request,

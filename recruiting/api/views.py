@@ -36,7 +36,9 @@ class RequisitionViewSet(ServiceViewSet):
     filterset_class = filters.RequisitionFilter
 
     def tenant_queryset(self):
-        return selectors.requisition_list(tenant_id=self.tenant_id)
+        return self.in_department_scope(
+            selectors.requisition_list(tenant_id=self.tenant_id), "department_id"
+        )
 
     def perform_create_object(self, *, data):
         return services.requisition_create(tenant_id=self.tenant_id, actor=self.actor, **data)
@@ -86,7 +88,9 @@ class ApplicationViewSet(ServiceViewSet):
     filterset_class = filters.ApplicationFilter
 
     def tenant_queryset(self):
-        return selectors.application_list(tenant_id=self.tenant_id)
+        return self.in_department_scope(
+            selectors.application_list(tenant_id=self.tenant_id), "requisition__department_id"
+        )
 
     def perform_create_object(self, *, data):
         return services.application_create(tenant_id=self.tenant_id, actor=self.actor, **data)
