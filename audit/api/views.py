@@ -4,9 +4,9 @@ read it (`read_audit` / the `audit:read` scope), newest first in cursor pages.""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 
+from ats_milestones.api import serializers
 from ats_milestones.api.base import TenantScopedAPIView
 from ats_milestones.api.schema import E400, E401, E403
 from ats_milestones.api.serializers import validated
@@ -54,6 +54,9 @@ class AuditEventOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+PAGING_PARAMETERS = {"cursor", "page_size"}
+
+
 class AuditCursorPagination(CursorPagination):
     ordering = ("-seq",)  # unique per tenant, the chain's own order
     page_size = 100
@@ -78,6 +81,10 @@ class AuditEventListView(TenantScopedAPIView):
         description="Search the tenant's audit trail by actor, action, object and time range.",
     )
     def get(self, request):
-        query = validated(AuditEventQuerySerializer, request.query_params)
+        # Every other parameter is a filter: a misspelt one is a 400 naming it.
+        query = validated(
+            AuditEventQuerySerializer,
+            {k: v for k, v in request.query_params.items() if k not in PAGING_PARAMETERS},
+        )
         page = self.paginate_queryset(audit_event_search(**query))
         return self.get_paginated_response(AuditEventOutputSerializer(page, many=True).data)

@@ -150,6 +150,7 @@ def test_the_api_names_a_bad_parameter(tenant_a, trail):
     assert_error(
         client.get("/api/v1/audit_events", {"actor_user_id": "x"}), 400, field="actor_user_id"
     )
+    assert_error(client.get("/api/v1/audit_events", {"actr": "rita"}), 400, field="actr")
 
 
 def test_an_api_client_needs_the_audit_scope(tenant_a, trail):

@@ -63,6 +63,8 @@ PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
 }
 #: pages outside the tenant's permission layer: signing in and out, the start redirect.
 PUBLIC_PAGES = {"login", "logout", "home", "healthz"}
+#: not pages: the API's JSON 404 for routes it does not have.
+NOT_PAGES = {"api-not-found"}
 
 _CONFIG = C.CONFIGURE_WORKFLOWS
 #: API route name -> the capability a person needs to write through it.
@@ -127,7 +129,7 @@ def _pages():
     return {
         name: (route, pattern, params)
         for route, name, pattern, params in walk_routes()
-        if not route.startswith(("api/", "admin/")) and name not in PUBLIC_PAGES
+        if not route.startswith(("api/", "admin/")) and name not in PUBLIC_PAGES | NOT_PAGES
     }
 
 
