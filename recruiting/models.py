@@ -186,6 +186,12 @@ class Application(TenantScopedModel):
                 fields=["tenant", "requisition", "-applied_at", "id"],
                 name="application_req_newest_idx",
             ),
+            # ... each board column's first cards (and its count, from the index alone) ...
+            models.Index(
+                fields=["tenant", "requisition", "current_milestone", "applied_at", "id"],
+                condition=models.Q(status="active"),
+                name="application_board_idx",
+            ),
             # ... and GET /api/v1/applications (cursor pages on created_at, id).
             models.Index(fields=["tenant", "-created_at", "-id"], name="application_created_idx"),
         ]

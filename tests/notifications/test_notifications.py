@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from milestones.models import AutomationFailure, FailureSource
@@ -54,6 +55,8 @@ def test_notification_goes_to_the_named_people_in_app_and_by_email(
     assert {n.recipient_id for n in sent} == {recruiter.pk, hrbp.pk}
     # The HRBP has no address: in-app only.
     assert [m.to for m in mail.outbox] == [["rec@example.com"]]
+    # A link a mail client can open: the application's page under SITE_URL.
+    assert f"{settings.SITE_URL}/applications/{application.pk}/" in mail.outbox[0].body
     stored = rows(Notification, tenant=tenant_a)
     assert len(stored) == 2
     assert {n.recipient_id: bool(n.emailed_at) for n in stored} == {
