@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 _UNITS = (("day", 86400), ("hour", 3600), ("minute", 60))
@@ -49,3 +50,15 @@ def deadline_words(kind: str, at: datetime, now: datetime) -> str:
     if passed:
         return f"{said} on {when_words(at)}."
     return f"{said} on {when_words(at)}, in {duration_words(at - now, parts=1)}."
+
+
+_CODE = re.compile(r"\b[A-Z][A-Z0-9_]+\b")
+
+
+def refusal_words(message: str, names: dict[str, str]) -> str:
+    """An engine message as a sentence, milestone codes replaced by their names:
+    "mandatory milestones must come first: ASSESSMENT" -> "... first: Assessment."."""
+    text = _CODE.sub(lambda match: names.get(match.group(0), match.group(0)), message).strip()
+    if text and not text.endswith((".", "!", "?")):
+        text += "."
+    return text[:1].upper() + text[1:]

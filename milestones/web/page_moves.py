@@ -3,13 +3,13 @@ the same service the API uses, and its refusal said in words a recruiter reads."
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
 from milestones.core.engine import MoveAction
+from milestones.core.wording import refusal_words
 from milestones.errors import StaleVersion, TransitionRefused
 from milestones.models import MilestoneDefinition, TransitionCause
 from milestones.services.transitions.moves import application_transition
@@ -24,7 +24,6 @@ PAGE_ACTIONS = (
     MoveAction.WITHDRAW,
 )
 STALE_MESSAGE = "Someone else moved this candidate in the meantime. Refresh the page and try again."
-_CODE = re.compile(r"\b[A-Z][A-Z0-9_]{1,}\b")
 
 
 @dataclass(frozen=True)
@@ -78,15 +77,6 @@ def milestone_names(*, tenant, version_id) -> dict[str, str]:
     )
 
 
-def humane(message: str, names: dict[str, str]) -> str:
-    """An engine message with milestone codes replaced by names, as a sentence."""
-    text = _CODE.sub(lambda match: names.get(match.group(0), match.group(0)), message)
-    text = text.strip()
-    if text and not text.endswith((".", "!", "?")):
-        text += "."
-    return text[:1].upper() + text[1:]
-
-
 @dataclass(frozen=True)
 class MoveOutcome:
     status: int  # 303 done, 400/409/422 refused
@@ -114,7 +104,7 @@ def page_move_make(*, posted: PostedMove, actor, names: dict[str, str]) -> MoveO
     except StaleVersion:
         return MoveOutcome(409, STALE_MESSAGE, "STALE_VERSION")
     except TransitionRefused as refusal:
-        return MoveOutcome(422, humane(refusal.message, names), refusal.code)
+        return MoveOutcome(422, refusal_words(refusal.message, names), refusal.code)
     return MoveOutcome(303, "", transition=transition)
 
 
