@@ -36,11 +36,11 @@ def board_visible(board: dict | None, *, sensitive: bool) -> dict | None:
     if board is None or sensitive:
         return board
     columns, restricted = [], []
-    for milestone, cards in board["columns"]:
-        if milestone.is_sensitive:
-            restricted.extend(cards)
+    for column in board["columns"]:
+        if column.milestone is not None and column.milestone.is_sensitive:
+            restricted.extend(column.cards)
         else:
-            columns.append((milestone, cards))
+            columns.append(column)
     return {**board, "columns": columns, "restricted": restricted}
 
 

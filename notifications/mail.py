@@ -12,6 +12,18 @@ from notifications.models import Notification
 from tenants.context import all_tenants_context
 
 
+def absolute_link(link: str) -> str:
+    """A link a mail client can open: the app's own paths under SITE_URL."""
+    if not link or "://" in link:
+        return link
+    return f"{settings.SITE_URL}/{link.lstrip('/')}"
+
+
+def mail_body(body: str, link: str) -> str:
+    link = absolute_link(link)
+    return f"{body}\n\nOpen it: {link}".strip() if link else body.strip()
+
+
 def notifications_email(*, notification_ids: Iterable) -> int:
     """Email each of these notifications not yet emailed to its recipient's address, in one
     connection to the mail server, then mark them `emailed_at`; how many went out. A
@@ -28,7 +40,7 @@ def notifications_email(*, notification_ids: Iterable) -> int:
             return 0
         send_mass_mail(
             [
-                (title, f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [email])
+                (title, mail_body(body, link), settings.DEFAULT_FROM_EMAIL, [email])
                 for _, title, body, link, email in pending
             ],
             fail_silently=False,

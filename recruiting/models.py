@@ -68,6 +68,8 @@ class Requisition(TenantScopedModel):
             models.Index(fields=["tenant", "status", "-created_at"], name="requisition_status_idx"),
             models.Index(fields=["tenant", "department"], name="requisition_department_idx"),
             models.Index(fields=["tenant", "updated_at"], name="requisition_updated_idx"),
+            # The requisition list's order: its first page walks this, whatever the size.
+            models.Index(fields=["tenant", "-created_at", "id"], name="requisition_newest_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -176,6 +178,22 @@ class Application(TenantScopedModel):
             models.Index(fields=["tenant", "requisition", "status"], name="application_req_idx"),
             models.Index(fields=["tenant", "status", "-applied_at"], name="application_status_idx"),
             models.Index(fields=["tenant", "updated_at"], name="application_updated_idx"),
+            # First pages at any size: each list's ORDER BY walks one of these, LIMIT stops it.
+            # The application list (newest application first) ...
+            models.Index(fields=["tenant", "-applied_at", "id"], name="application_newest_idx"),
+            # ... a requisition's applications ...
+            models.Index(
+                fields=["tenant", "requisition", "-applied_at", "id"],
+                name="application_req_newest_idx",
+            ),
+            # ... each board column's first cards (and its count, from the index alone) ...
+            models.Index(
+                fields=["tenant", "requisition", "current_milestone", "applied_at", "id"],
+                condition=models.Q(status="active"),
+                name="application_board_idx",
+            ),
+            # ... and GET /api/v1/applications (cursor pages on created_at, id).
+            models.Index(fields=["tenant", "-created_at", "-id"], name="application_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -32,3 +32,10 @@ def test_plain_cursors_use_the_c_timestamp_loader(db):
     _, loader = _read("SELECT now()")
 
     assert loader.__module__ == "psycopg_binary._psycopg"
+
+
+def test_connections_run_without_jit_compilation(db):
+    # OLTP queries: compiling them cost more than it saved (docs/operations.md, jit).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -17,6 +17,7 @@ from milestones.core.moves import (
     ADVANCE,
     APPLICATION_ACTIVE,
     APPLICATION_REJECTED,
+    APPLICATION_WITHDRAWN,
     BYPASS,
     BYPASSED,
     COMPLETE,
@@ -27,10 +28,13 @@ from milestones.core.moves import (
     NOT_TERMINAL,
     PENDING,
     REGRESS,
+    REJECT,
     RULE_SKIP,
     SKIP,
     SKIPPED,
+    STOPPED,
     SYSTEM_ACTIONS,
+    WITHDRAW,
     ApplicationView,
     Decision,
     MilestoneRule,
@@ -244,7 +248,7 @@ def _decide_bypass(view, move, facts, position, active, target) -> Decision:
     if view.hire_type not in rule.bypass_hire_types:
         return refuse(
             Code.BYPASS_NOT_PERMITTED,
-            f"{rule.code} may not be bypassed for a {view.hire_type} hire",
+            f"{rule.code} may not be bypassed for {view.hire_type} hires",
         )
     if not move.actor_role or move.actor_role not in rule.bypass_roles:
         return refuse(
@@ -297,6 +301,28 @@ def _decide_fail(view, move, facts, position, active, target) -> Decision:
     )
 
 
+def _decide_close(view, move, facts, position, active, target) -> Decision:
+    """Reject or withdraw: the candidacy ends wherever it stands, with a reason; the active
+    stay stops there (its time stops counting), nothing ahead of it changes."""
+    if target is not None:
+        return refuse(
+            Code.UNKNOWN_MILESTONE,
+            "a candidacy ends where it stands; omit to_code",
+            field="to_code",
+        )
+    if not move.reason.strip():
+        what = "rejecting" if move.action == REJECT else "withdrawing"
+        return refuse(Code.REASON_REQUIRED, f"{what} a candidate needs a reason", field="reason")
+    current = view.progress[active] if active is not None else None
+    return Decision(
+        allowed=True,
+        kind=KIND_OF_ACTION[move.action],
+        from_code=current.rule.code if current else None,
+        changes=(_change(current, STOPPED),) if current else (),
+        application_status=APPLICATION_REJECTED if move.action == REJECT else APPLICATION_WITHDRAWN,
+    )
+
+
 def _decide_rule_skip(view, move, facts, position, active, target) -> Decision:
     """A skip rule: mark `to_code` skipped when it is pending (ahead) or active. A
     mandatory milestone is skipped only for hire types its bypass policy lists. Skipping
@@ -337,6 +363,8 @@ _HANDLERS = {
     BYPASS: _decide_bypass,
     REGRESS: _decide_regress,
     FAIL: _decide_fail,
+    REJECT: _decide_close,
+    WITHDRAW: _decide_close,
     RULE_SKIP: _decide_rule_skip,
 }
 
@@ -349,6 +377,7 @@ __all__ = [
     "ADVANCE",
     "APPLICATION_ACTIVE",
     "APPLICATION_REJECTED",
+    "APPLICATION_WITHDRAWN",
     "ApplicationView",
     "BYPASS",
     "BYPASSED",
@@ -365,10 +394,13 @@ __all__ = [
     "PENDING",
     "Progress",
     "REGRESS",
+    "REJECT",
     "RULE_SKIP",
     "SKIP",
     "SKIPPED",
+    "STOPPED",
     "SYSTEM_ACTIONS",
+    "WITHDRAW",
     "StateChange",
     "refuse",
 ]

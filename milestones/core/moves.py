@@ -10,18 +10,22 @@ from typing import Any
 
 from milestones.errors import MilestoneErrorCode as Code
 
-PENDING, ACTIVE, COMPLETED, SKIPPED, BYPASSED, FAILED = (
+PENDING, ACTIVE, COMPLETED, SKIPPED, BYPASSED, FAILED, STOPPED = (
     "pending",
     "active",
     "completed",
     "skipped",
     "bypassed",
     "failed",
+    "stopped",  # the stay ended because the candidacy did (rejected or withdrawn)
 )
 APPLICATION_ACTIVE = "active"
 
 
 APPLICATION_REJECTED = "rejected"
+
+
+APPLICATION_WITHDRAWN = "withdrawn"
 
 
 NOT_TERMINAL = "none"
@@ -37,13 +41,15 @@ class MoveAction(StrEnum):
     BYPASS = "bypass"
     REGRESS = "regress"
     FAIL = "fail"
+    REJECT = "reject"
+    WITHDRAW = "withdraw"
     RULE_SKIP = "rule_skip"
 
 
 # What callers of the API may ask (its serializer lists these), and the system's own.
-ADVANCE, COMPLETE, SKIP, BYPASS, REGRESS, FAIL, RULE_SKIP = MoveAction
+ADVANCE, COMPLETE, SKIP, BYPASS, REGRESS, FAIL, REJECT, WITHDRAW, RULE_SKIP = MoveAction
 # What callers of the API may ask (its serializer lists these), and the system's own.
-ACTIONS = (ADVANCE, COMPLETE, SKIP, BYPASS, REGRESS, FAIL)
+ACTIONS = (ADVANCE, COMPLETE, SKIP, BYPASS, REGRESS, FAIL, REJECT, WITHDRAW)
 
 
 SYSTEM_ACTIONS = (RULE_SKIP,)
@@ -57,6 +63,8 @@ KIND_OF_ACTION = {
     BYPASS: "bypass",
     REGRESS: "regression",
     FAIL: "fail",
+    REJECT: "reject",
+    WITHDRAW: "withdraw",
     RULE_SKIP: "skip",
 }
 

@@ -29,6 +29,7 @@ from milestones.core.timers import (
     deadline_fires_at,
     escalation_levels_due,
 )
+from milestones.core.wording import deadline_words
 
 AUTO_ADVANCE, SKIP, ESCALATION, DEADLINE, FAILURE = (
     "auto_advance",
@@ -223,7 +224,7 @@ class _Run:
                 DEADLINE,
                 named,
                 f"{rule.action} {', '.join(rule.notify) or 'nobody'}: "
-                f"{rule.deadline_kind.replace('_', ' ')} at {date:%Y-%m-%d %H:%M} UTC",
+                + deadline_words(rule.deadline_kind, date, at),
                 from_code=self.view.active_code,
             )
             return

@@ -19,6 +19,7 @@ class MilestoneState(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
     BYPASSED = "bypassed", "Bypassed"
     FAILED = "failed", "Failed"
+    STOPPED = "stopped", "Stopped (candidacy ended)"
 
 
 class ApplicationMilestone(TenantScopedModel):
@@ -86,6 +87,8 @@ class TransitionKind(models.TextChoices):
     BYPASS = "bypass", "Bypassed"
     REGRESSION = "regression", "Regressed"
     FAIL = "fail", "Failed"
+    REJECT = "reject", "Rejected"
+    WITHDRAW = "withdraw", "Withdrew"
 
 
 class TransitionCause(models.TextChoices):

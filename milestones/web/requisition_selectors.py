@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from milestones.models import (
     ApplicationDeadline,
@@ -12,9 +15,11 @@ from milestones.models import (
     MilestoneDefinition,
     MilestoneTransition,
 )
-from milestones.selectors import active_stay_annotations
+from milestones.web.board_selectors import CandidateFilters, applications_filtered
 from recruiting.models import Application, ApplicationStatus, Requisition
 from tenants.models import Department
+
+NO_FILTERS = CandidateFilters()
 
 
 def requisition_list_for_page(
@@ -22,23 +27,31 @@ def requisition_list_for_page(
     tenant,
     status: str = "",
     department_id: uuid.UUID | str | None = None,
+    recruiter_id: int | None = None,
     search: str = "",
 ) -> QuerySet[Requisition]:
-    """The tenant's requisitions with their count of active applications, in one query."""
+    """The tenant's requisitions, newest first, each with its count of active applications
+    (counted for the rows of the page only, through the (tenant, requisition, status) index)."""
+    active_count = (
+        Application.objects.for_tenant(tenant)
+        .filter(requisition_id=OuterRef("pk"), status=ApplicationStatus.ACTIVE)
+        .order_by()
+        .values("requisition_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     requisitions = (
         Requisition.objects.for_tenant(tenant)
         .select_related("department", "location", "recruiter", "hiring_manager")
-        .annotate(
-            active_application_count=Count(
-                "applications", filter=Q(applications__status=ApplicationStatus.ACTIVE)
-            )
-        )
+        .annotate(active_application_count=Coalesce(Subquery(active_count), 0))
         .order_by("-created_at", "id")
     )
     if status:
         requisitions = requisitions.filter(status=status)
     if department_id:
         requisitions = requisitions.filter(department_id=department_id)
+    if recruiter_id:
+        requisitions = requisitions.filter(recruiter_id=recruiter_id)
     if search:
         requisitions = requisitions.filter(title__icontains=search)
     return requisitions
@@ -71,18 +84,56 @@ def application_list_for_requisition(*, requisition: Requisition) -> QuerySet[Ap
 
 
 def application_list_for_page(
-    *, tenant, status: str = "", requisition_id: uuid.UUID | str | None = None
+    *,
+    tenant,
+    now: datetime,
+    status: str = "",
+    requisition_id: uuid.UUID | str | None = None,
+    milestone_id: uuid.UUID | None = None,
+    recruiter_id: int | None = None,
+    candidates: CandidateFilters = NO_FILTERS,
 ) -> QuerySet[Application]:
+    """The tenant's applications, newest first: page 1 walks the (tenant, applied_at, id)
+    index (or its requisition's), so it costs the same at 1,000 rows or 100,000."""
     applications = (
         Application.objects.for_tenant(tenant)
-        .select_related("candidate", "requisition")
+        .select_related("candidate", "requisition", "current_milestone")
         .order_by("-applied_at", "id")
     )
     if status:
         applications = applications.filter(status=status)
     if requisition_id:
         applications = applications.filter(requisition_id=requisition_id)
-    return applications
+    if milestone_id:
+        applications = applications.filter(current_milestone_id=milestone_id)
+    if recruiter_id:
+        applications = applications.filter(requisition__recruiter_id=recruiter_id)
+    return applications_filtered(applications, tenant=tenant, filters=candidates, now=now)
+
+
+def recruiter_choices(*, tenant) -> list[tuple[str, str]]:
+    """(id, name) of the people who recruit for the tenant's requisitions."""
+    ids = (
+        Requisition.objects.for_tenant(tenant)
+        .exclude(recruiter_id=None)
+        .values("recruiter_id")
+        .distinct()
+    )
+    users = get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk")
+    return [(str(user.pk), user.get_full_name() or user.get_username()) for user in users]
+
+
+def milestone_name(*, tenant, milestone_id) -> str:
+    """The name of a drill-down's milestone, for the chip that says what is filtered."""
+    if not milestone_id:
+        return ""
+    return (
+        MilestoneDefinition.objects.for_tenant(tenant)
+        .filter(pk=milestone_id)
+        .values_list("name", flat=True)
+        .first()
+        or ""
+    )
 
 
 def department_choices(*, tenant) -> list[tuple[str, str]]:
@@ -103,47 +154,6 @@ def requisition_choices(*, tenant) -> list[tuple[str, str]]:
         .order_by("title", "id")
         .values_list("pk", "title")
     ]
-
-
-def board_get_for_page(*, tenant, requisition_id: uuid.UUID) -> dict | None:
-    """A requisition's pipeline board: its pinned version's milestones in order, each with
-    the active applications that stand on it. Three queries, however big the pipeline."""
-    requisition = (
-        Requisition.objects.for_tenant(tenant)
-        .select_related("framework_version__framework")
-        .filter(pk=requisition_id)
-        .first()
-    )
-    if requisition is None:
-        return None
-    milestones = []
-    if requisition.framework_version_id:
-        milestones = list(
-            MilestoneDefinition.objects.for_tenant(tenant)
-            .filter(version_id=requisition.framework_version_id)
-            .order_by("order")
-        )
-    applications = list(
-        Application.objects.for_tenant(tenant)
-        .filter(requisition=requisition, status=ApplicationStatus.ACTIVE)
-        .select_related("candidate")
-        .annotate(
-            **active_stay_annotations(
-                tenant=tenant, fields=("entered_at", "due_at", "overdue_since")
-            )
-        )
-        .order_by("applied_at", "id")
-    )
-    by_milestone: dict = {milestone.pk: [] for milestone in milestones}
-    untracked = []
-    for application in applications:
-        by_milestone.get(application.current_milestone_id, untracked).append(application)
-    return {
-        "requisition": requisition,
-        "columns": [(milestone, by_milestone[milestone.pk]) for milestone in milestones],
-        "untracked": untracked,
-        "application_count": len(applications),
-    }
 
 
 def application_get_for_page(*, tenant, application_id: uuid.UUID) -> Application | None:

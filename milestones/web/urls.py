@@ -4,7 +4,16 @@
 
 from django.urls import path
 
-from milestones.web import publish, requisitions, rules, sandbox, timers, versions
+from milestones.web import (
+    application_page,
+    board,
+    publish,
+    requisitions,
+    rules,
+    sandbox,
+    timers,
+    versions,
+)
 
 app_name = "workflows"
 
@@ -97,13 +106,13 @@ recruiting_pages = [
     ),
     path(
         "requisitions/<uuid:pk>/board/",
-        requisitions.RequisitionBoardView.as_view(),
+        board.RequisitionBoardView.as_view(),
         name="requisition-board",
     ),
     path("applications/", requisitions.ApplicationListView.as_view(), name="application-list"),
     path(
         "applications/<uuid:pk>/",
-        requisitions.ApplicationDetailView.as_view(),
+        application_page.ApplicationDetailView.as_view(),
         name="application-detail",
     ),
 ]

@@ -81,24 +81,62 @@ def test_recruiter_advances_a_candidate_and_reads_the_timeline(page: Page, pipel
     expect(newest).to_contain_text("Rosa Parks (recruiter)")
 
 
-def test_jumping_over_a_mandatory_milestone_shows_why_at_the_card(page: Page, pipeline):
+def test_jumping_over_a_mandatory_milestone_says_why_in_names(page: Page, pipeline):
     requisition, applications = pipeline
     alan = applications["Alan"]
     _sign_in(page)
     page.goto(f"/requisitions/{requisition.pk}/board/")
 
-    card = page.get_by_test_id(f"card-{alan.pk}")
-    card.get_by_text("Move to…").click()
-    card.get_by_label("Milestone").select_option("OFFER")
-    card.get_by_role("button", name="Move").click()
+    page.get_by_test_id(f"card-{alan.pk}").get_by_role("link", name="Alan Turing").click()
+    page.get_by_label("Move ahead to").select_option("OFFER")
+    page.get_by_role("button", name="Move", exact=True).click()
 
-    card = page.get_by_test_id(f"card-{alan.pk}")
-    feedback = card.get_by_test_id("card-feedback")
-    expect(feedback).to_contain_text("mandatory milestones must come first: ASSESSMENT")
-    expect(feedback).to_contain_text("MANDATORY_MILESTONE_PENDING")
+    feedback = page.get_by_test_id("move-feedback")
+    expect(feedback).to_contain_text("Mandatory milestones must come first: Assessment.")
+    expect(feedback).not_to_contain_text("MANDATORY_MILESTONE_PENDING")
+    page.goto(f"/requisitions/{requisition.pk}/board/")
     review = page.get_by_test_id("column-APPLICATION_REVIEW")
     expect(review.get_by_test_id(f"card-{alan.pk}")).to_be_visible()
-    expect(page.get_by_test_id("column-OFFER").get_by_test_id(f"card-{alan.pk}")).to_have_count(0)
+
+
+def test_every_column_is_on_screen_at_1280_px(page: Page, pipeline):
+    requisition, _ = pipeline
+    _sign_in(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/requisitions/{requisition.pk}/board/")
+
+    for code in CODES:
+        box = page.get_by_test_id(f"column-{code}").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1280, code
+    board = page.get_by_test_id("board")
+    assert board.evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert page.locator("form").count() == 3  # the filters, the board's one form, log out
+
+
+def test_recruiter_filters_the_board_and_rejects_with_a_reason(page: Page, pipeline):
+    requisition, applications = pipeline
+    grace = applications["Grace"]
+    _sign_in(page)
+    page.goto(f"/requisitions/{requisition.pk}/board/")
+
+    page.get_by_label("Candidate").fill("grace")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_test_id(f"card-{applications['Alan'].pk}")).to_have_count(0)
+    card = page.get_by_test_id(f"card-{grace.pk}")
+    card.get_by_role("link", name="Reject…").click()
+    dialog = page.get_by_test_id("close-dialog")
+    expect(dialog).to_contain_text("End the candidacy of Grace Hopper")
+    dialog.get_by_label("Reason").fill("Salary expectations too far apart")
+    dialog.get_by_role("button", name="Reject").click()
+
+    expect(page.get_by_text("Grace Hopper was rejected.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"\?q=grace"))
+    expect(page.get_by_test_id(f"card-{grace.pk}")).to_have_count(0)
+    page.goto(f"/applications/{grace.pk}/")
+    expect(page.get_by_test_id("close-reason")).to_contain_text(
+        "Rejected: “Salary expectations too far apart”"
+    )
+    expect(page.get_by_test_id("timeline-entry").first).to_contain_text("Rejected")
 
 
 def test_board_scrolls_sideways_on_a_narrow_screen(page: Page, pipeline):

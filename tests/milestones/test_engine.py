@@ -216,6 +216,29 @@ def test_fail_marks_the_milestone_failed_and_rejects_the_application():
     assert decision.application_status == "rejected"
 
 
+def test_reject_stops_the_active_stay_and_rejects_the_application():
+    decision = decide(
+        view("completed", "active", "pending"), Move("reject", reason="No visa"), NO_FACTS
+    )
+    assert (decision.kind, decision.from_code, decision.to_code) == ("reject", "B", None)
+    assert states_after(decision) == {"B": "stopped"}  # nothing ahead changes
+    assert decision.application_status == "rejected"
+
+
+def test_withdraw_ends_the_candidacy_as_withdrawn():
+    decision = decide(view("active", "pending"), Move("withdraw", reason="Took a job"), NO_FACTS)
+    assert (decision.kind, decision.application_status) == ("withdraw", "withdrawn")
+    assert states_after(decision) == {"A": "stopped"}
+
+
+def test_ending_a_candidacy_needs_a_reason_and_no_target():
+    for action in ("reject", "withdraw"):
+        refused = decide(view("active", "pending"), Move(action, reason=" "), NO_FACTS)
+        assert (refused.error_code, refused.field) == (Code.REASON_REQUIRED, "reason")
+        aimed = decide(view("active", "pending"), Move(action, to_code="B", reason="x"), NO_FACTS)
+        assert aimed.field == "to_code"
+
+
 def test_no_move_is_allowed_on_an_application_that_is_not_active():
     for action in engine.ACTIONS:
         decision = decide(view("active", "pending", status="withdrawn"), Move(action), NO_FACTS)

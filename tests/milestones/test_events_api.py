@@ -159,7 +159,9 @@ def test_gate_failure_emails_the_recruiter_after_commit(api_a, tenant_a):
     mail.outbox.clear()
     api_a.post("/api/v1/events", _event(application), format="json")
     assert [m.to for m in mail.outbox] == [["rita@example.com"]]
-    assert "GATE_NOT_SATISFIED" in mail.outbox[0].body
+    body = mail.outbox[0].body
+    assert "Assessment cannot be left yet: " in body  # names, not codes
+    assert "GATE_NOT_SATISFIED" not in body and "ASSESSMENT" not in body
 
 
 @pytest.mark.django_db

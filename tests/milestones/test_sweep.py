@@ -190,6 +190,24 @@ def test_a_reminder_fires_once_before_the_date_and_not_earlier(tenant_a):
     assert firing.fired_at is not None and firing.outcome == "notified 1"
 
 
+def test_two_reminders_of_one_date_due_in_one_sweep_say_one_consistent_thing(tenant_a):
+    version = escalating_version(tenant=tenant_a)
+    make_deadline_rule(version=version, name="Offer expires in 2 days")  # 2 days before
+    make_deadline_rule(version=version, name="Offer expired", offset=timedelta(0))
+    application = overdue_application(tenant=tenant_a, hours_ago=1, version=version)
+    expired = timezone.now() - timedelta(hours=1)
+    with tenant_context(tenant_a):
+        application_deadline_set(application=application, kind="offer_expires_at", at=expired)
+
+    milestones_sweep()
+
+    [told] = rows(Notification, application=application, kind="deadline.remind")
+    assert told.title.startswith("Offer expired: ")
+    assert told.body.startswith("Offer expired on ") and "in 2 days" not in told.body
+    outcomes = sorted(f.outcome for f in rows(DeadlineFiring, deadline__application=application))
+    assert outcomes == ["notified 1", "superseded by Offer expired"]
+
+
 def offers_expiring(*, tenant, count: int, rule_kw=None):
     """`count` applications of one requisition whose offers expire in a day, and a rule
     reminding the recruiter two days before: every reminder is due now."""
@@ -220,7 +238,7 @@ def test_reminders_of_one_rule_to_one_person_in_one_sweep_make_one_digest(tenant
     assert digest.recipient_id == requisition.recruiter_id
     assert sorted(digest.application_ids) == sorted(a.pk for a in applications)
     assert digest.title == "Offer expiry reminder: 3 candidates"
-    assert digest.body.endswith("for the earliest of them.")
+    assert digest.body.startswith("The earliest of them: Offer expires on ")
     firings = rows(DeadlineFiring)
     assert {(f.outcome, f.fired_at is not None) for f in firings} == {("notified 1", True)}
     for application in applications:  # the audit trail stays per application

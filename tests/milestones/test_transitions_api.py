@@ -13,6 +13,7 @@ from milestones.selectors import milestone_transition_list
 from recruiting.models import Application
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories
+from tests.support import refreshed
 
 from .factories import make_tracked_application, make_version
 
@@ -60,6 +61,20 @@ def test_advance_with_if_match_moves_and_answers_the_new_etag(api_a, tenant_a):
     assert body["actor_api_client_id"] is not None
     assert response["ETag"] == f'"{application.version + 1}"'
     assert _version_of(application) == application.version + 1
+
+
+def test_reject_over_the_api_ends_the_candidacy_and_a_missing_reason_names_it(api_a, tenant_a):
+    application = make_tracked_application(tenant=tenant_a)
+    refused = _post(api_a, application, {"action": "reject"}, application.version)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["fields"] == {"reason": ["rejecting a candidate needs a reason"]}
+
+    response = _post(
+        api_a, application, {"action": "reject", "reason": "No visa"}, application.version
+    )
+    assert response.status_code == 201, response.json()
+    assert (response.json()["kind"], response.json()["from_code"]) == ("reject", "APPLIED")
+    assert refreshed(application).status == "rejected"
 
 
 def test_stale_if_match_answers_409_stale_version(api_a, tenant_a):

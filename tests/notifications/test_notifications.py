@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from milestones.models import AutomationFailure, FailureSource
@@ -54,6 +55,8 @@ def test_notification_goes_to_the_named_people_in_app_and_by_email(
     assert {n.recipient_id for n in sent} == {recruiter.pk, hrbp.pk}
     # The HRBP has no address: in-app only.
     assert [m.to for m in mail.outbox] == [["rec@example.com"]]
+    # A link a mail client can open: the application's page under SITE_URL.
+    assert f"{settings.SITE_URL}/applications/{application.pk}/" in mail.outbox[0].body
     stored = rows(Notification, tenant=tenant_a)
     assert len(stored) == 2
     assert {n.recipient_id: bool(n.emailed_at) for n in stored} == {
@@ -76,7 +79,8 @@ def test_a_failure_is_a_row_and_an_alert(tenant_a, django_capture_on_commit_call
     (failure,) = rows(AutomationFailure, tenant=tenant_a)
     assert failure.error_code == "GATE_NOT_SATISFIED"
     (note,) = rows(Notification, tenant=tenant_a)
-    assert note.recipient_id == manager.pk and "offer letter missing" in note.body
+    assert note.recipient_id == manager.pk
+    assert note.body == "Offer letter missing."  # a sentence, no error code glued in front
     assert mail.outbox[0].to == ["mgr@example.com"]
 
 

@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from ats_milestones.errors import InvalidInput
 from audit.services import audit_application, audit_record
+from milestones.core.wording import refusal_words
 from milestones.errors import FailureNotOpen, FailureNotRetryable, TransitionRefused
 from milestones.models import (
     AutomationFailure,
     FailureSource,
     FailureStatus,
+    MilestoneDefinition,
     MilestoneTransition,
     TransitionCause,
 )
@@ -33,6 +35,16 @@ _RETRY_CAUSE = {
     FailureSource.RULE: TransitionCause.TRIGGER,
     FailureSource.DEADLINE: TransitionCause.DEADLINE,
 }
+
+
+def _milestone_names(application: Application) -> dict[str, str]:
+    """Code -> name of the milestones of the application's version, to word a failure."""
+    version_id = application.requisition.framework_version_id
+    return dict(
+        MilestoneDefinition.objects.for_tenant(application.tenant_id)
+        .filter(version_id=version_id)
+        .values_list("code", "name")
+    )
 
 
 @transaction.atomic
@@ -68,7 +80,7 @@ def automation_failure_record(
         recipients=recipients,
         kind=AUDIT_AUTOMATION_FAILED,
         title=f"Automation failed for {candidate.full_name}: {what}",
-        body=f"{error_code}: {message}",
+        body=refusal_words(message, _milestone_names(application)),
     )
     audit_application(
         action=AUDIT_AUTOMATION_FAILED,

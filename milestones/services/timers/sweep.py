@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ats_milestones.db import json_param
 from audit.services import audit_applications
+from milestones.core.wording import deadline_words
 from milestones.errors import TransitionRefused
 from milestones.models import DeadlineAction, DeadlineFiring, FailureSource, TransitionCause
 from milestones.services.automation.failures import automation_failure_record
@@ -154,28 +155,35 @@ def _remind(firings: list[DeadlineFiring], now: datetime) -> None:
         recipient_lists=[firing.rule.notify for firing in firings],
     )
     told: dict[tuple, list[DeadlineFiring]] = defaultdict(list)
+    # Several firings of one date due in one sweep (a late sweep, a date set late) say one
+    # thing: the latest of them, so nobody reads "expires in 2 days" and "expired" at once.
+    latest: dict = {}
     for firing in firings:
+        key = (firing.deadline_id, firing.rule.action)
+        if key not in latest or firing.rule.offset > latest[key].rule.offset:
+            latest[key] = firing
+    for firing in firings:
+        chosen = latest[firing.deadline_id, firing.rule.action]
+        if chosen is not firing:
+            firing.outcome = f"superseded by {chosen.rule.name}"
+            continue
         users = user_ids(firing.deadline.application.requisition, firing.rule.notify)
         firing.outcome = f"notified {len(users)}"
         for user in users:
             told[firing.tenant_id, user, (firing.rule_id, firing.rule.action)].append(firing)
 
-    def when(firing: DeadlineFiring) -> str:
-        at = firing.deadline.at
-        return "passed" if at <= now else f"is on {at:%Y-%m-%d %H:%M} UTC"
-
     def single(_topic, firing: DeadlineFiring) -> tuple[str, str]:
         deadline = firing.deadline
         return (
             f"{firing.rule.name}: {deadline.application.candidate.full_name}",
-            f"{deadline.kind.replace('_', ' ')} {when(firing)}.",
+            deadline_words(deadline.kind, deadline.at, now),
         )
 
     def digest(_topic, firings: list[DeadlineFiring]) -> tuple[str, str]:
         first = min(firings, key=lambda firing: firing.deadline.at)
         return (
             f"{first.rule.name}: {len(firings)} candidates",
-            f"{first.deadline.kind.replace('_', ' ')} {when(first)} for the earliest of them.",
+            f"The earliest of them: {deadline_words(first.deadline.kind, first.deadline.at, now)}",
         )
 
     for action in (DeadlineAction.REMIND, DeadlineAction.ALERT):

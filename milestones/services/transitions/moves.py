@@ -31,7 +31,10 @@ from tenants.permissions import Capability, actor_require
 AUDIT_TRANSITIONED = "milestone.transitioned"
 
 
-_APPLICATION_FIELDS = ["version", "current_milestone", "status", "updated_at"]
+_APPLICATION_FIELDS = ["version", "current_milestone", "status", "reject_reason", "updated_at"]
+
+# Moves that end the candidacy; their reason is kept on the application too.
+_CLOSING_ACTIONS = (engine.REJECT, engine.WITHDRAW)
 
 
 _ROW_FIELDS = [
@@ -146,6 +149,8 @@ def application_transition(
     application.updated_at = now
     if decision.application_status:
         application.status = decision.application_status
+    if action in _CLOSING_ACTIONS:
+        application.reject_reason = reason.strip()[:200]
 
     transition = MilestoneTransition(
         tenant_id=application.tenant_id,

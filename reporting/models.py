@@ -1,0 +1,65 @@
+"""Read models of reporting, kept current from the domain events and rebuildable from the
+transition log (`manage.py reporting_stays_rebuild`). Never written by a page view."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from tenants.models import TenantScopedModel, tenant_key
+
+
+class StayEnding(models.TextChoices):
+    """How a stay in a milestone ended (blank while it is open)."""
+
+    ADVANCED = "advanced", "Advanced"
+    SKIPPED = "skipped", "Skipped"
+    BYPASSED = "bypassed", "Bypassed"
+    REGRESSED = "regressed", "Regressed"
+    FAILED = "failed", "Failed"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    HIRED = "hired", "Hired"
+
+
+class MilestoneStay(TenantScopedModel):
+    """One stay of one application in one milestone: entered, left (or still open), how it
+    ended, and the requisition's department, recruiter, job family, type and framework
+    version as they were when it was entered (facts for reports; no foreign keys, so a
+    later edit or a purge elsewhere never rewrites or blocks history)."""
+
+    tenant = tenant_key(db_index=False)  # every index below leads with it
+    application_id = models.UUIDField()
+    milestone_id = models.UUIDField()
+    requisition_id = models.UUIDField()
+    department_id = models.UUIDField(null=True)
+    recruiter_id = models.BigIntegerField(null=True)  # a user
+    job_family_id = models.UUIDField(null=True)
+    requisition_type_id = models.UUIDField(null=True)
+    framework_version_id = models.UUIDField(null=True)
+    entered_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True)
+    ended = models.CharField(max_length=10, choices=StayEnding.choices, blank=True)
+    # Calendar time of a finished stay; an open one's is now - entered_at.
+    calendar_seconds = models.FloatField(null=True)
+    entered_transition_id = models.UUIDField()
+    left_transition_id = models.UUIDField(null=True)
+
+    class Meta:
+        constraints = [
+            # An application stands in at most one open stay: the subscriber's invariant.
+            models.UniqueConstraint(
+                fields=["tenant", "application_id"],
+                condition=models.Q(left_at__isnull=True),
+                name="stay_one_open_per_application",
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "entered_transition_id"], name="stay_once_per_entry"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "milestone_id", "left_at"], name="stay_milestone_idx"),
+            models.Index(fields=["tenant", "application_id", "entered_at"], name="stay_app_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}@{self.milestone_id} {self.entered_at:%Y-%m-%d}"
