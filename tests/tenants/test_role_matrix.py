@@ -30,7 +30,7 @@ PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
     "recruiting:requisition-detail": (C.VIEW, C.VIEW),
     "recruiting:requisition-board": (C.VIEW, C.MOVE),
     "recruiting:application-list": (C.VIEW, C.VIEW),
-    "recruiting:application-detail": (C.VIEW, C.VIEW),
+    "recruiting:application-detail": (C.VIEW, C.MOVE),  # its form moves candidates
     "tenants:switch": (C.VIEW, C.VIEW),
     "workflows:framework-list": WF,
     "workflows:framework-new-draft": WF,
