@@ -8,6 +8,7 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from integrations import outbox
+        from integrations import outbox, subscribers
 
         outbox.connect()
+        subscribers.connect()

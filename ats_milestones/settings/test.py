@@ -21,3 +21,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Throttle counts stay in the test process (REDIS_URL is set for the worker tests). The
 # sign-in lockout and the API rates keep their real defaults: tests exercise them.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Fake vendors are real HTTP servers on loopback; the relay runs when a test asks for it.
+INTEGRATIONS_ENDPOINT_ALLOWLIST = ["127.0.0.0/8", "::1/128", "localhost"]
+INTEGRATIONS_RELAY_KICK = os.environ.get("INTEGRATIONS_RELAY_KICK", "") == "true"
