@@ -21,6 +21,7 @@ from integrations import crypto
 from integrations.errors import IntegrationErrorCode
 from integrations.models import AuthKind, Connection
 from integrations.outbox import EVENT_TYPES
+from integrations.services.auth import auth_headers
 from integrations.services.http import EndpointRefused, HttpClient, endpoint_address
 from integrations.services.signing import ROTATION_OVERLAP_HOURS, signed_headers, signing_secrets
 from tenants.actors import Actor
@@ -210,8 +211,6 @@ def connection_validate(
 ) -> ValidationResult:
     """Send a signed `connection.test` event; a connection whose endpoint does not answer
     2xx is disabled with the reason (and enabled again by a passing validation)."""
-    from integrations.services.relay import auth_headers  # one place builds auth headers
-
     now = timezone.now()
     msg_id = f"msg_test_{uuid.uuid4().hex}"
     body = json.dumps(

@@ -21,7 +21,6 @@ the delivery is dead-lettered and the tenant's admins are alerted (in-app and em
 
 from __future__ import annotations
 
-import base64
 import json
 import random
 import time
@@ -32,26 +31,20 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection as db
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from audit.services import audit_record
-from integrations import crypto
 from integrations.models import (
-    AuthKind,
     Connection,
     Delivery,
     DeliveryAttempt,
     DeliveryState,
     OutboxEvent,
 )
+from integrations.services.alerts import admins_alert, connection_disable_gone
+from integrations.services.auth import auth_headers
 from integrations.services.http import EndpointRefused, HttpClient, HttpResult
 from integrations.services.signing import signed_headers, signing_secrets
-from notifications.models import Notification
-from notifications.services import NotificationRow, notifications_create_many
-from tenants.actors import SYSTEM
 from tenants.context import all_tenants_context
-from tenants.models import Membership, Role
 
 # Standard Webhooks' suggested schedule: waits after attempts 1..9 (about 3 days in all).
 DEFAULT_RETRY_SCHEDULE_S = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
@@ -59,10 +52,6 @@ RETRYABLE_4XX = frozenset({408, 409, 425, 429})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 MAX_RETRY_AFTER_S = 86400
 DISPATCH_LOCK = 0x0A75_0B0C  # pg advisory lock key of the one dispatcher
-ALERT_DEAD_LETTER = "integration.dead_letter"
-ALERT_DISABLED = "integration.connection_disabled"
-
-_oauth_tokens: dict = {}
 
 
 @dataclass
@@ -144,50 +133,6 @@ ORDER BY d.next_attempt_at, d.position
 LIMIT %s
 FOR UPDATE OF d SKIP LOCKED
 """
-
-
-def auth_headers(connection: Connection, client: HttpClient) -> dict:
-    """The connection's auth as request headers (never logged, never stored)."""
-    if connection.auth_kind == AuthKind.BEARER:
-        return {"Authorization": f"Bearer {crypto.decrypt(connection.auth_secret_encrypted)}"}
-    if connection.auth_kind == AuthKind.BASIC:
-        pair = f"{connection.auth_username}:{crypto.decrypt(connection.auth_secret_encrypted)}"
-        return {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
-    if connection.auth_kind == AuthKind.OAUTH2:
-        return {"Authorization": f"Bearer {_oauth_token(connection, client)}"}
-    return {}
-
-
-def _oauth_token(connection: Connection, client: HttpClient) -> str:
-    key = (connection.pk, connection.updated_at)
-    cached = _oauth_tokens.get(key)
-    if cached and cached[1] > time.monotonic():
-        return cached[0]
-    pair = f"{connection.auth_username}:{crypto.decrypt(connection.auth_secret_encrypted)}"
-    body = "grant_type=client_credentials" + (
-        f"&scope={connection.oauth_scope}" if connection.oauth_scope else ""
-    )
-    result = client.post(
-        connection.oauth_token_url,
-        body=body.encode(),
-        timeout_s=connection.timeout_s,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Authorization": "Basic " + base64.b64encode(pair.encode()).decode(),
-        },
-    )
-    try:
-        document = json.loads(result.excerpt) if result.status == 200 else {}
-        token = document["access_token"]
-    except (ValueError, KeyError, TypeError):
-        raise EndpointRefused(
-            f"The OAuth token endpoint answered {result.status or result.error}"
-        ) from None
-    _oauth_tokens[key] = (
-        token,
-        time.monotonic() + max(0, float(document.get("expires_in", 300)) - 30),
-    )
-    return token
 
 
 def _outcome(
@@ -320,70 +265,11 @@ def deliveries_send(
             ],
         )
         for connection in gone.values():
-            _disable_gone(connection, now)
+            connection_disable_gone(connection, now)
             result.disabled += 1
         if dead or gone:
-            _alert_admins(connections, dead, gone)
+            admins_alert(connections, dead, gone)
     return len(ids)
-
-
-def _disable_gone(connection: Connection, now: datetime) -> None:
-    reason = (
-        f"The endpoint answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC; "
-        "fix it and enable the connection again."
-    )
-    Connection.all_tenants.filter(pk=connection.pk).update(
-        enabled=False, disabled_reason=reason, updated_at=now
-    )
-    audit_record(
-        action="connection.disabled",
-        tenant_id=connection.tenant_id,
-        object_type="integrations.Connection",
-        object_id=str(connection.pk),
-        data={"reason": "410"},
-        actor=SYSTEM,
-    )
-
-
-def _alert_admins(connections: dict, dead: dict, gone: dict) -> None:
-    """One in-app notification (and email) per admin per connection that lost deliveries."""
-    tenants = {connections[pk].tenant_id for pk in set(dead) | set(gone)}
-    admins = defaultdict(list)
-    for tenant_id, user_id in Membership.all_tenants.filter(
-        tenant_id__in=tenants, role=Role.ADMIN
-    ).values_list("tenant_id", "user_id"):
-        admins[tenant_id].append(user_id)
-    rows = []
-    for pk in set(dead) | set(gone):
-        connection = connections[pk]
-        count = len(dead.get(pk, ()))
-        if pk in gone:
-            kind, title = (
-                ALERT_DISABLED,
-                f"Connection {connection.name} was disabled: its endpoint answered 410 Gone",
-            )
-        else:
-            kind = ALERT_DEAD_LETTER
-            plural = "s" if count != 1 else ""
-            title = f"{count} event{plural} to {connection.name} could not be delivered"
-        body = (
-            f"{count} event{'s' if count != 1 else ''} moved to the dead letters after "
-            f"{max(d.attempts for d in dead[pk]) if count else 0} attempts (last answer: "
-            f"{dead[pk][-1].last_status or dead[pk][-1].last_error or 'none'}). "
-            "Replay them from Integrations → Dead letters "
-            "once the endpoint works."
-            if count
-            else ""
-        )
-        rows += [
-            NotificationRow(connection.tenant_id, user_id, kind, title, body)
-            for user_id in admins[connection.tenant_id]
-        ]
-    ids = notifications_create_many(rows=rows)
-    if ids:
-        Notification.all_tenants.filter(id__in=ids).update(
-            link=reverse("integrations:dead-letters")
-        )
 
 
 def relay_run(
