@@ -95,6 +95,20 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def _failure(exc: Exception, timeout_s: float) -> str:
+    """What went wrong, for a person (never the request, which holds the auth header)."""
+    errors = urllib3.exceptions
+    if isinstance(exc, errors.NewConnectionError):  # before TimeoutError: it subclasses it
+        return "Could not connect to the endpoint (refused or unreachable)."
+    if isinstance(exc, errors.TimeoutError):
+        return f"No answer within {timeout_s:g} seconds."
+    if isinstance(exc, errors.ProtocolError):
+        return "The connection broke off before an answer."
+    if isinstance(exc, errors.SSLError):
+        return "The TLS handshake failed (certificate or protocol)."
+    return f"The request failed ({type(exc).__name__})."
+
+
 class HttpClient:
     """Keeps one connection pool per endpoint address; one per relay process."""
 
@@ -144,8 +158,7 @@ class HttpClient:
             )
         except urllib3.exceptions.HTTPError as exc:
             latency = (time.perf_counter() - started) * 1000
-            kind = "timed out" if isinstance(exc, urllib3.exceptions.TimeoutError) else "failed"
-            return HttpResult(None, latency, error=f"The request {kind}: {type(exc).__name__}")
+            return HttpResult(None, latency, error=_failure(exc, timeout_s))
         try:
             data = response.read(EXCERPT_BYTES + 1)
         except urllib3.exceptions.HTTPError as exc:
