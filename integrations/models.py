@@ -137,8 +137,10 @@ class Delivery(TenantScopedModel):
     class Meta:
         ordering = ["-position"]
         constraints = [
+            # Event first: led by (tenant, connection) it tempted the planner away from
+            # the line index below.
             models.UniqueConstraint(
-                fields=["tenant", "connection", "event"], name="delivery_once_per_connection"
+                fields=["tenant", "event", "connection"], name="delivery_once_per_connection"
             )
         ]
         indexes = [
@@ -152,6 +154,12 @@ class Delivery(TenantScopedModel):
             models.Index(
                 fields=["tenant", "connection", "ordering_key", "position"],
                 name="delivery_queue_idx",
+            ),
+            # The relay's head-of-line check: what still waits in each line.
+            models.Index(
+                fields=["tenant", "connection", "ordering_key", "position"],
+                name="delivery_line_idx",
+                condition=Q(state__in=["pending", "dead"]),
             ),
             models.Index(
                 fields=["tenant", "state", "-dead_at"],

@@ -33,6 +33,7 @@ from django.db import connection as db
 from django.db import transaction
 from django.utils import timezone
 
+from ats_milestones.db import json_param
 from integrations.models import (
     Connection,
     Delivery,
@@ -120,15 +121,18 @@ def outbox_dispatch(*, limit: int = 1000, now: datetime | None = None) -> int:
     return len(events)
 
 
+# The head of each (connection, application) line: the lowest position still pending or
+# dead. Written as "= (... ORDER BY position LIMIT 1)" so it walks delivery_line_idx in
+# order (a NOT EXISTS was planned through the unique index: 4 s for a 3,000-row backlog).
 _CLAIM = """
 SELECT d.id FROM integrations_delivery d
 JOIN integrations_connection c ON c.id = d.connection_id AND c.tenant_id = d.tenant_id
 WHERE d.state = 'pending' AND d.next_attempt_at <= %s AND c.enabled
-  AND NOT EXISTS (
-    SELECT 1 FROM integrations_delivery e
+  AND (d.ordering_key IS NULL OR d.position = (
+    SELECT e.position FROM integrations_delivery e
     WHERE e.tenant_id = d.tenant_id AND e.connection_id = d.connection_id
-      AND e.ordering_key = d.ordering_key AND e.position < d.position
-      AND e.state IN ('pending', 'dead'))
+      AND e.ordering_key = d.ordering_key AND e.state IN ('pending', 'dead')
+    ORDER BY e.position LIMIT 1))
 ORDER BY d.next_attempt_at, d.position
 LIMIT %s
 FOR UPDATE OF d SKIP LOCKED
@@ -251,25 +255,44 @@ def deliveries_send(
             if kind == "gone":
                 gone[connection.pk] = connection
         DeliveryAttempt.all_tenants.bulk_create(attempts)
-        Delivery.all_tenants.bulk_update(
-            changed,
-            [
-                "state",
-                "attempts",
-                "next_attempt_at",
-                "last_status",
-                "last_error",
-                "delivered_at",
-                "dead_at",
-                "updated_at",
-            ],
-        )
+        _deliveries_write(changed)
         for connection in gone.values():
             connection_disable_gone(connection, now)
             result.disabled += 1
         if dead or gone:
             admins_alert(connections, dead, gone)
     return len(ids)
+
+
+_CHANGED = (
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "last_status",
+    "last_error",
+    "delivered_at",
+    "dead_at",
+    "updated_at",
+)
+# One statement from one JSON document (Django's bulk_update built a CASE per field and
+# row in Python: over a second per batch of 200).
+_UPDATE = (
+    "UPDATE integrations_delivery d SET "  # noqa: S608 -- fixed column names
+    + ", ".join(f"{f} = v.{f}" for f in _CHANGED)
+    + " FROM jsonb_populate_recordset(NULL::integrations_delivery, %s::jsonb) v"
+    " WHERE d.id = v.id AND d.tenant_id = v.tenant_id"
+)
+
+
+def _deliveries_write(deliveries: list[Delivery]) -> None:
+    if not deliveries:
+        return
+    document = [
+        {"id": d.pk, "tenant_id": d.tenant_id, **{f: getattr(d, f) for f in _CHANGED}}
+        for d in deliveries
+    ]
+    with db.cursor() as cursor:
+        cursor.execute(_UPDATE, [json_param(document)])
 
 
 def relay_run(
