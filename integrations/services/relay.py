@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import random
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -238,23 +239,25 @@ def deliveries_send(
             kind = _outcome(delivery, outcome, sent_at, result)
             changed.append(delivery)
             attempts.append(
-                DeliveryAttempt(
-                    tenant_id=delivery.tenant_id,
-                    delivery=delivery,
-                    connection_id=connection.pk,
-                    number=delivery.attempts,
-                    status_code=outcome.status,
-                    latency_ms=round(outcome.latency_ms, 2),
-                    error=outcome.error[:500],
-                    response_excerpt=outcome.excerpt,
-                    attempted_at=sent_at,
-                )
+                {
+                    "id": uuid.uuid4(),
+                    "tenant_id": delivery.tenant_id,
+                    "created_at": sent_at,
+                    "delivery_id": delivery.pk,
+                    "connection_id": connection.pk,
+                    "number": delivery.attempts,
+                    "status_code": outcome.status,
+                    "latency_ms": round(outcome.latency_ms, 2),
+                    "error": outcome.error[:500],
+                    "response_excerpt": outcome.excerpt,
+                    "attempted_at": sent_at,
+                }
             )
             if kind in ("dead", "gone"):
                 dead[connection.pk].append(delivery)
             if kind == "gone":
                 gone[connection.pk] = connection
-        DeliveryAttempt.all_tenants.bulk_create(attempts)
+        _attempts_write(attempts)
         _deliveries_write(changed)
         for connection in gone.values():
             connection_disable_gone(connection, now)
@@ -282,6 +285,33 @@ _UPDATE = (
     + " FROM jsonb_populate_recordset(NULL::integrations_delivery, %s::jsonb) v"
     " WHERE d.id = v.id AND d.tenant_id = v.tenant_id"
 )
+
+
+_ATTEMPT_COLUMNS = (
+    "id",
+    "tenant_id",
+    "created_at",
+    "delivery_id",
+    "connection_id",
+    "number",
+    "status_code",
+    "latency_ms",
+    "error",
+    "response_excerpt",
+    "attempted_at",
+)
+_INSERT_ATTEMPTS = (
+    f"INSERT INTO integrations_deliveryattempt ({', '.join(_ATTEMPT_COLUMNS)}) "  # noqa: S608
+    f"SELECT {', '.join(_ATTEMPT_COLUMNS)} "
+    "FROM jsonb_populate_recordset(NULL::integrations_deliveryattempt, %s::jsonb)"
+)
+
+
+def _attempts_write(attempts: list[dict]) -> None:
+    """The batch's attempt log in one statement (no model instances on the hot loop)."""
+    if attempts:
+        with db.cursor() as cursor:
+            cursor.execute(_INSERT_ATTEMPTS, [json_param(attempts)])
 
 
 def _deliveries_write(deliveries: list[Delivery]) -> None:
