@@ -22,7 +22,7 @@ from standardwebhooks.webhooks import Webhook
 from milestones.core.engine import MoveAction
 from milestones.services.transitions.moves import application_transition
 from tenants.context import tenant_context
-from tests.support import FakeVendor
+from tests.support import FakeVendor, database_url
 
 from ..milestones.factories import make_tracked_application, make_version
 from .factories import make_connection
@@ -48,15 +48,10 @@ def _redis_or_skip():
 
 
 def _env() -> dict:
-    s = connection.settings_dict
-    database_url = (
-        f"postgres://{s['USER']}{':' + s['PASSWORD'] if s['PASSWORD'] else ''}"
-        f"@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-    )
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ats_milestones.settings.test",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": database_url(connection.settings_dict["NAME"]),
         "DATABASE_POOL": "false",
         "CELERY_BROKER_URL": REDIS_URL,
         "REDIS_URL": REDIS_URL,
