@@ -126,8 +126,9 @@ class FakeVendor:
     repeated; `delay_s` makes each answer late (timeouts). `stop()` closes the port (the
     vendor is down); `start()` opens it again on the same port."""
 
-    def __init__(self, answers=(200,), delay_s: float = 0.0, port: int = 0):
+    def __init__(self, answers=(200,), delay_s: float = 0.0, port: int = 0, reply: bytes = b""):
         self.answers = list(answers)
+        self.reply = reply  # the body of a 2xx answer (default {"ok": true})
         self.delay_s = delay_s
         self.received: list[dict] = []
         self._lock = threading.Lock()
@@ -160,7 +161,8 @@ class FakeVendor:
                     )
                 if vendor.delay_s:
                     time.sleep(vendor.delay_s)
-                reply = b'{"ok": true}' if status < 300 else b'{"error": "vendor says no"}'
+                ok = vendor.reply or b'{"ok": true}'
+                reply = ok if status < 300 else b'{"error": "vendor says no"}'
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)

@@ -208,3 +208,39 @@ def test_a_failed_alert_mail_goes_to_admins_with_an_address(
     with django_capture_on_commit_callbacks(execute=True):
         _send()
     assert [m.to for m in mail.outbox] == [["ops@example.com"]]
+
+
+def test_oauth2_client_credentials_fetch_a_token_once_and_send_it(tenant_a, vendor):
+    token_server = FakeVendor(reply=b'{"access_token": "tok-oauth", "expires_in": 3600}')
+    try:
+        make_connection(
+            tenant=tenant_a,
+            url=vendor.url,
+            auth_kind="oauth2_client_credentials",
+            auth_username="client-1",
+            auth_secret="s3cret",
+            oauth_token_url=token_server.url,
+        )
+        application = make_tracked_application(
+            tenant=tenant_a, version=make_version(tenant=tenant_a)
+        )
+        _advance(tenant_a, application)
+        relay_run()
+    finally:
+        token_server.stop()
+    assert {r["headers"]["Authorization"] for r in vendor.received} == {"Bearer tok-oauth"}
+    (token_request,) = token_server.received  # cached for the batch and after
+    assert token_request["body"] == b"grant_type=client_credentials"
+    assert token_request["headers"]["Authorization"].startswith("Basic ")
+
+
+def test_a_rate_limited_connection_gets_no_more_attempts_a_minute(tenant_a, vendor):
+    connection, _ = make_connection(tenant=tenant_a, url=vendor.url, rate_limit_per_minute=2)
+    version = make_version(tenant=tenant_a)
+    for _ in range(3):
+        make_tracked_application(tenant=tenant_a, version=version)
+    result = relay_run()
+    assert len(vendor.received) == 2
+    assert result.postponed >= 1
+    waiting = [d for d in rows(Delivery, connection=connection) if d.state == "pending"]
+    assert len(waiting) == 1 and waiting[0].attempts == 0  # postponed, not counted
