@@ -37,9 +37,10 @@ from . import harness
 from .harness import say
 
 ROOT = Path(__file__).resolve().parent.parent
-_SUFFIX = os.environ.get("BENCH_DB_SUFFIX", "")
-BENCH_DB = f"ats_bench_relay{_SUFFIX}"
-TEMPLATE_DB = f"ats_bench_template{_SUFFIX}"
+# BENCH_DB_PREFIX keeps the databases of benches run side by side on one server apart.
+_PREFIX = os.environ.get("BENCH_DB_PREFIX", "ats")
+BENCH_DB = f"{_PREFIX}_bench_relay"
+TEMPLATE_DB = f"{_PREFIX}_bench_template"
 
 
 # -- the sink -------------------------------------------------------------------------------
