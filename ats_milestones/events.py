@@ -7,6 +7,11 @@ moments:
 - `IN_TRANSACTION`: called at once, inside the publisher's transaction. For rows that must
   commit or roll back with the change (an audit event, an outbox row): a rollback leaves
   nothing, a commit loses nothing. An exception here rolls the change back.
+- `WITH_STATEMENT`: like `IN_TRANSACTION`, but the handler returns unsaved model rows
+  instead of saving them (the outbox row of a move). A publisher that writes its change in
+  one statement adds them to it (`statement_rows`, then `publish(..., rows_written=True)`);
+  for any other publisher `publish` saves them itself, one INSERT per model. Either way they
+  commit or roll back with the change.
 - `AFTER_COMMIT`: called once the outermost transaction commits (`transaction.on_commit`),
   never for a rollback. For what leaves the process or may fail on its own (mail, task
   kicks, read models); an exception here is logged and does not undo the change.
@@ -32,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 class Moment(enum.Enum):
     IN_TRANSACTION = "in_transaction"
+    WITH_STATEMENT = "with_statement"
     AFTER_COMMIT = "after_commit"
 
 
@@ -86,24 +92,44 @@ def has_subscribers(event_type: type[DomainEvent], *, moment: Moment) -> bool:
     return any(m is moment for klass in event_type.__mro__ for m, _ in _subscribers.get(klass, ()))
 
 
-def publish(event: DomainEvent) -> None:
+def statement_rows(event: DomainEvent) -> list:
+    """The unsaved rows `event`'s WITH_STATEMENT subscribers want written with the change.
+    The caller writes them in its own statement and then publishes with `rows_written=True`."""
+    rows: list = []
+    for handler in _handlers(event, Moment.WITH_STATEMENT):
+        rows += handler(event) or ()
+    return rows
+
+
+def publish(event: DomainEvent, *, rows_written: bool = False) -> None:
     """Deliver `event` to its in-transaction subscribers now and queue its after-commit ones.
-    Must run inside the transaction of the change it describes (so a rollback takes both)."""
-    publish_many([event])
+    Must run inside the transaction of the change it describes (so a rollback takes both).
+    `rows_written` says the publisher already wrote the event's `statement_rows`."""
+    publish_many([event], rows_written=rows_written)
 
 
-def publish_many(events: list[DomainEvent]) -> None:
+def publish_many(events: list[DomainEvent], *, rows_written: bool = False) -> None:
     """`publish` for a batch (a sweep): each subscriber is called once per event, in order."""
     if not events:
         return
     if not connection.in_atomic_block:
         raise RuntimeError("publish() runs inside the transaction of the change it describes")
+    if not rows_written:
+        _save_rows([row for event in events for row in statement_rows(event)])
     for event in events:
         for handler in _handlers(event, Moment.IN_TRANSACTION):
             handler(event)
     for event in events:
         for handler in _handlers(event, Moment.AFTER_COMMIT):
             transaction.on_commit(_guarded(handler, event))
+
+
+def _save_rows(rows: list) -> None:
+    by_model: dict[type, list] = {}
+    for row in rows:
+        by_model.setdefault(type(row), []).append(row)
+    for model, batch in by_model.items():
+        model._base_manager.bulk_create(batch)
 
 
 def _guarded(handler: Handler, event: DomainEvent) -> Callable[[], None]:

@@ -33,4 +33,5 @@ urlpatterns = [
     path("workflows/", include("milestones.web.urls")),
     path("", include("reporting.web_urls")),
     path("audit/", include("audit.web_urls")),
+    path("integrations/", include("integrations.web.urls")),
 ]

@@ -6,6 +6,7 @@ itself through `contextlib.ExitStack`, so Ctrl-C stops the server too.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -108,6 +109,7 @@ def gunicorn(*, database_url: str, workers: int, worker_class: str = "sync", thr
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ats_milestones.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "INTEGRATIONS_SECRET_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url,

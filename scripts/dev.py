@@ -268,7 +268,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         celery = [str(VENV / "bin" / "celery"), "-A", "ats_milestones"]
         commands = {
             "web": [str(VENV_PYTHON), "manage.py", "runserver", f"127.0.0.1:{port}"],
-            "worker": [*celery, "worker", "-l", "info", "--concurrency", "2"],
+            "worker": [
+                *celery,
+                "worker",
+                "-l",
+                "info",
+                "--concurrency",
+                "2",
+                "-Q",
+                "celery,integrations",
+            ],
             "beat": [*celery, "beat", "-l", "info", "--pidfile", ""],
         }
         for name, command in commands.items():

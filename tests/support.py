@@ -4,6 +4,10 @@ another; what two need lives here (browser sign-in: tests/e2e/support.py)."""
 
 from __future__ import annotations
 
+import http.server
+import json
+import threading
+import time
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -112,3 +116,75 @@ def database_url(name: str) -> str:
     is a socket directory in the host part (URL-encoded) and a rebuilt URL loses it.
     """
     return urlunsplit(urlsplit(settings.DATABASE_URL)._replace(path="/" + quote(name, safe="")))
+
+
+class FakeVendor:
+    """A peer system for tests: a real HTTP server on loopback (a thread of the test
+    process) that records what it receives and answers as told.
+
+    `answers` is a list of statuses (or (status, headers) pairs) used in turn, the last one
+    repeated; `delay_s` makes each answer late (timeouts). `stop()` closes the port (the
+    vendor is down); `start()` opens it again on the same port."""
+
+    def __init__(self, answers=(200,), delay_s: float = 0.0, port: int = 0, reply: bytes = b""):
+        self.answers = list(answers)
+        self.reply = reply  # the body of a 2xx answer (default {"ok": true})
+        self.delay_s = delay_s
+        self.received: list[dict] = []
+        self._lock = threading.Lock()
+        self._port = port
+        self._server = None
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._port}/hooks"
+
+    def _answer(self):
+        with self._lock:
+            answer = self.answers[0] if len(self.answers) == 1 else self.answers.pop(0)
+        return answer if isinstance(answer, tuple) else (answer, {})
+
+    def start(self) -> None:
+        vendor = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body leave at once (no 40 ms delayed ACK)
+
+            def do_POST(self):  # noqa: N802 -- the stdlib's name
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                status, headers = vendor._answer()
+                with vendor._lock:
+                    vendor.received.append(
+                        {"headers": dict(self.headers), "body": body, "status": status}
+                    )
+                if vendor.delay_s:
+                    time.sleep(vendor.delay_s)
+                ok = vendor.reply or b'{"ok": true}'
+                reply = ok if status < 300 else b'{"error": "vendor says no"}'
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
+        self._server.daemon_threads = True
+        self._port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def bodies(self) -> list[dict]:
+        with self._lock:
+            return [json.loads(r["body"]) for r in self.received]

@@ -1,5 +1,6 @@
 """Production settings pass Django's deployment checks and refuse to start without secrets."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -15,6 +16,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE=PRODUCTION,
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),  # 80+ random characters
+        INTEGRATIONS_SECRET_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         DJANGO_ALLOWED_HOSTS="ats.example.com",
         DJANGO_CSRF_TRUSTED_ORIGINS="https://ats.example.com",
         DATABASE_URL="postgres://ats:secret@db.example.com:5432/ats",
@@ -49,3 +51,11 @@ def test_production_settings_without_secret_key_refuse_to_load():
     result = _manage(env, "check")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_without_integration_secret_keys_refuse_to_load():
+    env = _production_env()
+    del env["INTEGRATIONS_SECRET_KEYS"]
+    result = _manage(env, "check")
+    assert result.returncode != 0
+    assert "INTEGRATIONS_SECRET_KEYS must be set" in result.stderr

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("recruiting.api.urls")),
     path("", include("milestones.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("integrations.api.urls")),
 ]

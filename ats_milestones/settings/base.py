@@ -234,6 +234,9 @@ SPECTACULAR_SETTINGS = {
         "SandboxStepKindEnum": "milestones.core.simulation.STEP_KINDS",
         "PreviewChangeEnum": "milestones.core.diff.DIFFERENCE_KINDS",
         "PreviewComparedFieldEnum": "milestones.core.diff.COMPARED_FIELDS",
+        "ConnectionKindEnum": "integrations.models.ConnectionKind",
+        "AuthKindEnum": "integrations.models.AuthKind",
+        "DeliveryStateEnum": "integrations.models.DeliveryState",
     },
 }
 
@@ -287,6 +290,26 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep not started within one interval is superseded by the next one.
         "options": {"expires": MILESTONE_SWEEP_INTERVAL_S},
     },
+}
+
+# Integrations (docs/integrations.md). Outbound HTTP runs on its own queue, so a slow vendor
+# never holds up timers and mail.
+INTEGRATIONS_QUEUE = "integrations"
+CELERY_TASK_ROUTES = {"integrations.tasks.*": {"queue": INTEGRATIONS_QUEUE}}
+# Fernet keys (comma-separated, newest first) for secrets at rest; production requires them,
+# elsewhere one is derived from SECRET_KEY (integrations/crypto.py).
+INTEGRATIONS_SECRET_KEYS = env_list("INTEGRATIONS_SECRET_KEYS")
+# Hosts, addresses or networks outbound calls may reach although not public (SSRF guard).
+INTEGRATIONS_ENDPOINT_ALLOWLIST = env_list("INTEGRATIONS_ENDPOINT_ALLOWLIST")
+# Waits between attempts in seconds (default: the Standard Webhooks schedule, ~3 days).
+INTEGRATIONS_RETRY_SCHEDULE_S = [float(s) for s in env_list("INTEGRATIONS_RETRY_SCHEDULE_S")]
+INTEGRATIONS_RELAY_INTERVAL_S = float(env("INTEGRATIONS_RELAY_INTERVAL_S", "5"))
+# Kick the relay after each commit that wrote outbox events (beat sweeps anyway).
+INTEGRATIONS_RELAY_KICK = env_bool("INTEGRATIONS_RELAY_KICK", True)
+CELERY_BEAT_SCHEDULE["integrations-relay"] = {
+    "task": "integrations.tasks.integrations_relay_task",
+    "schedule": INTEGRATIONS_RELAY_INTERVAL_S,
+    "options": {"expires": INTEGRATIONS_RELAY_INTERVAL_S, "queue": INTEGRATIONS_QUEUE},
 }
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -11,6 +11,10 @@ if not os.environ.get("DJANGO_SECRET_KEY"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production")
+if not os.environ.get("INTEGRATIONS_SECRET_KEYS"):
+    raise ImproperlyConfigured(
+        "INTEGRATIONS_SECRET_KEYS must be set in production (Fernet keys, comma-separated)"
+    )
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")

@@ -25,6 +25,7 @@ from recruiting.models import Candidate
 from tenants.context import all_tenants_context
 from tenants.models import Role, TenantScopedModel
 from tests import factories
+from tests.integrations.factories import UNUSED_LOOPBACK, make_any_connection, make_dead_letter
 from tests.milestones.factories import (
     make_framework,
     make_tracked_application,
@@ -239,6 +240,23 @@ POST_RECIPES: dict[str, Callable[..., Post]] = {
     ),
     "automation_failures-retry": lambda t, u: _retry(t),
     "notifications-read-all": lambda t, u: _notification_read_all(t, u),
+    # Integrations (validation calls a loopback port nothing answers: saved disabled, 201)
+    "connections-list": lambda t, u: Post(
+        reverse("connections-list"),
+        {"name": "HRIS", "kind": "hris", "endpoint_url": UNUSED_LOOPBACK},
+    ),
+    "connections-validate": lambda t, u: Post(
+        reverse("connections-validate", kwargs={"pk": make_any_connection(tenant=t).pk})
+    ),
+    "connections-rotate-secret": lambda t, u: Post(
+        reverse("connections-rotate-secret", kwargs={"pk": make_any_connection(tenant=t).pk})
+    ),
+    "dead_letters-replay": lambda t, u: Post(
+        reverse("dead_letters-replay", kwargs={"pk": make_dead_letter(tenant=t).pk})
+    ),
+    "dead_letters-replay-many": lambda t, u: Post(
+        reverse("dead_letters-replay-many"), {"ids": [str(make_dead_letter(tenant=t).pk)]}
+    ),
     "notifications-read": lambda t, u: Post(
         reverse("notifications-read", kwargs={"pk": make_notification(tenant=t, recipient=u).pk}),
         as_user=True,
@@ -265,7 +283,11 @@ def _tenant_tables() -> dict[str, tuple]:
             if not issubclass(model, TenantScopedModel):
                 continue
             queryset = model.all_tenants.all()
-            latest = queryset.aggregate(latest=Max("updated_at"))["latest"]
+            # Append-only tables (the outbox, delivery attempts) have no updated_at.
+            stamp = (
+                "updated_at" if hasattr(model, "updated_at") and model.updated_at else "created_at"
+            )
+            latest = queryset.aggregate(latest=Max(stamp))["latest"]
             snapshot[model._meta.label] = (queryset.count(), latest)
     return snapshot
 

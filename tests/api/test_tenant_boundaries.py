@@ -17,6 +17,7 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, reverse
 
 from audit.models import AuditAction
+from integrations.models import Connection, Delivery
 from milestones.models import (
     ApplicationEvent,
     AutomationFailure,
@@ -34,6 +35,7 @@ from recruiting.models import Application, Candidate, Requisition
 from tenants.context import all_tenants_context
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tests import factories
+from tests.integrations import factories as integration_factories
 from tests.milestones import factories as milestone_factories
 from tests.reporting import factories as reporting_factories
 from tests.support import (
@@ -84,6 +86,13 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "holiday-detail": (Holiday, milestone_factories.make_holiday),
     "application-deadlines": (Application, factories.make_application),
     "application-deadline": (Application, factories.make_application),
+    # Integrations
+    "connections-detail": (Connection, integration_factories.make_any_connection),
+    "connections-validate": (Connection, integration_factories.make_any_connection),
+    "connections-rotate-secret": (Connection, integration_factories.make_any_connection),
+    "connections-deliveries": (Connection, integration_factories.make_any_connection),
+    "deliveries-detail": (Delivery, integration_factories.make_dead_letter),
+    "dead_letters-replay": (Delivery, integration_factories.make_dead_letter),
 }
 
 

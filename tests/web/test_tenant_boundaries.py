@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from audit.models import AuditAction
+from integrations.models import Connection, Delivery
 from milestones.models import (
     AutomationFailure,
     AutomationRule,
@@ -36,6 +37,7 @@ from recruiting.models import Application, Requisition
 from tenants.context import all_tenants_context
 from tenants.models import Role, TenantScopedModel
 from tests import factories
+from tests.integrations import factories as integration_factories
 from tests.milestones import factories as milestone_factories
 from tests.reporting import factories as reporting_factories
 from tests.support import (
@@ -112,6 +114,10 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "reporting:notification-read": (Notification, _notification_of_a_member),
     "reporting:failure-retry": (AutomationFailure, reporting_factories.make_failure),
     "reporting:failure-dismiss": (AutomationFailure, reporting_factories.make_failure),
+    "integrations:connection-detail": (Connection, integration_factories.make_any_connection),
+    "integrations:connection-validate": (Connection, integration_factories.make_any_connection),
+    "integrations:connection-enable": (Connection, integration_factories.make_any_connection),
+    "integrations:dead-letter-replay": (Delivery, integration_factories.make_dead_letter),
 }
 # route name -> (model, factory(parent)) of the child its second id names, a child of
 # the object BOUNDARY_FACTORIES makes for that route.
@@ -127,7 +133,7 @@ CHILD_FACTORIES: dict[str, tuple[type, Callable]] = {
 }
 # Who in tenant A asks: the role the page is for, so a 404 is the boundary's and not a
 # 403 for the role. Workflow pages are for admins; the others for any member.
-NAMESPACE_ROLES = {"workflows": Role.ADMIN}
+NAMESPACE_ROLES = {"workflows": Role.ADMIN, "integrations": Role.ADMIN}
 
 
 def page_routes() -> list[tuple[str, str, URLPattern, frozenset]]:

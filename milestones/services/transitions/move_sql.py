@@ -46,6 +46,13 @@ def _columns(model: type[Model]) -> list:
 
 
 @cache
+def _inserted_columns(model: type[Model]) -> list:
+    """What an INSERT of a new row names: not the columns the database fills (an identity
+    key such as the outbox's position), which it must leave to their defaults."""
+    return [f for f in _columns(model) if not getattr(f, "db_returning", False)]
+
+
+@cache
 def _load_sql() -> str:
     select = ", ".join(
         [f'a."{f.column}"' for f in _columns(Application)]
@@ -143,7 +150,7 @@ def _document(obj: Model, fields, *, add: bool) -> dict:
 
 @cache
 def _write_sql(
-    row_fields: tuple[str, ...], application_fields: tuple[str, ...], inserts: tuple
+    row_fields: tuple[str, ...], application_fields: tuple[str, ...], inserts: tuple[type, ...]
 ) -> str:
     rows, applications = ApplicationMilestone._meta, Application._meta
     row_columns = [rows.get_field(name).column for name in row_fields]
@@ -159,14 +166,20 @@ def _write_sql(
             + f" FROM jsonb_populate_record(NULL::{applications.db_table}, %s::jsonb) v"
             " WHERE a.id = v.id AND a.tenant_id = %s",
         ]
-        + [
-            f"INSERT INTO {table} SELECT * FROM jsonb_populate_record(NULL::{table}, %s::jsonb)"  # noqa: S608
-            for table in inserts
-        ]
+        + [_insert_sql(model) for model in inserts]
     )
     *with_parts, last = ctes
     named = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(with_parts))
     return f"WITH {named} {last}"
+
+
+def _insert_sql(model: type[Model]) -> str:
+    table = model._meta.db_table
+    columns = ", ".join(f'"{f.column}"' for f in _inserted_columns(model))
+    return (
+        f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608 -- model names
+        f"FROM jsonb_populate_record(NULL::{table}, %s::jsonb)"
+    )
 
 
 def move_write(
@@ -178,7 +191,7 @@ def move_write(
     inserts: Sequence[Model],
 ) -> None:
     """Write the changed milestone rows, the application's `application_fields` and the new
-    rows of `inserts` (transition, audit event) in one statement."""
+    rows of `inserts` (transition, audit event, outbox event) in one statement."""
     row_meta, app_meta = ApplicationMilestone._meta, Application._meta
     row_document_fields = [row_meta.pk] + [row_meta.get_field(name) for name in row_fields]
     app_document_fields = [app_meta.pk] + [app_meta.get_field(n) for n in application_fields]
@@ -187,11 +200,7 @@ def move_write(
         application.tenant_id,
         json_param(_document(application, app_document_fields, add=False)),
         application.tenant_id,
-    ] + [json_param(_document(obj, _columns(type(obj)), add=True)) for obj in inserts]
-    sql = _write_sql(
-        tuple(row_fields),
-        tuple(application_fields),
-        tuple(obj._meta.db_table for obj in inserts),
-    )
+    ] + [json_param(_document(obj, _inserted_columns(type(obj)), add=True)) for obj in inserts]
+    sql = _write_sql(tuple(row_fields), tuple(application_fields), tuple(map(type, inserts)))
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ats_milestones.events import Moment, has_subscribers, publish
+from ats_milestones.events import Moment, has_subscribers, publish, statement_rows
 from audit.services import AUDIT_OBJECT_APPLICATION, audit_event_build
 from milestones.core import engine
 from milestones.errors import StaleVersion, TransitionRefused
@@ -184,39 +184,51 @@ def application_transition(
             "reason": reason,
         },
     )
+    event = moved_event(
+        transition=transition, application=application, decision=decision, actor=actor
+    )
+    # The subscribers' rows (the outbox event) ride in the move's one statement.
+    extra = statement_rows(event) if event is not None else []
     move_write(
         application=application,
         application_fields=_APPLICATION_FIELDS,
         rows=changed,
         row_fields=_ROW_FIELDS,
-        inserts=(transition, audit),
+        inserts=(transition, audit, *extra),
     )
     transition._state.adding = False
     transition._state.db = application._state.db
-    publish_moved(transition=transition, application=application, decision=decision, actor=actor)
+    if event is not None:
+        publish(event, rows_written=True)
     return transition
 
 
 def publish_moved(*, transition, application, decision, actor: Actor) -> None:
-    """Tell the apps above of one move, inside its transaction (nothing built when nobody
-    listens: the move is a hot path)."""
-    if not (
-        has_subscribers(MilestoneMoved, moment=Moment.IN_TRANSACTION)
-        or has_subscribers(MilestoneMoved, moment=Moment.AFTER_COMMIT)
+    """Tell the apps above of one move, inside its transaction."""
+    event = moved_event(
+        transition=transition, application=application, decision=decision, actor=actor
+    )
+    if event is not None:
+        publish(event)
+
+
+def moved_event(*, transition, application, decision, actor: Actor) -> MilestoneMoved | None:
+    """The event of one move, or None when nobody listens (the move is a hot path)."""
+    if not any(
+        has_subscribers(MilestoneMoved, moment=moment)
+        for moment in (Moment.WITH_STATEMENT, Moment.IN_TRANSACTION, Moment.AFTER_COMMIT)
     ):
-        return
-    publish(
-        MilestoneMoved(
-            tenant_id=application.tenant_id,
-            application_id=application.pk,
-            transition_id=transition.pk,
-            kind=transition.kind,
-            cause=transition.cause,
-            from_code=decision.from_code if decision else None,
-            to_code=decision.to_code if decision else transition.to_milestone.code,
-            application_status=application.status,
-            application_version=application.version,
-            at=transition.at,
-            actor=actor,
-        )
+        return None
+    return MilestoneMoved(
+        tenant_id=application.tenant_id,
+        application_id=application.pk,
+        transition_id=transition.pk,
+        kind=transition.kind,
+        cause=transition.cause,
+        from_code=decision.from_code if decision else None,
+        to_code=decision.to_code if decision else transition.to_milestone.code,
+        application_status=application.status,
+        application_version=application.version,
+        at=transition.at,
+        actor=actor,
     )

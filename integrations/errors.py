@@ -1,0 +1,24 @@
+"""Domain errors of integrations: one code enum, reused by services, API and tests."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ats_milestones.errors import Conflict, DomainError
+
+
+class IntegrationErrorCode(StrEnum):
+    INVALID_CONNECTION = "INVALID_CONNECTION"  # 400, the field names what is wrong
+    NOT_A_DEAD_LETTER = "NOT_A_DEAD_LETTER"  # 409: delivered or still being tried
+    SIGNATURE_INVALID = "SIGNATURE_INVALID"  # 401
+    SIGNATURE_HEADERS_MISSING = "SIGNATURE_HEADERS_MISSING"  # 400
+    INVALID_INBOUND_EVENT = "INVALID_INBOUND_EVENT"  # 400
+
+
+class NotADeadLetter(Conflict):
+    code = IntegrationErrorCode.NOT_A_DEAD_LETTER
+
+
+class SignatureInvalid(DomainError):
+    status = 401
+    code = IntegrationErrorCode.SIGNATURE_INVALID

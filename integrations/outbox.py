@@ -1,0 +1,92 @@
+"""Domain events into the outbox: one mapping per event type, one row per event.
+
+The outbox subscribes to every mapped event at `Moment.WITH_STATEMENT`: it hands back the
+unsaved `OutboxEvent` and the publisher writes it with its change (the move in its one
+statement, anything else in its transaction). A rollback leaves no event; a commit loses
+none. A new event type (approvals' lifecycle) is one entry in `OUTBOX_MAPPINGS`.
+
+Payloads follow the Standard Webhooks shape, `{"type", "timestamp", "data"}`, and name
+ids, codes and states only: no candidate personal data leaves through the outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from ats_milestones.events import DomainEvent, Moment, subscribe
+from integrations.models import OutboxEvent
+from milestones.events import MilestoneMoved
+from recruiting.events import ApplicationCreated
+from tenants.actors import Actor
+
+
+@dataclass(frozen=True)
+class OutboxMapping:
+    """How one domain event type leaves: its public type name, the key that orders it
+    (an application's events reach a connection in order) and its `data` document."""
+
+    type: str
+    ordering_key: Callable[[Any], Any]
+    data: Callable[[Any], dict]
+
+
+def _actor(actor: Actor) -> dict:
+    if actor.api_client_id:
+        return {"type": "api_client", "id": str(actor.api_client_id)}
+    if actor.user_id:
+        return {"type": "user", "id": str(actor.user_id), "role": actor.role or ""}
+    return {"type": "system"}
+
+
+def _moved(event: MilestoneMoved) -> dict:
+    return {
+        "application_id": str(event.application_id),
+        "transition_id": str(event.transition_id),
+        "kind": event.kind,
+        "cause": str(event.cause),
+        "from_milestone": event.from_code,
+        "to_milestone": event.to_code,
+        "application_status": event.application_status,
+        "application_version": event.application_version,
+        "at": event.at.isoformat(),
+        "actor": _actor(event.actor),
+    }
+
+
+def _created(event: ApplicationCreated) -> dict:
+    return {
+        "application_id": str(event.application_id),
+        "requisition_id": str(event.requisition_id),
+        "actor": _actor(event.actor),
+    }
+
+
+OUTBOX_MAPPINGS: dict[type[DomainEvent], OutboxMapping] = {
+    MilestoneMoved: OutboxMapping("milestone.moved", lambda e: e.application_id, _moved),
+    ApplicationCreated: OutboxMapping("application.created", lambda e: e.application_id, _created),
+}
+
+EVENT_TYPES = tuple(sorted(m.type for m in OUTBOX_MAPPINGS.values())) + ("connection.test",)
+
+
+def outbox_event_build(event: DomainEvent) -> list[OutboxEvent]:
+    """The outbox row of `event` (unsaved), for its publisher to write with the change."""
+    mapping = next(OUTBOX_MAPPINGS[k] for k in type(event).__mro__ if k in OUTBOX_MAPPINGS)
+    now = getattr(event, "at", None) or timezone.now()
+    row = OutboxEvent(
+        tenant_id=event.tenant_id,
+        event_type=mapping.type,
+        ordering_key=mapping.ordering_key(event),
+        occurred_at=now,
+        payload={"type": mapping.type, "timestamp": now.isoformat(), "data": mapping.data(event)},
+    )
+    return [row]
+
+
+def connect() -> None:
+    for event_type in OUTBOX_MAPPINGS:
+        subscribe(event_type, outbox_event_build, moment=Moment.WITH_STATEMENT)

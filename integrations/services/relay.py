@@ -1,0 +1,343 @@
+"""The relay: outbox events -> deliveries per connection -> signed HTTP POSTs, retried.
+
+Two steps, each a short loop of batches (a Celery task runs them: beat every few seconds,
+and a kick after each commit that wrote events):
+
+1. `outbox_dispatch`: the oldest undispatched events (one dispatcher at a time, an
+   advisory lock) become one `Delivery` per enabled connection whose subscriptions and
+   filters match.
+2. `deliveries_send`: due pending deliveries are claimed `FOR UPDATE SKIP LOCKED`, only
+   the head of each (connection, application) line: a delivery waits while an earlier one
+   of its application to the same connection is pending or dead-lettered, so a later
+   event never arrives first. The batch's rows stay locked while their POSTs go out and
+   are updated in the same transaction: a worker killed mid-batch leaves them pending,
+   and they go again with the same `webhook-id`.
+
+Outcomes (Standard Webhooks): 2xx delivered; 410 dead-letters the delivery and disables
+the connection; other 4xx except 408/409/425/429 dead-letter at once; the rest retry on
+the schedule with full jitter (or after `Retry-After` on 429/503); after the last attempt
+the delivery is dead-lettered and the tenant's admins are alerted (in-app and email).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection as db
+from django.db import transaction
+from django.utils import timezone
+
+from ats_milestones.db import json_param
+from integrations.models import (
+    Connection,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryState,
+    OutboxEvent,
+)
+from integrations.services.alerts import admins_alert, connection_disable_gone
+from integrations.services.auth import auth_headers
+from integrations.services.http import EndpointRefused, HttpClient, HttpResult
+from integrations.services.signing import signed_headers, signing_secrets
+from tenants.context import all_tenants_context
+
+# Standard Webhooks' suggested schedule: waits after attempts 1..9 (about 3 days in all).
+DEFAULT_RETRY_SCHEDULE_S = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+RETRYABLE_4XX = frozenset({408, 409, 425, 429})
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+MAX_RETRY_AFTER_S = 86400
+DISPATCH_LOCK = 0x0A75_0B0C  # pg advisory lock key of the one dispatcher
+
+
+@dataclass
+class RelayResult:
+    dispatched: int = 0
+    delivered: int = 0
+    retried: int = 0
+    dead: int = 0
+    disabled: int = 0
+    postponed: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def retry_schedule() -> tuple[float, ...]:
+    return tuple(
+        getattr(settings, "INTEGRATIONS_RETRY_SCHEDULE_S", None) or DEFAULT_RETRY_SCHEDULE_S
+    )
+
+
+def subscribed(connection: Connection, event: OutboxEvent) -> bool:
+    """Whether `connection` hears `event`: its type is subscribed ([] = all) and every
+    filter's field in the event's data holds one of the filter's values."""
+    if connection.event_types and event.event_type not in connection.event_types:
+        return False
+    data = (event.payload or {}).get("data", {})
+    return all(data.get(field) in allowed for field, allowed in (connection.filters or {}).items())
+
+
+@transaction.atomic
+def outbox_dispatch(*, limit: int = 1000, now: datetime | None = None) -> int:
+    """Fan out up to `limit` undispatched events; how many were taken (0 when another
+    dispatcher holds the lock or none wait)."""
+    now = now or timezone.now()
+    with all_tenants_context():
+        with db.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [DISPATCH_LOCK])
+            if not cursor.fetchone()[0]:
+                return 0
+        events = list(OutboxEvent.all_tenants.filter(dispatched_at=None).order_by("id")[:limit])
+        if not events:
+            return 0
+        by_tenant = defaultdict(list)
+        for connection in Connection.all_tenants.filter(
+            tenant_id__in={e.tenant_id for e in events}, enabled=True
+        ):
+            by_tenant[connection.tenant_id].append(connection)
+        Delivery.all_tenants.bulk_create(
+            [
+                Delivery(
+                    tenant_id=event.tenant_id,
+                    connection=connection,
+                    event_id=event.pk,
+                    event_type=event.event_type,
+                    ordering_key=event.ordering_key,
+                    position=event.pk,
+                    next_attempt_at=now,
+                )
+                for event in events
+                for connection in by_tenant.get(event.tenant_id, ())
+                if subscribed(connection, event)
+            ]
+        )
+        OutboxEvent.all_tenants.filter(id__in=[e.pk for e in events]).update(dispatched_at=now)
+    return len(events)
+
+
+# The head of each (connection, application) line: the lowest position still pending or
+# dead. Written as "= (... ORDER BY position LIMIT 1)" so it walks delivery_line_idx in
+# order (a NOT EXISTS was planned through the unique index: 4 s for a 3,000-row backlog).
+_CLAIM = """
+SELECT d.id FROM integrations_delivery d
+JOIN integrations_connection c ON c.id = d.connection_id AND c.tenant_id = d.tenant_id
+WHERE d.state = 'pending' AND d.next_attempt_at <= %s AND c.enabled
+  AND (d.ordering_key IS NULL OR d.position = (
+    SELECT e.position FROM integrations_delivery e
+    WHERE e.tenant_id = d.tenant_id AND e.connection_id = d.connection_id
+      AND e.ordering_key = d.ordering_key AND e.state IN ('pending', 'dead')
+    ORDER BY e.position LIMIT 1))
+ORDER BY d.next_attempt_at, d.position
+LIMIT %s
+FOR UPDATE OF d SKIP LOCKED
+"""
+
+
+def _outcome(
+    delivery: Delivery, result: HttpResult, now: datetime, result_counts: RelayResult
+) -> str:
+    """Apply one attempt's result to `delivery`; 'delivered' | 'retry' | 'dead' | 'gone'."""
+    delivery.attempts += 1
+    delivery.updated_at = now
+    delivery.last_status = result.status
+    delivery.last_error = result.error[:500]
+    status = result.status
+    if status is not None and 200 <= status < 300:
+        delivery.state, delivery.delivered_at, delivery.next_attempt_at = (
+            DeliveryState.DELIVERED,
+            now,
+            None,
+        )
+        result_counts.delivered += 1
+        return "delivered"
+    gone = status == 410
+    final = gone or (status is not None and 400 <= status < 500 and status not in RETRYABLE_4XX)
+    schedule = retry_schedule()
+    if final or delivery.attempts > len(schedule):
+        delivery.state, delivery.dead_at, delivery.next_attempt_at = DeliveryState.DEAD, now, None
+        result_counts.dead += 1
+        return "gone" if gone else "dead"
+    if status in RETRY_AFTER_STATUSES and result.retry_after_s is not None:
+        wait = min(result.retry_after_s, MAX_RETRY_AFTER_S)
+    else:
+        wait = random.uniform(0, schedule[delivery.attempts - 1])  # full jitter
+    delivery.next_attempt_at = now + timedelta(seconds=max(wait, 0.5))
+    result_counts.retried += 1
+    return "retry"
+
+
+def _rate_budget(connections: dict, now: datetime) -> dict:
+    limited = [c.pk for c in connections.values() if c.rate_limit_per_minute]
+    if not limited:
+        return {}
+    counts = defaultdict(int)
+    for connection_id in DeliveryAttempt.all_tenants.filter(
+        connection_id__in=limited, attempted_at__gt=now - timedelta(minutes=1)
+    ).values_list("connection_id", flat=True):
+        counts[connection_id] += 1
+    return {pk: connections[pk].rate_limit_per_minute - counts[pk] for pk in limited}
+
+
+@transaction.atomic
+def deliveries_send(
+    *, limit: int = 200, now: datetime | None = None, client: HttpClient, result: RelayResult
+) -> int:
+    """Claim and send one batch of due head-of-line deliveries; how many were claimed."""
+    now = now or timezone.now()
+    with all_tenants_context():
+        with db.cursor() as cursor:
+            cursor.execute(_CLAIM, [now, limit])
+            ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return 0
+        deliveries = sorted(
+            Delivery.all_tenants.filter(id__in=ids).select_related("event", "connection"),
+            key=lambda d: (d.next_attempt_at, d.position),
+        )
+        connections = {d.connection_id: d.connection for d in deliveries}
+        budget = _rate_budget(connections, now)
+        secrets = {pk: signing_secrets(c, now=now) for pk, c in connections.items()}
+        headers_of: dict = {}
+        attempts, changed, dead, gone = [], [], defaultdict(list), {}
+        for delivery in deliveries:
+            connection = connections[delivery.connection_id]
+            if connection.pk in gone:
+                continue
+            if connection.pk in budget:
+                if budget[connection.pk] <= 0:
+                    delivery.next_attempt_at = now + timedelta(
+                        seconds=60 / connection.rate_limit_per_minute
+                    )
+                    delivery.updated_at = now
+                    changed.append(delivery)
+                    result.postponed += 1
+                    continue
+                budget[connection.pk] -= 1
+            body = json.dumps(delivery.event.payload, separators=(",", ":"))
+            sent_at = timezone.now()
+            try:
+                if connection.pk not in headers_of:
+                    headers_of[connection.pk] = auth_headers(connection, client)
+                headers = headers_of[connection.pk] | signed_headers(
+                    secrets[connection.pk], msg_id=delivery.event.webhook_id, body=body, now=sent_at
+                )
+                outcome = client.post(
+                    connection.endpoint_url,
+                    body=body.encode(),
+                    headers=headers,
+                    timeout_s=connection.timeout_s,
+                )
+            except EndpointRefused as refusal:
+                outcome = HttpResult(None, 0.0, error=str(refusal)[:500])
+            kind = _outcome(delivery, outcome, sent_at, result)
+            changed.append(delivery)
+            attempts.append(
+                {
+                    "id": uuid.uuid4(),
+                    "tenant_id": delivery.tenant_id,
+                    "created_at": sent_at,
+                    "delivery_id": delivery.pk,
+                    "connection_id": connection.pk,
+                    "number": delivery.attempts,
+                    "status_code": outcome.status,
+                    "latency_ms": round(outcome.latency_ms, 2),
+                    "error": outcome.error[:500],
+                    "response_excerpt": outcome.excerpt,
+                    "attempted_at": sent_at,
+                }
+            )
+            if kind in ("dead", "gone"):
+                dead[connection.pk].append(delivery)
+            if kind == "gone":
+                gone[connection.pk] = connection
+        _attempts_write(attempts)
+        _deliveries_write(changed)
+        for connection in gone.values():
+            connection_disable_gone(connection, now)
+            result.disabled += 1
+        if dead or gone:
+            admins_alert(connections, dead, gone)
+    return len(ids)
+
+
+_CHANGED = (
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "last_status",
+    "last_error",
+    "delivered_at",
+    "dead_at",
+    "updated_at",
+)
+# One statement from one JSON document (Django's bulk_update built a CASE per field and
+# row in Python: over a second per batch of 200).
+_UPDATE = (
+    "UPDATE integrations_delivery d SET "  # noqa: S608 -- fixed column names
+    + ", ".join(f"{f} = v.{f}" for f in _CHANGED)
+    + " FROM jsonb_populate_recordset(NULL::integrations_delivery, %s::jsonb) v"
+    " WHERE d.id = v.id AND d.tenant_id = v.tenant_id"
+)
+
+
+_ATTEMPT_COLUMNS = (
+    "id",
+    "tenant_id",
+    "created_at",
+    "delivery_id",
+    "connection_id",
+    "number",
+    "status_code",
+    "latency_ms",
+    "error",
+    "response_excerpt",
+    "attempted_at",
+)
+_INSERT_ATTEMPTS = (
+    f"INSERT INTO integrations_deliveryattempt ({', '.join(_ATTEMPT_COLUMNS)}) "  # noqa: S608
+    f"SELECT {', '.join(_ATTEMPT_COLUMNS)} "
+    "FROM jsonb_populate_recordset(NULL::integrations_deliveryattempt, %s::jsonb)"
+)
+
+
+def _attempts_write(attempts: list[dict]) -> None:
+    """The batch's attempt log in one statement (no model instances on the hot loop)."""
+    if attempts:
+        with db.cursor() as cursor:
+            cursor.execute(_INSERT_ATTEMPTS, [json_param(attempts)])
+
+
+def _deliveries_write(deliveries: list[Delivery]) -> None:
+    if not deliveries:
+        return
+    document = [
+        {"id": d.pk, "tenant_id": d.tenant_id, **{f: getattr(d, f) for f in _CHANGED}}
+        for d in deliveries
+    ]
+    with db.cursor() as cursor:
+        cursor.execute(_UPDATE, [json_param(document)])
+
+
+def relay_run(
+    *, budget_s: float = 50.0, batch: int = 200, client: HttpClient | None = None
+) -> RelayResult:
+    """Dispatch what waits in the outbox, then send due deliveries until none is left or
+    `budget_s` has passed (the next run picks up the rest)."""
+    client = client or HttpClient()
+    result = RelayResult()
+    started = time.monotonic()
+    while (taken := outbox_dispatch()) and time.monotonic() - started < budget_s:
+        result.dispatched += taken
+    while time.monotonic() - started < budget_s:
+        if not deliveries_send(limit=batch, client=client, result=result):
+            if not (taken := outbox_dispatch()):
+                break
+            result.dispatched += taken
+    return result

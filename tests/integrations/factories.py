@@ -1,0 +1,64 @@
+"""Factories of integrations rows (through the services, so secrets are encrypted as live)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.utils import timezone
+
+from integrations.models import ConnectionKind, Delivery, DeliveryState, OutboxEvent
+from integrations.services.connections import connection_create
+from tenants.actors import SYSTEM
+from tenants.context import tenant_context
+
+_n = iter(range(1, 1_000_000))
+
+
+def make_connection(*, tenant, url: str, **values):
+    """A connection and its signing secret in plain."""
+    values = {
+        "name": f"Connection {next(_n)}",
+        "kind": ConnectionKind.WEBHOOK,
+        "endpoint_url": url,
+        "timeout_s": 2.0,
+    } | values
+    auth_secret = values.pop("auth_secret", "")
+    with tenant_context(tenant):
+        return connection_create(
+            tenant_id=tenant.pk, actor=SYSTEM, values=values, auth_secret=auth_secret
+        )
+
+
+UNUSED_LOOPBACK = "http://127.0.0.1:9/hooks"  # the discard port: nothing answers
+
+
+def make_any_connection(*, tenant, **values):
+    """A connection (no secret returned) to a loopback address nothing listens on."""
+    return make_connection(tenant=tenant, url=UNUSED_LOOPBACK, **values)[0]
+
+
+def make_dead_letter(*, tenant, connection=None):
+    """A dead-lettered delivery of one outbox event (the most replayable kind)."""
+    connection = connection or make_any_connection(tenant=tenant)
+    now = timezone.now()
+    with tenant_context(tenant):
+        event = OutboxEvent.objects.create(
+            tenant_id=tenant.pk,
+            event_type="milestone.moved",
+            ordering_key=uuid.uuid4(),
+            occurred_at=now,
+            dispatched_at=now,
+            payload={"type": "milestone.moved", "timestamp": now.isoformat(), "data": {}},
+        )
+        return Delivery.objects.create(
+            tenant_id=tenant.pk,
+            connection=connection,
+            event=event,
+            event_type=event.event_type,
+            ordering_key=event.ordering_key,
+            position=event.pk,
+            state=DeliveryState.DEAD,
+            attempts=10,
+            last_status=500,
+            dead_at=now,
+        )
