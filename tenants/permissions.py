@@ -26,6 +26,7 @@ class Capability(StrEnum):
     APPROVE = "approve"
     DECIDE_ON_BEHALF = "decide_on_behalf"
     CONFIGURE_WORKFLOWS = "configure_workflows"
+    CONFIGURE_INTEGRATIONS = "configure_integrations"
     READ_AUDIT = "read_audit"
     EXPORT = "export"
     HANDLE_FAILURES = "handle_failures"
@@ -68,6 +69,7 @@ CAPABILITY_REASONS: dict[Capability, str] = {
     C.APPROVE: "approve or decline",
     C.DECIDE_ON_BEHALF: "decide on someone else's behalf",
     C.CONFIGURE_WORKFLOWS: "design workflows and their rules",
+    C.CONFIGURE_INTEGRATIONS: "connect other HR systems or see where events go",
     C.READ_AUDIT: "read the audit trail",
     C.EXPORT: "export data",
     C.HANDLE_FAILURES: "retry or dismiss automation failures",
@@ -84,6 +86,7 @@ _CAPABILITY_SCOPES: dict[Capability, frozenset[str]] = {
     C.MANAGE_CANDIDATES: frozenset({ApiScope.CANDIDATES_WRITE, ApiScope.APPLICATIONS_WRITE}),
     C.MANAGE_REQUISITIONS: frozenset({ApiScope.REQUISITIONS_WRITE}),
     C.CONFIGURE_WORKFLOWS: frozenset({ApiScope.CONFIG_WRITE, ApiScope.EVENTS_WRITE}),
+    C.CONFIGURE_INTEGRATIONS: frozenset({ApiScope.CONFIG_WRITE}),
     C.READ_AUDIT: frozenset({ApiScope.AUDIT_READ}),
 }
 

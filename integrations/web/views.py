@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -21,7 +20,7 @@ from integrations.outbox import EVENT_TYPES
 from integrations.services import connections as services
 from integrations.services.dead_letters import dead_letters_replay
 from tenants.access import access_denied_on_page
-from tenants.models import Role
+from tenants.permissions import Capability
 from tenants.views import TenantPageMixin
 
 PAGE_SIZE = 50
@@ -39,15 +38,11 @@ FORM_FIELDS = (
 
 
 class AdminPageMixin(TenantPageMixin):
-    def dispatch(self, request, *args, **kwargs):
-        membership = getattr(request, "membership", None)
-        if (
-            request.user.is_authenticated
-            and membership is not None
-            and membership.role != Role.ADMIN
-        ):
-            raise PermissionDenied("Integrations are for admins.")
-        return super().dispatch(request, *args, **kwargs)
+    """Integration pages show where candidate events go: admins only (the permission layer's
+    CONFIGURE_INTEGRATIONS, for reading them too)."""
+
+    read_capability = Capability.CONFIGURE_INTEGRATIONS
+    write_capability = Capability.CONFIGURE_INTEGRATIONS
 
     def get_connection(self, pk):
         connection = (

@@ -26,6 +26,18 @@ FAIL = (C.HANDLE_FAILURES, C.HANDLE_FAILURES)
 
 #: page route name -> (capability to GET, capability to POST)
 PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
+    **dict.fromkeys(
+        (
+            "integrations:connection-list",
+            "integrations:connection-detail",
+            "integrations:connection-validate",
+            "integrations:connection-enable",
+            "integrations:dead-letters",
+            "integrations:dead-letters-replay",
+            "integrations:dead-letter-replay",
+        ),
+        (C.CONFIGURE_INTEGRATIONS, C.CONFIGURE_INTEGRATIONS),
+    ),
     "recruiting:requisition-list": (C.VIEW, C.VIEW),
     "recruiting:requisition-detail": (C.VIEW, C.VIEW),
     "recruiting:requisition-board": (C.VIEW, C.MOVE),
@@ -107,6 +119,17 @@ API_WRITE_NEEDS: dict[str, Capability] = {
             "legacy-imports",
         ),
         _CONFIG,
+    ),
+    **dict.fromkeys(
+        (
+            "connections-list",
+            "connections-detail",
+            "connections-validate",
+            "connections-rotate-secret",
+            "dead_letters-replay",
+            "dead_letters-replay-many",
+        ),
+        C.CONFIGURE_INTEGRATIONS,
     ),
     "requisitions-list": C.MANAGE_REQUISITIONS,
     "requisitions-detail": C.MANAGE_REQUISITIONS,
