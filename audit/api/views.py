@@ -4,10 +4,10 @@ read it (`read_audit` / the `audit:read` scope), newest first in cursor pages.""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.pagination import CursorPagination
 
 from ats_milestones.api import serializers
 from ats_milestones.api.base import TenantScopedAPIView
+from ats_milestones.api.pagination import DefaultCursorPagination
 from ats_milestones.api.schema import E400, E401, E403
 from ats_milestones.api.serializers import validated
 from audit.models import AuditEvent
@@ -57,10 +57,12 @@ class AuditEventOutputSerializer(serializers.ModelSerializer):
 PAGING_PARAMETERS = {"cursor", "page_size"}
 
 
-class AuditCursorPagination(CursorPagination):
-    ordering = ("-seq",)  # unique per tenant, the chain's own order
+class AuditCursorPagination(DefaultCursorPagination):
+    """The kernel's strict cursor pages (a forged cursor or bad page_size is a 400), in the
+    chain's own order."""
+
+    ordering = ("-seq",)  # unique per tenant
     page_size = 100
-    page_size_query_param = "page_size"
     max_page_size = 1000
 
 

@@ -53,6 +53,8 @@ class ConnectionUpdateSerializer(ConnectionInputSerializer):
 
 class ConnectionOutputSerializer(serializers.ModelSerializer):
     has_auth_secret = serializers.SerializerMethodField()
+    # Empty unless the auth is OAuth 2: a URL format would be a lie for "".
+    oauth_token_url = serializers.CharField(read_only=True)
 
     class Meta:
         model = Connection
