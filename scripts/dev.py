@@ -201,6 +201,9 @@ def collectstatic_if_needed(env: dict[str, str]) -> None:
         return
     say("collecting static files")
     manage(env, "collectstatic", "--noinput", "-v0")
+    # .run/ exists only once the embedded Postgres or broker made it; a clone run against
+    # DATABASE_URL and REDIS_URL (as CI runs) has none yet.
+    STATIC_STAMP.parent.mkdir(parents=True, exist_ok=True)
     STATIC_STAMP.touch()
 
 
