@@ -28,7 +28,7 @@ import enum
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.db import connection, transaction
 
@@ -46,6 +46,26 @@ class DomainEvent:
     """What every event carries: the tenant it happened in."""
 
     tenant_id: Any
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundEvent(DomainEvent):
+    """A domain event other systems learn of (the integrations outbox sends it).
+
+    Apps beside integrations (approvals) cannot import it, so an event says itself how it
+    leaves: `outbound_type` is its public name (`approval.requested`), `ordering_key()` what
+    orders it per receiver (events of one key arrive in order; an application id, an offer
+    id), and `outbound_data()` its `data` document: ids, codes and states, never candidate
+    personal data. The outbox subscribes to this class once and hears every subclass.
+    """
+
+    outbound_type: ClassVar[str] = ""
+
+    def ordering_key(self) -> Any:
+        raise NotImplementedError
+
+    def outbound_data(self) -> dict:
+        raise NotImplementedError
 
 
 E = TypeVar("E", bound=DomainEvent)

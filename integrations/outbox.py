@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from ats_milestones.events import DomainEvent, Moment, subscribe
+from ats_milestones.events import DomainEvent, Moment, OutboundEvent, subscribe
 from integrations.models import OutboxEvent
 from milestones.events import MilestoneMoved
 from recruiting.events import ApplicationCreated
@@ -70,12 +70,38 @@ OUTBOX_MAPPINGS: dict[type[DomainEvent], OutboxMapping] = {
     ApplicationCreated: OutboxMapping("application.created", lambda e: e.application_id, _created),
 }
 
-EVENT_TYPES = tuple(sorted(m.type for m in OUTBOX_MAPPINGS.values())) + ("connection.test",)
+
+def _outbound_types() -> list[str]:
+    """Every public type name an `OutboundEvent` subclass declares (imported apps only)."""
+    found: list[str] = []
+    pending = list(OutboundEvent.__subclasses__())
+    while pending:
+        klass = pending.pop()
+        pending += klass.__subclasses__()
+        if klass.outbound_type:
+            found.append(klass.outbound_type)
+    return found
+
+
+def event_types() -> tuple[str, ...]:
+    """The event types a connection may subscribe to: the mapped ones, every
+    `OutboundEvent` of the installed apps (read after apps are ready), the test event."""
+    names = {m.type for m in OUTBOX_MAPPINGS.values()} | set(_outbound_types())
+    return (*sorted(names), "connection.test")
+
+
+def _mapping(event: DomainEvent) -> OutboxMapping:
+    mapping = next((OUTBOX_MAPPINGS[k] for k in type(event).__mro__ if k in OUTBOX_MAPPINGS), None)
+    if mapping is not None:
+        return mapping
+    return OutboxMapping(
+        event.outbound_type, lambda e: e.ordering_key(), lambda e: e.outbound_data()
+    )
 
 
 def outbox_event_build(event: DomainEvent) -> list[OutboxEvent]:
     """The outbox row of `event` (unsaved), for its publisher to write with the change."""
-    mapping = next(OUTBOX_MAPPINGS[k] for k in type(event).__mro__ if k in OUTBOX_MAPPINGS)
+    mapping = _mapping(event)
     now = getattr(event, "at", None) or timezone.now()
     row = OutboxEvent(
         tenant_id=event.tenant_id,
@@ -87,6 +113,9 @@ def outbox_event_build(event: DomainEvent) -> list[OutboxEvent]:
     return [row]
 
 
+OUTBOX_EVENT_CLASSES: tuple[type[DomainEvent], ...] = (*OUTBOX_MAPPINGS, OutboundEvent)
+
+
 def connect() -> None:
-    for event_type in OUTBOX_MAPPINGS:
+    for event_type in OUTBOX_EVENT_CLASSES:
         subscribe(event_type, outbox_event_build, moment=Moment.WITH_STATEMENT)

@@ -8,7 +8,7 @@ import time
 from django.conf import settings
 
 from ats_milestones.events import Moment, subscribe
-from integrations.outbox import OUTBOX_MAPPINGS
+from integrations.outbox import OUTBOX_EVENT_CLASSES
 
 KICK_EVERY_S = 0.2  # at most one kick per process this often; beat sweeps up the rest
 logger = logging.getLogger(__name__)
@@ -31,5 +31,5 @@ def relay_kick(event) -> None:
 
 
 def connect() -> None:
-    for event_type in OUTBOX_MAPPINGS:
+    for event_type in OUTBOX_EVENT_CLASSES:
         subscribe(event_type, relay_kick, moment=Moment.AFTER_COMMIT)

@@ -20,7 +20,7 @@ from audit.services import audit_record
 from integrations import crypto
 from integrations.errors import IntegrationErrorCode
 from integrations.models import AuthKind, Connection
-from integrations.outbox import EVENT_TYPES
+from integrations.outbox import event_types
 from integrations.services.auth import auth_headers
 from integrations.services.http import EndpointRefused, HttpClient, endpoint_address
 from integrations.services.signing import ROTATION_OVERLAP_HOURS, signed_headers, signing_secrets
@@ -78,11 +78,12 @@ def connection_check(values: dict[str, Any], *, auth_secret: str | None, existin
         raise _invalid("auth_username", "This auth needs a user name or client id.")
     if kind == AuthKind.OAUTH2 and not values.get("oauth_token_url"):
         raise _invalid("oauth_token_url", "OAuth 2 client credentials need the token URL.")
-    unknown = sorted(set(values.get("event_types") or ()) - set(EVENT_TYPES))
+    known = event_types()
+    unknown = sorted(set(values.get("event_types") or ()) - set(known))
     if unknown:
         raise _invalid(
             "event_types",
-            f"Unknown event types: {', '.join(unknown)}. Known: {', '.join(EVENT_TYPES)}.",
+            f"Unknown event types: {', '.join(unknown)}. Known: {', '.join(known)}.",
         )
     filters = values.get("filters") or {}
     if not isinstance(filters, dict) or not all(

@@ -16,7 +16,7 @@ from django.views import View
 from ats_milestones.errors import DomainError
 from integrations import selectors
 from integrations.models import AuthKind, Connection, ConnectionKind, Delivery, DeliveryState
-from integrations.outbox import EVENT_TYPES
+from integrations.outbox import event_types
 from integrations.services import connections as services
 from integrations.services.dead_letters import dead_letters_replay
 from tenants.access import access_denied_on_page
@@ -90,7 +90,7 @@ class ConnectionListView(AdminPageMixin, View):
                 connections=connections,
                 kinds=ConnectionKind.choices,
                 auth_kinds=AuthKind.choices,
-                event_types=EVENT_TYPES,
+                event_types=event_types(),
                 dead_letters=selectors.dead_letter_list(tenant_id=request.tenant.pk).count(),
                 **extra,
             ),

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+from typing import ClassVar
+
 import pytest
 from django.db import transaction
 
+from ats_milestones.events import OutboundEvent, publish
 from integrations.models import OutboxEvent
+from integrations.outbox import event_types
 from milestones.core.engine import MoveAction
 from milestones.services.transitions.moves import application_transition
 from recruiting.services import application_create
@@ -71,3 +77,27 @@ def test_a_rolled_back_move_leaves_no_event(tenant_a):
 def test_the_outbox_is_tenant_scoped(tenant_a, tenant_b):
     make_tracked_application(tenant=tenant_a, version=make_version(tenant=tenant_a))
     assert _events(tenant_b) == []
+
+
+@dataclass(frozen=True, slots=True)
+class _ExampleOutbound(OutboundEvent):
+    """An event of an app integrations cannot import, as approvals' events are."""
+
+    outbound_type: ClassVar[str] = "example.happened"
+    application_id: uuid.UUID = uuid.UUID(int=0)
+
+    def ordering_key(self):
+        return self.application_id
+
+    def outbound_data(self) -> dict:
+        return {"application_id": str(self.application_id)}
+
+
+def test_an_outbound_event_of_any_app_reaches_the_outbox_by_its_own_description(tenant_a):
+    key = uuid.uuid4()
+    with tenant_context(tenant_a), transaction.atomic():
+        publish(_ExampleOutbound(tenant_id=tenant_a.pk, application_id=key))
+    assert _events(tenant_a) == [("example.happened", {"application_id": str(key)})]
+    with tenant_context(tenant_a):
+        assert OutboxEvent.objects.get().ordering_key == key
+    assert "example.happened" in event_types()
