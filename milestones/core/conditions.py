@@ -77,25 +77,30 @@ class ConditionError(Exception):
         self.message = message
 
 
-def is_known_fact(name: Any) -> bool:
-    return isinstance(name, str) and (name in FIXED_FACTS or bool(_PAYLOAD_PATH.match(name)))
+def is_known_fact(name: Any, extra_facts: frozenset[str] = frozenset()) -> bool:
+    return isinstance(name, str) and (
+        name in FIXED_FACTS or name in extra_facts or bool(_PAYLOAD_PATH.match(name))
+    )
 
 
 def _is_scalar(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
 
 
-def validate(expr: Any, path: str = "conditions") -> list[ConditionProblem]:
-    """Every problem of `expr`, each with the path of the bad part (empty when valid)."""
+def validate(
+    expr: Any, path: str = "conditions", *, extra_facts: frozenset[str] = frozenset()
+) -> list[ConditionProblem]:
+    """Every problem of `expr`, each with the path of the bad part (empty when valid).
+    `extra_facts` names the facts another user of the language adds (approvals' offer facts)."""
     problems: list[ConditionProblem] = []
     count = [0]
-    _validate(expr, path, 1, problems, count)
+    _validate(expr, path, 1, problems, count, extra_facts)
     if count[0] > MAX_NODES:
         problems.append(ConditionProblem(path, f"at most {MAX_NODES} conditions in one rule"))
     return problems
 
 
-def _validate(expr, path, depth, problems, count) -> None:
+def _validate(expr, path, depth, problems, count, extra_facts=frozenset()) -> None:
     count[0] += 1
     if depth > MAX_DEPTH:
         problems.append(ConditionProblem(path, f"nested deeper than {MAX_DEPTH} levels"))
@@ -116,19 +121,21 @@ def _validate(expr, path, depth, problems, count) -> None:
             return
         (key,) = keys
         if key == "not":
-            _validate(expr["not"], f"{path}.not", depth + 1, problems, count)
+            _validate(expr["not"], f"{path}.not", depth + 1, problems, count, extra_facts)
             return
         items = expr[key]
         if not isinstance(items, list):
             problems.append(ConditionProblem(f"{path}.{key}", "must be a list of conditions"))
             return
         for index, item in enumerate(items):
-            _validate(item, f"{path}.{key}[{index}]", depth + 1, problems, count)
+            _validate(item, f"{path}.{key}[{index}]", depth + 1, problems, count, extra_facts)
         return
-    _validate_comparison(expr, path, problems)
+    _validate_comparison(expr, path, problems, extra_facts)
 
 
-def _validate_comparison(expr: Mapping, path: str, problems: list) -> None:
+def _validate_comparison(
+    expr: Mapping, path: str, problems: list, extra_facts: frozenset[str] = frozenset()
+) -> None:
     unknown = set(expr) - {"fact", "op", "value"}
     if unknown:
         problems.append(
@@ -139,11 +146,11 @@ def _validate_comparison(expr: Mapping, path: str, problems: list) -> None:
         )
         return
     fact, op = expr.get("fact"), expr.get("op")
-    if not is_known_fact(fact):
+    if not is_known_fact(fact, extra_facts):
+        known = ", ".join(sorted(FIXED_FACTS | extra_facts))
         problems.append(
             ConditionProblem(
-                f"{path}.fact",
-                f"unknown fact {fact!r}; known: {', '.join(sorted(FIXED_FACTS))}, payload.<path>",
+                f"{path}.fact", f"unknown fact {fact!r}; known: {known}, payload.<path>"
             )
         )
     if op not in COMPARISONS:
@@ -261,3 +268,56 @@ def facts_named(expr: Any) -> set[str]:
     if isinstance(expr.get("fact"), str):
         names.add(expr["fact"])
     return names
+
+
+# -- wording ------------------------------------------------------------------------------
+
+_OP_WORDS = {
+    "eq": "is",
+    "ne": "is not",
+    "lt": "is below",
+    "lte": "is at most",
+    "gt": "is above",
+    "gte": "is at least",
+    "in": "is one of",
+    "not_in": "is none of",
+    "contains": "includes",
+}
+
+
+def _value_words(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_value_words(item) for item in value) or "nothing"
+    return str(value).replace("_", " ")
+
+
+def condition_words(expr: Any, labels: Mapping[str, str] | None = None) -> str:
+    """An expression as a phrase a person reads: "the hire type is executive and the
+    salary against the band is above". `labels` names facts ("offer.salary" -> "the
+    salary"); an unnamed fact reads as its name with spaces. `{}` reads "always"."""
+    return _words(expr, labels or {}, nested=False)
+
+
+def _words(expr: Any, labels: Mapping[str, str], *, nested: bool) -> str:
+    if not isinstance(expr, Mapping) or not expr:
+        return "always"
+    for key, joint in (("all", " and "), ("any", " or ")):
+        if key in expr:
+            parts = [_words(item, labels, nested=True) for item in expr[key]]
+            if not parts:
+                return "always" if key == "all" else "never"
+            text = joint.join(parts)
+            return f"({text})" if nested and len(parts) > 1 else text
+    if "not" in expr:
+        return f"not {_words(expr['not'], labels, nested=True)}"
+    fact = expr.get("fact", "")
+    name = labels.get(fact) or "the " + str(fact).replace(".", " ").replace("_", " ")
+    op = expr.get("op")
+    value = expr.get("value")
+    if isinstance(value, bool) and op in ("eq", "ne"):  # a yes/no fact reads as a statement
+        return name if (op == "eq") == value else f"not {name}"
+    if op == "exists":
+        return f"{name} {'is known' if expr.get('value', True) else 'is not known'}"
+    return f"{name} {_OP_WORDS.get(op, str(op))} {_value_words(expr.get('value'))}"
