@@ -60,6 +60,10 @@ class Requisition(TenantScopedModel):
         related_name="requisitions",
     )
     filled_at = models.DateTimeField(null=True, blank=True)
+    # The pay band an offer is measured against (approval policies: "salary above band").
+    salary_band_min = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    salary_band_max = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    salary_band_currency = models.CharField(max_length=3, blank=True)
     history = HistoricalRecords(get_user=history_user)
 
     class Meta:

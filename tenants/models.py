@@ -77,6 +77,10 @@ class Department(TenantScopedModel):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # Who heads it: an approval step may name "the department head" of a requisition.
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords(get_user=history_user)
 
     class Meta:
