@@ -115,15 +115,38 @@ def notification_send(
     user_ids = requisition_recipient_user_ids(
         requisition=application.requisition, recipients=recipients
     )
+    return notification_send_to_users(
+        tenant_id=application.tenant_id,
+        user_ids=user_ids,
+        kind=kind,
+        title=title,
+        body=body,
+        application=application,
+        link=link or f"/applications/{application.pk}/",
+    )
+
+
+def notification_send_to_users(
+    *,
+    tenant_id,
+    user_ids: Iterable[int],
+    kind: str,
+    title: str,
+    body: str = "",
+    application=None,
+    link: str = "",
+) -> list[Notification]:
+    """`notification_send` for people already chosen by id (an approval step's approvers):
+    one in-app notification each, one email each after commit to those with an address."""
+    user_ids = list(dict.fromkeys(user_ids))
     if not user_ids:
         return []
     found = get_user_model().objects.in_bulk(user_ids)
     users = [found[pk] for pk in user_ids if pk in found]
-    link = link or f"/applications/{application.pk}/"
     notifications = Notification.objects.bulk_create(
         [
             Notification(
-                tenant_id=application.tenant_id,
+                tenant_id=tenant_id,
                 recipient=user,
                 kind=kind,
                 title=title[:300],
