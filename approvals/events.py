@@ -1,0 +1,86 @@
+"""What approvals publish: every lifecycle change of a round, for the outbox (other systems),
+the audit trail's readers and notifications. Outbound data carries ids, states and step
+names, never salary or other offer terms."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ats_milestones.events import OutboundEvent
+from tenants.actors import SYSTEM, Actor
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalEvent(OutboundEvent):
+    round_id: uuid.UUID
+    subject_kind: str
+    subject_key: str
+    number: int
+    status: str
+    requisition_id: uuid.UUID
+    application_id: uuid.UUID | None = None
+    offer_id: uuid.UUID | None = None
+    actor: Actor = SYSTEM
+
+    def ordering_key(self) -> Any:
+        return self.application_id or self.requisition_id
+
+    def outbound_data(self) -> dict:
+        return {
+            "approval_round_id": str(self.round_id),
+            "subject_kind": self.subject_kind,
+            "round": self.number,
+            "status": self.status,
+            "requisition_id": str(self.requisition_id),
+            "application_id": str(self.application_id) if self.application_id else None,
+            "offer_id": str(self.offer_id) if self.offer_id else None,
+            **self.extra_data(),
+        }
+
+    def extra_data(self) -> dict:
+        return {}
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRequested(ApprovalEvent):
+    outbound_type: ClassVar[str] = "approval.requested"
+    # The steps that became due (ids); notifications tell their approvers.
+    due_step_ids: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalStepResolved(ApprovalEvent):
+    outbound_type: ClassVar[str] = "approval.step_resolved"
+    step_id: uuid.UUID | None = None
+    step_name: str = ""
+    step_outcome: str = ""
+    due_step_ids: tuple = ()
+
+    def extra_data(self) -> dict:
+        return {
+            "step_id": str(self.step_id) if self.step_id else None,
+            "step_name": self.step_name,
+            "step_outcome": self.step_outcome,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalApproved(ApprovalEvent):
+    outbound_type: ClassVar[str] = "approval.approved"
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalDeclined(ApprovalEvent):
+    outbound_type: ClassVar[str] = "approval.declined"
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalWithdrawn(ApprovalEvent):
+    outbound_type: ClassVar[str] = "approval.withdrawn"
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalVoided(ApprovalEvent):
+    outbound_type: ClassVar[str] = "approval.voided"

@@ -1,0 +1,185 @@
+"""Reads of approvals, scoped to the tenant in context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, QuerySet
+
+from approvals.models import (
+    ApprovalAssignment,
+    ApprovalPolicy,
+    ApprovalRound,
+    ApprovalStep,
+    Decision,
+    Offer,
+    RoundStatus,
+    StepStatus,
+    SubjectKind,
+)
+
+DECIDED_SHOWN = 50
+
+
+def offer_get(*, offer_id) -> Offer | None:
+    return Offer.objects.select_related("application__requisition").filter(pk=offer_id).first()
+
+
+def offer_list(*, application_ids=None) -> QuerySet[Offer]:
+    offers = Offer.objects.select_related("application__candidate", "application__requisition")
+    if application_ids is not None:
+        offers = offers.filter(application_id__in=list(application_ids))
+    return offers.order_by("-created_at", "id")
+
+
+def offer_for_application(*, application_id) -> Offer | None:
+    return Offer.objects.filter(application_id=application_id).first()
+
+
+def approval_policy_list(*, subject_kind: str | None = None) -> QuerySet[ApprovalPolicy]:
+    policies = ApprovalPolicy.objects.select_related("current_version", "department", "extends")
+    if subject_kind:
+        policies = policies.filter(subject_kind=subject_kind)
+    return policies.order_by("position", "name")
+
+
+def approval_round_get(*, round_id) -> ApprovalRound | None:
+    return (
+        ApprovalRound.objects.select_related(
+            "policy_version__policy", "offer", "application__candidate", "requisition"
+        )
+        .filter(pk=round_id)
+        .first()
+    )
+
+
+def approval_rounds_of_subject(*, subject_key: str) -> QuerySet[ApprovalRound]:
+    """Every round of one subject, newest first: its history."""
+    return (
+        ApprovalRound.objects.filter(subject_key=subject_key)
+        .select_related("policy_version__policy")
+        .prefetch_related("steps__assignments")
+        .order_by("-number")
+    )
+
+
+@dataclass(frozen=True)
+class ApprovalStatus:
+    round_id: object
+    status: str
+    text: str  # "Awaiting approval: step 2 of 3 (HRBP)"
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def granted(self) -> bool:
+        return self.status == RoundStatus.APPROVED
+
+
+def status_words(round_: ApprovalRound, due_names: list[str], due_positions: list[int]) -> str:
+    if round_.status == RoundStatus.REQUESTED:
+        if not due_positions:
+            return "Awaiting approval"
+        low, high = min(due_positions), max(due_positions)
+        which = f"step {low}" if low == high else f"steps {low}–{high}"
+        return f"Awaiting approval: {which} of {round_.step_count} ({', '.join(due_names)})"
+    if round_.status == RoundStatus.APPROVED:
+        return "Approved"
+    if round_.status == RoundStatus.DECLINED:
+        return f"Declined: {round_.outcome_reason}" if round_.outcome_reason else "Declined"
+    if round_.status == RoundStatus.VOIDED:
+        return "Approval voided: the offer changed"
+    return "Approval withdrawn"
+
+
+def _latest_rounds(**filters) -> QuerySet[ApprovalRound]:
+    due = ApprovalStep.objects.filter(round=OuterRef("pk"), status=StepStatus.DUE).order_by("index")
+    return (
+        ApprovalRound.objects.filter(**filters)
+        .order_by("subject_key", "-number")
+        .distinct("subject_key")
+        .annotate(
+            due_names=ArraySubquery(due.values("name")),
+            due_positions=ArraySubquery(due.values("position")),
+        )
+        .only(
+            "pk",
+            "subject_key",
+            "subject_kind",
+            "application_id",
+            "milestone_code",
+            "status",
+            "step_count",
+            "outcome_reason",
+            "number",
+        )
+    )
+
+
+def _status(round_) -> ApprovalStatus:
+    return ApprovalStatus(
+        round_.pk, round_.status, status_words(round_, round_.due_names, round_.due_positions)
+    )
+
+
+def approval_status_for_applications(application_ids) -> dict[object, ApprovalStatus]:
+    """The state of each application's offer approval (its latest round), for the board
+    and the application page: one query for any number of applications. An application
+    whose offer was never put up for approval is absent."""
+    ids = list(application_ids)
+    if not ids:
+        return {}
+    rounds = _latest_rounds(application_id__in=ids, subject_kind=SubjectKind.OFFER)
+    return {r.application_id: _status(r) for r in rounds}
+
+
+def approval_states_of_application(application_id) -> dict[str, ApprovalStatus]:
+    """The latest round of each subject of one application, keyed "offer" or
+    "milestone:<code>" (the gate's facts): one query."""
+    states = {}
+    for r in _latest_rounds(application_id=application_id):
+        key = "offer" if r.subject_kind == SubjectKind.OFFER else f"milestone:{r.milestone_code}"
+        states[key] = _status(r)
+    return states
+
+
+@dataclass
+class MyApprovals:
+    due: list[ApprovalAssignment] = field(default_factory=list)  # theirs to decide now
+    waiting: list[ApprovalAssignment] = field(default_factory=list)  # a later step of theirs
+    decided: list[ApprovalAssignment] = field(default_factory=list)  # the latest decisions
+
+
+def _assignments():
+    return ApprovalAssignment.objects.select_related(
+        "step",
+        "round__requisition",
+        "round__offer",
+        "round__application__candidate",
+    )
+
+
+def my_approvals(*, user_id: int, decided_limit: int = DECIDED_SHOWN) -> MyApprovals:
+    """One person's approvals: due now, waiting on an earlier step, and their latest
+    decisions; two queries whatever the number of items."""
+    mine = MyApprovals()
+    for assignment in (
+        _assignments()
+        .filter(
+            approver_id=user_id,
+            decision=Decision.PENDING,
+            round__status=RoundStatus.REQUESTED,
+            step__status__in=[StepStatus.DUE, StepStatus.WAITING],
+        )
+        .order_by("step__due_at", "created_at", "id")
+    ):
+        (mine.due if assignment.step.status == StepStatus.DUE else mine.waiting).append(assignment)
+    mine.decided = list(
+        _assignments()
+        .filter(approver_id=user_id)
+        .exclude(decision=Decision.PENDING)
+        .order_by("-decided_at", "-id")[:decided_limit]
+    )
+    return mine

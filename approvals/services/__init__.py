@@ -1,0 +1,35 @@
+"""Every write of approvals (and the preview, which shares the request's planning)."""
+
+from approvals.services.decisions import APPROVE, DECLINE, approval_decide
+from approvals.services.offers import OfferUpdated, offer_create, offer_update
+from approvals.services.policies import approval_policy_create, approval_policy_update
+from approvals.services.preview import ApprovalPreview, StepPreview, approval_preview
+from approvals.services.rounds import approval_request, approval_withdraw
+from approvals.services.subjects import (
+    ApprovalSubject,
+    approval_facts,
+    subject_of_milestone,
+    subject_of_offer,
+    subject_of_requisition,
+)
+
+__all__ = [
+    "APPROVE",
+    "DECLINE",
+    "ApprovalPreview",
+    "ApprovalSubject",
+    "OfferUpdated",
+    "StepPreview",
+    "approval_decide",
+    "approval_facts",
+    "approval_policy_create",
+    "approval_policy_update",
+    "approval_preview",
+    "approval_request",
+    "approval_withdraw",
+    "offer_create",
+    "offer_update",
+    "subject_of_milestone",
+    "subject_of_offer",
+    "subject_of_requisition",
+]

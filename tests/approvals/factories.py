@@ -1,0 +1,156 @@
+"""Factories for approvals: offers, policies and a requisition with its approvers, for the
+engine's tests and the pages' and API's (reuse them; do not copy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from approvals.models import ApprovalPolicy, Offer
+from approvals.services import (
+    approval_policy_create,
+    approval_request,
+    offer_create,
+    subject_of_offer,
+)
+from tenants.actors import SYSTEM, Actor
+from tenants.context import tenant_context
+from tenants.models import Role
+from tests import factories
+
+
+def step(name: str, *approvers: dict, **options) -> dict:
+    """One policy step: `step("HRBP", role("hrbp"), quorum="any")`."""
+    return {"name": name, "approvers": list(approvers), **options}
+
+
+def role(name: str) -> dict:
+    return {"role": name}
+
+
+def user(user_obj) -> dict:
+    return {"user": user_obj.pk}
+
+
+def slot(label: str) -> dict:
+    return {"slot": label}
+
+
+#: The demo's policy: hiring manager, HRBP, and the department head for executive hires.
+THREE_STEPS = [
+    step("Hiring manager", role("hiring_manager")),
+    step("HRBP", role("hrbp")),
+    step(
+        "Department head",
+        role("department_head"),
+        condition={"fact": "hire.executive", "op": "eq", "value": True},
+    ),
+]
+
+
+def make_policy(
+    *,
+    tenant,
+    steps: list | None = None,
+    conditions: dict | None = None,
+    name: str | None = None,
+    subject_kind: str = "offer",
+    position: int = 100,
+    department=None,
+    extends: ApprovalPolicy | None = None,
+) -> ApprovalPolicy:
+    with tenant_context(tenant):
+        return approval_policy_create(
+            actor=SYSTEM,
+            name=name or f"Policy {factories._n()}",
+            subject_kind=subject_kind,
+            steps=steps if steps is not None else THREE_STEPS,
+            conditions=conditions or {},
+            position=position,
+            department=department,
+            extends=extends,
+        )
+
+
+def make_offer(*, tenant, application=None, **terms) -> Offer:
+    application = application or factories.make_application(tenant=tenant)
+    terms.setdefault("title", "Senior engineer")
+    terms.setdefault("salary_amount", Decimal("120000"))
+    terms.setdefault("salary_currency", "USD")
+    with tenant_context(tenant):
+        return offer_create(application=application, actor=SYSTEM, **terms)
+
+
+def make_person(*, tenant, role_name: str, username: str | None = None):
+    person = factories.make_user(username=username)
+    factories.make_membership(tenant=tenant, user=person, role=role_name)
+    return person
+
+
+def actor_of(person, role_name: str) -> Actor:
+    return Actor(user_id=person.pk, role=role_name)
+
+
+@dataclass
+class ApprovalWorld:
+    """A requisition (band 100,000-150,000 USD) with a recruiter, a hiring manager, an HRBP
+    and a department head; an application with an offer; the three-step policy."""
+
+    tenant: object
+    recruiter: object
+    hiring_manager: object
+    hrbp: object
+    head: object
+    requisition: object
+    application: object
+    offer: Offer
+    policy: ApprovalPolicy
+
+    @property
+    def recruiter_actor(self) -> Actor:
+        return actor_of(self.recruiter, Role.RECRUITER)
+
+    @property
+    def hiring_manager_actor(self) -> Actor:
+        return actor_of(self.hiring_manager, Role.HIRING_MANAGER)
+
+    @property
+    def hrbp_actor(self) -> Actor:
+        return actor_of(self.hrbp, Role.HRBP)
+
+    @property
+    def head_actor(self) -> Actor:
+        return actor_of(self.head, Role.HIRING_MANAGER)
+
+    def request(self, offer: Offer | None = None, **kw):
+        with tenant_context(self.tenant):
+            return approval_request(
+                subject=subject_of_offer(offer or self.offer), actor=self.recruiter_actor, **kw
+            )
+
+
+def make_approval_world(
+    *, tenant, steps: list | None = None, hire_type: str = "standard", **offer_terms
+) -> ApprovalWorld:
+    recruiter = make_person(tenant=tenant, role_name=Role.RECRUITER)
+    hiring_manager = make_person(tenant=tenant, role_name=Role.HIRING_MANAGER)
+    hrbp = make_person(tenant=tenant, role_name=Role.HRBP)
+    head = make_person(tenant=tenant, role_name=Role.HIRING_MANAGER)
+    department = factories.make_department(tenant=tenant, head=head)
+    requisition = factories.make_requisition(
+        tenant=tenant,
+        department=department,
+        recruiter=recruiter,
+        hiring_manager=hiring_manager,
+        salary_band_min=Decimal("100000"),
+        salary_band_max=Decimal("150000"),
+        salary_band_currency="USD",
+    )
+    application = factories.make_application(
+        tenant=tenant, requisition=requisition, hire_type=hire_type
+    )
+    offer = make_offer(tenant=tenant, application=application, **offer_terms)
+    policy = make_policy(tenant=tenant, steps=steps)
+    return ApprovalWorld(
+        tenant, recruiter, hiring_manager, hrbp, head, requisition, application, offer, policy
+    )

@@ -1,0 +1,113 @@
+"""The `approval_granted` gate keeps the offer milestone open until approval; the status
+line of the board; "My approvals" in a constant number of queries."""
+
+import pytest
+
+from approvals.selectors import approval_status_for_applications, my_approvals
+from approvals.services import approval_decide, approval_withdraw
+from milestones.core.gates import gate_validate
+from milestones.core.moves import MoveAction
+from milestones.errors import TransitionRefused
+from milestones.services.transitions.initialize import application_milestones_initialize
+from milestones.services.transitions.moves import application_transition
+from tenants.context import all_tenants_context, tenant_context
+from tests import factories
+from tests.approvals.factories import make_approval_world, make_offer
+from tests.milestones.factories import make_version
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_gate_validates_its_shape():
+    assert gate_validate({"type": "approval_granted"}) == []
+    assert gate_validate({"type": "approval_granted", "subject": "milestone"}) != []
+
+
+def test_the_status_line_says_which_step_waits(tenant_a):
+    world = make_approval_world(tenant=tenant_a)
+    round_ = world.request()
+    with tenant_context(tenant_a):
+        before = approval_status_for_applications([world.application.pk])
+        approval_decide(round=round_, actor=world.hiring_manager_actor, decision="approve")
+        after = approval_status_for_applications([world.application.pk])
+    assert str(before[world.application.pk]) == "Awaiting approval: step 1 of 2 (Hiring manager)"
+    assert str(after[world.application.pk]) == "Awaiting approval: step 2 of 2 (HRBP)"
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_the_status_of_many_applications_is_one_query(tenant_a, size, django_assert_num_queries):
+    world = make_approval_world(tenant=tenant_a)
+    ids = []
+    for _ in range(size):
+        application = factories.make_application(tenant=tenant_a, requisition=world.requisition)
+        world.request(make_offer(tenant=tenant_a, application=application))
+        ids.append(application.pk)
+    with tenant_context(tenant_a):
+        with django_assert_num_queries(1):
+            statuses = approval_status_for_applications(ids)
+    assert len(statuses) == size
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_my_approvals_costs_the_same_queries_at_any_size(tenant_a, size, django_assert_num_queries):
+    world = make_approval_world(tenant=tenant_a)
+    for _ in range(size):
+        application = factories.make_application(tenant=tenant_a, requisition=world.requisition)
+        round_ = world.request(make_offer(tenant=tenant_a, application=application))
+    with tenant_context(tenant_a):
+        approval_decide(round=round_, actor=world.hiring_manager_actor, decision="approve")
+        with django_assert_num_queries(2):
+            hm = my_approvals(user_id=world.hiring_manager.pk)
+            [
+                (a.round.requisition.title, a.round.application.candidate.full_name, a.step.name)
+                for a in hm.due
+            ]
+        hrbp = my_approvals(user_id=world.hrbp.pk)
+    assert (len(hm.due), len(hm.decided)) == (size - 1, 1)
+    assert (len(hrbp.due), len(hrbp.waiting)) == (1, size - 1)
+
+
+def test_my_approvals_leaves_out_withdrawn_rounds(tenant_a):
+    world = make_approval_world(tenant=tenant_a)
+    round_ = world.request()
+    with tenant_context(tenant_a):
+        approval_withdraw(round=round_, actor=world.recruiter_actor)
+        mine = my_approvals(user_id=world.hiring_manager.pk)
+    assert (mine.due, mine.waiting) == ([], [])
+
+
+def _offer_workflow(world):
+    version = make_version(
+        tenant=world.tenant,
+        codes=("APPLIED", "OFFER", "HIRED"),
+        milestones={"OFFER": {"gate_conditions": [{"type": "approval_granted"}]}},
+    )
+    with all_tenants_context():
+        world.requisition.framework_version = version
+        world.requisition.save()
+    with tenant_context(world.tenant):
+        application_milestones_initialize(application_id=world.application.pk)
+
+
+def _advance(world):
+    with tenant_context(world.tenant):
+        return application_transition(
+            application_id=world.application.pk, action=MoveAction.ADVANCE, expected_version=None
+        )
+
+
+def test_the_offer_milestone_cannot_complete_until_the_round_is_approved(tenant_a):
+    world = make_approval_world(tenant=tenant_a)
+    _offer_workflow(world)
+    _advance(world)  # APPLIED -> OFFER
+    with pytest.raises(TransitionRefused) as refused:
+        _advance(world)
+    assert "approval of the offer has not been requested" in refused.value.message
+    round_ = world.request()
+    with pytest.raises(TransitionRefused) as refused:
+        _advance(world)
+    assert "Awaiting approval: step 1 of 2 (Hiring manager)" in refused.value.message
+    with tenant_context(tenant_a):
+        approval_decide(round=round_, actor=world.hiring_manager_actor, decision="approve")
+        approval_decide(round=round_, actor=world.hrbp_actor, decision="approve")
+    assert _advance(world).to_milestone.code == "HIRED"
