@@ -121,7 +121,13 @@ MILESTONES = [
             "sla": timedelta(days=7),
         },
     ),
-    ("OFFER", "Offer", MilestoneKind.ACTION_TRIGGERED, {"hris_status": "OFFER_EXTENDED"}),
+    (
+        "OFFER",
+        "Offer",
+        MilestoneKind.ACTION_TRIGGERED,
+        # Not left until the offer's approval round is approved (approvals' gate).
+        {"hris_status": "OFFER_EXTENDED", "gate_conditions": [{"type": "approval_granted"}]},
+    ),
     (
         "HIRED",
         "Hired",

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from demo.approvals import seed_approvals
 from demo.automation import seed_calendar
 from demo.data import (
     API_CLIENT_NAME,
@@ -189,6 +190,7 @@ def seed_tenant(tenant: Tenant, result: SeedResult) -> None:
 
     seed_calendar(tenant, now, result)
     seed_milestones(tenant, req_types, rng, now, result)
+    seed_approvals(tenant, users, result)
 
     if not ApiClient.objects.filter(name=API_CLIENT_NAME).exists():
         client = ApiClient(tenant=tenant, name=API_CLIENT_NAME, scopes=list(ApiScope.values))
