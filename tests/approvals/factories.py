@@ -14,7 +14,7 @@ from approvals.services import (
     subject_of_offer,
 )
 from tenants.actors import SYSTEM, Actor
-from tenants.context import tenant_context
+from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
 
@@ -154,3 +154,89 @@ def make_approval_world(
     return ApprovalWorld(
         tenant, recruiter, hiring_manager, hrbp, head, requisition, application, offer, policy
     )
+
+
+def make_pending_offer_rounds(*, world: ApprovalWorld, count: int) -> list:
+    """`count` more offers on the world's requisition, each in a requested round of the
+    world's policy with the hiring manager's step due and the HRBP's waiting: rows written
+    in bulk (a size test needs a thousand; the services would take minutes)."""
+    from django.utils import timezone
+
+    from approvals.models import (
+        ApprovalAssignment,
+        ApprovalRound,
+        ApprovalStep,
+        OfferVersion,
+        StepStatus,
+    )
+    from recruiting.models import Application, Candidate
+
+    tenant, now = world.tenant, timezone.now()
+    version = world.policy.current_version
+    with all_tenants_context():
+        candidates = Candidate.all_tenants.bulk_create(
+            [Candidate(tenant=tenant, first_name="Bulk", last_name=f"C{i}") for i in range(count)]
+        )
+        applications = Application.all_tenants.bulk_create(
+            [
+                Application(tenant=tenant, candidate=c, requisition=world.requisition)
+                for c in candidates
+            ]
+        )
+        terms = {"title": "Engineer", "salary_amount": Decimal("120000"), "salary_currency": "USD"}
+        offers = Offer.all_tenants.bulk_create(
+            [Offer(tenant=tenant, application=a, **terms) for a in applications]
+        )
+        versions = OfferVersion.all_tenants.bulk_create(
+            [OfferVersion(tenant=tenant, offer=o, number=1, **terms) for o in offers]
+        )
+        rounds = ApprovalRound.all_tenants.bulk_create(
+            [
+                ApprovalRound(
+                    tenant=tenant,
+                    subject_kind="offer",
+                    subject_key=f"offer:{o.pk}",
+                    requisition=world.requisition,
+                    application_id=o.application_id,
+                    offer=o,
+                    offer_version=v,
+                    number=1,
+                    policy_version=version,
+                    step_count=2,
+                    requested_by=world.recruiter,
+                    requested_at=now,
+                )
+                for o, v in zip(offers, versions, strict=True)
+            ]
+        )
+        steps = ApprovalStep.all_tenants.bulk_create(
+            [
+                ApprovalStep(
+                    tenant=tenant,
+                    round=r,
+                    index=index,
+                    position=index + 1,
+                    group=index + 1,
+                    name=name,
+                    status=status,
+                    due_at=now if status == StepStatus.DUE else None,
+                )
+                for r in rounds
+                for index, (name, status) in enumerate(
+                    [("Hiring manager", StepStatus.DUE), ("HRBP", StepStatus.WAITING)]
+                )
+            ]
+        )
+        ApprovalAssignment.all_tenants.bulk_create(
+            [
+                ApprovalAssignment(
+                    tenant=tenant,
+                    step=s,
+                    round=s.round,
+                    approver=world.hiring_manager if s.index == 0 else world.hrbp,
+                    source="role:hiring_manager" if s.index == 0 else "role:hrbp",
+                )
+                for s in steps
+            ]
+        )
+    return rounds
