@@ -149,6 +149,21 @@ def steps_problems(steps: Any, path: str = "steps") -> list[tuple[str, str]]:
     return problems
 
 
+#: The round's state machine: from each status, where it may go. A round starts "requested"
+#: (the subject was a draft before); "approved" may still be voided by a material edit.
+ROUND_MOVES = {
+    "requested": frozenset({"approved", "declined", "withdrawn", "voided"}),
+    "approved": frozenset({"voided"}),
+    "declined": frozenset(),
+    "withdrawn": frozenset(),
+    "voided": frozenset(),
+}
+
+
+def round_may_become(status: str, new_status: str) -> bool:
+    return new_status in ROUND_MOVES.get(status, frozenset())
+
+
 def quorum_needed(quorum: str, n: int, total: int) -> int:
     if quorum == "any":
         return min(1, total)

@@ -36,6 +36,7 @@ class ApprovalEvent(OutboundEvent):
             "requisition_id": str(self.requisition_id),
             "application_id": str(self.application_id) if self.application_id else None,
             "offer_id": str(self.offer_id) if self.offer_id else None,
+            "actor": self.actor.as_data(),
             **self.extra_data(),
         }
 

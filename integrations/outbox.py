@@ -35,11 +35,7 @@ class OutboxMapping:
 
 
 def _actor(actor: Actor) -> dict:
-    if actor.api_client_id:
-        return {"type": "api_client", "id": str(actor.api_client_id)}
-    if actor.user_id:
-        return {"type": "user", "id": str(actor.user_id), "role": actor.role or ""}
-    return {"type": "system"}
+    return actor.as_data()
 
 
 def _moved(event: MilestoneMoved) -> dict:

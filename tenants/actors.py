@@ -21,5 +21,13 @@ class Actor:
             return f"user:{self.user_id}"
         return "system"
 
+    def as_data(self) -> dict:
+        """Who acted, for an outbound event's data (ids and role, no names)."""
+        if self.api_client_id is not None:
+            return {"type": "api_client", "id": str(self.api_client_id)}
+        if self.user_id is not None:
+            return {"type": "user", "id": str(self.user_id), "role": self.role or ""}
+        return {"type": "system"}
+
 
 SYSTEM = Actor()

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from approvals import events
+from approvals import core, events
 from approvals.errors import ApprovalError, ApprovalErrorCode
 from approvals.models import (
     ApprovalAssignment,
@@ -216,6 +216,10 @@ def _start_round(*, subject: ApprovalSubject, actor: Actor, slots: dict | None) 
 
 def close_round(round_: ApprovalRound, status: str, reason: str, now) -> None:
     """End a round: its status, why, and every step still waiting or due closed."""
+    if not core.round_may_become(round_.status, status):
+        raise ApprovalError(
+            E.ROUND_NOT_OPEN, f"This approval is already {round_.get_status_display().lower()}."
+        )
     round_.status, round_.finished_at, round_.outcome_reason = status, now, reason
     round_.version += 1
     round_.save(update_fields=["status", "finished_at", "outcome_reason", "version", "updated_at"])

@@ -120,3 +120,10 @@ def test_conditions_read_as_words():
     assert core.condition_words(expr) == (
         "the salary against the requisition's band is above and it is an executive hire"
     )
+
+
+def test_a_finished_round_moves_only_from_approved_to_voided():
+    assert core.round_may_become("requested", "declined")
+    assert core.round_may_become("approved", "voided")
+    assert not core.round_may_become("approved", "declined")
+    assert not core.round_may_become("voided", "requested")

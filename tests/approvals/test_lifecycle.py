@@ -243,3 +243,25 @@ def test_a_due_step_notifies_its_approvers_linking_to_my_approvals(tenant_a, set
     assert [(n.recipient_id, n.link) for n in notes] == [(world.hiring_manager.pk, "/approvals/")]
     assert "120000" not in notes[0].title + notes[0].body
     assert "Step 1 of 2 (Hiring manager)" in notes[0].body
+
+
+def test_the_outbox_receives_each_approval_event_without_offer_terms(tenant_a):
+    from integrations.models import OutboxEvent
+
+    world = make_approval_world(tenant=tenant_a, salary_amount="131313")
+    round_ = world.request()
+    _decide(world, round_, world.hiring_manager_actor, "decline", reason="Budget")
+    with tenant_context(tenant_a):
+        sent = list(OutboxEvent.objects.order_by("occurred_at", "id"))
+    assert [e.event_type for e in sent] == [
+        "approval.requested",
+        "approval.step_resolved",
+        "approval.declined",
+    ]
+    assert sent[0].ordering_key == world.application.pk
+    assert sent[0].payload["data"]["actor"] == {
+        "type": "user",
+        "id": str(world.recruiter.pk),
+        "role": "recruiter",
+    }
+    assert all("131313" not in str(e.payload) for e in sent)
