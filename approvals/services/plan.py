@@ -11,6 +11,8 @@ from django.db.models import Q
 from approvals import core
 from approvals.models import ApprovalPolicy, ApprovalPolicyVersion
 from approvals.services.subjects import ApprovalSubject, ApproverResolver, approval_facts
+from notifications.services import user_ids_with_capability
+from tenants.permissions import Capability
 
 
 @dataclass
@@ -26,6 +28,7 @@ class PlannedStep:
     approvers: list[tuple[int, str]] = field(default_factory=list)  # (user id, source)
     open_slots: list[str] = field(default_factory=list)  # slots the requester still fills
     dropped: list[int] = field(default_factory=list)  # named in an earlier step
+    unable: list[int] = field(default_factory=list)  # resolved, but may not approve here
     position: int = 0
     group: int = 0
 
@@ -87,6 +90,14 @@ def steps_plan(
     left to approve once people named in earlier steps are dropped), its approvers, and its
     position and parallel group among the steps that apply."""
     resolver = ApproverResolver(subject.requisition)
+    resolved = [
+        [resolver.resolve(approver, slots) for approver in step["approvers"]]
+        for step in version.steps
+    ]
+    # Only people who may approve in the tenant are asked (a hiring manager field set to a
+    # coordinator, a named user who left): one query for the whole policy.
+    everyone = {u for step in resolved for user_ids, _ in step for u in user_ids}
+    may_approve = user_ids_with_capability(Capability.APPROVE, user_ids=everyone)
     seen: set[int] = set()
     planned: list[PlannedStep] = []
     for index, step in enumerate(version.steps):
@@ -106,12 +117,13 @@ def steps_plan(
             item.applies = False
             item.why = f"Skipped: only when {core.condition_words(condition)}."
             continue
-        for approver in step["approvers"]:
-            user_ids, source = resolver.resolve(approver, slots)
+        for user_ids, source in resolved[index]:
             if source.startswith("slot:") and not user_ids:
                 item.open_slots.append(source.removeprefix("slot:"))
             for user_id in user_ids:
-                if user_id in seen:
+                if user_id not in may_approve:
+                    item.unable.append(user_id)
+                elif user_id in seen:
                     item.dropped.append(user_id)
                 elif user_id not in {u for u, _ in item.approvers}:
                     item.approvers.append((user_id, source))
@@ -123,6 +135,10 @@ def steps_plan(
         item.why = (
             f"Applies: {core.condition_words(condition)}." if condition else "Applies always."
         )
+        if not item.approvers and not item.open_slots:
+            item.why += (
+                " Nobody can approve it yet: the people it names are not set or may not approve."
+            )
     applicable = [p for p in planned if p.applies]
     groups = core.groups_of([p.parallel_with_next for p in applicable])
     for position, (item, group) in enumerate(zip(applicable, groups, strict=True), start=1):

@@ -10,6 +10,7 @@ from approvals import core
 from approvals.errors import ApprovalError, ApprovalErrorCode
 from approvals.models import ApprovalPolicy, ApprovalPolicyVersion, SubjectKind
 from audit.services import audit_record
+from notifications.services import user_ids_with_capability
 from tenants.actors import Actor
 from tenants.permissions import Capability, actor_require
 
@@ -26,8 +27,25 @@ def _problems_raise(problems: list[tuple[str, str]], code=E.INVALID_POLICY) -> N
         raise ApprovalError(code, f"{first[0]}: {first[1]}", fields=fields)
 
 
+def _named_user_problems(steps: list) -> list[tuple[str, str]]:
+    """A named approver must hold `approve` in this tenant (one query)."""
+    named = [
+        (f"steps[{i}].approvers[{j}].user", approver["user"])
+        for i, step in enumerate(steps)
+        for j, approver in enumerate(step["approvers"])
+        if "user" in approver
+    ]
+    allowed = user_ids_with_capability(Capability.APPROVE, user_ids={u for _, u in named})
+    return [
+        (path, "this person may not approve in this tenant")
+        for path, u in named
+        if u not in allowed
+    ]
+
+
 def _check(*, conditions: Any, steps: Any, extends: ApprovalPolicy | None) -> None:
     _problems_raise(core.condition_problems(conditions, "conditions") + core.steps_problems(steps))
+    _problems_raise(_named_user_problems(steps))
     if extends is not None:
         template = extends.current_version
         _problems_raise(

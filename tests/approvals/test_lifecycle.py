@@ -149,7 +149,7 @@ def test_a_person_named_in_two_steps_counts_once_in_the_earlier(tenant_a):
         steps=[
             step("Managers", role("hiring_manager"), role("hrbp")),
             step("HRBP", role("hrbp")),
-            step("Finance", role("recruiter")),
+            step("Finance", role("department_head")),
         ],
     )
     round_ = world.request()

@@ -2,12 +2,19 @@ import pytest
 
 from approvals.errors import ApprovalError, ApprovalErrorCode
 from approvals.models import ApprovalRound
-from approvals.services import approval_policy_update
+from approvals.services import approval_policy_update, approval_preview, subject_of_offer
 from tenants.actors import SYSTEM, Actor
-from tenants.context import tenant_context
-from tenants.models import Role
+from tenants.context import all_tenants_context, tenant_context
+from tenants.models import Membership, Role
 from tests import factories
-from tests.approvals.factories import make_approval_world, make_policy, role, step
+from tests.approvals.factories import (
+    make_approval_world,
+    make_person,
+    make_policy,
+    role,
+    step,
+    user,
+)
 from tests.support import refreshed
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +89,23 @@ def test_a_department_policy_is_only_for_its_department(tenant_a):
     make_policy(tenant=tenant_a, department=elsewhere, position=1, steps=[step("H", role("hrbp"))])
     round_ = world.request()
     assert round_.policy_version.policy_id == world.policy.pk
+
+
+def test_a_named_approver_who_may_not_approve_answers_400(tenant_a):
+    coordinator = make_person(tenant=tenant_a, role_name=Role.COORDINATOR)
+    with pytest.raises(ApprovalError) as refused:
+        make_policy(tenant=tenant_a, steps=[step("A", user(coordinator))])
+    assert "steps[0].approvers[0].user" in refused.value.fields
+
+
+def test_a_hiring_manager_who_may_not_approve_is_not_asked(tenant_a):
+    world = make_approval_world(tenant=tenant_a, steps=[step("HM", role("hiring_manager"))])
+    with all_tenants_context():
+        Membership.all_tenants.filter(user=world.hiring_manager).update(role=Role.COORDINATOR)
+    with tenant_context(tenant_a):
+        preview = approval_preview(subject=subject_of_offer(world.offer))
+    assert preview.steps[0].approvers == ()
+    assert "Nobody can approve it yet" in preview.steps[0].why
+    with pytest.raises(ApprovalError) as refused:
+        world.request()
+    assert (refused.value.status, refused.value.code) == (422, ApprovalErrorCode.NOTHING_TO_APPROVE)
