@@ -84,6 +84,8 @@ def approval_policy_create(
     problems = []
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
         problems.append(("name", "a name of 1 to 200 characters"))
+    if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position <= 100000:
+        problems.append(("position", "a whole number from 0 to 100000"))
     if subject_kind not in SubjectKind.values:
         problems.append(("subject_kind", f"one of {', '.join(SubjectKind.values)}"))
     if extends is not None:
@@ -134,6 +136,12 @@ def approval_policy_update(
             _problems_raise([("name", "a name of 1 to 200 characters")])
         locked.name = name.strip()
     if position is not None:
+        if (
+            not isinstance(position, int)
+            or isinstance(position, bool)
+            or not 0 <= position <= 100000
+        ):
+            _problems_raise([("position", "a whole number from 0 to 100000")])
         locked.position = position
     if is_active is not None:
         locked.is_active = is_active

@@ -64,11 +64,15 @@ def round_audit(action: str, round_: ApprovalRound, actor: Actor, **data) -> Non
 
 
 def _check_slots(slots: dict | None) -> dict[str, int]:
+    if slots is not None and not isinstance(slots, dict):
+        raise ApprovalError(
+            E.SLOT_NOT_FILLED, "Slots map each label to a user id.", fields={"slots": ["an object"]}
+        )
     slots = dict(slots or {})
     bad = {
-        label: ["a slot is filled with a user id"]
+        f"slots.{label}": ["a slot is filled with a user id"]
         for label, user in slots.items()
-        if not isinstance(user, int) or isinstance(user, bool)
+        if not isinstance(label, str) or not isinstance(user, int) or isinstance(user, bool)
     }
     if bad:
         raise ApprovalError(E.SLOT_NOT_FILLED, "Name a person for each slot.", fields=bad)

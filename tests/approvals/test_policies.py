@@ -109,3 +109,18 @@ def test_a_hiring_manager_who_may_not_approve_is_not_asked(tenant_a):
     with pytest.raises(ApprovalError) as refused:
         world.request()
     assert (refused.value.status, refused.value.code) == (422, ApprovalErrorCode.NOTHING_TO_APPROVE)
+
+
+@pytest.mark.parametrize("position", [-1, "first", True])
+def test_a_bad_position_answers_400(tenant_a, position):
+    with pytest.raises(ApprovalError) as refused:
+        make_policy(tenant=tenant_a, position=position)
+    assert "position" in refused.value.fields
+
+
+@pytest.mark.parametrize("slots", [["x"], {"Finance": "me"}])
+def test_bad_slots_answer_400(tenant_a, slots):
+    world = make_approval_world(tenant=tenant_a)
+    with pytest.raises(ApprovalError) as refused:
+        world.request(slots=slots)
+    assert refused.value.status == 400
