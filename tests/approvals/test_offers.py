@@ -4,7 +4,7 @@ import pytest
 
 from approvals.errors import ApprovalError, ApprovalErrorCode
 from approvals.models import OfferVersion, RoundStatus
-from approvals.selectors import offer_get, offer_list
+from approvals.selectors import approval_rounds_of_subject, offer_get, offer_list
 from approvals.services import offer_create, offer_update
 from tenants.actors import SYSTEM
 from tenants.context import tenant_context
@@ -114,3 +114,15 @@ def test_an_offer_of_another_tenant_is_not_found(tenant_a, tenant_b):
     theirs = make_offer(tenant=tenant_b)
     with tenant_context(tenant_a):
         assert offer_get(offer_id=theirs.pk) is None
+
+
+def test_every_round_of_an_offer_is_kept_as_its_history(tenant_a):
+    world = make_approval_world(tenant=tenant_a)
+    world.request()
+    with tenant_context(tenant_a):
+        offer_update(offer=world.offer, actor=world.recruiter_actor, changes={"equity": "2%"})
+        history = [
+            (r.number, r.status, r.offer_version.number)
+            for r in approval_rounds_of_subject(subject_key=f"offer:{world.offer.pk}")
+        ]
+    assert history == [(2, RoundStatus.REQUESTED, 2), (1, RoundStatus.VOIDED, 1)]
