@@ -12,6 +12,7 @@ from approvals import core
 from approvals.models import ApprovalPolicy, ApprovalPolicyVersion
 from approvals.services.subjects import ApprovalSubject, ApproverResolver, approval_facts
 from notifications.services import user_ids_with_capability
+from tenants.models import Department
 from tenants.permissions import Capability
 
 
@@ -56,14 +57,25 @@ class PolicyChoice:
         return f"Policy “{policy.name}” (version {self.version.number}) applies: {when}."
 
 
+def _department_chain(subject: ApprovalSubject) -> list:
+    """The requisition's department and those above it: a division's policy covers its teams."""
+    parents = dict(Department.objects.values_list("pk", "parent_id"))
+    chain, current = [], subject.requisition.department_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
 def policy_choose(subject: ApprovalSubject, facts: dict[str, Any]) -> PolicyChoice:
     """The first active policy for the subject's kind, in the admin's order, whose
-    conditions hold; a department's policy is considered only for its department."""
+    conditions hold; a department's policy is considered only for requisitions of that
+    department or of one below it."""
     policies = (
         ApprovalPolicy.objects.filter(
             subject_kind=subject.kind, is_active=True, current_version__isnull=False
         )
-        .filter(Q(department__isnull=True) | Q(department_id=subject.requisition.department_id))
+        .filter(Q(department__isnull=True) | Q(department_id__in=_department_chain(subject)))
         .select_related("current_version", "current_version__policy")
         .order_by("position", "name")
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -13,6 +15,8 @@ from approvals.models import (
     ApprovalRound,
     ApprovalStep,
     Decision,
+    Offer,
+    OfferVersion,
     RoundStatus,
     StepStatus,
     SubjectKind,
@@ -114,6 +118,13 @@ def approval_request(
 
 def _start_round(*, subject: ApprovalSubject, actor: Actor, slots: dict | None) -> ApprovalRound:
     slots = _check_slots(slots)
+    offer_version = None
+    if subject.kind == SubjectKind.OFFER:
+        # Locked as offer_update locks it: a request and a material edit at once cannot
+        # leave an open round on terms that are no longer the offer's.
+        offer = Offer.objects.select_for_update(of=("self",)).get(pk=subject.offer.pk)
+        offer_version = OfferVersion.objects.get(offer=offer, number=offer.version_number)
+        subject = replace(subject, offer=offer)
     if ApprovalRound.objects.filter(subject_key=subject.key, status=RoundStatus.REQUESTED).exists():
         raise ApprovalError(E.ROUND_ALREADY_OPEN, "An approval round is already open for this.")
     facts = subject_facts(subject)
@@ -146,11 +157,7 @@ def _start_round(*, subject: ApprovalSubject, actor: Actor, slots: dict | None) 
         requisition=subject.requisition,
         application=subject.application,
         offer=subject.offer,
-        offer_version=(
-            subject.offer.versions.get(number=subject.offer.version_number)
-            if subject.kind == SubjectKind.OFFER
-            else None
-        ),
+        offer_version=offer_version,
         milestone_code=subject.milestone_code,
         number=(last or 0) + 1,
         policy_version=choice.version,

@@ -124,3 +124,16 @@ def test_bad_slots_answer_400(tenant_a, slots):
     with pytest.raises(ApprovalError) as refused:
         world.request(slots=slots)
     assert refused.value.status == 400
+
+
+def test_a_divisions_policy_covers_the_teams_below_it(tenant_a):
+    world = make_approval_world(tenant=tenant_a)
+    division = factories.make_department(tenant=tenant_a)
+    with all_tenants_context():
+        team = world.requisition.department
+        team.parent = division
+        team.save()
+    covering = make_policy(
+        tenant=tenant_a, department=division, position=1, steps=[step("H", role("hrbp"))]
+    )
+    assert world.request().policy_version.policy_id == covering.pk
