@@ -60,6 +60,9 @@ class Requisition(TenantScopedModel):
         related_name="requisitions",
     )
     filled_at = models.DateTimeField(null=True, blank=True)
+    # Seen only by its team (recruiter, hiring manager, people granted `view_requisition`
+    # on it) and roles with `view_confidential`: recruiting.selectors.visible_to.
+    is_confidential = models.BooleanField(default=False)
     history = HistoricalRecords(get_user=history_user)
 
     class Meta:

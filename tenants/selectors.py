@@ -127,8 +127,3 @@ def department_scope_ids(membership) -> frozenset | None:
         scope = frozenset(scope)
     membership._department_scope = scope
     return scope
-
-
-def in_department_scope(membership, department_id) -> bool:
-    scope = department_scope_ids(membership)
-    return scope is None or department_id in scope

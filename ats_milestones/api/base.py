@@ -24,7 +24,6 @@ from tenants.actors import Actor
 from tenants.authentication import ApiClientPrincipal
 from tenants.context import current_tenant_id, tenant_context
 from tenants.permissions import Capability, actor_require, scopes_of
-from tenants.selectors import department_scope_ids
 
 from .idempotency import IdempotentPost, IdempotentReplay
 
@@ -116,11 +115,11 @@ class TenantScopedMixin:
         """The session user's membership in the tenant (None for an API client)."""
         return getattr(self.request._request, "membership", None)
 
-    def in_department_scope(self, rows: QuerySet, department_field: str) -> QuerySet:
-        """`rows` limited to the departments of the caller's membership (a person limited
-        to some departments); an API client and a tenant-wide membership see all."""
-        scope = department_scope_ids(None if self.api_client else self.membership)
-        return rows if scope is None else rows.filter(**{f"{department_field}__in": scope})
+    @property
+    def viewer(self):
+        """Whose sight limits what this call reads (recruiting.selectors.visible_to): the
+        person's membership; None for an API client, which reads the whole tenant."""
+        return None if self.api_client else self.membership
 
     def caller_scopes(self, request) -> set[str]:
         if self.api_client is not None:

@@ -17,6 +17,7 @@ from milestones.models import (
 )
 from milestones.web.board_selectors import CandidateFilters, applications_filtered
 from recruiting.models import Application, ApplicationStatus, Requisition
+from recruiting.selectors import applications_visible, requisitions_visible
 from tenants.models import Department
 
 NO_FILTERS = CandidateFilters()
@@ -25,13 +26,15 @@ NO_FILTERS = CandidateFilters()
 def requisition_list_for_page(
     *,
     tenant,
+    membership,
     status: str = "",
     department_id: uuid.UUID | str | None = None,
     recruiter_id: int | None = None,
     search: str = "",
 ) -> QuerySet[Requisition]:
-    """The tenant's requisitions, newest first, each with its count of active applications
-    (counted for the rows of the page only, through the (tenant, requisition, status) index)."""
+    """The requisitions `membership` may see, newest first, each with its count of active
+    applications (counted for the rows of the page only, through the (tenant, requisition,
+    status) index)."""
     active_count = (
         Application.objects.for_tenant(tenant)
         .filter(requisition_id=OuterRef("pk"), status=ApplicationStatus.ACTIVE)
@@ -40,11 +43,12 @@ def requisition_list_for_page(
         .annotate(n=Count("id"))
         .values("n")
     )
-    requisitions = (
+    requisitions = requisitions_visible(
         Requisition.objects.for_tenant(tenant)
         .select_related("department", "location", "recruiter", "hiring_manager")
         .annotate(active_application_count=Coalesce(Subquery(active_count), 0))
-        .order_by("-created_at", "id")
+        .order_by("-created_at", "id"),
+        membership=membership,
     )
     if status:
         requisitions = requisitions.filter(status=status)
@@ -57,10 +61,12 @@ def requisition_list_for_page(
     return requisitions
 
 
-def requisition_get_for_page(*, tenant, requisition_id: uuid.UUID) -> Requisition | None:
-    """One requisition of the tenant with everything its page shows, or None."""
+def requisition_get_for_page(
+    *, tenant, membership, requisition_id: uuid.UUID
+) -> Requisition | None:
+    """One requisition `membership` may see with everything its page shows, or None."""
     return (
-        Requisition.objects.for_tenant(tenant)
+        requisitions_visible(Requisition.objects.for_tenant(tenant), membership=membership)
         .select_related(
             "department",
             "location",
@@ -86,6 +92,7 @@ def application_list_for_requisition(*, requisition: Requisition) -> QuerySet[Ap
 def application_list_for_page(
     *,
     tenant,
+    membership,
     now: datetime,
     status: str = "",
     requisition_id: uuid.UUID | str | None = None,
@@ -93,12 +100,14 @@ def application_list_for_page(
     recruiter_id: int | None = None,
     candidates: CandidateFilters = NO_FILTERS,
 ) -> QuerySet[Application]:
-    """The tenant's applications, newest first: page 1 walks the (tenant, applied_at, id)
-    index (or its requisition's), so it costs the same at 1,000 rows or 100,000."""
-    applications = (
+    """The applications `membership` may see, newest first: page 1 walks the (tenant,
+    applied_at, id) index (or its requisition's), so it costs the same at 1,000 rows or
+    100,000."""
+    applications = applications_visible(
         Application.objects.for_tenant(tenant)
         .select_related("candidate", "requisition", "current_milestone")
-        .order_by("-applied_at", "id")
+        .order_by("-applied_at", "id"),
+        membership=membership,
     )
     if status:
         applications = applications.filter(status=status)
@@ -146,19 +155,24 @@ def department_choices(*, tenant) -> list[tuple[str, str]]:
     ]
 
 
-def requisition_choices(*, tenant) -> list[tuple[str, str]]:
-    """(id, title) of the tenant's requisitions, for a filter drop-down."""
+def requisition_choices(*, tenant, membership) -> list[tuple[str, str]]:
+    """(id, title) of the requisitions `membership` may see, for a filter drop-down."""
     return [
         (str(pk), title)
-        for pk, title in Requisition.objects.for_tenant(tenant)
+        for pk, title in requisitions_visible(
+            Requisition.objects.for_tenant(tenant), membership=membership
+        )
         .order_by("title", "id")
         .values_list("pk", "title")
     ]
 
 
-def application_get_for_page(*, tenant, application_id: uuid.UUID) -> Application | None:
+def application_get_for_page(
+    *, tenant, membership, application_id: uuid.UUID
+) -> Application | None:
+    """One application `membership` may see, with what its page shows, or None."""
     return (
-        Application.objects.for_tenant(tenant)
+        applications_visible(Application.objects.for_tenant(tenant), membership=membership)
         .select_related("candidate", "requisition", "current_milestone")
         .filter(pk=application_id)
         .first()

@@ -19,17 +19,9 @@ from milestones.web.requisition_forms import (
 )
 from recruiting.models import Requisition
 from tenants.access import access_denied_on_page
-from tenants.permissions import Capability, capabilities_of
-from tenants.selectors import department_scope_ids, in_department_scope
 from tenants.views import TenantPageMixin
 
 PAGE_SIZE = 50
-
-
-def in_scope(request, rows, department_field: str):
-    """`rows` limited to the departments of the user's membership (all when tenant-wide)."""
-    scope = department_scope_ids(request.membership)
-    return rows if scope is None else rows.filter(**{f"{department_field}__in": scope})
 
 
 def _page(request, rows):
@@ -51,16 +43,13 @@ class RequisitionListView(TenantPageMixin, View):
             recruiters=page_selectors.recruiter_choices(tenant=tenant),
         )
         filters = valid_filters(form)
-        requisitions = in_scope(
-            request,
-            page_selectors.requisition_list_for_page(
-                tenant=tenant,
-                status=filters.get("status", ""),
-                department_id=filters.get("department") or None,
-                recruiter_id=_recruiter_id(request, filters.get("recruiter", "")),
-                search=filters.get("q", ""),
-            ),
-            "department_id",
+        requisitions = page_selectors.requisition_list_for_page(
+            tenant=tenant,
+            membership=request.membership,
+            status=filters.get("status", ""),
+            department_id=filters.get("department") or None,
+            recruiter_id=_recruiter_id(request, filters.get("recruiter", "")),
+            search=filters.get("q", ""),
         )
         return render(
             request,
@@ -72,11 +61,9 @@ class RequisitionListView(TenantPageMixin, View):
 class RequisitionDetailView(TenantPageMixin, View):
     def get(self, request, pk):
         requisition = page_selectors.requisition_get_for_page(
-            tenant=request.tenant, requisition_id=pk
+            tenant=request.tenant, membership=request.membership, requisition_id=pk
         )
-        if requisition is None or not in_department_scope(
-            request.membership, requisition.department_id
-        ):
+        if requisition is None:
             access_denied_on_page(request, model=Requisition, object_id=pk)
             raise Http404("No such requisition.")
         applications = page_selectors.application_list_for_requisition(requisition=requisition)
@@ -95,27 +82,26 @@ class ApplicationListView(TenantPageMixin, View):
         tenant = request.tenant
         form = ApplicationFilterForm(
             request.GET or None,
-            requisitions=page_selectors.requisition_choices(tenant=tenant),
+            requisitions=page_selectors.requisition_choices(
+                tenant=tenant, membership=request.membership
+            ),
             recruiters=page_selectors.recruiter_choices(tenant=tenant),
         )
         filters = valid_filters(form)
-        applications = in_scope(
-            request,
-            page_selectors.application_list_for_page(
-                tenant=tenant,
-                now=timezone.now(),
-                status=filters.get("status", ""),
-                requisition_id=filters.get("requisition") or None,
-                milestone_id=filters.get("milestone"),
-                recruiter_id=_recruiter_id(request, filters.get("recruiter", "")),
-                candidates=CandidateFilters(
-                    search=filters.get("q", ""),
-                    hire_type=filters.get("hire_type", ""),
-                    source=filters.get("source", ""),
-                    overdue=bool(filters.get("overdue")),
-                ),
+        applications = page_selectors.application_list_for_page(
+            tenant=tenant,
+            membership=request.membership,
+            now=timezone.now(),
+            status=filters.get("status", ""),
+            requisition_id=filters.get("requisition") or None,
+            milestone_id=filters.get("milestone"),
+            recruiter_id=_recruiter_id(request, filters.get("recruiter", "")),
+            candidates=CandidateFilters(
+                search=filters.get("q", ""),
+                hire_type=filters.get("hire_type", ""),
+                source=filters.get("source", ""),
+                overdue=bool(filters.get("overdue")),
             ),
-            "requisition__department_id",
         )
         return render(
             request,
@@ -130,17 +116,13 @@ class ApplicationListView(TenantPageMixin, View):
         )
 
 
-def can_handle_failures(membership) -> bool:
-    return Capability.HANDLE_FAILURES in capabilities_of(membership)
-
-
-def application_failures_context(*, application, membership) -> dict:
-    """What templates/reporting/_application_failures.html needs on the application page."""
+def application_failures_context(*, application) -> dict:
+    """What templates/reporting/_application_failures.html needs on the application page
+    (whether its actions show is asked of `capabilities`, the one permission layer)."""
     return {
         "open_failures": list(
             milestone_selectors.automation_failure_open_for_application(
                 application_id=application.pk
             )
-        ),
-        "can_handle_failures": can_handle_failures(membership),
+        )
     }
