@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from ats_milestones.errors import InvalidInput
 from ats_milestones.paging import CappedPaginator
 from milestones import selectors as milestone_selectors
 from milestones.web import requisition_selectors as page_selectors
@@ -14,11 +17,15 @@ from milestones.web.board_selectors import CandidateFilters
 from milestones.web.requisition_forms import (
     MINE,
     ApplicationFilterForm,
+    RequisitionAccessForm,
     RequisitionFilterForm,
     valid_filters,
 )
+from recruiting import access
+from recruiting import selectors as recruiting_selectors
 from recruiting.models import Requisition
 from tenants.access import access_denied_on_page
+from tenants.permissions import Capability
 from tenants.views import TenantPageMixin
 
 PAGE_SIZE = 50
@@ -70,8 +77,70 @@ class RequisitionDetailView(TenantPageMixin, View):
         return render(
             request,
             "recruiting/requisition_detail.html",
-            self.page_context(requisition=requisition, page_obj=_page(request, applications)),
+            self.page_context(
+                requisition=requisition,
+                page_obj=_page(request, applications),
+                **self._access_context(requisition),
+            ),
         )
+
+    def _access_context(self, requisition) -> dict:
+        """Who may see it and the form that changes it, for those who may change it."""
+        if Capability.MANAGE_ACCESS not in self.capabilities:
+            return {}
+        granted = list(recruiting_selectors.requisition_access_list(requisition=requisition))
+        return {
+            "access_granted": granted,
+            "access_form": RequisitionAccessForm(tenant_id=requisition.tenant_id),
+        }
+
+
+class RequisitionAccessView(TenantPageMixin, View):
+    """An admin marks the requisition confidential (or not) and grants or revokes a
+    person's access to it; each change is a permission change on the audit trail."""
+
+    read_capability = write_capability = Capability.MANAGE_ACCESS
+
+    def post(self, request, pk):
+        requisition = page_selectors.requisition_get_for_page(
+            tenant=request.tenant, membership=request.membership, requisition_id=pk
+        )
+        if requisition is None:
+            access_denied_on_page(request, model=Requisition, object_id=pk)
+            raise Http404("No such requisition.")
+        form = RequisitionAccessForm(request.POST, tenant_id=request.tenant.pk)
+        if not form.is_valid():
+            messages.error(request, form.problem())
+        else:
+            messages.success(request, _access_change(request, self.actor, requisition, form))
+        url = reverse("recruiting:requisition-detail", args=[pk])
+        return HttpResponseRedirect(url, status=303)
+
+
+def _access_change(request, actor, requisition, form) -> str:
+    change = form.cleaned_data["change"]
+    if change == RequisitionAccessForm.CONFIDENTIAL:
+        confidential = form.cleaned_data["confidential"]
+        access.requisition_confidentiality_set(
+            requisition=requisition, confidential=confidential, actor=actor
+        )
+        if confidential:
+            return "Only its team and the people you grant access now see this requisition."
+        return "Everyone in its departments now sees this requisition."
+    user = form.cleaned_data["user"]
+    name = user.get_full_name() or user.get_username()
+    try:
+        if change == RequisitionAccessForm.GRANT:
+            done = access.requisition_access_grant(
+                requisition=requisition, user_id=user.pk, actor=actor
+            )
+            return f"{name} may now see this requisition." if done else f"{name} already could."
+        done = access.requisition_access_revoke(
+            requisition=requisition, user_id=user.pk, actor=actor
+        )
+    except InvalidInput as exc:
+        return exc.message
+    return f"{name} no longer has access granted." if done else f"{name} had no access granted."
 
 
 class ApplicationListView(TenantPageMixin, View):

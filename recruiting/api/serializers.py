@@ -49,6 +49,7 @@ class RequisitionInputSerializer(StrictModelSerializer):
             "openings",
             "opened_at",
             "filled_at",
+            "is_confidential",
         )
 
 

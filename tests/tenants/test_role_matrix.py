@@ -41,6 +41,7 @@ PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
     "recruiting:requisition-list": (C.VIEW, C.VIEW),
     "recruiting:requisition-detail": (C.VIEW, C.VIEW),
     "recruiting:requisition-board": (C.VIEW, C.MOVE),
+    "recruiting:requisition-access": (C.MANAGE_ACCESS, C.MANAGE_ACCESS),
     "recruiting:application-list": (C.VIEW, C.VIEW),
     "recruiting:application-detail": (C.VIEW, C.MOVE),  # its form moves candidates
     "tenants:switch": (C.VIEW, C.VIEW),

@@ -82,3 +82,15 @@ def test_a_tenant_wide_membership_sees_every_department(two_departments, recruit
     assert client.get(f"/requisitions/{theirs.requisition_id}/board/").status_code == 200
     ids = {a["id"] for a in client.get("/api/v1/applications").json()["results"]}
     assert {str(ours.pk), str(theirs.pk)} <= ids
+
+
+def test_the_candidates_api_holds_only_candidates_applying_in_the_scoped_departments(
+    two_departments,
+):
+    client, user, ours, theirs = two_departments
+    ids = [c["id"] for c in client.get("/api/v1/candidates").json()["results"]]
+    assert ids == [str(ours.candidate_id)]
+    assert client.get(f"/api/v1/candidates/{ours.candidate_id}").status_code == 200
+    assert client.get(f"/api/v1/candidates/{theirs.candidate_id}").status_code == 404
+    denied = audit_events(action=AuditAction.ACCESS_DENIED)
+    assert [(e.actor_user_id, e.object_id) for e in denied] == [(user.pk, str(theirs.candidate_id))]
