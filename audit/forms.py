@@ -21,6 +21,7 @@ class AuditSearchForm(forms.Form):
     until = forms.DateField(
         required=False, label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"})
     )
+    request_id = forms.CharField(required=False, max_length=64, label="Request id")
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean(self):
@@ -46,4 +47,5 @@ class AuditSearchForm(forms.Form):
             "since": midnight(data["since"]) if data.get("since") else None,
             "until": midnight(data["until"] + timedelta(days=1)) if data.get("until") else None,
             "before_seq": data.get("before"),
+            "request_id": data.get("request_id", ""),
         }

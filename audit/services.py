@@ -21,6 +21,7 @@ from tenants.events import (
     SignInLockedOut,
     TenantSwitched,
 )
+from tenants.request_context import RequestContext, client_address, current_request_context
 from tenants.selectors import membership_list_for_user
 
 
@@ -33,17 +34,26 @@ def audit_event_build(
     object_id: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """The one builder of an audit row (unsaved: a move writes it in its own statement)."""
+    """The one builder of an audit row (unsaved: a move writes it in its own statement).
+    During a request it also says which request, from which address and user agent, and
+    whom an API client acted for (tenants.request_context, set by a middleware)."""
+    request = current_request_context() or _NO_REQUEST
     return AuditEvent(
         tenant_id=tenant_id,
         action=action,
         actor_user_id=actor.user_id,
         actor_api_client_id=actor.api_client_id,
+        on_behalf_of_user_id=actor.on_behalf_of_user_id or request.on_behalf_of_user_id,
         object_type=object_type,
         object_id=str(object_id),
         data=data or {},
-        ip_address=actor.ip_address,
+        ip_address=actor.ip_address or request.ip_address,
+        request_id=request.request_id,
+        user_agent=request.user_agent,
     )
+
+
+_NO_REQUEST = RequestContext(request_id="")
 
 
 def audit_record(**fields: Any) -> AuditEvent:
@@ -230,7 +240,7 @@ def audit_logged_in(sender, request, user, **kwargs) -> None:
                 action=AuditAction.LOGIN,
                 tenant_id=membership.tenant_id,
                 actor=Actor(
-                    user_id=user.pk, role=membership.role, ip_address=meta.get("REMOTE_ADDR")
+                    user_id=user.pk, role=membership.role, ip_address=client_address(request)
                 ),
                 object_type="auth.user",
                 object_id=str(user.pk),

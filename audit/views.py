@@ -108,10 +108,13 @@ CSV_HEADER = [
     "who",
     "actor_user_id",
     "actor_api_client_id",
+    "on_behalf_of_user_id",
     "object_type",
     "object_id",
     "details",
     "ip_address",
+    "user_agent",
+    "request_id",
     "hash",
 ]
 
@@ -151,10 +154,13 @@ def _csv_lines(writer, events):
                     row["who"],
                     event.actor_user_id or "",
                     event.actor_api_client_id or "",
+                    event.on_behalf_of_user_id or "",
                     event.object_type,
                     event.object_id,
                     row["details"],
                     event.ip_address or "",
+                    event.user_agent,
+                    event.request_id,
                     event.hash or "",
                 ]
             )

@@ -93,13 +93,17 @@ def applications_visible(rows: QuerySet[Application], *, membership) -> QuerySet
 
 
 def candidates_visible(rows: QuerySet[Candidate], *, membership) -> QuerySet[Candidate]:
-    """Candidates with an application `membership` may see; a viewer of every requisition
-    also sees candidates who have not applied anywhere yet."""
+    """Candidates with an application `membership` may see. A person working tenant-wide
+    also sees candidates who have not applied anywhere yet; one limited to departments
+    sees only those applying in them."""
     condition = requisition_visibility(membership, via="requisition__")
     if condition is None:
         return rows
     applied = Application.objects.filter(candidate_id=OuterRef("pk"))
-    return rows.filter(Exists(applied.filter(condition)))
+    seen = Exists(applied.filter(condition))
+    if department_scope_ids(membership) is None:
+        seen |= ~Exists(applied)
+    return rows.filter(seen)
 
 
 def requisition_access_list(*, requisition: Requisition):

@@ -24,8 +24,10 @@ from tenants.actors import Actor
 from tenants.authentication import ApiClientPrincipal
 from tenants.context import current_tenant_id, tenant_context
 from tenants.permissions import Capability, actor_require, scopes_of
+from tenants.request_context import client_address
 
 from .idempotency import IdempotentPost, IdempotentReplay
+from .on_behalf_of import on_behalf_of_resolve
 
 _SAFE = {"GET", "HEAD", "OPTIONS"}
 
@@ -107,7 +109,8 @@ class TenantScopedMixin:
             user_id=self.actor_user_id,
             api_client_id=client.pk if client is not None else None,
             role=None if client is not None else getattr(self.membership, "role", None),
-            ip_address=self.request.META.get("REMOTE_ADDR"),
+            ip_address=client_address(self.request),
+            on_behalf_of_user_id=getattr(self, "on_behalf_of_user_id", None),
         )
 
     @property
@@ -142,6 +145,9 @@ class TenantScopedMixin:
             if client is not None:
                 self.tenant_id = client.tenant_id
                 self._tenant_scope.enter_context(tenant_context(client.tenant_id))
+                self.on_behalf_of_user_id = on_behalf_of_resolve(
+                    request, tenant_id=client.tenant_id
+                )
             else:
                 membership = getattr(request._request, "membership", None)
                 if membership is None:

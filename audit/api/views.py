@@ -4,6 +4,7 @@ read it (`read_audit` / the `audit:read` scope), newest first in cursor pages.""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers as drf_serializers
 
 from ats_milestones.api import serializers
 from ats_milestones.api.base import TenantScopedAPIView
@@ -16,14 +17,24 @@ from tenants.models import ApiScope
 from tenants.permissions import Capability
 
 
+def _user_id(**kwargs):
+    # A query parameter is text: DRF's own IntegerField reads "7" (the kernel's strict one
+    # takes JSON integers only, so every id here was refused).
+    return drf_serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 class AuditEventQuerySerializer(serializers.Serializer):
-    actor_user_id = serializers.IntegerField(required=False, min_value=1)
+    actor_user_id = _user_id()
     actor_api_client_id = serializers.UUIDField(required=False)
     action = serializers.CharField(
         required=False, max_length=60, help_text='exact, or a prefix ending in "." (milestone.)'
     )
     object_type = serializers.CharField(required=False, max_length=60)
     object_id = serializers.CharField(required=False, max_length=64)
+    request_id = serializers.CharField(
+        required=False, max_length=64, help_text="every row one request wrote (X-Request-ID)"
+    )
+    on_behalf_of_user_id = _user_id(help_text="what API clients did for this person")
     since = serializers.DateTimeField(required=False, help_text="at or after (ISO-8601)")
     until = serializers.DateTimeField(required=False, help_text="before (ISO-8601)")
 
@@ -44,10 +55,13 @@ class AuditEventOutputSerializer(serializers.ModelSerializer):
             "action",
             "actor_user_id",
             "actor_api_client_id",
+            "on_behalf_of_user_id",
             "object_type",
             "object_id",
             "data",
             "ip_address",
+            "user_agent",
+            "request_id",
             "prev_hash",
             "hash",
         ]
