@@ -13,6 +13,7 @@ from django.views import View
 
 from ats_milestones.errors import DomainError
 from milestones import selectors as milestone_selectors
+from milestones import sensitivity
 from milestones.models import AutomationFailure, FailureStatus
 from milestones.services.automation.failures import (
     automation_failure_dismiss,
@@ -67,11 +68,13 @@ class NotificationDetailView(TenantPageMixin, View):
 
     def get(self, request, pk):
         notification = _my_notification(request, pk)
-        applications = list(
-            selectors.notification_applications_for_page(
+        sensitive = sensitivity.may_see_sensitive(request.membership)
+        applications = [
+            sensitivity.application_masked(application, sensitive=sensitive)
+            for application in selectors.notification_applications_for_page(
                 notification=notification, membership=request.membership
             )
-        )
+        ]
         named = len(notification.about_application_ids)
         return render(
             request,
