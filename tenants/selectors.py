@@ -127,3 +127,9 @@ def department_scope_ids(membership) -> frozenset | None:
         scope = frozenset(scope)
     membership._department_scope = scope
     return scope
+
+
+def departments_in_scope(rows, *, membership):
+    """`rows` (departments) limited to those `membership` works in (all when tenant-wide)."""
+    scope = department_scope_ids(membership)
+    return rows if scope is None else rows.filter(pk__in=scope)

@@ -119,7 +119,7 @@ class ApplicationDetailView(TenantPageMixin, View):
                     rows=rows,
                     role=getattr(membership, "role", None),
                 ),
-                **application_failures_context(application=application),
+                **application_failures_context(application=application, sensitive=sensitive),
             ),
             status=status,
         )

@@ -12,6 +12,7 @@ from django.views import View
 from ats_milestones.errors import InvalidInput
 from ats_milestones.paging import CappedPaginator
 from milestones import selectors as milestone_selectors
+from milestones import sensitivity
 from milestones.web import requisition_selectors as page_selectors
 from milestones.web.board_selectors import CandidateFilters
 from milestones.web.requisition_forms import (
@@ -185,13 +186,17 @@ class ApplicationListView(TenantPageMixin, View):
         )
 
 
-def application_failures_context(*, application) -> dict:
+def application_failures_context(*, application, sensitive: bool) -> dict:
     """What templates/reporting/_application_failures.html needs on the application page
-    (whether its actions show is asked of `capabilities`, the one permission layer)."""
+    (whether its actions show is asked of `capabilities`, the one permission layer); a
+    failure about a sensitive milestone is masked for a viewer who may not see it."""
+    failures = list(
+        milestone_selectors.automation_failure_open_for_application(application_id=application.pk)
+    )
     return {
-        "open_failures": list(
-            milestone_selectors.automation_failure_open_for_application(
-                application_id=application.pk
-            )
+        "open_failures": sensitivity.failures_masked(
+            failures,
+            sensitive=sensitive,
+            version_id=application.requisition.framework_version_id,
         )
     }

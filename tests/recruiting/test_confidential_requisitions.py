@@ -218,3 +218,18 @@ def test_the_list_costs_the_same_with_many_granted_requisitions(
     grant(4)
     with django_assert_num_queries(len(one.captured_queries)):
         assert len(client.get("/api/v1/requisitions").json()["results"]) == 5
+
+
+def test_applying_to_it_over_the_api_off_the_team_is_a_400_naming_it(tenant_a, secret):
+    application, recruiter, _ = secret
+    body = {
+        "candidate": str(factories.make_candidate(tenant=tenant_a).pk),
+        "requisition": str(application.requisition_id),
+    }
+    outsider = _client(_member(tenant_a))
+    response = outsider.post("/api/v1/applications", body, content_type="application/json")
+    assert_error(response, 400, field="requisition")
+    response = _client(recruiter).post(
+        "/api/v1/applications", body, content_type="application/json"
+    )
+    assert response.status_code == 201
