@@ -171,6 +171,10 @@ def test_the_audit_search_filters_and_shows_them(tenant_a, client_with_writes):
 
     page = auditor.get("/audit/?request_id=req-find-me").content.decode()
     assert f"on behalf of {person.username}" in page and "Greenhouse/1" in page
+    by_person = auditor.get(f"/audit/?on_behalf_of={person.username}").context["rows"]
+    assert [row["event"].request_id for row in by_person] == ["req-find-me"]
+    by_actor = auditor.get(f"/api/v1/audit_events?actor_user_id={person.pk}").json()
+    assert by_actor["results"] == []  # the person did nothing themselves; a number is accepted
 
     exported = b"".join(auditor.get("/audit/export.csv?request_id=req-find-me").streaming_content)
     (header, line) = list(csv.reader(io.StringIO(exported.decode())))
