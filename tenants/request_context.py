@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
@@ -36,6 +38,17 @@ _current: ContextVar[RequestContext | None] = ContextVar("audit_request_context"
 
 def current_request_context() -> RequestContext | None:
     return _current.get()
+
+
+@contextmanager
+def request_context_entered(context: RequestContext) -> Iterator[RequestContext]:
+    """`context` is the request being served inside the block (the middleware's, or a
+    task's that carries on a request's work)."""
+    token = _current.set(context)
+    try:
+        yield context
+    finally:
+        _current.reset(token)
 
 
 def request_context_acting_for(user_id: int) -> None:
@@ -78,10 +91,7 @@ class RequestContextMiddleware:
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
         )
         request.request_id = context.request_id
-        token = _current.set(context)
-        try:
+        with request_context_entered(context):
             response = self.get_response(request)
-        finally:
-            _current.reset(token)
         response[REQUEST_ID_HEADER] = context.request_id
         return response

@@ -39,6 +39,7 @@ from .fields import (  # noqa: F401 - re-exported
     EmailField,
     FloatField,
     IntegerField,
+    QueryIntegerField,
     RegexField,
     SlugField,
     TimeField,

@@ -4,7 +4,6 @@ read it (`read_audit` / the `audit:read` scope), newest first in cursor pages.""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers as drf_serializers
 
 from ats_milestones.api import serializers
 from ats_milestones.api.base import TenantScopedAPIView
@@ -18,9 +17,10 @@ from tenants.permissions import Capability
 
 
 def _user_id(**kwargs):
-    # A query parameter is text: DRF's own IntegerField reads "7" (the kernel's strict one
-    # takes JSON integers only, so every id here was refused).
-    return drf_serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, **kwargs)
+    # A query parameter is text: the body's strict IntegerField refused every "7" here.
+    return serializers.QueryIntegerField(
+        required=False, min_value=1, max_value=serializers.INT64[1], **kwargs
+    )
 
 
 class AuditEventQuerySerializer(serializers.Serializer):

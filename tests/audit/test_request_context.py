@@ -182,3 +182,12 @@ def test_the_audit_search_filters_and_shows_them(tenant_a, client_with_writes):
     assert record["request_id"] == "req-find-me"
     assert record["on_behalf_of_user_id"] == str(person.pk)
     assert "on behalf of" in record["who"]
+
+
+@pytest.mark.parametrize("value", ["7.0", " 7", "0x7", "true", "0", "9" * 20])
+def test_a_user_id_filter_that_is_not_a_whole_number_is_a_400_naming_it(value, tenant_a):
+    auditor = Client()
+    auditor.force_login(factories.make_membership(tenant=tenant_a, role=Role.AUDITOR).user)
+    for name in ("actor_user_id", "on_behalf_of_user_id"):
+        response = auditor.get("/api/v1/audit_events", {name: value})
+        assert_error(response, 400, field=name)
