@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from milestones import sensitivity
 from milestones.models import (
     ApplicationDeadline,
     ApplicationMilestone,
@@ -115,6 +116,9 @@ def application_list_for_page(
         applications = applications.filter(requisition_id=requisition_id)
     if milestone_id:
         applications = applications.filter(current_milestone_id=milestone_id)
+        if not sensitivity.may_see_sensitive(membership):
+            # Who stands on a sensitive milestone is not for this viewer to list.
+            applications = applications.exclude(current_milestone__is_sensitive=True)
     if recruiter_id:
         applications = applications.filter(requisition__recruiter_id=recruiter_id)
     return applications_filtered(applications, tenant=tenant, filters=candidates, now=now)
@@ -132,17 +136,23 @@ def recruiter_choices(*, tenant) -> list[tuple[str, str]]:
     return [(str(user.pk), user.get_full_name() or user.get_username()) for user in users]
 
 
-def milestone_name(*, tenant, milestone_id) -> str:
-    """The name of a drill-down's milestone, for the chip that says what is filtered."""
+def milestone_name(*, tenant, membership, milestone_id) -> str:
+    """The name of a drill-down's milestone, for the chip that says what is filtered (a
+    sensitive one's only to those who may see it)."""
     if not milestone_id:
         return ""
-    return (
+    found = (
         MilestoneDefinition.objects.for_tenant(tenant)
         .filter(pk=milestone_id)
-        .values_list("name", flat=True)
+        .values_list("name", "is_sensitive")
         .first()
-        or ""
     )
+    if found is None:
+        return ""
+    name, is_sensitive = found
+    if is_sensitive and not sensitivity.may_see_sensitive(membership):
+        return sensitivity.RESTRICTED_LABEL
+    return name
 
 
 def department_choices(*, tenant) -> list[tuple[str, str]]:

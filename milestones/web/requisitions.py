@@ -180,7 +180,9 @@ class ApplicationListView(TenantPageMixin, View):
                 form=form,
                 page_obj=_page(request, applications),
                 milestone_name=page_selectors.milestone_name(
-                    tenant=tenant, milestone_id=filters.get("milestone")
+                    tenant=tenant,
+                    membership=request.membership,
+                    milestone_id=filters.get("milestone"),
                 ),
             ),
         )
