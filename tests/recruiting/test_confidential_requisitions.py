@@ -233,3 +233,31 @@ def test_applying_to_it_over_the_api_off_the_team_is_a_400_naming_it(tenant_a, s
         "/api/v1/applications", body, content_type="application/json"
     )
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize("page", ["/requisitions/", "/applications/"])
+def test_the_list_pages_cost_the_same_with_many_granted_requisitions(
+    page, tenant_a, django_assert_num_queries
+):
+    user = _member(tenant_a)
+    client = _client(user)
+
+    def grant(n):
+        for _ in range(n):
+            application = factories.make_application(tenant=tenant_a)
+            with all_tenants_context():
+                application.requisition.is_confidential = True
+                application.requisition.save()
+            with tenant_context(tenant_a.pk):
+                requisition_access_grant(
+                    requisition=application.requisition, user_id=user.pk, actor=Actor()
+                )
+
+    grant(1)
+    client.get(page)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(page).status_code == 200
+    grant(4)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(page)
+    assert response.context["page_obj"].paginator.count == 5
