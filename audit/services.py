@@ -21,7 +21,12 @@ from tenants.events import (
     SignInLockedOut,
     TenantSwitched,
 )
-from tenants.request_context import RequestContext, client_address, current_request_context
+from tenants.request_context import (
+    RequestContext,
+    client_address,
+    current_request_context,
+    user_agent_of,
+)
 from tenants.selectors import membership_list_for_user
 
 
@@ -233,19 +238,19 @@ def audit_action_forbidden(event: ActionForbidden) -> AuditEvent:
 def audit_logged_in(sender, request, user, **kwargs) -> None:
     """`user_logged_in`: a sign-in is on the trail of every tenant the user can reach, with
     the client's address and user agent (failed sign-ins and lockouts: django-axes)."""
-    meta = getattr(request, "META", {}) or {}
+    known = getattr(request, "META", None) is not None
+    address = client_address(request) if known else None
+    agent = user_agent_of(request) if known else ""
     for membership in membership_list_for_user(user=user):
         with tenant_context(membership.tenant_id):
             audit_record(
                 action=AuditAction.LOGIN,
                 tenant_id=membership.tenant_id,
-                actor=Actor(
-                    user_id=user.pk, role=membership.role, ip_address=client_address(request)
-                ),
+                actor=Actor(user_id=user.pk, role=membership.role, ip_address=address),
                 object_type="auth.user",
                 object_id=str(user.pk),
                 data={
-                    "user_agent": meta.get("HTTP_USER_AGENT", "")[:300],
+                    "user_agent": agent,
                     "role": membership.role,
                 },
             )

@@ -9,6 +9,7 @@ commands) there is none and audit rows carry none.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import uuid
 from collections.abc import Iterator
@@ -66,9 +67,24 @@ def client_address(request) -> str | None:
     if proxies:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
+        if len(forwarded) >= proxies and _is_address(forwarded[-proxies]):
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+def _is_address(text: str) -> bool:
+    """A value the audit row's inet column holds (a misconfigured proxy count could hand us
+    anything a client wrote)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def user_agent_of(request) -> str:
+    """The client's user agent as a row can hold it: NULs dropped, the first 300 characters."""
+    return request.META.get("HTTP_USER_AGENT", "").replace("\x00", "")[:USER_AGENT_LENGTH]
 
 
 def request_id_of(request) -> str:
@@ -88,7 +104,7 @@ class RequestContextMiddleware:
         context = RequestContext(
             request_id=request_id_of(request),
             ip_address=client_address(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
+            user_agent=user_agent_of(request),
         )
         request.request_id = context.request_id
         with request_context_entered(context):

@@ -191,3 +191,26 @@ def test_a_user_id_filter_that_is_not_a_whole_number_is_a_400_naming_it(value, t
     for name in ("actor_user_id", "on_behalf_of_user_id"):
         response = auditor.get("/api/v1/audit_events", {name: value})
         assert_error(response, 400, field=name)
+
+
+def test_a_forwarded_address_that_is_not_one_falls_back_to_the_peer(settings, client_with_writes):
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = client_with_writes.post(
+        "/api/v1/candidates",
+        CANDIDATE,
+        format="json",
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="not-an-address",
+    )
+    assert response.status_code == 201
+    (row,) = _rows(action="object.created", object_type="recruiting.Candidate")
+    assert row.ip_address == "10.0.0.1"
+
+
+def test_a_user_agent_with_a_nul_is_kept_without_it(client_with_writes):
+    response = client_with_writes.post(
+        "/api/v1/candidates", CANDIDATE, format="json", HTTP_USER_AGENT="evil\x00agent"
+    )
+    assert response.status_code == 201
+    (row,) = _rows(action="object.created", object_type="recruiting.Candidate")
+    assert row.user_agent == "evilagent"
