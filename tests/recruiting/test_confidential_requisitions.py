@@ -102,7 +102,8 @@ def test_its_team_and_permitted_roles_see_it_everywhere(who, tenant_a, secret):
     client = _client(user)
     for url in _urls(application):
         assert client.get(url).status_code == 200, url
-    assert "Chief Secret Officer" in client.get("/requisitions/").content.decode()
+    listed = client.get("/requisitions/").content.decode()
+    assert "Chief Secret Officer" in listed and "Confidential</span>" in listed
 
 
 def test_lists_and_filters_leave_it_out_for_someone_off_the_team(tenant_a, secret):
