@@ -40,13 +40,38 @@ CANONICAL_COLUMNS = (
 )
 
 
+#: Since migration 0004 a row also says which request wrote it. Those columns join the
+#: canonical text only when one is set, so every row written before (all empty) keeps its
+#: hash and the chain verifies unchanged; a request's rows hash them, so altering one shows.
+REQUEST_COLUMNS = (
+    "{r}request_id",
+    "{r}user_agent",
+    "coalesce({r}on_behalf_of_user_id::text, '')",
+)
+_REQUEST_SET = "{r}request_id <> '' OR {r}user_agent <> '' OR {r}on_behalf_of_user_id IS NOT NULL"
+
+
 def _canonical(row: str) -> list[str]:
     return [column.format(r=row) for column in CANONICAL_COLUMNS]
 
 
+def _request_suffix_sql(row: str) -> str:
+    columns = " || E'\\x1f' || ".join(f"({c.format(r=row)})" for c in REQUEST_COLUMNS)
+    return f"(CASE WHEN {_REQUEST_SET.format(r=row)} THEN E'\\x1f' || {columns} ELSE '' END)"
+
+
+def request_suffix(request_columns: tuple[str, ...]) -> str:
+    """The request columns' part of a row's canonical text ("" when none is set)."""
+    if not any(request_columns):
+        return ""
+    return FIELD_SEPARATOR + FIELD_SEPARATOR.join(request_columns)
+
+
 _CANONICAL_NEW = " || E'\\x1f' || ".join(f"({c})" for c in _canonical("NEW."))
 
-TRIGGER_FUNCTION_SQL = f"""
+
+def _trigger_function_sql(canonical: str) -> str:
+    return f"""
 CREATE OR REPLACE FUNCTION ats_audit_chain() RETURNS trigger AS $$
 DECLARE
     head_seq bigint;
@@ -63,12 +88,20 @@ BEGIN
     NEW.seq := head_seq + 1;
     NEW.prev_hash := head_hash;
     NEW.hash := encode(sha256(convert_to(
-        head_hash || E'\\x1e' || {_CANONICAL_NEW}, 'UTF8')), 'hex');
+        head_hash || E'\\x1e' || {canonical}, 'UTF8')), 'hex');
     UPDATE {HEAD_TABLE} SET seq = NEW.seq, hash = NEW.hash WHERE tenant_id = NEW.tenant_id;
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
 """  # noqa: S608 -- table names are constants, values come from the row
+
+
+#: The trigger as migration 0002 installed it, before rows had request columns.
+TRIGGER_FUNCTION_SQL = _trigger_function_sql(_CANONICAL_NEW)
+#: The trigger since migration 0004: the request columns too, when set.
+TRIGGER_FUNCTION_WITH_REQUEST_SQL = _trigger_function_sql(
+    f"{_CANONICAL_NEW} || {_request_suffix_sql('NEW.')}"
+)
 
 CREATE_TRIGGER_SQL = (
     f'CREATE TRIGGER "{TABLE}_chain" BEFORE INSERT ON "{TABLE}" '
@@ -77,8 +110,8 @@ CREATE_TRIGGER_SQL = (
 DROP_TRIGGER_SQL = f'DROP TRIGGER IF EXISTS "{TABLE}_chain" ON "{TABLE}";'
 
 
-def link_hash(prev_hash: str, canonical: tuple[str, ...]) -> str:
-    text = prev_hash + LINK_SEPARATOR + FIELD_SEPARATOR.join(canonical)
+def link_hash(prev_hash: str, canonical: tuple[str, ...], request: tuple[str, ...] = ()) -> str:
+    text = prev_hash + LINK_SEPARATOR + FIELD_SEPARATOR.join(canonical) + request_suffix(request)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -99,7 +132,7 @@ class Break:
 
 def _rows(tenant_id=None) -> Iterator[tuple]:
     where = "WHERE e.tenant_id = %s" if tenant_id else ""
-    select = ", ".join(_canonical("e."))
+    select = ", ".join(_canonical("e.") + [c.format(r="e.") for c in REQUEST_COLUMNS])
     sql = (
         f"SELECT e.id::text, e.tenant_id::text, e.seq, e.prev_hash, e.hash, {select} "  # noqa: S608
         f"FROM {TABLE} AS e {where} ORDER BY e.tenant_id, e.seq NULLS FIRST, e.id"
@@ -138,7 +171,9 @@ def chain_verify(*, tenant_id=None) -> tuple[int, list[Break]]:
     breaks: dict[str, Break] = {}
     last: dict[str, tuple[int, str]] = {}
     checked = 0
-    for row_id, tenant, seq, prev_hash, stored, *canonical in _rows(tenant_id):
+    request_width = len(REQUEST_COLUMNS)
+    for row_id, tenant, seq, prev_hash, stored, *columns in _rows(tenant_id):
+        canonical, request = tuple(columns[:-request_width]), tuple(columns[-request_width:])
         checked += 1
         if tenant in breaks:
             continue
@@ -158,7 +193,7 @@ def chain_verify(*, tenant_id=None) -> tuple[int, list[Break]]:
             breaks[tenant] = Break(
                 tenant, "inserted", row_id, seq, "its previous hash is not the row before's"
             )
-        elif link_hash(prev_hash, tuple(canonical)) != stored:
+        elif link_hash(prev_hash, canonical, request) != stored:
             breaks[tenant] = Break(
                 tenant, "altered", row_id, seq, "its content does not match its hash"
             )

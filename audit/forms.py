@@ -21,6 +21,8 @@ class AuditSearchForm(forms.Form):
     until = forms.DateField(
         required=False, label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"})
     )
+    on_behalf_of = forms.CharField(required=False, max_length=150, label="On behalf of (username)")
+    request_id = forms.CharField(required=False, max_length=64, label="Request id")
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean(self):
@@ -30,7 +32,7 @@ class AuditSearchForm(forms.Form):
             self.add_error("until", "The end is before the start.")
         return data
 
-    def selector_arguments(self, *, actor_user_id) -> dict:
+    def selector_arguments(self, *, actor_user_id, on_behalf_of_user_id=None) -> dict:
         """The search's arguments for audit_event_search (days as the tenant's midnights)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         zone = timezone.get_current_timezone()
@@ -40,10 +42,12 @@ class AuditSearchForm(forms.Form):
 
         return {
             "actor_user_id": actor_user_id,
+            "on_behalf_of_user_id": on_behalf_of_user_id,
             "action": data.get("action", ""),
             "object_type": data.get("object_type", ""),
             "object_id": data.get("object_id", ""),
             "since": midnight(data["since"]) if data.get("since") else None,
             "until": midnight(data["until"] + timedelta(days=1)) if data.get("until") else None,
             "before_seq": data.get("before"),
+            "request_id": data.get("request_id", ""),
         }

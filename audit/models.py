@@ -55,10 +55,23 @@ class AuditEvent(TenantScopedModel):
         db_index=False,
         related_name="+",
     )
+    # The person an API client acted for (`On-Behalf-Of`); no constraint, as above.
+    on_behalf_of_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The request that wrote it (tenants.request_context): its id (X-Request-ID) and the
+    # client's user agent; empty outside a request (sweeps, tasks, commands).
+    request_id = models.CharField(max_length=64, blank=True, db_default="")
+    user_agent = models.CharField(max_length=300, blank=True, db_default="")
     # The tenant's hash chain, filled by the database at insert (audit/chain.py): a row's
     # place in its tenant's trail, the hash of the row before, and its own.
     seq = models.BigIntegerField(null=True, editable=False)
@@ -73,6 +86,17 @@ class AuditEvent(TenantScopedModel):
             models.Index(fields=["tenant", "-at"], name="audit_event_at_idx"),
             models.Index(fields=["tenant", "object_type", "object_id"], name="audit_event_obj_idx"),
             *actor_indexes("audit_event"),
+            # "Everything this request wrote", "everything done for this person".
+            models.Index(
+                fields=["tenant", "request_id"],
+                condition=~models.Q(request_id=""),
+                name="audit_event_request_idx",
+            ),
+            models.Index(
+                fields=["tenant", "on_behalf_of_user"],
+                condition=models.Q(on_behalf_of_user__isnull=False),
+                name="audit_event_behalf_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "seq"], name="audit_event_seq_per_tenant")

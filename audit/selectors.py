@@ -22,6 +22,8 @@ def audit_event_search(
     since: datetime | None = None,
     until: datetime | None = None,
     before_seq: int | None = None,
+    request_id: str = "",
+    on_behalf_of_user_id: int | None = None,
 ) -> QuerySet[AuditEvent]:
     """The current tenant's audit events, newest first (by their place in the chain).
     `action` ending in "." matches every action under it ("milestone.")."""
@@ -46,6 +48,10 @@ def audit_event_search(
         events = events.filter(at__lt=until)
     if before_seq is not None:
         events = events.filter(seq__lt=before_seq)
+    if request_id:
+        events = events.filter(request_id=request_id)
+    if on_behalf_of_user_id is not None:
+        events = events.filter(on_behalf_of_user_id=on_behalf_of_user_id)
     return events.order_by("-seq")
 
 
@@ -68,6 +74,7 @@ def actor_names(events: Iterable[AuditEvent]) -> dict[tuple[str, object], str]:
     """("user", id) / ("client", id) -> a name to show, for a page of events: two queries."""
     events = list(events)
     user_ids = {e.actor_user_id for e in events if e.actor_user_id is not None}
+    user_ids |= {e.on_behalf_of_user_id for e in events if e.on_behalf_of_user_id is not None}
     client_ids = {e.actor_api_client_id for e in events if e.actor_api_client_id is not None}
     names: dict[tuple[str, object], str] = {}
     if user_ids:
@@ -81,7 +88,11 @@ def actor_names(events: Iterable[AuditEvent]) -> dict[tuple[str, object], str]:
 
 def actor_name(event: AuditEvent, names: dict) -> str:
     if event.actor_api_client_id is not None:
-        return names.get(("client", event.actor_api_client_id), "an API client")
+        client = names.get(("client", event.actor_api_client_id), "an API client")
+        if event.on_behalf_of_user_id is not None:
+            person = names.get(("user", event.on_behalf_of_user_id))
+            return f"{client} on behalf of {person or f'user #{event.on_behalf_of_user_id}'}"
+        return client
     if event.actor_user_id is not None:
         return names.get(("user", event.actor_user_id), f"user #{event.actor_user_id}")
     return "System"

@@ -21,6 +21,12 @@ from tenants.events import (
     SignInLockedOut,
     TenantSwitched,
 )
+from tenants.request_context import (
+    RequestContext,
+    client_address,
+    current_request_context,
+    user_agent_of,
+)
 from tenants.selectors import membership_list_for_user
 
 
@@ -33,17 +39,26 @@ def audit_event_build(
     object_id: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """The one builder of an audit row (unsaved: a move writes it in its own statement)."""
+    """The one builder of an audit row (unsaved: a move writes it in its own statement).
+    During a request it also says which request, from which address and user agent, and
+    whom an API client acted for (tenants.request_context, set by a middleware)."""
+    request = current_request_context() or _NO_REQUEST
     return AuditEvent(
         tenant_id=tenant_id,
         action=action,
         actor_user_id=actor.user_id,
         actor_api_client_id=actor.api_client_id,
+        on_behalf_of_user_id=actor.on_behalf_of_user_id or request.on_behalf_of_user_id,
         object_type=object_type,
         object_id=str(object_id),
         data=data or {},
-        ip_address=actor.ip_address,
+        ip_address=actor.ip_address or request.ip_address,
+        request_id=request.request_id,
+        user_agent=request.user_agent,
     )
+
+
+_NO_REQUEST = RequestContext(request_id="")
 
 
 def audit_record(**fields: Any) -> AuditEvent:
@@ -223,19 +238,19 @@ def audit_action_forbidden(event: ActionForbidden) -> AuditEvent:
 def audit_logged_in(sender, request, user, **kwargs) -> None:
     """`user_logged_in`: a sign-in is on the trail of every tenant the user can reach, with
     the client's address and user agent (failed sign-ins and lockouts: django-axes)."""
-    meta = getattr(request, "META", {}) or {}
+    known = getattr(request, "META", None) is not None
+    address = client_address(request) if known else None
+    agent = user_agent_of(request) if known else ""
     for membership in membership_list_for_user(user=user):
         with tenant_context(membership.tenant_id):
             audit_record(
                 action=AuditAction.LOGIN,
                 tenant_id=membership.tenant_id,
-                actor=Actor(
-                    user_id=user.pk, role=membership.role, ip_address=meta.get("REMOTE_ADDR")
-                ),
+                actor=Actor(user_id=user.pk, role=membership.role, ip_address=address),
                 object_type="auth.user",
                 object_id=str(user.pk),
                 data={
-                    "user_agent": meta.get("HTTP_USER_AGENT", "")[:300],
+                    "user_agent": agent,
                     "role": membership.role,
                 },
             )

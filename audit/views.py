@@ -30,8 +30,8 @@ OBJECT_PAGES = {
 NO_SUCH_ACTOR = -1  # a username nobody has: the search finds nothing, as it should
 
 
-def _actor_user_id(form: AuditSearchForm) -> int | None:
-    username = form.cleaned_data.get("actor", "") if form.is_bound and form.is_valid() else ""
+def _user_id(form: AuditSearchForm, field: str = "actor") -> int | None:
+    username = form.cleaned_data.get(field, "") if form.is_bound and form.is_valid() else ""
     if not username:
         return None
     user = get_user_model().objects.filter(username=username).values_list("pk", flat=True)
@@ -54,7 +54,9 @@ def _details(event: AuditEvent) -> str:
 
 def _search(request):
     form = AuditSearchForm(request.GET or None)
-    arguments = form.selector_arguments(actor_user_id=_actor_user_id(form))
+    arguments = form.selector_arguments(
+        actor_user_id=_user_id(form), on_behalf_of_user_id=_user_id(form, "on_behalf_of")
+    )
     return form, selectors.audit_event_search(**arguments)
 
 
@@ -108,10 +110,13 @@ CSV_HEADER = [
     "who",
     "actor_user_id",
     "actor_api_client_id",
+    "on_behalf_of_user_id",
     "object_type",
     "object_id",
     "details",
     "ip_address",
+    "user_agent",
+    "request_id",
     "hash",
 ]
 
@@ -151,10 +156,13 @@ def _csv_lines(writer, events):
                     row["who"],
                     event.actor_user_id or "",
                     event.actor_api_client_id or "",
+                    event.on_behalf_of_user_id or "",
                     event.object_type,
                     event.object_id,
                     row["details"],
                     event.ip_address or "",
+                    event.user_agent,
+                    event.request_id,
                     event.hash or "",
                 ]
             )

@@ -21,6 +21,7 @@ from milestones.models import (
     SandboxRun,
     VersionStatus,
 )
+from recruiting.selectors import visible_to
 
 
 def framework_version_resolve(
@@ -109,15 +110,20 @@ def sandbox_run_list(*, version_id: uuid.UUID) -> QuerySet[SandboxRun]:
     )
 
 
-def automation_failure_list() -> QuerySet[AutomationFailure]:
-    """Failures with what a list shows beside them (application, candidate, rule)."""
-    return AutomationFailure.objects.select_related(
-        "application__candidate", "application__requisition", "rule"
+def automation_failure_list(*, membership=None) -> QuerySet[AutomationFailure]:
+    """Failures with what a list shows beside them (application, candidate, rule), of the
+    applications `membership` may see (None: every one)."""
+    return visible_to(
+        AutomationFailure.objects.select_related(
+            "application__candidate", "application__requisition", "rule"
+        ),
+        membership=membership,
+        via="application__requisition__",
     )
 
 
-def automation_failure_list_for_page(*, status: str = FailureStatus.OPEN) -> QuerySet:
-    failures = automation_failure_list().select_related("resolved_by")
+def automation_failure_list_for_page(*, membership, status: str = FailureStatus.OPEN) -> QuerySet:
+    failures = automation_failure_list(membership=membership).select_related("resolved_by")
     return failures.filter(status=status) if status else failures
 
 

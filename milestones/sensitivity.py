@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from milestones.core.wording import milestone_codes_in
+from milestones.models import MilestoneDefinition
 from tenants.permissions import Capability, capabilities_of
 
 RESTRICTED_LABEL = "Restricted milestone"
+#: What someone without `view_sensitive` reads instead of a failure about a sensitive one.
+RESTRICTED_FAILURE = "The details concern a restricted milestone."
 
 
 def may_see_sensitive(membership) -> bool:
@@ -51,3 +55,36 @@ def application_masked(application, *, sensitive: bool):
         not sensitive and current is not None and current.is_sensitive
     )
     return application
+
+
+def sensitive_codes(*, version_id) -> frozenset[str]:
+    """The codes of a version's sensitive milestones: one query (none without a version)."""
+    if version_id is None:
+        return frozenset()
+    return frozenset(
+        MilestoneDefinition.objects.filter(version_id=version_id, is_sensitive=True).values_list(
+            "code", flat=True
+        )
+    )
+
+
+def failure_concerns_sensitive(*, message: str, attempted: dict, codes: frozenset) -> bool:
+    """An automation failure names a sensitive milestone (in its message or its target)."""
+    return bool(codes) and bool(
+        (milestone_codes_in(message) | {attempted.get("to_code") or ""}) & codes
+    )
+
+
+def failures_masked(failures: list, *, sensitive: bool, version_id) -> list:
+    """An application's failures for the viewer: those about a sensitive milestone keep
+    their rule and time but not their message or target unless `sensitive`."""
+    if sensitive or not failures:
+        return failures
+    codes = sensitive_codes(version_id=version_id)
+    for failure in failures:
+        if failure_concerns_sensitive(
+            message=failure.message, attempted=failure.attempted or {}, codes=codes
+        ):
+            failure.message = RESTRICTED_FAILURE
+            failure.attempted = {"action": (failure.attempted or {}).get("action", "")}
+    return failures

@@ -15,7 +15,7 @@ from ats_milestones.db import json_param
 from notifications.models import Notification
 from notifications.tasks import notifications_email_task
 from tenants.models import Department, Membership, Role
-from tenants.permissions import role_may
+from tenants.permissions import Capability, role_may
 
 # Who on a requisition a recipient name stands for (see milestones AlertRecipient).
 RECIPIENT_RECRUITER = "recruiter"
@@ -108,10 +108,13 @@ def notification_send(
     title: str,
     body: str = "",
     link: str = "",
+    restricted_body: str | None = None,
 ) -> list[Notification]:
     """Notify the people behind `recipients` about `application`: one in-app notification
     each, and one email each (after commit, through Django's email backend) to those with
-    an address. Nobody to notify is not an error: it returns []."""
+    an address. Nobody to notify is not an error: it returns []. With `restricted_body`
+    (the body concerns a sensitive milestone), a recipient whose role lacks
+    `view_sensitive` gets that instead (one more query)."""
     user_ids = requisition_recipient_user_ids(
         requisition=application.requisition, recipients=recipients
     )
@@ -123,6 +126,7 @@ def notification_send(
         body=body,
         application=application,
         link=link or f"/applications/{application.pk}/",
+        restricted_body=restricted_body,
     )
 
 
@@ -135,14 +139,21 @@ def notification_send_to_users(
     body: str = "",
     application=None,
     link: str = "",
+    restricted_body: str | None = None,
 ) -> list[Notification]:
     """`notification_send` for people already chosen by id (an approval step's approvers):
-    one in-app notification each, one email each after commit to those with an address."""
+    one in-app notification each, one email each after commit to those with an address;
+    `restricted_body` as `notification_send` says."""
     user_ids = list(dict.fromkeys(user_ids))
     if not user_ids:
         return []
     found = get_user_model().objects.in_bulk(user_ids)
     users = [found[pk] for pk in user_ids if pk in found]
+    may_see = (
+        user_ids_with_capability(Capability.VIEW_SENSITIVE, user_ids=user_ids)
+        if restricted_body is not None
+        else None
+    )
     notifications = Notification.objects.bulk_create(
         [
             Notification(
@@ -150,7 +161,7 @@ def notification_send_to_users(
                 recipient=user,
                 kind=kind,
                 title=title[:300],
-                body=body,
+                body=body if may_see is None or user.pk in may_see else restricted_body,
                 application=application,
                 link=link,
             )

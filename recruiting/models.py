@@ -64,6 +64,9 @@ class Requisition(TenantScopedModel):
     salary_band_min = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     salary_band_max = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     salary_band_currency = models.CharField(max_length=3, blank=True)
+    # Seen only by its team (recruiter, hiring manager, people granted `view_requisition`
+    # on it) and roles with `view_confidential`: recruiting.selectors.visible_to.
+    is_confidential = models.BooleanField(default=False)
     history = HistoricalRecords(get_user=history_user)
 
     class Meta:

@@ -20,6 +20,7 @@ from recruiting.events import ApplicationCreated
 from recruiting.models import Application, Candidate, Requisition
 from tenants.actors import Actor
 from tenants.models import Department, JobFamily, Location, RequisitionType
+from tenants.permissions import Capability, actor_require
 from tenants.selectors import tenant_user_list
 from tenants.services import (
     CREATED,
@@ -117,7 +118,11 @@ def requisition_create(
     external_id: str = "",
     opened_at: datetime | None = None,
     filled_at: datetime | None = None,
+    is_confidential: bool = False,
 ) -> Requisition:
+    """A new requisition; only a role with `manage_access` opens it as confidential."""
+    if is_confidential:
+        actor_require(actor, Capability.MANAGE_ACCESS)
     values: dict[str, Any] = {
         "title": title,
         "requisition_type": requisition_type,
@@ -130,6 +135,7 @@ def requisition_create(
         "external_id": external_id,
         "opened_at": opened_at,
         "filled_at": filled_at,
+        "is_confidential": is_confidential,
     }
     if status is not None:
         values["status"] = status
@@ -145,6 +151,9 @@ def requisition_create(
 def requisition_update(
     *, requisition: Requisition, actor: Actor, changes: dict[str, Any]
 ) -> Requisition:
+    """Apply changes; whether it is confidential is changed only by `manage_access`."""
+    if changes.get("is_confidential", requisition.is_confidential) != requisition.is_confidential:
+        actor_require(actor, Capability.MANAGE_ACCESS)
     _check_requisition_refs(tenant_id=requisition.tenant_id, values=changes)
     if "external_id" in changes:
         _ensure_external_id_free(requisition, changes["external_id"])

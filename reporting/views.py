@@ -13,6 +13,7 @@ from django.views import View
 
 from ats_milestones.errors import DomainError
 from milestones import selectors as milestone_selectors
+from milestones import sensitivity
 from milestones.models import AutomationFailure, FailureStatus
 from milestones.services.automation.failures import (
     automation_failure_dismiss,
@@ -67,7 +68,13 @@ class NotificationDetailView(TenantPageMixin, View):
 
     def get(self, request, pk):
         notification = _my_notification(request, pk)
-        applications = list(selectors.notification_applications_for_page(notification=notification))
+        sensitive = sensitivity.may_see_sensitive(request.membership)
+        applications = [
+            sensitivity.application_masked(application, sensitive=sensitive)
+            for application in selectors.notification_applications_for_page(
+                notification=notification, membership=request.membership
+            )
+        ]
         named = len(notification.about_application_ids)
         return render(
             request,
@@ -112,7 +119,8 @@ class FailureHandlerMixin(TenantPageMixin):
     read_capability = write_capability = Capability.HANDLE_FAILURES
 
     def get_failure(self, pk) -> AutomationFailure:
-        failure = milestone_selectors.automation_failure_list().filter(pk=pk).first()
+        failures = milestone_selectors.automation_failure_list(membership=self.request.membership)
+        failure = failures.filter(pk=pk).first()
         if failure is None:
             access_denied_on_page(self.request, model=AutomationFailure, object_id=pk)
             raise Http404("No such automation failure.")
@@ -125,7 +133,7 @@ class AutomationFailureListView(FailureHandlerMixin, View):
         if status not in FailureStatus.values and status != "all":
             status = FailureStatus.OPEN
         failures = milestone_selectors.automation_failure_list_for_page(
-            status="" if status == "all" else status
+            membership=request.membership, status="" if status == "all" else status
         )
         page_obj = Paginator(failures, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
@@ -136,7 +144,6 @@ class AutomationFailureListView(FailureHandlerMixin, View):
                 status=status,
                 statuses=[("all", "All"), *FailureStatus.choices],
                 now=timezone.now(),
-                can_handle_failures=True,
             ),
         )
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from ats_milestones.events import publish
 from tenants.actors import Actor
 from tenants.events import AccessDenied, ActionForbidden
+from tenants.request_context import client_address
 
 
 def access_denied(*, model, object_id, tenant_id, path: str, method: str, actor: Actor) -> None:
@@ -30,7 +31,7 @@ def page_actor(request) -> Actor:
     return Actor(
         user_id=request.user.pk,
         role=getattr(getattr(request, "membership", None), "role", None),
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_address(request),
     )
 
 

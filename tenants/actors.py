@@ -1,4 +1,5 @@
-"""Who did something: a person (user id) or another HR system (API client id)."""
+"""Who did something: a person (user id) or another HR system (API client id), and the
+person an API client acts for (`On-Behalf-Of`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ class Actor:
     api_client_id: uuid.UUID | None = None
     role: str | None = None  # the person's role in the tenant, when a move needs it
     ip_address: str | None = None
+    on_behalf_of_user_id: int | None = None  # an API client acting for this person
 
     @property
     def label(self) -> str:

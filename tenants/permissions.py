@@ -31,6 +31,8 @@ class Capability(StrEnum):
     EXPORT = "export"
     HANDLE_FAILURES = "handle_failures"
     VIEW_SENSITIVE = "view_sensitive"
+    VIEW_CONFIDENTIAL = "view_confidential"
+    MANAGE_ACCESS = "manage_access"
 
 
 C = Capability
@@ -54,7 +56,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     Role.COORDINATOR: frozenset({C.VIEW, C.MANAGE_CANDIDATES}),
     Role.HIRING_MANAGER: frozenset({C.VIEW, C.APPROVE}),
-    Role.HRBP: frozenset({C.VIEW, C.APPROVE, C.VIEW_SENSITIVE, C.EXPORT}),
+    # An HRBP sees the confidential requisitions of the departments they cover (all of them
+    # when tenant-wide): the department scope still applies.
+    Role.HRBP: frozenset({C.VIEW, C.APPROVE, C.VIEW_SENSITIVE, C.VIEW_CONFIDENTIAL, C.EXPORT}),
     Role.AUDITOR: frozenset({C.VIEW, C.READ_AUDIT, C.EXPORT, C.VIEW_SENSITIVE}),
 }
 
@@ -74,6 +78,8 @@ CAPABILITY_REASONS: dict[Capability, str] = {
     C.EXPORT: "export data",
     C.HANDLE_FAILURES: "retry or dismiss automation failures",
     C.VIEW_SENSITIVE: "see sensitive milestones",
+    C.VIEW_CONFIDENTIAL: "see every confidential requisition",
+    C.MANAGE_ACCESS: "grant or revoke access to a confidential requisition",
 }
 
 # The audit trail is read only by those who may read it, not by everyone who may view.

@@ -129,6 +129,7 @@ def department_scope_ids(membership) -> frozenset | None:
     return scope
 
 
-def in_department_scope(membership, department_id) -> bool:
+def departments_in_scope(rows, *, membership):
+    """`rows` (departments) limited to those `membership` works in (all when tenant-wide)."""
     scope = department_scope_ids(membership)
-    return scope is None or department_id in scope
+    return rows if scope is None else rows.filter(pk__in=scope)

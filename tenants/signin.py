@@ -18,7 +18,6 @@ import math
 
 from axes.helpers import get_cool_off
 from axes.signals import user_locked_out
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
@@ -27,24 +26,12 @@ from django.shortcuts import render
 
 from ats_milestones.events import publish
 from tenants.events import SignInFailed, SignInLockedOut
+from tenants.request_context import client_address  # axes' AXES_CLIENT_IP_CALLABLE
 from tenants.selectors import membership_list_for_user
 
 logger = logging.getLogger(__name__)
 
 LOCKED_OUT_TEMPLATE = "auth/login.html"
-
-
-def client_address(request) -> str | None:
-    """The client's address: REMOTE_ADDR, or behind DJANGO_TRUSTED_PROXY_COUNT proxies the
-    address the outermost of them saw (counted from the right of X-Forwarded-For, so a
-    client cannot choose it by sending the header itself)."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
 
 
 def lockout_minutes(request=None) -> int:

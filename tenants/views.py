@@ -15,6 +15,7 @@ from ats_milestones.errors import NotFound
 from tenants.access import action_forbidden_on_page, page_actor
 from tenants.actors import Actor
 from tenants.permissions import Capability, PermissionRefused, capabilities_of, refusal
+from tenants.request_context import client_address
 from tenants.selectors import membership_list_for_user
 from tenants.switching import session_tenant_switch
 
@@ -82,7 +83,7 @@ class TenantSwitchView(TenantPageMixin, View):
                 user=request.user,
                 session=request.session,
                 tenant_id=tenant_id,
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_address(request),
             )
         except NotFound as exc:
             raise Http404(exc.message) from exc

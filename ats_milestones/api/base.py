@@ -24,9 +24,10 @@ from tenants.actors import Actor
 from tenants.authentication import ApiClientPrincipal
 from tenants.context import current_tenant_id, tenant_context
 from tenants.permissions import Capability, actor_require, scopes_of
-from tenants.selectors import department_scope_ids
+from tenants.request_context import client_address
 
 from .idempotency import IdempotentPost, IdempotentReplay
+from .on_behalf_of import on_behalf_of_resolve
 
 _SAFE = {"GET", "HEAD", "OPTIONS"}
 
@@ -108,7 +109,8 @@ class TenantScopedMixin:
             user_id=self.actor_user_id,
             api_client_id=client.pk if client is not None else None,
             role=None if client is not None else getattr(self.membership, "role", None),
-            ip_address=self.request.META.get("REMOTE_ADDR"),
+            ip_address=client_address(self.request),
+            on_behalf_of_user_id=getattr(self, "on_behalf_of_user_id", None),
         )
 
     @property
@@ -116,11 +118,11 @@ class TenantScopedMixin:
         """The session user's membership in the tenant (None for an API client)."""
         return getattr(self.request._request, "membership", None)
 
-    def in_department_scope(self, rows: QuerySet, department_field: str) -> QuerySet:
-        """`rows` limited to the departments of the caller's membership (a person limited
-        to some departments); an API client and a tenant-wide membership see all."""
-        scope = department_scope_ids(None if self.api_client else self.membership)
-        return rows if scope is None else rows.filter(**{f"{department_field}__in": scope})
+    @property
+    def viewer(self):
+        """Whose sight limits what this call reads (recruiting.selectors.visible_to): the
+        person's membership; None for an API client, which reads the whole tenant."""
+        return None if self.api_client else self.membership
 
     def caller_scopes(self, request) -> set[str]:
         if self.api_client is not None:
@@ -143,6 +145,9 @@ class TenantScopedMixin:
             if client is not None:
                 self.tenant_id = client.tenant_id
                 self._tenant_scope.enter_context(tenant_context(client.tenant_id))
+                self.on_behalf_of_user_id = on_behalf_of_resolve(
+                    request, tenant_id=client.tenant_id
+                )
             else:
                 membership = getattr(request._request, "membership", None)
                 if membership is None:

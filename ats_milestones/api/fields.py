@@ -91,6 +91,16 @@ class IntegerField(serializers.IntegerField):
         return int(data)
 
 
+class QueryIntegerField(IntegerField):
+    """An integer as a query string carries it: decimal digits (a JSON body's integers are
+    `IntegerField`'s). "7" is 7; "7.0", " 7", "0x7" and "true" are refused."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and re.fullmatch(r"-?[0-9]{1,19}", data):
+            data = int(data)
+        return super().to_internal_value(data)
+
+
 class FloatField(serializers.FloatField):
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | float):

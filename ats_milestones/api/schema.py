@@ -17,6 +17,8 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from ats_milestones.api.on_behalf_of import ON_BEHALF_OF_PARAMETER
+
 
 class ApiClientTokenScheme(OpenApiAuthenticationExtension):
     target_class = "tenants.authentication.ApiClientTokenAuthentication"
@@ -151,6 +153,22 @@ E429 = _error(
     "THROTTLED",
     "Request was throttled. Expected available in 12 seconds.",
 )
+E422_ON_BEHALF_OF = _error(
+    "`On-Behalf-Of` names nobody this API client may act for (or a POST reused an "
+    "`Idempotency-Key`). Code: UNKNOWN_ON_BEHALF_OF, IDEMPOTENCY_KEY_REUSED.",
+    "UNKNOWN_ON_BEHALF_OF",
+    "On-Behalf-Of names nobody this API client may act for.",
+)
+REQUEST_ID_HEADER = OpenApiParameter(
+    name="X-Request-ID",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Your id for this request (1-64 letters, digits, `-_.:`), echoed in the response and "
+        "kept on every audit row the request writes; anything else is replaced by a new one."
+    ),
+)
 RETRY_AFTER_HEADER = OpenApiParameter(
     name="Retry-After",
     type=int,
@@ -166,7 +184,9 @@ class ApiAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
-        added = [RETRY_AFTER_HEADER]
+        added = [RETRY_AFTER_HEADER, REQUEST_ID_HEADER]
+        if hasattr(self.view, "tenant_queryset"):  # the kernel's tenant-bound views
+            added.append(ON_BEHALF_OF_PARAMETER)
         if self.method == "POST":
             added += [IDEMPOTENCY_KEY_PARAMETER, REPLAYED_HEADER]
         named = {getattr(p, "name", None) for p in parameters}
@@ -176,6 +196,10 @@ class ApiAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if self.view.throttle_classes and "429" not in responses:
             responses["429"] = self._get_response_for_code(E429, "429", direction=direction)
+        if hasattr(self.view, "tenant_queryset") and "422" not in responses:
+            responses["422"] = self._get_response_for_code(
+                E422_ON_BEHALF_OF, "422", direction=direction
+            )
         return responses
 
 

@@ -39,6 +39,7 @@ from .fields import (  # noqa: F401 - re-exported
     EmailField,
     FloatField,
     IntegerField,
+    QueryIntegerField,
     RegexField,
     SlugField,
     TimeField,
@@ -75,11 +76,21 @@ class TenantRelatedField(drf.PrimaryKeyRelatedField):
     """A reference by id that resolves only among the caller's tenant's rows.
 
     `queryset` is a callable of the tenant id, evaluated per request, so an id from
-    another tenant reads exactly like one that does not exist.
+    another tenant reads exactly like one that does not exist. `visible`, when given, also
+    limits the rows to what the calling person sees (`visible(rows, membership=view.viewer)`),
+    so a row outside their sight reads the same way.
     """
 
-    def __init__(self, *, scoped: Callable[..., QuerySet], pk_field=None, **kwargs):
+    def __init__(
+        self,
+        *,
+        scoped: Callable[..., QuerySet],
+        visible: Callable[..., QuerySet] | None = None,
+        pk_field=None,
+        **kwargs,
+    ):
         self.scoped = scoped
+        self.visible = visible
         kwargs.setdefault("pk_field", pk_field or UUIDField(format="hex_verbose"))
         super().__init__(**kwargs)
 
@@ -98,7 +109,13 @@ class TenantRelatedField(drf.PrimaryKeyRelatedField):
         tenant_id = current_tenant_id()
         if tenant_id is None:  # fail closed
             raise RuntimeError("TenantRelatedField used with no tenant in context")
-        return self.scoped(tenant_id=tenant_id)
+        rows = self.scoped(tenant_id=tenant_id)
+        if self.visible is None:
+            return rows
+        view = self.context.get("view")
+        if view is None:  # fail closed: whose sight would limit it is unknown
+            raise RuntimeError("TenantRelatedField(visible=...) used without its view")
+        return self.visible(rows, membership=view.viewer)
 
 
 class TenantUserField(TenantRelatedField):

@@ -16,14 +16,25 @@ from tenants.models import ApiScope
 from tenants.permissions import Capability
 
 
+def _user_id(**kwargs):
+    # A query parameter is text: the body's strict IntegerField refused every "7" here.
+    return serializers.QueryIntegerField(
+        required=False, min_value=1, max_value=serializers.INT64[1], **kwargs
+    )
+
+
 class AuditEventQuerySerializer(serializers.Serializer):
-    actor_user_id = serializers.IntegerField(required=False, min_value=1)
+    actor_user_id = _user_id()
     actor_api_client_id = serializers.UUIDField(required=False)
     action = serializers.CharField(
         required=False, max_length=60, help_text='exact, or a prefix ending in "." (milestone.)'
     )
     object_type = serializers.CharField(required=False, max_length=60)
     object_id = serializers.CharField(required=False, max_length=64)
+    request_id = serializers.CharField(
+        required=False, max_length=64, help_text="every row one request wrote (X-Request-ID)"
+    )
+    on_behalf_of_user_id = _user_id(help_text="what API clients did for this person")
     since = serializers.DateTimeField(required=False, help_text="at or after (ISO-8601)")
     until = serializers.DateTimeField(required=False, help_text="before (ISO-8601)")
 
@@ -44,10 +55,13 @@ class AuditEventOutputSerializer(serializers.ModelSerializer):
             "action",
             "actor_user_id",
             "actor_api_client_id",
+            "on_behalf_of_user_id",
             "object_type",
             "object_id",
             "data",
             "ip_address",
+            "user_agent",
+            "request_id",
             "prev_hash",
             "hash",
         ]

@@ -21,6 +21,7 @@ from milestones.api import serializers as s
 from milestones.api.views import ERR_400, ERR_404, Code
 from milestones.errors import TRANSITION_REFUSAL_CODES
 from recruiting.models import Application
+from recruiting.selectors import applications_visible
 from tenants.models import ApiScope
 from tenants.permissions import Capability
 
@@ -39,7 +40,7 @@ class _ApplicationView(TenantScopedAPIView):
     write_scope = ApiScope.APPLICATIONS_WRITE
 
     def tenant_queryset(self):
-        return self.in_department_scope(Application.objects.all(), "requisition__department_id")
+        return applications_visible(Application.objects.all(), membership=self.viewer)
 
     @property
     def may_see_sensitive(self) -> bool:

@@ -26,6 +26,7 @@ from milestones.models import (
     FrameworkVersion,
 )
 from recruiting.models import Application
+from recruiting.selectors import applications_visible
 from tenants.models import ApiScope
 
 Code = MilestoneErrorCode
@@ -211,7 +212,9 @@ class EventViewSet(TenantScopedViewSet):
 
     def _application(self, application_id: str, *, field: str, in_body=False) -> Application:
         try:
-            application = Application.objects.filter(pk=application_id).first()
+            application = applications_visible(
+                Application.objects.filter(pk=application_id), membership=self.viewer
+            ).first()
         except DjangoValidationError:
             raise ValidationError({field: ["must be a UUID"]}) from None
         if application is None:

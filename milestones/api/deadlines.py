@@ -18,6 +18,7 @@ from milestones.models import (
     ApplicationDeadline,
 )
 from recruiting.models import Application
+from recruiting.selectors import applications_visible
 from tenants.models import ApiScope
 from tenants.permissions import Capability
 
@@ -55,7 +56,9 @@ class _ApplicationDeadlineView(TenantScopedAPIView):
     write_capability = Capability.MOVE
 
     def tenant_queryset(self):
-        return Application.objects.select_related("requisition")
+        return applications_visible(
+            Application.objects.select_related("requisition"), membership=self.viewer
+        )
 
     def _set(self, application, kind, at):
         deadline = services.application_deadline_set(

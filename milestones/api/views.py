@@ -28,6 +28,7 @@ from milestones.errors import MilestoneErrorCode
 from milestones.models import Framework, FrameworkVersion, MilestoneSettings
 from milestones.services.sandbox.runs import sandbox_run
 from recruiting.models import Requisition
+from recruiting.selectors import requisitions_visible
 from tenants.models import ApiScope
 
 Code = MilestoneErrorCode
@@ -332,7 +333,7 @@ class RequisitionFrameworkVersionView(TenantScopedAPIView):
     read_scope = ApiScope.REQUISITIONS_READ
 
     def tenant_queryset(self):
-        return Requisition.objects.all()
+        return requisitions_visible(Requisition.objects.all(), membership=self.viewer)
 
     @extend_schema(
         responses=with_common_errors({200: s.RequisitionFrameworkVersionSerializer}, {404: ERR_404})

@@ -55,6 +55,11 @@ def deadline_words(kind: str, at: datetime, now: datetime) -> str:
 _CODE = re.compile(r"\b[A-Z][A-Z0-9_]+\b")
 
 
+def milestone_codes_in(message: str) -> set[str]:
+    """The milestone codes an engine message names (what `refusal_words` would replace)."""
+    return set(_CODE.findall(message))
+
+
 def refusal_words(message: str, names: dict[str, str]) -> str:
     """An engine message as a sentence, milestone codes replaced by their names:
     "mandatory milestones must come first: ASSESSMENT" -> "... first: Assessment."."""

@@ -18,13 +18,11 @@ from milestones.web.page_moves import (
     moved_message,
     page_move_make,
     posted_move,
-    require_move_capability,
 )
 from milestones.web.requisitions import application_failures_context
 from recruiting.models import Application, ApplicationStatus
 from tenants.access import access_denied_on_page
 from tenants.permissions import Capability
-from tenants.selectors import in_department_scope
 from tenants.views import TenantPageMixin
 
 
@@ -56,7 +54,6 @@ class ApplicationDetailView(TenantPageMixin, View):
 
     def post(self, request, pk):
         application = self._application(request, pk)
-        require_move_capability(request)
         posted = posted_move(request.POST)
         if posted.application_id != application.pk:
             # The form names its application; another one here is a forged post.
@@ -85,11 +82,9 @@ class ApplicationDetailView(TenantPageMixin, View):
 
     def _application(self, request, pk) -> Application:
         application = page_selectors.application_get_for_page(
-            tenant=request.tenant, application_id=pk
+            tenant=request.tenant, membership=request.membership, application_id=pk
         )
-        if application is None or not in_department_scope(
-            request.membership, application.requisition.department_id
-        ):
+        if application is None:
             access_denied_on_page(request, model=Application, object_id=pk)
             raise Http404("No such application.")
         return application
@@ -124,7 +119,7 @@ class ApplicationDetailView(TenantPageMixin, View):
                     rows=rows,
                     role=getattr(membership, "role", None),
                 ),
-                **application_failures_context(application=application, membership=membership),
+                **application_failures_context(application=application, sensitive=sensitive),
             ),
             status=status,
         )

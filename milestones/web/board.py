@@ -20,13 +20,11 @@ from milestones.web.page_moves import (
     moved_message,
     page_move_make,
     posted_move,
-    require_move_capability,
 )
-from milestones.web.requisitions import in_scope
 from recruiting.models import Application, ApplicationSource, HireType, Requisition
+from recruiting.selectors import applications_visible, requisitions_visible
 from tenants.access import access_denied_on_page
 from tenants.permissions import Capability
-from tenants.selectors import in_department_scope
 from tenants.views import TenantPageMixin
 
 
@@ -89,16 +87,19 @@ class RequisitionBoardView(TenantPageMixin, View):
         return self._render(request, pk)
 
     def post(self, request, pk):
-        # The requisition first: another tenant's (or department's) is an audited 404.
-        if not in_scope(
-            request, Requisition.objects.for_tenant(request.tenant).filter(pk=pk), "department_id"
+        # The requisition first: one the user may not see (another tenant's, department's,
+        # or a confidential one's they are not on) is an audited 404.
+        if not requisitions_visible(
+            Requisition.objects.for_tenant(request.tenant).filter(pk=pk),
+            membership=request.membership,
         ).exists():
             access_denied_on_page(request, model=Requisition, object_id=pk)
             raise Http404("No such requisition.")
-        require_move_capability(request)
         posted = posted_move(request.POST)
         application = (
-            Application.objects.for_tenant(request.tenant)
+            applications_visible(
+                Application.objects.for_tenant(request.tenant), membership=request.membership
+            )
             .select_related("candidate", "requisition")
             .filter(pk=posted.application_id, requisition_id=pk)
             .first()
@@ -132,13 +133,15 @@ class RequisitionBoardView(TenantPageMixin, View):
         now = timezone.now()
         board = sensitivity.board_visible(
             board_selectors.board_get_for_page(
-                tenant=request.tenant, requisition_id=pk, filters=form.filters(), now=now
+                tenant=request.tenant,
+                membership=request.membership,
+                requisition_id=pk,
+                filters=form.filters(),
+                now=now,
             ),
             sensitive=sensitivity.may_see_sensitive(request.membership),
         )
-        if board is None or not in_department_scope(
-            request.membership, board["requisition"].department_id
-        ):
+        if board is None:
             access_denied_on_page(request, model=Requisition, object_id=pk)
             raise Http404("No such requisition.")
         for column in board["columns"]:

@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from milestones.models import ApplicationMilestone, MilestoneDefinition, MilestoneState
 from milestones.selectors import active_stay_annotations
 from recruiting.models import Application, ApplicationStatus, Requisition
+from recruiting.selectors import requisitions_visible
 
 #: Cards shown per column; the column's count says how many there are in all.
 CARDS_PER_COLUMN = 25
@@ -84,6 +85,7 @@ class Column:
 def board_get_for_page(
     *,
     tenant,
+    membership,
     requisition_id: uuid.UUID,
     filters: CandidateFilters,
     now: datetime,
@@ -91,9 +93,9 @@ def board_get_for_page(
 ) -> dict | None:
     """A requisition's pipeline: its pinned version's milestones in order, each with its
     count of matching active applications and the first `per_column` of them (oldest
-    application first), or None when the requisition is not the tenant's."""
+    application first), or None when the requisition is not one `membership` may see."""
     requisition = (
-        Requisition.objects.for_tenant(tenant)
+        requisitions_visible(Requisition.objects.for_tenant(tenant), membership=membership)
         .select_related("framework_version__framework")
         .filter(pk=requisition_id)
         .first()

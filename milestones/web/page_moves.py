@@ -6,14 +6,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-
 from milestones.core.engine import MoveAction
 from milestones.core.wording import refusal_words
 from milestones.errors import StaleVersion, TransitionRefused
 from milestones.models import MilestoneDefinition, TransitionCause
 from milestones.services.transitions.moves import application_transition
-from tenants.permissions import Capability, capabilities_of, refusal
 
 #: What a person may ask from a page; regressions and failures stay in the API for now.
 PAGE_ACTIONS = (
@@ -58,13 +55,6 @@ def posted_move(post) -> PostedMove:
         to_code=post.get("to_code") or None,
         reason=post.get("reason", "").strip(),
     )
-
-
-def require_move_capability(request) -> None:
-    """The server's half of hiding move controls: a role that may not move gets 403."""
-    membership = getattr(request, "membership", None)
-    if Capability.MOVE not in capabilities_of(membership):
-        raise PermissionDenied(refusal(getattr(membership, "role", None), Capability.MOVE).message)
 
 
 def milestone_names(*, tenant, version_id) -> dict[str, str]:

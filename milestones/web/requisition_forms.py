@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from recruiting.models import ApplicationSource, ApplicationStatus, HireType, RequisitionStatus
+from tenants.selectors import tenant_user_list
 
 MINE = "me"
 
@@ -48,3 +49,33 @@ def valid_filters(form: forms.Form) -> dict:
         return {}
     form.is_valid()
     return {name: value for name, value in form.cleaned_data.items() if value}
+
+
+class RequisitionAccessForm(forms.Form):
+    """One change to who sees a confidential requisition (the requisition page's admin box)."""
+
+    GRANT, REVOKE, CONFIDENTIAL = "grant", "revoke", "confidential"
+
+    change = forms.ChoiceField(
+        choices=[(GRANT, "Grant access"), (REVOKE, "Revoke access"), (CONFIDENTIAL, "Confidential")]
+    )
+    user = forms.ModelChoiceField(queryset=None, required=False, label="Person")
+    confidential = forms.BooleanField(required=False, label="Confidential")
+
+    def __init__(self, *args, tenant_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = tenant_user_list(tenant_id=tenant_id).order_by("username")
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("change") in (self.GRANT, self.REVOKE) and not data.get("user"):
+            self.add_error("user", "Choose a person.")
+        return data
+
+    def problem(self) -> str:
+        """The first error, said to a person."""
+        for field, errors in self.errors.items():
+            label = self.fields[field].label if field in self.fields else ""
+            return f"{label or 'Change'}: {errors[0]}"
+        return "Nothing was changed."

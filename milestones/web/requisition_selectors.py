@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from milestones import sensitivity
 from milestones.models import (
     ApplicationDeadline,
     ApplicationMilestone,
@@ -17,6 +18,7 @@ from milestones.models import (
 )
 from milestones.web.board_selectors import CandidateFilters, applications_filtered
 from recruiting.models import Application, ApplicationStatus, Requisition
+from recruiting.selectors import applications_visible, requisitions_visible
 from tenants.models import Department
 
 NO_FILTERS = CandidateFilters()
@@ -25,13 +27,15 @@ NO_FILTERS = CandidateFilters()
 def requisition_list_for_page(
     *,
     tenant,
+    membership,
     status: str = "",
     department_id: uuid.UUID | str | None = None,
     recruiter_id: int | None = None,
     search: str = "",
 ) -> QuerySet[Requisition]:
-    """The tenant's requisitions, newest first, each with its count of active applications
-    (counted for the rows of the page only, through the (tenant, requisition, status) index)."""
+    """The requisitions `membership` may see, newest first, each with its count of active
+    applications (counted for the rows of the page only, through the (tenant, requisition,
+    status) index)."""
     active_count = (
         Application.objects.for_tenant(tenant)
         .filter(requisition_id=OuterRef("pk"), status=ApplicationStatus.ACTIVE)
@@ -40,11 +44,12 @@ def requisition_list_for_page(
         .annotate(n=Count("id"))
         .values("n")
     )
-    requisitions = (
+    requisitions = requisitions_visible(
         Requisition.objects.for_tenant(tenant)
         .select_related("department", "location", "recruiter", "hiring_manager")
         .annotate(active_application_count=Coalesce(Subquery(active_count), 0))
-        .order_by("-created_at", "id")
+        .order_by("-created_at", "id"),
+        membership=membership,
     )
     if status:
         requisitions = requisitions.filter(status=status)
@@ -57,10 +62,12 @@ def requisition_list_for_page(
     return requisitions
 
 
-def requisition_get_for_page(*, tenant, requisition_id: uuid.UUID) -> Requisition | None:
-    """One requisition of the tenant with everything its page shows, or None."""
+def requisition_get_for_page(
+    *, tenant, membership, requisition_id: uuid.UUID
+) -> Requisition | None:
+    """One requisition `membership` may see with everything its page shows, or None."""
     return (
-        Requisition.objects.for_tenant(tenant)
+        requisitions_visible(Requisition.objects.for_tenant(tenant), membership=membership)
         .select_related(
             "department",
             "location",
@@ -86,6 +93,7 @@ def application_list_for_requisition(*, requisition: Requisition) -> QuerySet[Ap
 def application_list_for_page(
     *,
     tenant,
+    membership,
     now: datetime,
     status: str = "",
     requisition_id: uuid.UUID | str | None = None,
@@ -93,12 +101,14 @@ def application_list_for_page(
     recruiter_id: int | None = None,
     candidates: CandidateFilters = NO_FILTERS,
 ) -> QuerySet[Application]:
-    """The tenant's applications, newest first: page 1 walks the (tenant, applied_at, id)
-    index (or its requisition's), so it costs the same at 1,000 rows or 100,000."""
-    applications = (
+    """The applications `membership` may see, newest first: page 1 walks the (tenant,
+    applied_at, id) index (or its requisition's), so it costs the same at 1,000 rows or
+    100,000."""
+    applications = applications_visible(
         Application.objects.for_tenant(tenant)
         .select_related("candidate", "requisition", "current_milestone")
-        .order_by("-applied_at", "id")
+        .order_by("-applied_at", "id"),
+        membership=membership,
     )
     if status:
         applications = applications.filter(status=status)
@@ -106,6 +116,9 @@ def application_list_for_page(
         applications = applications.filter(requisition_id=requisition_id)
     if milestone_id:
         applications = applications.filter(current_milestone_id=milestone_id)
+        if not sensitivity.may_see_sensitive(membership):
+            # Who stands on a sensitive milestone is not for this viewer to list.
+            applications = applications.exclude(current_milestone__is_sensitive=True)
     if recruiter_id:
         applications = applications.filter(requisition__recruiter_id=recruiter_id)
     return applications_filtered(applications, tenant=tenant, filters=candidates, now=now)
@@ -123,17 +136,23 @@ def recruiter_choices(*, tenant) -> list[tuple[str, str]]:
     return [(str(user.pk), user.get_full_name() or user.get_username()) for user in users]
 
 
-def milestone_name(*, tenant, milestone_id) -> str:
-    """The name of a drill-down's milestone, for the chip that says what is filtered."""
+def milestone_name(*, tenant, membership, milestone_id) -> str:
+    """The name of a drill-down's milestone, for the chip that says what is filtered (a
+    sensitive one's only to those who may see it)."""
     if not milestone_id:
         return ""
-    return (
+    found = (
         MilestoneDefinition.objects.for_tenant(tenant)
         .filter(pk=milestone_id)
-        .values_list("name", flat=True)
+        .values_list("name", "is_sensitive")
         .first()
-        or ""
     )
+    if found is None:
+        return ""
+    name, is_sensitive = found
+    if is_sensitive and not sensitivity.may_see_sensitive(membership):
+        return sensitivity.RESTRICTED_LABEL
+    return name
 
 
 def department_choices(*, tenant) -> list[tuple[str, str]]:
@@ -146,19 +165,24 @@ def department_choices(*, tenant) -> list[tuple[str, str]]:
     ]
 
 
-def requisition_choices(*, tenant) -> list[tuple[str, str]]:
-    """(id, title) of the tenant's requisitions, for a filter drop-down."""
+def requisition_choices(*, tenant, membership) -> list[tuple[str, str]]:
+    """(id, title) of the requisitions `membership` may see, for a filter drop-down."""
     return [
         (str(pk), title)
-        for pk, title in Requisition.objects.for_tenant(tenant)
+        for pk, title in requisitions_visible(
+            Requisition.objects.for_tenant(tenant), membership=membership
+        )
         .order_by("title", "id")
         .values_list("pk", "title")
     ]
 
 
-def application_get_for_page(*, tenant, application_id: uuid.UUID) -> Application | None:
+def application_get_for_page(
+    *, tenant, membership, application_id: uuid.UUID
+) -> Application | None:
+    """One application `membership` may see, with what its page shows, or None."""
     return (
-        Application.objects.for_tenant(tenant)
+        applications_visible(Application.objects.for_tenant(tenant), membership=membership)
         .select_related("candidate", "requisition", "current_milestone")
         .filter(pk=application_id)
         .first()

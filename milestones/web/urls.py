@@ -105,6 +105,11 @@ recruiting_pages = [
         name="requisition-detail",
     ),
     path(
+        "requisitions/<uuid:pk>/access/",
+        requisitions.RequisitionAccessView.as_view(),
+        name="requisition-access",
+    ),
+    path(
         "requisitions/<uuid:pk>/board/",
         board.RequisitionBoardView.as_view(),
         name="requisition-board",

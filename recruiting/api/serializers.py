@@ -24,7 +24,10 @@ def _id(source: str, **kwargs):
 
 class RequisitionInputSerializer(StrictModelSerializer):
     requisition_type = TenantRelatedField(scoped=tenant_selectors.requisition_type_list)
-    department = TenantRelatedField(scoped=tenant_selectors.department_list)
+    # Only where the person works: a department outside their scope reads as no such id.
+    department = TenantRelatedField(
+        scoped=tenant_selectors.department_list, visible=tenant_selectors.departments_in_scope
+    )
     job_family = TenantRelatedField(
         scoped=tenant_selectors.job_family_list, allow_null=True, required=False
     )
@@ -49,6 +52,7 @@ class RequisitionInputSerializer(StrictModelSerializer):
             "openings",
             "opened_at",
             "filled_at",
+            "is_confidential",
         )
 
 
@@ -98,7 +102,12 @@ _APPLICATION_EDITABLE = (
 
 class ApplicationCreateSerializer(StrictModelSerializer):
     candidate = TenantRelatedField(scoped=recruiting_selectors.candidate_list)
-    requisition = TenantRelatedField(scoped=recruiting_selectors.requisition_list)
+    # A requisition the person may not see (another department's, a confidential one they
+    # are not on) reads as no such id; any candidate of the tenant may apply.
+    requisition = TenantRelatedField(
+        scoped=recruiting_selectors.requisition_list,
+        visible=recruiting_selectors.requisitions_visible,
+    )
 
     class Meta:
         model = Application

@@ -36,8 +36,8 @@ class RequisitionViewSet(ServiceViewSet):
     filterset_class = filters.RequisitionFilter
 
     def tenant_queryset(self):
-        return self.in_department_scope(
-            selectors.requisition_list(tenant_id=self.tenant_id), "department_id"
+        return selectors.requisitions_visible(
+            selectors.requisition_list(tenant_id=self.tenant_id), membership=self.viewer
         )
 
     def perform_create_object(self, *, data):
@@ -59,7 +59,9 @@ class CandidateViewSet(ServiceViewSet):
     filterset_class = filters.CandidateFilter
 
     def tenant_queryset(self):
-        return selectors.candidate_list(tenant_id=self.tenant_id)
+        return selectors.candidates_visible(
+            selectors.candidate_list(tenant_id=self.tenant_id), membership=self.viewer
+        )
 
     def perform_create_object(self, *, data):
         return services.candidate_create(tenant_id=self.tenant_id, actor=self.actor, **data)
@@ -88,8 +90,8 @@ class ApplicationViewSet(ServiceViewSet):
     filterset_class = filters.ApplicationFilter
 
     def tenant_queryset(self):
-        return self.in_department_scope(
-            selectors.application_list(tenant_id=self.tenant_id), "requisition__department_id"
+        return selectors.applications_visible(
+            selectors.application_list(tenant_id=self.tenant_id), membership=self.viewer
         )
 
     def perform_create_object(self, *, data):

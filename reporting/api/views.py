@@ -59,7 +59,7 @@ class AutomationFailureViewSet(TenantScopedViewSet):
     filterset_class = filters.AutomationFailureFilter
 
     def tenant_queryset(self):
-        return milestone_selectors.automation_failure_list()
+        return milestone_selectors.automation_failure_list(membership=self.viewer)
 
     @extend_schema(
         responses={

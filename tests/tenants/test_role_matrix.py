@@ -41,6 +41,7 @@ PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
     "recruiting:requisition-list": (C.VIEW, C.VIEW),
     "recruiting:requisition-detail": (C.VIEW, C.VIEW),
     "recruiting:requisition-board": (C.VIEW, C.MOVE),
+    "recruiting:requisition-access": (C.MANAGE_ACCESS, C.MANAGE_ACCESS),
     "recruiting:application-list": (C.VIEW, C.VIEW),
     "recruiting:application-detail": (C.VIEW, C.MOVE),  # its form moves candidates
     "tenants:switch": (C.VIEW, C.VIEW),
@@ -231,3 +232,10 @@ def test_a_forbidden_page_answers_the_styled_403_with_the_reason(tenant_a):
     body = response.content.decode()
     assert 'data-testid="forbidden"' in body
     assert "An auditor may not design workflows and their rules." in body
+
+
+def test_every_role_that_reads_the_audit_trail_may_see_sensitive_milestones():
+    """The audit search shows each row's data unmasked (moves through a background check
+    included): that is safe only while no role reads it without view_sensitive."""
+    readers = [role for role, caps in ROLE_CAPABILITIES.items() if C.READ_AUDIT in caps]
+    assert readers and all(C.VIEW_SENSITIVE in ROLE_CAPABILITIES[role] for role in readers)

@@ -9,10 +9,10 @@ from django.test import Client
 
 from audit.models import AuditAction
 from tenants.context import all_tenants_context
-from tenants.models import MembershipDepartment, Role
+from tenants.models import Membership, MembershipDepartment, Role
 from tests import factories
 from tests.milestones.factories import make_tracked_application
-from tests.support import audit_events
+from tests.support import assert_error, audit_events
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +82,47 @@ def test_a_tenant_wide_membership_sees_every_department(two_departments, recruit
     assert client.get(f"/requisitions/{theirs.requisition_id}/board/").status_code == 200
     ids = {a["id"] for a in client.get("/api/v1/applications").json()["results"]}
     assert {str(ours.pk), str(theirs.pk)} <= ids
+
+
+def test_the_candidates_api_holds_only_candidates_applying_in_the_scoped_departments(
+    two_departments,
+):
+    client, user, ours, theirs = two_departments
+    ids = [c["id"] for c in client.get("/api/v1/candidates").json()["results"]]
+    assert ids == [str(ours.candidate_id)]
+    assert client.get(f"/api/v1/candidates/{ours.candidate_id}").status_code == 200
+    assert client.get(f"/api/v1/candidates/{theirs.candidate_id}").status_code == 404
+    denied = audit_events(action=AuditAction.ACCESS_DENIED)
+    assert [(e.actor_user_id, e.object_id) for e in denied] == [(user.pk, str(theirs.candidate_id))]
+
+
+def test_a_scoped_person_opens_requisitions_and_applications_only_in_their_departments(
+    two_departments, tenant_a
+):
+    client, user, ours, theirs = two_departments
+    with all_tenants_context():
+        membership = Membership.all_tenants.get(user=user, tenant=tenant_a)
+        membership.role = Role.RECRUITER
+        membership.save()
+    body = {
+        "title": "Account executive",
+        "requisition_type": str(ours.requisition.requisition_type_id),
+        "department": str(theirs.requisition.department_id),
+    }
+    response = client.post("/api/v1/requisitions", body, content_type="application/json")
+    assert_error(response, 400, field="department")
+    body["department"] = str(ours.requisition.department_id)
+    assert (
+        client.post("/api/v1/requisitions", body, content_type="application/json").status_code
+        == 201
+    )
+
+    candidate = factories.make_candidate(tenant=tenant_a)
+    apply = {"candidate": str(candidate.pk), "requisition": str(theirs.requisition_id)}
+    response = client.post("/api/v1/applications", apply, content_type="application/json")
+    assert_error(response, 400, field="requisition")
+    apply["requisition"] = str(ours.requisition_id)
+    assert (
+        client.post("/api/v1/applications", apply, content_type="application/json").status_code
+        == 201
+    )

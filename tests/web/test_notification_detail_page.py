@@ -201,3 +201,25 @@ def test_the_inbox_costs_the_same_queries_with_digests_and_single_notifications(
         make_notification(tenant=tenant_a, recipient=recruiter_a, application=application)
 
     assert inbox_queries() == before
+
+
+def test_a_sensitive_current_milestone_is_not_named_to_a_role_that_may_not_see_it(tenant_a):
+    from django.test import Client
+
+    application = make_tracked_application(tenant=tenant_a)
+    with all_tenants_context():
+        milestone = application.current_milestone
+        milestone.is_sensitive = True
+        milestone.name = "Background check"
+        milestone.save()
+    manager = factories.make_membership(tenant=tenant_a, role=Role.HIRING_MANAGER).user
+    with all_tenants_context():
+        application.requisition.hiring_manager = manager
+        application.requisition.save()
+    digest = make_digest(tenant=tenant_a, recipient=manager, applications=[application])
+    client = Client()
+    client.force_login(manager)
+
+    body = client.get(f"/notifications/{digest.pk}/").content.decode()
+
+    assert "Restricted milestone" in body and "Background check" not in body

@@ -12,6 +12,7 @@ from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories
 from tests.milestones.factories import make_tracked_application, make_version
+from tests.support import refreshed
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +65,15 @@ def test_roles_with_view_sensitive_see_it(role, tenant_a):
     rows = client.get(f"/api/v1/applications/{application.pk}/milestones").json()
     assert "BGCHECK" in {row["code"] for row in rows}
     assert "BGCHECK" in str(client.get(f"/api/v1/applications/{application.pk}/transitions").json())
+
+
+def test_the_application_list_does_not_drill_into_a_sensitive_milestone_for_others(tenant_a):
+    application = refreshed(_in_background_check(tenant_a))
+    url = f"/applications/?milestone={application.current_milestone_id}"
+    allowed = _client(tenant_a, Role.RECRUITER).get(url)
+    assert allowed.context["milestone_name"] == "Background check"
+    assert [a.pk for a in allowed.context["page_obj"]] == [application.pk]
+    refused = _client(tenant_a, Role.HIRING_MANAGER).get(url)
+    assert refused.context["milestone_name"] == "Restricted milestone"
+    assert list(refused.context["page_obj"]) == []
+    assert "Background check" not in refused.content.decode()

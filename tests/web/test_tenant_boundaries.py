@@ -91,6 +91,7 @@ def _sandbox_run(version) -> SandboxRun:
 BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "recruiting:requisition-detail": (Requisition, factories.make_requisition),
     "recruiting:requisition-board": (Requisition, factories.make_requisition),
+    "recruiting:requisition-access": (Requisition, factories.make_requisition),
     "recruiting:application-detail": (Application, factories.make_application),
     "workflows:framework-new-draft": (Framework, milestone_factories.make_framework),
     "workflows:version-detail": (FrameworkVersion, _draft),
@@ -134,6 +135,8 @@ CHILD_FACTORIES: dict[str, tuple[type, Callable]] = {
 # Who in tenant A asks: the role the page is for, so a 404 is the boundary's and not a
 # 403 for the role. Workflow pages are for admins; the others for any member.
 NAMESPACE_ROLES = {"workflows": Role.ADMIN, "integrations": Role.ADMIN}
+#: pages for a role other than their namespace's
+ROUTE_ROLES = {"recruiting:requisition-access": Role.ADMIN}
 
 
 def page_routes() -> list[tuple[str, str, URLPattern, frozenset]]:
@@ -173,7 +176,7 @@ def _methods(pattern: URLPattern) -> list[str]:
 
 
 def _signed_in(name: str, tenant) -> tuple[object, Client]:
-    role = NAMESPACE_ROLES.get(name.split(":")[0], Role.RECRUITER)
+    role = ROUTE_ROLES.get(name) or NAMESPACE_ROLES.get(name.split(":")[0], Role.RECRUITER)
     user = factories.make_membership(tenant=tenant, role=role).user
     client = Client()
     client.force_login(user)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ats_milestones.errors import InvalidInput
 from audit.services import audit_application, audit_record
+from milestones import sensitivity
 from milestones.core.wording import refusal_words
 from milestones.errors import FailureNotOpen, FailureNotRetryable, TransitionRefused
 from milestones.models import (
@@ -75,12 +76,19 @@ def automation_failure_record(
     )
     candidate = application.candidate
     what = rule.name if rule is not None else source
+    about_sensitive = sensitivity.failure_concerns_sensitive(
+        message=message,
+        attempted=attempted,
+        codes=sensitivity.sensitive_codes(version_id=application.requisition.framework_version_id),
+    )
     notification_send(
         application=application,
         recipients=recipients,
         kind=AUDIT_AUTOMATION_FAILED,
         title=f"Automation failed for {candidate.full_name}: {what}",
         body=refusal_words(message, _milestone_names(application)),
+        # Recipients without view_sensitive (a hiring manager) read that it is restricted.
+        restricted_body=sensitivity.RESTRICTED_FAILURE if about_sensitive else None,
     )
     audit_application(
         action=AUDIT_AUTOMATION_FAILED,
