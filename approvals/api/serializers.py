@@ -1,0 +1,574 @@
+"""Approvals over the API: offers, policies, requests (rounds) with their steps and
+decisions, delegations, overrides, and "pending for a user"."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers as drf
+
+from approvals.models import (
+    ApprovalAssignment,
+    ApprovalDelegation,
+    ApprovalOverride,
+    ApprovalPolicy,
+    ApprovalPolicyVersion,
+    ApprovalRound,
+    ApprovalStep,
+    EmploymentType,
+    Offer,
+)
+from approvals.selectors import status_words
+from ats_milestones.api import serializers
+from ats_milestones.api.serializers import (
+    ModelSerializer,
+    Serializer,
+    TenantRelatedField,
+    TenantUserField,
+)
+from recruiting.models import Application, HireType, Requisition
+from tenants.models import Department, RequisitionType
+
+_STAMPS = ("id", "created_at", "updated_at")
+DECISION_CHOICES = (("approve", "Approve"), ("decline", "Decline"))
+
+
+def scoped(model):
+    return lambda *, tenant_id: model.objects.for_tenant(tenant_id)
+
+
+def _money(**kwargs):
+    return drf.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal("999999999999.99"),
+        **kwargs,
+    )
+
+
+def person_name(user) -> str | None:
+    return None if user is None else (user.get_full_name() or user.username)
+
+
+class ActingUserMixin(Serializer):
+    acting_user = TenantUserField(
+        required=False,
+        allow_null=True,
+        help_text="API clients only: the person this write is done for (a member of the "
+        "tenant; their role's capabilities apply, and a decision is theirs). A person "
+        "signed in acts as themselves and leaves it out.",
+    )
+
+
+class RoundRefSerializer(Serializer):
+    id = serializers.UUIDField()
+    number = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+def round_ref(round_) -> dict | None:
+    if round_ is None:
+        return None
+    return {"id": round_.pk, "number": round_.number, "status": round_.status}
+
+
+# -- offers -----------------------------------------------------------------------------------
+
+
+class OfferOutputSerializer(ModelSerializer):
+    salary_amount = _money(read_only=True)
+    bonus_amount = _money(read_only=True, allow_null=True)
+    custom_fields = serializers.DictField(read_only=True)
+
+    class Meta:
+        model = Offer
+        fields = (
+            *_STAMPS,
+            "application",
+            "title",
+            "salary_amount",
+            "salary_currency",
+            "bonus_amount",
+            "equity",
+            "start_date",
+            "employment_type",
+            "custom_fields",
+            "version_number",
+            "version",
+        )
+        read_only_fields = fields
+
+
+class OfferUpdateSerializer(ActingUserMixin):
+    """Any of the terms; a change to a material one voids the open round (see the answer)."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    salary_amount = _money(required=False)
+    salary_currency = serializers.RegexField(
+        r"^[A-Z]{3}$", required=False, help_text="ISO 4217, e.g. USD."
+    )
+    bonus_amount = _money(required=False, allow_null=True)
+    equity = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    employment_type = serializers.ChoiceField(choices=EmploymentType.choices, required=False)
+    custom_fields = serializers.DictField(required=False)
+
+
+class OfferCreateSerializer(OfferUpdateSerializer):
+    application = TenantRelatedField(scoped=scoped(Application))
+    title = serializers.CharField(max_length=200)
+    salary_amount = _money()
+    salary_currency = serializers.RegexField(r"^[A-Z]{3}$", help_text="ISO 4217, e.g. USD.")
+
+
+class OfferUpdatedSerializer(OfferOutputSerializer):
+    material = drf.SerializerMethodField()
+    voided_round = drf.SerializerMethodField()
+    restarted_round = drf.SerializerMethodField()
+
+    class Meta(OfferOutputSerializer.Meta):
+        fields = (*OfferOutputSerializer.Meta.fields, "material", "voided_round", "restarted_round")
+        read_only_fields = fields
+
+    def get_material(self, obj) -> bool:
+        """A material field changed: a new offer version."""
+        return bool(getattr(obj, "material_change", False))
+
+    @extend_schema_field(RoundRefSerializer(allow_null=True))
+    def get_voided_round(self, obj):
+        """The round of approval this change voided (null when none was open or approved)."""
+        return round_ref(getattr(obj, "voided_round", None))
+
+    @extend_schema_field(RoundRefSerializer(allow_null=True))
+    def get_restarted_round(self, obj):
+        """The round started in its place (null when no policy applies to the new terms)."""
+        return round_ref(getattr(obj, "restarted_round", None))
+
+
+# -- policies ---------------------------------------------------------------------------------
+
+
+class PolicyVersionSerializer(ModelSerializer):
+    conditions = serializers.DictField(read_only=True)
+    steps = serializers.ListField(child=serializers.DictField(), read_only=True)
+
+    class Meta:
+        model = ApprovalPolicyVersion
+        fields = ("id", "number", "conditions", "steps", "created_at")
+        read_only_fields = fields
+
+
+class PolicyOutputSerializer(ModelSerializer):
+    current_version = PolicyVersionSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ApprovalPolicy
+        fields = (
+            *_STAMPS,
+            "name",
+            "subject_kind",
+            "position",
+            "department",
+            "extends",
+            "is_active",
+            "current_version",
+        )
+        read_only_fields = fields
+
+
+_STEPS_HELP = (
+    "Ordered steps: {name, approvers: [{role: hiring_manager|recruiter|hrbp|department_head} "
+    "| {user: <id>} | {slot: <label>}], quorum: all|any|n_of_m, n, veto: any|majority, "
+    "parallel_with_next, condition} (docs/approvals.md)."
+)
+
+
+class PolicyUpdateSerializer(Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    steps = serializers.ListField(
+        child=serializers.DictField(), max_length=20, required=False, help_text=_STEPS_HELP
+    )
+    conditions = serializers.DictField(
+        required=False, help_text="The condition language over approval facts; {} always holds."
+    )
+    position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class PolicyCreateSerializer(PolicyUpdateSerializer):
+    name = serializers.CharField(max_length=200)
+    subject_kind = serializers.ChoiceField(
+        choices=ApprovalPolicy._meta.get_field("subject_kind").choices
+    )
+    steps = serializers.ListField(
+        child=serializers.DictField(), max_length=20, help_text=_STEPS_HELP
+    )
+    department = TenantRelatedField(scoped=scoped(Department), required=False, allow_null=True)
+    extends = TenantRelatedField(scoped=scoped(ApprovalPolicy), required=False, allow_null=True)
+
+
+class PolicyOrderSerializer(Serializer):
+    policies = serializers.ListField(
+        child=serializers.UUIDField(),
+        min_length=1,
+        max_length=500,
+        help_text="Policy ids in the order they are tried; positions become 10, 20, 30…",
+    )
+
+
+class PreviewInputSerializer(Serializer):
+    policy = TenantRelatedField(
+        scoped=scoped(ApprovalPolicy),
+        required=False,
+        allow_null=True,
+        help_text="Preview this policy (its current version, or `version`); without it, the "
+        "policy that would be chosen.",
+    )
+    version = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False)
+    requisition = TenantRelatedField(
+        scoped=scoped(Requisition),
+        required=False,
+        allow_null=True,
+        help_text="A real requisition; or describe a sample with department and requisition_type.",
+    )
+    department = TenantRelatedField(scoped=scoped(Department), required=False, allow_null=True)
+    requisition_type = TenantRelatedField(
+        scoped=scoped(RequisitionType), required=False, allow_null=True
+    )
+    salary_band_min = _money(required=False, allow_null=True)
+    salary_band_max = _money(required=False, allow_null=True)
+    salary_band_currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
+    hire_type = serializers.ChoiceField(choices=HireType.choices, required=False)
+    salary_amount = _money(required=False)
+    salary_currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
+    employment_type = serializers.ChoiceField(choices=EmploymentType.choices, required=False)
+
+
+class StepPreviewSerializer(Serializer):
+    name = serializers.CharField()
+    applies = serializers.BooleanField()
+    why = serializers.CharField()
+    approvers = serializers.ListField(child=serializers.CharField())
+    description = serializers.CharField()
+    position = serializers.IntegerField()
+    parallel_with_next = serializers.BooleanField()
+
+
+class ConsideredSerializer(Serializer):
+    name = serializers.CharField()
+    holds = serializers.BooleanField()
+    condition = serializers.CharField()
+
+
+class PreviewOutputSerializer(Serializer):
+    policy_name = serializers.CharField(allow_null=True)
+    policy_version = serializers.IntegerField(allow_null=True)
+    why = serializers.CharField()
+    steps = StepPreviewSerializer(many=True)
+    considered = ConsideredSerializer(many=True)
+
+
+def preview_data(preview) -> dict:
+    return {
+        "policy_name": preview.policy_name,
+        "policy_version": preview.policy_version,
+        "why": preview.why,
+        "steps": [
+            {
+                "name": s.name,
+                "applies": s.applies,
+                "why": s.why,
+                "approvers": list(s.approvers),
+                "description": s.description,
+                "position": s.position,
+                "parallel_with_next": s.parallel_with_next,
+            }
+            for s in preview.steps
+        ],
+        "considered": [
+            {"name": name, "holds": holds, "condition": words}
+            for name, holds, words in preview.considered
+        ],
+    }
+
+
+# -- requests, steps, decisions ---------------------------------------------------------------
+
+
+class DecisionOutputSerializer(ModelSerializer):
+    approver_name = drf.SerializerMethodField()
+    decided_by_name = drf.SerializerMethodField()
+    on_behalf_of = drf.SerializerMethodField()
+
+    class Meta:
+        model = ApprovalAssignment
+        fields = (
+            "id",
+            "approver",
+            "approver_name",
+            "source",
+            "decision",
+            "comment",
+            "reason",
+            "decided_at",
+            "decided_by",
+            "decided_by_name",
+            "on_behalf_of",
+        )
+        read_only_fields = fields
+
+    def get_approver_name(self, obj) -> str:
+        return person_name(obj.approver) or ""
+
+    def get_decided_by_name(self, obj) -> str | None:
+        return person_name(obj.decided_by)
+
+    def get_on_behalf_of(self, obj) -> str | None:
+        """ "on behalf of <approver>" when someone else (a delegate, an admin) decided."""
+        if obj.decided_by_id is None or obj.decided_by_id == obj.approver_id:
+            return None
+        return f"on behalf of {person_name(obj.approver)}"
+
+
+class StepOutputSerializer(ModelSerializer):
+    decisions = DecisionOutputSerializer(many=True, read_only=True, source="assignments")
+
+    class Meta:
+        model = ApprovalStep
+        fields = (
+            "id",
+            "index",
+            "position",
+            "name",
+            "quorum",
+            "quorum_n",
+            "veto",
+            "status",
+            "skipped_reason",
+            "due_at",
+            "resolved_at",
+            "decisions",
+        )
+        read_only_fields = fields
+
+
+class RoundOutputSerializer(ModelSerializer):
+    status_text = drf.SerializerMethodField()
+    policy_name = drf.SerializerMethodField()
+    policy_version_number = drf.SerializerMethodField()
+    offer_version_number = drf.SerializerMethodField()
+    steps = StepOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ApprovalRound
+        fields = (
+            *_STAMPS,
+            "subject_kind",
+            "requisition",
+            "application",
+            "offer",
+            "offer_version_number",
+            "milestone_code",
+            "number",
+            "policy_name",
+            "policy_version_number",
+            "status",
+            "status_text",
+            "step_count",
+            "current_position",
+            "requested_by",
+            "requested_at",
+            "finished_at",
+            "outcome_reason",
+            "version",
+            "steps",
+        )
+        read_only_fields = fields
+
+    def get_status_text(self, obj) -> str:
+        """In words, e.g. "Awaiting approval: step 2 of 3 (HRBP)"."""
+        due = [s for s in obj.steps.all() if s.status == "due"]
+        return status_words(obj, [s.name for s in due], [s.position for s in due])
+
+    def get_policy_name(self, obj) -> str:
+        return obj.policy_version.policy.name
+
+    def get_policy_version_number(self, obj) -> int:
+        return obj.policy_version.number
+
+    def get_offer_version_number(self, obj) -> int | None:
+        return obj.offer_version.number if obj.offer_version_id else None
+
+
+class RoundCreateSerializer(ActingUserMixin):
+    offer = TenantRelatedField(
+        scoped=scoped(Offer), required=False, allow_null=True, help_text="Approve this offer."
+    )
+    requisition = TenantRelatedField(
+        scoped=scoped(Requisition),
+        required=False,
+        allow_null=True,
+        help_text="Approve the opening of this requisition.",
+    )
+    application = TenantRelatedField(
+        scoped=scoped(Application),
+        required=False,
+        allow_null=True,
+        help_text="With milestone_code: approve this stage-gated milestone.",
+    )
+    milestone_code = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    slots = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        help_text="Slot label -> user id, for steps whose approver the requester names.",
+    )
+
+    def validate(self, attrs):
+        named = [k for k in ("offer", "requisition", "application") if attrs.get(k)]
+        if len(named) != 1:
+            raise drf.ValidationError(
+                {"offer": ["Name exactly one of offer, requisition, application."]}
+            )
+        if attrs.get("application") and not attrs.get("milestone_code"):
+            raise drf.ValidationError({"milestone_code": ["Required with application."]})
+        return attrs
+
+
+class WithdrawSerializer(ActingUserMixin):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class DecisionInputSerializer(ActingUserMixin):
+    decision = serializers.ChoiceField(choices=DECISION_CHOICES)
+    comment = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    reason = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, help_text="Required to decline."
+    )
+    step = TenantRelatedField(
+        scoped=scoped(ApprovalStep),
+        required=False,
+        allow_null=True,
+        help_text="The step to decide, when you approve in more than one.",
+    )
+
+
+# -- pending for a user -----------------------------------------------------------------------
+
+
+class PendingItemSerializer(Serializer):
+    assignment = serializers.UUIDField(source="pk")
+    approval_request = serializers.UUIDField(source="round_id")
+    approval_request_version = serializers.IntegerField(source="round.version")
+    step = serializers.UUIDField(source="step_id")
+    step_name = serializers.CharField(source="step.name")
+    step_position = serializers.IntegerField(source="step.position")
+    step_count = serializers.IntegerField(source="round.step_count")
+    subject_kind = serializers.CharField(source="round.subject_kind")
+    requisition = serializers.UUIDField(source="round.requisition_id")
+    requisition_title = serializers.CharField(source="round.requisition.title")
+    application = serializers.UUIDField(source="round.application_id", allow_null=True)
+    offer = serializers.UUIDField(source="round.offer_id", allow_null=True)
+    candidate_name = drf.SerializerMethodField()
+    due_since = serializers.DateTimeField(source="step.due_at", allow_null=True)
+    approver = serializers.IntegerField(source="approver_id")
+    on_behalf_of = drf.SerializerMethodField()
+    decision = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+    def get_candidate_name(self, obj) -> str | None:
+        application = obj.round.application
+        return application.candidate.full_name if application is not None else None
+
+    def get_on_behalf_of(self, obj) -> str | None:
+        """Set when the item is someone else's, delegated to this user."""
+        names = self.context.get("delegator_names") or {}
+        return f"on behalf of {names[obj.approver_id]}" if obj.approver_id in names else None
+
+
+class PendingOutputSerializer(Serializer):
+    user = serializers.IntegerField()
+    due = PendingItemSerializer(many=True)
+    waiting = PendingItemSerializer(many=True)
+    decided = PendingItemSerializer(many=True)
+
+
+# -- delegations and overrides ----------------------------------------------------------------
+
+
+class DelegationOutputSerializer(ModelSerializer):
+    delegator_name = drf.SerializerMethodField()
+    delegate_name = drf.SerializerMethodField()
+
+    class Meta:
+        model = ApprovalDelegation
+        fields = (
+            *_STAMPS,
+            "delegator",
+            "delegator_name",
+            "delegate",
+            "delegate_name",
+            "starts_on",
+            "ends_on",
+            "note",
+            "created_by",
+            "cancelled_at",
+        )
+        read_only_fields = fields
+
+    def get_delegator_name(self, obj) -> str:
+        return person_name(obj.delegator) or ""
+
+    def get_delegate_name(self, obj) -> str:
+        return person_name(obj.delegate) or ""
+
+
+class DelegationCreateSerializer(ActingUserMixin):
+    delegator = TenantUserField(
+        required=False, help_text="Whose approvals; yourself when left out (admins name others)."
+    )
+    delegate = TenantUserField(help_text="Who decides them meanwhile.")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class CancelSerializer(ActingUserMixin):
+    pass
+
+
+class OverrideOutputSerializer(ModelSerializer):
+    class Meta:
+        model = ApprovalOverride
+        fields = (
+            *_STAMPS,
+            "round",
+            "step",
+            "kind",
+            "approver",
+            "replacement",
+            "decision",
+            "comment",
+            "reason",
+            "status",
+            "requested_by",
+            "confirmed_by",
+            "applied_at",
+        )
+        read_only_fields = fields
+
+
+class ReplaceApproverSerializer(ActingUserMixin):
+    step = TenantRelatedField(scoped=scoped(ApprovalStep))
+    approver = TenantUserField(help_text="The approver replaced.")
+    replacement = TenantUserField(help_text="Who approves in their place.")
+    reason = serializers.CharField(max_length=4000, help_text="Mandatory: why.")
+
+
+class DecideOnBehalfSerializer(ActingUserMixin):
+    step = TenantRelatedField(scoped=scoped(ApprovalStep))
+    approver = TenantUserField(help_text="The approver decided for.")
+    decision = serializers.ChoiceField(choices=DECISION_CHOICES)
+    comment = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=4000, help_text="Mandatory: why.")
