@@ -67,7 +67,6 @@ class OfferViewSet(ServiceViewSet):
     write_scope = ApiScope.APPROVALS_WRITE
     read_capability = Capability.VIEW
     write_capability = Capability.REQUEST_APPROVAL
-    http_method_names = ["get", "post", "patch", "head", "options"]
     create_serializer_class = s.OfferCreateSerializer
     update_serializer_class = s.OfferUpdateSerializer
     output_serializer_class = s.OfferOutputSerializer
@@ -97,7 +96,7 @@ class OfferViewSet(ServiceViewSet):
         return offer
 
     def render(self, instance, *, status_code: int = 200) -> Response:
-        if self.action == "partial_update":
+        if self.action in ("update", "partial_update"):
             data = s.OfferUpdatedSerializer(instance).data
             return self.after_response(Response(data, status=status_code), instance)
         return super().render(instance, status_code=status_code)
@@ -107,25 +106,26 @@ class OfferViewSet(ServiceViewSet):
         return response
 
 
-OfferViewSet = extend_schema_view(
-    partial_update=extend_schema(
-        tags=["offers"],
-        request=s.OfferUpdateSerializer,
-        parameters=[IF_MATCH_PARAMETER, ETAG_HEADER],
-        responses={
-            200: OpenApiResponse(
-                s.OfferUpdatedSerializer,
-                description="Changed; `voided_round` / `restarted_round` name the rounds a "
-                "material change voided and started.",
-            ),
-            400: E400,
-            404: E404,
-            409: OpenApiResponse(
-                ErrorSerializer, description=error_codes("STALE_VERSION", "ROUND_ALREADY_OPEN")
-            ),
-        },
-    )
-)(OfferViewSet)
+_OFFER_UPDATE_SCHEMA = extend_schema(
+    tags=["offers"],
+    request=s.OfferUpdateSerializer,
+    parameters=[IF_MATCH_PARAMETER, ETAG_HEADER],
+    responses={
+        200: OpenApiResponse(
+            s.OfferUpdatedSerializer,
+            description="Changed; `voided_round` / `restarted_round` name the rounds a "
+            "material change voided and started.",
+        ),
+        400: E400,
+        404: E404,
+        409: OpenApiResponse(
+            ErrorSerializer, description=error_codes("STALE_VERSION", "ROUND_ALREADY_OPEN")
+        ),
+    },
+)
+OfferViewSet = extend_schema_view(update=_OFFER_UPDATE_SCHEMA, partial_update=_OFFER_UPDATE_SCHEMA)(
+    OfferViewSet
+)
 
 
 @crud_schema(
@@ -143,18 +143,12 @@ class ApprovalPolicyViewSet(ServiceViewSet):
     write_scope = ApiScope.CONFIG_WRITE
     read_capability = Capability.VIEW
     write_capability = Capability.CONFIGURE_WORKFLOWS
-    http_method_names = ["get", "post", "patch", "head", "options"]
     create_serializer_class = s.PolicyCreateSerializer
     update_serializer_class = s.PolicyUpdateSerializer
     output_serializer_class = s.PolicyOutputSerializer
-    pagination_class = None
 
     def tenant_queryset(self):
         return selectors.approval_policy_list()
-
-    def list(self, request, *args, **kwargs):
-        data = self.output_serializer_class(self.get_queryset(), many=True).data
-        return Response(data)
 
     def perform_create_object(self, *, data):
         return services.approval_policy_create(actor=self.actor, **data)
