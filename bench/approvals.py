@@ -44,6 +44,14 @@ class SeededApprovals:
     version: int
 
 
+def _clone_sql(model, overrides: dict[str, str], source: str) -> str:
+    """bench.seed's INSERT ... SELECT with quoted columns (a step has a `group`)."""
+    columns = [f.column for f in model._meta.concrete_fields]
+    select = [overrides.get(c, f't."{c}"') for c in columns]
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    return f"INSERT INTO {model._meta.db_table} ({quoted}) SELECT {', '.join(select)} FROM {source}"
+
+
 def _seed_approvals(rounds: int) -> SeededApprovals:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
@@ -156,8 +164,6 @@ def _seed_approvals(rounds: int) -> SeededApprovals:
             f"FROM {ApprovalStep._meta.db_table} WHERE round_id = '{template_round.pk}')",
         ),
     ]
-    from .seed import _clone_sql
-
     assignments = ApprovalAssignment._meta.db_table
     with all_tenants_context(), transaction.atomic(), connection.cursor() as cursor:
         for model, overrides, source in clones:

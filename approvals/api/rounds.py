@@ -263,14 +263,13 @@ class PendingApprovalsView(TenantScopedAPIView):
         user_id = self._user(request)
         delegators = delegators_of(user_id)
         mine = selectors.my_approvals(user_id=user_id, on_behalf_of=delegators)
-        context = {"delegator_names": user_names(delegators) if delegators else {}}
-        items = s.PendingItemSerializer
+        names = user_names(delegators) if delegators else {}
         return Response(
             {
                 "user": user_id,
-                "due": items(mine.due, many=True, context=context).data,
-                "waiting": items(mine.waiting, many=True, context=context).data,
-                "decided": items(mine.decided, many=True, context=context).data,
+                "due": s.pending_items(mine.due, names),
+                "waiting": s.pending_items(mine.waiting, names),
+                "decided": s.pending_items(mine.decided, names),
             }
         )
 
