@@ -132,4 +132,5 @@ class ApprovalDelegated(OutboundEvent):
             "starts_on": self.starts_on,
             "ends_on": self.ends_on,
             "cancelled": self.cancelled,
+            "actor": self.actor.as_data(),
         }
