@@ -4,6 +4,8 @@ the API kernel resolves that header (`view.on_behalf_of_user_id`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ats_milestones.errors import InvalidInput
 from tenants.actors import Actor
 from tenants.models import Membership
@@ -31,9 +33,6 @@ def acting_actor(view, data: dict, *, person_required: bool = False) -> Actor:
             )
         return actor
     role = Membership.objects.filter(user_id=user_id, is_active=True).values_list("role", flat=True)
-    return Actor(
-        user_id=user_id,
-        api_client_id=actor.api_client_id,
-        role=next(iter(role), None),
-        ip_address=actor.ip_address,
-    )
+    # The caller's Actor with the person filled in: whatever else the kernel put in it
+    # (its client address, the On-Behalf-Of it resolved) stays.
+    return replace(actor, user_id=user_id, role=next(iter(role), None))

@@ -19,6 +19,7 @@ from approvals import selectors, services
 from approvals.api import filters
 from approvals.api import serializers as s
 from approvals.api.acting import acting_actor
+from approvals.api.visibility import visible_rows
 from approvals.models import ApprovalPolicy, ApprovalPolicyVersion, Offer
 from ats_milestones.api.crud import ServiceViewSet
 from ats_milestones.api.etag import etag_of, expected_version_from
@@ -73,9 +74,7 @@ class OfferViewSet(ServiceViewSet):
     filterset_class = filters.OfferFilter
 
     def tenant_queryset(self):
-        return self.in_department_scope(
-            selectors.offer_list(), "application__requisition__department_id"
-        )
+        return visible_rows(self, selectors.offer_list(), via="application__requisition__")
 
     def perform_create_object(self, *, data):
         actor = acting_actor(self, data)
@@ -231,14 +230,16 @@ def _sample_subject(data: dict):
             department=data["department"],
             requisition_type=data["requisition_type"],
         )
-    for name in ("salary_band_min", "salary_band_max", "salary_band_currency"):
+    for name in ("salary_band_min", "salary_band_max"):
         if name in data:
-            setattr(requisition, name, data[name])
+            setattr(requisition, name, None if data[name] is None else Decimal(data[name]))
+    if "salary_band_currency" in data:
+        requisition.salary_band_currency = data["salary_band_currency"]
     application = Application(requisition=requisition, hire_type=data.get("hire_type", "standard"))
     offer = Offer(
         application=application,
         title="Sample offer",
-        salary_amount=data.get("salary_amount", Decimal("0")),
+        salary_amount=Decimal(data.get("salary_amount", "0")),
         salary_currency=data.get("salary_currency", requisition.salary_band_currency or "USD"),
         employment_type=data.get("employment_type", "full_time"),
     )

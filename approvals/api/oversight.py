@@ -12,6 +12,7 @@ from approvals.api import filters
 from approvals.api import serializers as s
 from approvals.api.acting import acting_actor
 from approvals.api.rounds import RoundActionView, _err
+from approvals.api.visibility import visible_rows
 from approvals.errors import ApprovalErrorCode as Code
 from approvals.models import ApprovalDelegation, ApprovalOverride
 from approvals.services.delegation import approval_delegation_cancel, approval_delegation_create
@@ -99,7 +100,13 @@ class ApprovalDelegationViewSet(TenantScopedViewSet):
     @extend_schema(
         tags=["approval delegations"],
         request=s.CancelSerializer,
-        responses={200: s.DelegationOutputSerializer, 400: E400, **DETAIL_ERRORS, 422: _ERRORS_422},
+        responses={
+            200: s.DelegationOutputSerializer,
+            400: E400,
+            **DETAIL_ERRORS,
+            409: _err("CONFLICT"),
+            422: _ERRORS_422,
+        },
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
@@ -204,9 +211,7 @@ class ApprovalOverrideViewSet(TenantScopedViewSet):
     serializer_class = s.OverrideOutputSerializer
 
     def tenant_queryset(self):
-        return self.in_department_scope(
-            ApprovalOverride.objects.all(), "round__requisition__department_id"
-        )
+        return visible_rows(self, ApprovalOverride.objects.all(), via="round__requisition__")
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())

@@ -22,6 +22,7 @@ from approvals.api import filters
 from approvals.api import serializers as s
 from approvals.api.acting import acting_actor
 from approvals.api.offers import ETAG_HEADER
+from approvals.api.visibility import visible_rows
 from approvals.errors import ApprovalErrorCode as Code
 from approvals.models import ApprovalAssignment, ApprovalRound, ApprovalStep
 from approvals.services.delegation import delegators_of
@@ -109,7 +110,7 @@ class ApprovalRequestViewSet(_ApprovalsWrite, TenantScopedViewSet):
     serializer_class = s.RoundOutputSerializer
 
     def tenant_queryset(self):
-        return self.in_department_scope(rounds_with_steps(), "requisition__department_id")
+        return visible_rows(self, rounds_with_steps(), via="requisition__")
 
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -168,7 +169,7 @@ class RoundActionView(_ApprovalsWrite, TenantScopedAPIView):
     queryset = ApprovalRound.all_tenants.none()
 
     def tenant_queryset(self):
-        return self.in_department_scope(ApprovalRound.objects.all(), "requisition__department_id")
+        return visible_rows(self, ApprovalRound.objects.all(), via="requisition__")
 
     def round_or_404(self, pk) -> ApprovalRound:
         round_ = self.get_queryset().filter(pk=pk).first()

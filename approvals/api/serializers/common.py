@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from rest_framework import serializers as drf
-
 from ats_milestones.api import serializers
 from ats_milestones.api.serializers import (
     Serializer,
@@ -20,12 +16,14 @@ def scoped(model):
     return lambda *, tenant_id: model.objects.for_tenant(tenant_id)
 
 
-def _money(**kwargs):
-    return drf.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal(0),
-        max_value=Decimal("999999999999.99"),
+def _money(*, read_only: bool = False, **kwargs):
+    """An amount as a decimal string ("120000.00"): up to 12 digits and 2 decimals, never
+    negative (the service checks it again)."""
+    if read_only:
+        return serializers.CharField(read_only=True, **kwargs)
+    return serializers.RegexField(
+        r"^\d{1,12}(\.\d{1,2})?$",
+        help_text='A decimal string such as "120000.00".',
         **kwargs,
     )
 

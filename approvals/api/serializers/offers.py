@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers as drf
 
 from approvals.api.serializers.common import (
     ActingUserMixin,
@@ -80,9 +79,9 @@ class OfferCreateSerializer(OfferUpdateSerializer):
 
 
 class OfferUpdatedSerializer(OfferOutputSerializer):
-    material = drf.SerializerMethodField()
-    voided_round = drf.SerializerMethodField()
-    restarted_round = drf.SerializerMethodField()
+    material = serializers.SerializerMethodField()
+    voided_round = serializers.SerializerMethodField()
+    restarted_round = serializers.SerializerMethodField()
 
     class Meta(OfferOutputSerializer.Meta):
         fields = (*OfferOutputSerializer.Meta.fields, "material", "voided_round", "restarted_round")

@@ -3,8 +3,6 @@ overrides over the API."""
 
 from __future__ import annotations
 
-from rest_framework import serializers as drf
-
 from approvals.api.serializers.common import (
     DECISION_CHOICES,
     ActingUserMixin,
@@ -36,9 +34,9 @@ _STAMPS = ("id", "created_at", "updated_at")
 
 
 class DecisionOutputSerializer(ModelSerializer):
-    approver_name = drf.SerializerMethodField()
-    decided_by_name = drf.SerializerMethodField()
-    on_behalf_of = drf.SerializerMethodField()
+    approver_name = serializers.SerializerMethodField()
+    decided_by_name = serializers.SerializerMethodField()
+    on_behalf_of = serializers.SerializerMethodField()
 
     class Meta:
         model = ApprovalAssignment
@@ -93,10 +91,10 @@ class StepOutputSerializer(ModelSerializer):
 
 
 class RoundOutputSerializer(ModelSerializer):
-    status_text = drf.SerializerMethodField()
-    policy_name = drf.SerializerMethodField()
-    policy_version_number = drf.SerializerMethodField()
-    offer_version_number = drf.SerializerMethodField()
+    status_text = serializers.SerializerMethodField()
+    policy_name = serializers.SerializerMethodField()
+    policy_version_number = serializers.SerializerMethodField()
+    offer_version_number = serializers.SerializerMethodField()
     steps = StepOutputSerializer(many=True, read_only=True)
 
     class Meta:
@@ -166,11 +164,11 @@ class RoundCreateSerializer(ActingUserMixin):
     def validate(self, attrs):
         named = [k for k in ("offer", "requisition", "application") if attrs.get(k)]
         if len(named) != 1:
-            raise drf.ValidationError(
+            raise serializers.ValidationError(
                 {"offer": ["Name exactly one of offer, requisition, application."]}
             )
         if attrs.get("application") and not attrs.get("milestone_code"):
-            raise drf.ValidationError({"milestone_code": ["Required with application."]})
+            raise serializers.ValidationError({"milestone_code": ["Required with application."]})
         return attrs
 
 
@@ -208,10 +206,10 @@ class PendingItemSerializer(Serializer):
     requisition_title = serializers.CharField(source="round.requisition.title")
     application = serializers.UUIDField(source="round.application_id", allow_null=True)
     offer = serializers.UUIDField(source="round.offer_id", allow_null=True)
-    candidate_name = drf.SerializerMethodField()
+    candidate_name = serializers.SerializerMethodField()
     due_since = serializers.DateTimeField(source="step.due_at", allow_null=True)
     approver = serializers.IntegerField(source="approver_id")
-    on_behalf_of = drf.SerializerMethodField()
+    on_behalf_of = serializers.SerializerMethodField()
     decision = serializers.CharField()
     decided_at = serializers.DateTimeField(allow_null=True)
 
@@ -247,7 +245,7 @@ def pending_items(assignments, delegator_names: dict[int, str]) -> list[dict]:
                 "application": str(round_.application_id) if round_.application_id else None,
                 "offer": str(round_.offer_id) if round_.offer_id else None,
                 "candidate_name": application.candidate.full_name if application else None,
-                "due_since": drf.DateTimeField().to_representation(step.due_at)
+                "due_since": serializers.DateTimeField().to_representation(step.due_at)
                 if step.due_at
                 else None,
                 "approver": a.approver_id,
@@ -257,7 +255,7 @@ def pending_items(assignments, delegator_names: dict[int, str]) -> list[dict]:
                     else None
                 ),
                 "decision": a.decision,
-                "decided_at": drf.DateTimeField().to_representation(a.decided_at)
+                "decided_at": serializers.DateTimeField().to_representation(a.decided_at)
                 if a.decided_at
                 else None,
             }
@@ -276,8 +274,8 @@ class PendingOutputSerializer(Serializer):
 
 
 class DelegationOutputSerializer(ModelSerializer):
-    delegator_name = drf.SerializerMethodField()
-    delegate_name = drf.SerializerMethodField()
+    delegator_name = serializers.SerializerMethodField()
+    delegate_name = serializers.SerializerMethodField()
 
     class Meta:
         model = ApprovalDelegation
