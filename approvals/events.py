@@ -85,3 +85,52 @@ class ApprovalWithdrawn(ApprovalEvent):
 @dataclass(frozen=True, slots=True)
 class ApprovalVoided(ApprovalEvent):
     outbound_type: ClassVar[str] = "approval.voided"
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalOverridden(ApprovalEvent):
+    """An admin replaced an approver or decided on someone's behalf (once it took effect)."""
+
+    outbound_type: ClassVar[str] = "approval.overridden"
+    override_id: uuid.UUID | None = None
+    override_kind: str = ""
+    step_id: uuid.UUID | None = None
+    approver_id: int | None = None
+    replacement_id: int | None = None
+
+    def extra_data(self) -> dict:
+        return {
+            "override_id": str(self.override_id) if self.override_id else None,
+            "override_kind": self.override_kind,
+            "step_id": str(self.step_id) if self.step_id else None,
+            "approver_id": self.approver_id,
+            "replacement_id": self.replacement_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalDelegated(OutboundEvent):
+    """A person let another decide their approvals for a date range (or cancelled it)."""
+
+    outbound_type: ClassVar[str] = "approval.delegated"
+    delegation_id: uuid.UUID
+    delegator_id: int
+    delegate_id: int
+    starts_on: str  # ISO dates
+    ends_on: str
+    cancelled: bool = False
+    actor: Actor = SYSTEM
+
+    def ordering_key(self) -> Any:
+        return self.delegation_id
+
+    def outbound_data(self) -> dict:
+        return {
+            "delegation_id": str(self.delegation_id),
+            "delegator_id": self.delegator_id,
+            "delegate_id": self.delegate_id,
+            "starts_on": self.starts_on,
+            "ends_on": self.ends_on,
+            "cancelled": self.cancelled,
+            "actor": self.actor.as_data(),
+        }

@@ -325,3 +325,12 @@ class ApprovalAssignment(TenantScopedModel):
 
     def __str__(self) -> str:
         return f"{self.approver} on {self.step}"
+
+
+from approvals.oversight_models import (  # noqa: E402, F401 - re-exported: Django finds them here
+    ApprovalDelegation,
+    ApprovalOverride,
+    ApprovalStepClock,
+    OverrideKind,
+    OverrideStatus,
+)

@@ -161,14 +161,17 @@ def _assignments():
     )
 
 
-def my_approvals(*, user_id: int, decided_limit: int = DECIDED_SHOWN) -> MyApprovals:
+def my_approvals(
+    *, user_id: int, decided_limit: int = DECIDED_SHOWN, on_behalf_of=()
+) -> MyApprovals:
     """One person's approvals: due now, waiting on an earlier step, and their latest
-    decisions; two queries whatever the number of items."""
+    decisions; two queries whatever the number of items. `on_behalf_of`: the people who
+    delegated to them today, whose pending items are listed too."""
     mine = MyApprovals()
     for assignment in (
         _assignments()
         .filter(
-            approver_id=user_id,
+            approver_id__in=[user_id, *on_behalf_of],
             decision=Decision.PENDING,
             round__status=RoundStatus.REQUESTED,
             step__status__in=[StepStatus.DUE, StepStatus.WAITING],

@@ -206,6 +206,8 @@ class ApiScope(models.TextChoices):
     CONFIG_WRITE = "config:write"
     EVENTS_WRITE = "events:write"
     AUDIT_READ = "audit:read"
+    APPROVALS_READ = "approvals:read"
+    APPROVALS_WRITE = "approvals:write"
 
 
 TOKEN_PREFIX = "atsk_"

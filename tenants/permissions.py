@@ -94,6 +94,10 @@ _CAPABILITY_SCOPES: dict[Capability, frozenset[str]] = {
     C.CONFIGURE_WORKFLOWS: frozenset({ApiScope.CONFIG_WRITE, ApiScope.EVENTS_WRITE}),
     C.CONFIGURE_INTEGRATIONS: frozenset({ApiScope.CONFIG_WRITE}),
     C.READ_AUDIT: frozenset({ApiScope.AUDIT_READ}),
+    # Approvals: the capability (request, approve, decide on behalf) decides what a write may.
+    C.REQUEST_APPROVAL: frozenset({ApiScope.APPROVALS_WRITE}),
+    C.APPROVE: frozenset({ApiScope.APPROVALS_WRITE}),
+    C.DECIDE_ON_BEHALF: frozenset({ApiScope.APPROVALS_WRITE}),
 }
 
 ROLE_SCOPES: dict[str, set[str]] = {

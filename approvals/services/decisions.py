@@ -15,6 +15,7 @@ from approvals.models import (
     RoundStatus,
     StepStatus,
 )
+from approvals.services.delegation import delegators_of
 from approvals.services.notify import notify_due_steps
 from approvals.services.rounds import close_round, open_steps, round_audit, round_event, round_lock
 from ats_milestones.events import publish
@@ -28,11 +29,14 @@ DECISIONS = {APPROVE: Decision.APPROVED, DECLINE: Decision.DECLINED}
 
 
 def _my_assignment(round_: ApprovalRound, actor: Actor, step) -> ApprovalAssignment:
-    """The actor's assignment to decide now, or why there is none."""
-    mine = list(
-        ApprovalAssignment.objects.filter(round=round_, approver_id=actor.user_id)
+    """The actor's assignment to decide now (their own first, then one of a person who
+    delegated to them today), or why there is none."""
+    approvers = [actor.user_id, *delegators_of(actor.user_id)]
+    mine = sorted(
+        ApprovalAssignment.objects.filter(round=round_, approver_id__in=approvers)
         .select_related("step")
-        .order_by("step__index")
+        .order_by("step__index"),
+        key=lambda a: (a.approver_id != actor.user_id, a.step.index),
     )
     if step is not None:
         mine = [a for a in mine if a.step_id == step.pk]
@@ -103,6 +107,7 @@ def approval_decide(
         step=assignment.step.name,
         comment=assignment.comment,
         reason=assignment.reason,
+        on_behalf_of=(assignment.approver_id if assignment.approver_id != actor.user_id else None),
     )
     _resolve(locked, assignment.step, actor, now, assignment.reason)
     return locked

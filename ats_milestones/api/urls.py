@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("milestones.api.urls")),
     path("", include("reporting.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("approvals.api.urls")),
 ]

@@ -222,6 +222,8 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "RequisitionStatusEnum": "recruiting.models.RequisitionStatus",
+        "ApprovalDecisionEnum": "approvals.models.Decision",
+        "DecideEnum": "approvals.api.serializers.DECISION_CHOICES",
         "ApplicationStatusEnum": "recruiting.models.ApplicationStatus",
         "HireTypeEnum": "recruiting.models.HireType",
         "RoleEnum": "tenants.models.Role",
@@ -313,6 +315,17 @@ CELERY_BEAT_SCHEDULE["integrations-relay"] = {
     "task": "integrations.tasks.integrations_relay_task",
     "schedule": INTEGRATIONS_RELAY_INTERVAL_S,
     "options": {"expires": INTEGRATIONS_RELAY_INTERVAL_S, "queue": INTEGRATIONS_QUEUE},
+}
+
+# Stalled approvals (docs/approvals.md): a due step's approvers are reminded after this many
+# business hours, and the department head (or the admins) told after the second number.
+APPROVAL_REMIND_AFTER_BUSINESS_HOURS = float(env("APPROVAL_REMIND_AFTER_BUSINESS_HOURS", "16"))
+APPROVAL_ESCALATE_AFTER_BUSINESS_HOURS = float(env("APPROVAL_ESCALATE_AFTER_BUSINESS_HOURS", "24"))
+APPROVAL_REMINDER_SWEEP_INTERVAL_S = float(env("APPROVAL_REMINDER_SWEEP_INTERVAL_S", "300"))
+CELERY_BEAT_SCHEDULE["approvals-reminder-sweep"] = {
+    "task": "approvals.tasks.approvals_reminder_sweep_task",
+    "schedule": APPROVAL_REMINDER_SWEEP_INTERVAL_S,
+    "options": {"expires": APPROVAL_REMINDER_SWEEP_INTERVAL_S},
 }
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

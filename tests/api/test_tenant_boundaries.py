@@ -16,6 +16,13 @@ import pytest
 from django.forms.models import model_to_dict
 from django.urls import URLPattern, reverse
 
+from approvals.models import (
+    ApprovalDelegation,
+    ApprovalOverride,
+    ApprovalPolicy,
+    ApprovalRound,
+    Offer,
+)
 from audit.models import AuditAction
 from integrations.models import Connection, Delivery
 from milestones.models import (
@@ -35,6 +42,7 @@ from recruiting.models import Application, Candidate, Requisition
 from tenants.context import all_tenants_context
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tests import factories
+from tests.approvals import factories as approval_factories
 from tests.integrations import factories as integration_factories
 from tests.milestones import factories as milestone_factories
 from tests.reporting import factories as reporting_factories
@@ -93,6 +101,19 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "connections-deliveries": (Connection, integration_factories.make_any_connection),
     "deliveries-detail": (Delivery, integration_factories.make_dead_letter),
     "dead_letters-replay": (Delivery, integration_factories.make_dead_letter),
+    # Approvals
+    "offers-detail": (Offer, approval_factories.make_offer),
+    "approval_policies-detail": (ApprovalPolicy, approval_factories.make_policy),
+    "approval_policies-versions": (ApprovalPolicy, approval_factories.make_policy),
+    "approval_requests-detail": (ApprovalRound, approval_factories.make_round),
+    "approval_requests-withdraw": (ApprovalRound, approval_factories.make_round),
+    "approval-request-decisions": (ApprovalRound, approval_factories.make_round),
+    "approval-request-replace-approver": (ApprovalRound, approval_factories.make_round),
+    "approval-request-decide-on-behalf": (ApprovalRound, approval_factories.make_round),
+    "approval_delegations-detail": (ApprovalDelegation, approval_factories.make_delegation),
+    "approval_delegations-cancel": (ApprovalDelegation, approval_factories.make_delegation),
+    "approval_overrides-detail": (ApprovalOverride, approval_factories.make_override),
+    "approval_overrides-confirm": (ApprovalOverride, approval_factories.make_override),
 }
 
 

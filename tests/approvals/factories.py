@@ -240,3 +240,48 @@ def make_pending_offer_rounds(*, world: ApprovalWorld, count: int) -> list:
             ]
         )
     return rounds
+
+
+def make_round(*, tenant, **world_options):
+    """An open round of an offer (a world of its own): the API's boundary tests' subject."""
+    return make_approval_world(tenant=tenant, **world_options).request()
+
+
+def make_delegation(*, tenant, delegator=None, delegate=None, days: int = 7):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from approvals.services import approval_delegation_create
+
+    delegator = delegator or make_person(tenant=tenant, role_name=Role.HIRING_MANAGER)
+    delegate = delegate or make_person(tenant=tenant, role_name=Role.HIRING_MANAGER)
+    today = timezone.localdate()
+    with tenant_context(tenant):
+        return approval_delegation_create(
+            actor=actor_of(delegator, Role.HIRING_MANAGER),
+            delegator_id=delegator.pk,
+            delegate_id=delegate.pk,
+            starts_on=today,
+            ends_on=today + timedelta(days=days),
+        )
+
+
+def make_override(*, tenant, hire_type: str = "executive"):
+    """An admin's override awaiting a second admin (an executive hire's decision)."""
+    from approvals.models import ApprovalStep, StepStatus
+    from approvals.services import approval_override_decide
+
+    world = make_approval_world(tenant=tenant, hire_type=hire_type)
+    round_ = world.request()
+    admin = make_person(tenant=tenant, role_name=Role.ADMIN)
+    with tenant_context(tenant):
+        step_ = ApprovalStep.objects.get(round=round_, status=StepStatus.DUE)
+        return approval_override_decide(
+            round=round_,
+            actor=actor_of(admin, Role.ADMIN),
+            step=step_,
+            approver_id=world.hiring_manager.pk,
+            decision="approve",
+            reason="On leave",
+        )

@@ -145,6 +145,21 @@ API_WRITE_NEEDS: dict[str, Capability] = {
     "automation_failures-retry": C.HANDLE_FAILURES,
     "notifications-read-all": C.VIEW,
     "notifications-read": C.VIEW,
+    # Approvals
+    "offers-list": C.REQUEST_APPROVAL,
+    "offers-detail": C.REQUEST_APPROVAL,
+    "approval_requests-list": C.REQUEST_APPROVAL,
+    "approval_requests-withdraw": C.REQUEST_APPROVAL,
+    "approval-request-decisions": C.APPROVE,
+    "approval_delegations-list": C.APPROVE,
+    "approval_delegations-cancel": C.APPROVE,
+    "approval-request-replace-approver": C.DECIDE_ON_BEHALF,
+    "approval-request-decide-on-behalf": C.DECIDE_ON_BEHALF,
+    "approval_overrides-confirm": C.DECIDE_ON_BEHALF,
+    "approval_policies-list": C.CONFIGURE_WORKFLOWS,
+    "approval_policies-detail": C.CONFIGURE_WORKFLOWS,
+    "approval_policies-order": C.CONFIGURE_WORKFLOWS,
+    "approval_policies-preview": C.CONFIGURE_WORKFLOWS,
 }
 _WRITES = CHECKED_METHODS - {"GET"}
 
