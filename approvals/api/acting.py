@@ -1,6 +1,6 @@
 """Who a write of the approvals API is done by: a person signed in is themselves; an API
-client names the person it acts for in `acting_user` (the body), or by `On-Behalf-Of` once
-the API kernel resolves that header (`view.on_behalf_of_user_id`)."""
+client names the person it acts for by the `On-Behalf-Of` header (resolved by the API kernel,
+`view.on_behalf_of_user_id`) or, equivalently, `acting_user` in the body."""
 
 from __future__ import annotations
 
