@@ -167,6 +167,24 @@ def test_an_api_client_decides_for_the_person_it_names(tenant_a, api_a):
     assert decided.decided_by_id == world.hiring_manager.pk
 
 
+def test_an_api_client_names_its_person_by_on_behalf_of(tenant_a, api_a):
+    world = make_approval_world(tenant=tenant_a)
+    body = _request(world).json()
+    response = api_a.post(
+        f"/api/v1/approval_requests/{body['id']}/decisions",
+        {"decision": "approve"},
+        format="json",
+        HTTP_IF_MATCH=f'"{body["version"]}"',
+        HTTP_ON_BEHALF_OF=world.hiring_manager.email,
+    )
+    assert response.status_code == 201, response.content
+    with tenant_context(tenant_a):
+        decided = ApprovalAssignment.objects.get(approver=world.hiring_manager)
+    assert decided.decided_by_id == world.hiring_manager.pk
+    (row,) = audit_events(action="approval.approved_step")
+    assert row.on_behalf_of_user_id == world.hiring_manager.pk
+
+
 def test_a_person_cannot_act_for_someone_else(tenant_a):
     world = make_approval_world(tenant=tenant_a)
     body = _request(world).json()
