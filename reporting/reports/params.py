@@ -96,12 +96,20 @@ class GroupedReportQuerySerializer(ReportQuerySerializer):
     )
 
 
-class TimedReportQuerySerializer(GroupedReportQuerySerializer):
-    basis = serializers.ChoiceField(
+def _basis():
+    return serializers.ChoiceField(
         choices=TimeBasis.CHOICES,
         required=False,
         help_text="business: inside the tenant's business hours (default); calendar: wall clock",
     )
+
+
+class TimedReportQuerySerializer(GroupedReportQuerySerializer):
+    basis = _basis()
+
+
+class BasisReportQuerySerializer(ReportQuerySerializer):
+    basis = _basis()
 
 
 # Parameters that are not filters (a report's own options, paging).

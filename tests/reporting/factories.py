@@ -98,3 +98,15 @@ def make_stay(*, tenant, **kw):
     kw.setdefault("entered_cause", "manual")
     with all_tenants_context():
         return MilestoneStay.all_tenants.create(tenant=tenant, **kw)
+
+
+def make_regression_alert(*, tenant, **kw):
+    """An alert from a version's OFFER back to its INTERVIEW (a new version unless given)."""
+    from reporting.models import RegressionAlert
+    from tests.milestones.factories import milestone_of
+
+    version = kw.pop("version", None) or make_version(tenant=tenant)
+    kw.setdefault("from_milestone", milestone_of(version, "OFFER"))
+    kw.setdefault("to_milestone", milestone_of(version, "INTERVIEW"))
+    with all_tenants_context():
+        return RegressionAlert.all_tenants.create(tenant=tenant, **kw)
