@@ -21,6 +21,19 @@ class StayEnding(models.TextChoices):
     HIRED = "hired", "Hired"
 
 
+# The columns the reports group and aggregate by (covered by their indexes).
+_REPORTED = [
+    "milestone_id",
+    "department_id",
+    "recruiter_id",
+    "requisition_id",
+    "application_id",
+    "calendar_seconds",
+    "business_seconds",
+    "ended",
+]
+
+
 class MilestoneStay(TenantScopedModel):
     """One stay of one application in one milestone: entered, left (or still open), how it
     ended, and the requisition's department, recruiter, job family, type and framework
@@ -67,20 +80,20 @@ class MilestoneStay(TenantScopedModel):
         indexes = [
             models.Index(fields=["tenant", "milestone_id", "left_at"], name="stay_milestone_idx"),
             models.Index(fields=["tenant", "application_id", "entered_at"], name="stay_app_idx"),
-            # Reports read finished stays by period; the columns they aggregate ride along
-            # so a report is an index-only scan of the period's rows.
+            # Reports read finished stays by period; the columns they group and aggregate
+            # ride along, so a report is an index-only scan of the period's rows.
             models.Index(
                 fields=["tenant", "entered_at"],
-                include=[
-                    "milestone_id",
-                    "department_id",
-                    "recruiter_id",
-                    "calendar_seconds",
-                    "business_seconds",
-                    "ended",
-                ],
+                include=_REPORTED,
                 condition=models.Q(reverted=False, left_at__isnull=False),
                 name="stay_report_idx",
+            ),
+            # ... and the open ones (still waiting) apart.
+            models.Index(
+                fields=["tenant", "entered_at"],
+                include=_REPORTED,
+                condition=models.Q(reverted=False, left_at__isnull=True),
+                name="stay_open_report_idx",
             ),
         ]
 

@@ -11,6 +11,7 @@ from tenants.rls import EnableTenantRLS
 # Existing stays keep their rows: finished ones get their business time, every one the
 # cause of the move that entered it (misclicks are marked by a rebuild, which replays them).
 BACKFILL = f"""
+SELECT set_config('app.all_tenants', 'on', true);
 UPDATE reporting_milestonestay s SET business_seconds = {
     business_seconds_sql(start="s.entered_at", end="s.left_at", tenant="s.tenant_id")
 }
@@ -83,11 +84,31 @@ class Migration(migrations.Migration):
                     "milestone_id",
                     "department_id",
                     "recruiter_id",
+                    "requisition_id",
+                    "application_id",
                     "calendar_seconds",
                     "business_seconds",
                     "ended",
                 ),
                 name="stay_report_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="milestonestay",
+            index=models.Index(
+                condition=models.Q(("left_at__isnull", True), ("reverted", False)),
+                fields=["tenant", "entered_at"],
+                include=(
+                    "milestone_id",
+                    "department_id",
+                    "recruiter_id",
+                    "requisition_id",
+                    "application_id",
+                    "calendar_seconds",
+                    "business_seconds",
+                    "ended",
+                ),
+                name="stay_open_report_idx",
             ),
         ),
         migrations.AddField(

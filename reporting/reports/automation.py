@@ -32,7 +32,7 @@ def _outcomes(filters: ReportFilters) -> dict:
         .annotate(
             first_entered=Min("entered_at"),
             hired_at=Max("left_at", filter=Q(ended="hired")),
-            fell_out=Count("id", filter=Q(ended__in=FELL_OUT)),
+            fell_out=Count("ended", filter=Q(ended__in=FELL_OUT)),
         )
         .order_by()
     )

@@ -22,10 +22,10 @@ def recruiter_performance(*, filters: ReportFilters, basis: str = TimeBasis.BUSI
         .filter(left_at__isnull=False)
         .values("recruiter_id")
         .annotate(
-            stays=Count("id"),
-            passed=Count("id", filter=Q(ended__in=PASSED)),
-            regressed=Count("id", filter=Q(ended="regressed")),
-            fell_out=Count("id", filter=Q(ended__in=FELL_OUT)),
+            stays=Count("*"),
+            passed=Count("ended", filter=Q(ended__in=PASSED)),
+            regressed=Count("ended", filter=Q(ended="regressed")),
+            fell_out=Count("ended", filter=Q(ended__in=FELL_OUT)),
             median=Percentile(column, 0.5),
             p90=Percentile(column, 0.9),
         )

@@ -35,7 +35,7 @@ def time_in_milestone(
         stays.filter(left_at__isnull=False)
         .values(*group)
         .annotate(
-            count=Count("id"),
+            count=Count("*"),
             median=Percentile(column, 0.5),
             p90=Percentile(column, 0.9),
             mean=Avg(column),
@@ -46,7 +46,7 @@ def time_in_milestone(
     waiting = (
         stays.filter(left_at=None)
         .values(*group)
-        .annotate(open_count=Count("id"), open_median=Percentile(age, 0.5))
+        .annotate(open_count=Count("*"), open_median=Percentile(age, 0.5))
         .order_by()
     )
     cells: dict[tuple, dict] = {}
