@@ -19,7 +19,11 @@ from tests.support import rows
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("reporting", "0005_milestone_stays")]
-MONDAY = datetime(2027, 1, 4, 10, 0, tzinfo=UTC)
+# A Monday 10:00 UTC a week or two ahead: moves go forward from the workflow entry (now).
+_AHEAD = datetime.now(UTC) + timedelta(days=7)
+MONDAY = (_AHEAD + timedelta(days=7 - _AHEAD.weekday())).replace(
+    hour=10, minute=0, second=0, microsecond=0
+)
 
 
 def _migrate(targets):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -23,7 +24,12 @@ from tests.support import rows
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = datetime(2027, 1, 4, 10, 0, tzinfo=UTC)  # in the future: moves go forward in time
+# A Monday 10:00 UTC a week or two ahead: moves go forward from the workflow entry (now).
+_AHEAD = datetime.now(UTC) + timedelta(days=7)
+MONDAY = (_AHEAD + timedelta(days=7 - _AHEAD.weekday())).replace(
+    hour=10, minute=0, second=0, microsecond=0
+)
+TUESDAY = (MONDAY + timedelta(days=1)).date()
 
 
 def _stay(application, code, version, **kw):
@@ -36,7 +42,7 @@ def _stay(application, code, version, **kw):
 
 
 def test_business_time_counts_working_hours_only_and_skips_holidays(tenant_a):
-    make_holiday(tenant=tenant_a, date=datetime(2027, 1, 5).date(), name="Tuesday off")
+    make_holiday(tenant=tenant_a, date=TUESDAY, name="Tuesday off")
     version = make_version(tenant=tenant_a)
     application = make_tracked_application(tenant=tenant_a, version=version)
     move(tenant_a, application, "advance", at=MONDAY)
@@ -53,17 +59,20 @@ def test_business_time_follows_the_tenants_timezone_and_hours(tenant_a):
         settings = MilestoneSettings.all_tenants.create(
             tenant=tenant_a,
             business_timezone="America/New_York",
-            business_day_start=datetime(2000, 1, 1, 8).time(),
-            business_day_end=datetime(2000, 1, 1, 16).time(),
+            business_day_start=time(8),
+            business_day_end=time(16),
             business_weekdays=[1, 2, 3, 4, 5, 6],
         )
     version = make_version(tenant=tenant_a)
     application = make_tracked_application(tenant=tenant_a, version=version)
-    entered = move(tenant_a, application, "advance", at=MONDAY).at  # 05:00 in New York
-    left = move(tenant_a, application, "advance", at=MONDAY + timedelta(days=5, hours=7)).at
+    entered = move(tenant_a, application, "advance", at=MONDAY).at  # before 8:00 in New York
+    saturday_noon = datetime.combine(
+        (MONDAY + timedelta(days=5)).date(), time(12), tzinfo=ZoneInfo("America/New_York")
+    )
+    left = move(tenant_a, application, "advance", at=saturday_noon).at
 
     [screen] = _stay(application, "SCREEN", version)
-    # Mon-Fri 8 h each, Saturday 8:00-12:00 New York time (17:00 UTC): 44 h.
+    # Mon-Fri 8 h each, Saturday 8:00-12:00 New York time: 44 h.
     assert screen.business_seconds == 44 * 3600
     # The calendar module's own arithmetic agrees: that much business time from entry is the exit.
     calendar = business_calendar_of(settings)
@@ -124,7 +133,7 @@ def test_a_rejection_stops_the_clock(tenant_a):
 
 
 def test_a_rebuild_replays_misclicks_and_business_time(tenant_a):
-    make_holiday(tenant=tenant_a, date=datetime(2027, 1, 5).date(), name="Tuesday off")
+    make_holiday(tenant=tenant_a, date=TUESDAY, name="Tuesday off")
     version = make_version(tenant=tenant_a)
     application = make_tracked_application(tenant=tenant_a, version=version)
     move(tenant_a, application, "advance", at=MONDAY)
