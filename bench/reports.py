@@ -3,7 +3,7 @@
     python -m bench.reports [--quick]
 
 Seeds a database of its own ({prefix}_bench_reports) with one tenant: 1,000,000
-applications (--quick: 20,000) over 200 requisitions in 10 departments, each with 10
+applications (--quick: 10,000) over 200 requisitions in 10 departments, each with 10
 transitions (10,000,000; set-based, generate_series) through 8 milestones over two years,
 one regression each, two in five hired, one in five rejected, the rest still open; and
 their stays (the read model as the moves leave it). In the same run:
@@ -14,7 +14,7 @@ their stays (the read model as the moves leave it). In the same run:
 - the bare SQL GROUP BY over the raw transitions (a window function pairs each transition
   with the next, then the period is applied) that computes the same numbers (checked
   equal): its median time; and the same with the period pushed down to the transitions;
-- the read model's lag after 10,000 moves (--quick: 1,000) through the API: from the last
+- the read model's lag after 10,000 moves (--quick: 500) through the API: from the last
   move's response until the stays hold every one of them.
 
 `export_rows_per_s` / `export_peak_rss_mb` stay null until the exports bench fills them
@@ -327,12 +327,12 @@ def exports_numbers() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="20,000 applications, 1,000 moves")
+    parser.add_argument("--quick", action="store_true", help="10,000 applications, 500 moves")
     parser.add_argument("--applications", type=int, help="override the history's size")
     args = parser.parse_args(argv)
     started = time.monotonic()
-    n_apps = args.applications or (20_000 if args.quick else 1_000_000)
-    n_moves = 1_000 if args.quick else 10_000
+    n_apps = args.applications or (10_000 if args.quick else 1_000_000)
+    n_moves = 500 if args.quick else 10_000
 
     base_url = harness.base_database_url()
     harness.migrated_template(base_url, TEMPLATE_DB)
