@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from ats_milestones.api.base import TenantScopedAPIView
 from ats_milestones.api.pagination import DefaultCursorPagination
 from ats_milestones.api.schema import E400, E401, E403
+from recruiting.selectors import requisition_visibility
 from reporting import reports
 from reporting.api import report_serializers as s
 from reporting.models import MilestoneStay
@@ -38,9 +39,13 @@ class _ReportView(TenantScopedAPIView):
         return MilestoneStay.objects.none()
 
     def report_filters(self, request):
-        scope = department_scope_ids(None if self.api_client else self.membership)
+        membership = None if self.api_client else self.membership
         return report_filters_from_query(
-            request.query_params, scope=scope, serializer=self.query_serializer, ignore=PAGING
+            request.query_params,
+            scope=department_scope_ids(membership),
+            visibility=requisition_visibility(membership),
+            serializer=self.query_serializer,
+            ignore=PAGING,
         )
 
 

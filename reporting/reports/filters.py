@@ -16,6 +16,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q
 
+from recruiting.models import Requisition
 from reporting.models import MilestoneStay
 
 
@@ -77,6 +78,9 @@ class ReportFilters:
     moved_by: str | None = None
     # The departments the caller may see (None: every one); not a query parameter.
     scope: frozenset | None = None
+    # The requisitions the caller may see, as a condition on Requisition (confidential
+    # ones: `recruiting.selectors.requisition_visibility`); None: every one.
+    visibility: Q | None = None
 
     def narrowed(self, **changes) -> ReportFilters:
         """These filters and more: a row's drill-down (`milestone_id=(m,)`, ...)."""
@@ -90,7 +94,7 @@ class ReportFilters:
         params: dict[str, object] = {}
         for field in fields(self):
             value = getattr(self, field.name)
-            if field.name == "scope" or value in (None, (), Candidacy.ALL):
+            if field.name in ("scope", "visibility") or value in (None, (), Candidacy.ALL):
                 continue
             if isinstance(value, datetime):
                 value = value.isoformat()
@@ -114,9 +118,16 @@ def stay_q(filters: ReportFilters, *, prefix: str = "") -> Q:
             q &= Q(**{f"{prefix}{column}__in": values})
     if filters.scope is not None:
         q &= Q(**{f"{prefix}department_id__in": filters.scope})
+    if filters.visibility is not None:
+        q &= Q(**{f"{prefix}requisition_id__in": visible_requisition_ids(filters)})
     if filters.ended:
         q &= Q(**{f"{prefix}ended__in": filters.ended})
     return q
+
+
+def visible_requisition_ids(filters: ReportFilters):
+    """The ids of the requisitions the caller may see (a subquery)."""
+    return Requisition.objects.filter(filters.visibility).values("pk")
 
 
 def _open_stay_of(application_ref: str):

@@ -12,7 +12,7 @@ from milestones.models import ApplicationMilestone, MilestoneState
 from milestones.services.timers.escalation_sweep import KIND_ESCALATED
 from notifications.models import Notification
 from reporting.models import MilestoneStay
-from reporting.reports.filters import ReportFilters
+from reporting.reports.filters import ReportFilters, visible_requisition_ids
 
 # The report's filters on a milestone row: its requisition's facts as they are now.
 _ROW_FILTERS = {
@@ -69,6 +69,8 @@ def sla_exceptions(*, filters: ReportFilters) -> QuerySet[ApplicationMilestone]:
             q &= Q(**{f"{path}__in": values})
     if filters.scope is not None:
         q &= Q(requisition__department_id__in=filters.scope)
+    if filters.visibility is not None:
+        q &= Q(requisition_id__in=visible_requisition_ids(filters))
     rows = (
         ApplicationMilestone.objects.filter(q)
         .annotate(since=Coalesce(Subquery(open_stay), F("entered_at")))

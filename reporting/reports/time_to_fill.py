@@ -57,6 +57,8 @@ def _requisitions(filters: ReportFilters):
     if filters.scope is not None:
         q &= Q(department_id__in=filters.scope)
     rows = Requisition.objects.filter(q)
+    if filters.visibility is not None:
+        rows = rows.filter(filters.visibility)
     if filters.since is not None:
         rows = rows.filter(
             Q(opened_at__gte=filters.since) | Q(opened_at=None, created_at__gte=filters.since)

@@ -42,11 +42,13 @@ def stays(tenant_a):
     sales, tech = (factories.make_department(tenant=tenant_a) for _ in range(2))
     applications = {}
     for department, hours in ((sales, 1), (sales, 3), (tech, 5)):
-        application = factories.make_application(tenant=tenant_a)
+        requisition = factories.make_requisition(tenant=tenant_a, department=department)
+        application = factories.make_application(tenant=tenant_a, requisition=requisition)
         applications.setdefault(department.pk, []).append(application)
         make_stay(
             tenant=tenant_a,
             application_id=application.pk,
+            requisition_id=requisition.pk,
             milestone_id=screen.pk,
             department_id=department.pk,
             business_seconds=hours * 3600,
@@ -250,3 +252,31 @@ def test_the_misclick_window_is_set_over_the_api(api_a, tenant_a):
         400,
         field="misclick_window_seconds",
     )
+
+
+def test_a_confidential_requisitions_stays_count_only_for_those_who_see_it(tenant_a):
+    version = make_version(tenant=tenant_a)
+    screen = milestone_of(version, "SCREEN")
+    manager = factories.make_membership(tenant=tenant_a, role=Role.HIRING_MANAGER)
+    secret = factories.make_requisition(
+        tenant=tenant_a, is_confidential=True, hiring_manager=manager.user
+    )
+    for requisition in (secret, factories.make_requisition(tenant=tenant_a)):
+        application = factories.make_application(tenant=tenant_a, requisition=requisition)
+        make_stay(
+            tenant=tenant_a,
+            application_id=application.pk,
+            requisition_id=requisition.pk,
+            milestone_id=screen.pk,
+        )
+    outsider = _person(tenant_a, Role.HIRING_MANAGER)
+    insider = APIClient()
+    insider.force_login(manager.user)
+
+    def counted(client):
+        rows = client.get(f"{REPORTS}/time_in_milestone").json()["rows"]
+        listed = client.get(f"{REPORTS}/applications").json()["results"]
+        return sum(r["count"] for r in rows), len(listed)
+
+    assert counted(outsider) == (1, 1)
+    assert counted(insider) == (2, 2)
