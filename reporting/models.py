@@ -21,6 +21,19 @@ class StayEnding(models.TextChoices):
     HIRED = "hired", "Hired"
 
 
+# The columns the reports group and aggregate by (covered by their indexes).
+_REPORTED = [
+    "milestone_id",
+    "department_id",
+    "recruiter_id",
+    "requisition_id",
+    "application_id",
+    "calendar_seconds",
+    "business_seconds",
+    "ended",
+]
+
+
 class MilestoneStay(TenantScopedModel):
     """One stay of one application in one milestone: entered, left (or still open), how it
     ended, and the requisition's department, recruiter, job family, type and framework
@@ -41,6 +54,14 @@ class MilestoneStay(TenantScopedModel):
     ended = models.CharField(max_length=10, choices=StayEnding.choices, blank=True)
     # Calendar time of a finished stay; an open one's is now - entered_at.
     calendar_seconds = models.FloatField(null=True)
+    # The part of it inside the tenant's business hours (working days, hours, holidays as
+    # they are when the stay closes), computed in the statement that closes it.
+    business_seconds = models.FloatField(null=True)
+    # Left again within the tenant's misclick window, back to where it came from: not a
+    # stay at all (kept for the record, excluded from every report).
+    reverted = models.BooleanField(default=False)
+    # The cause of the move that entered it (manual, trigger, ...): automation's impact.
+    entered_cause = models.CharField(max_length=12, blank=True)
     entered_transition_id = models.UUIDField()
     left_transition_id = models.UUIDField(null=True)
 
@@ -59,7 +80,67 @@ class MilestoneStay(TenantScopedModel):
         indexes = [
             models.Index(fields=["tenant", "milestone_id", "left_at"], name="stay_milestone_idx"),
             models.Index(fields=["tenant", "application_id", "entered_at"], name="stay_app_idx"),
+            # Reports read finished stays by period; the columns they group and aggregate
+            # ride along, so a report is an index-only scan of the period's rows.
+            models.Index(
+                fields=["tenant", "entered_at"],
+                include=_REPORTED,
+                condition=models.Q(reverted=False, left_at__isnull=False),
+                name="stay_report_idx",
+            ),
+            # ... and the open ones (still waiting) apart.
+            models.Index(
+                fields=["tenant", "entered_at"],
+                include=_REPORTED,
+                condition=models.Q(reverted=False, left_at__isnull=True),
+                name="stay_open_report_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.application_id}@{self.milestone_id} {self.entered_at:%Y-%m-%d}"
+
+
+DEFAULT_MISCLICK_WINDOW_SECONDS = 300
+
+
+class ReportingSettings(TenantScopedModel):
+    """Per-tenant settings of the reports (one row per tenant; defaults when none)."""
+
+    tenant = tenant_key(db_index=False)  # the unique constraint leads with it
+    # A move undone (back to where it came from) within this many seconds was a misclick:
+    # the stay it opened is marked `reverted` and the stay it left goes on.
+    misclick_window_seconds = models.PositiveIntegerField(default=DEFAULT_MISCLICK_WINDOW_SECONDS)
+
+    class Meta:
+        verbose_name_plural = "reporting settings"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="reporting_settings_one_per_tenant")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reporting settings (misclick window {self.misclick_window_seconds} s)"
+
+
+class RegressionAlert(TenantScopedModel):
+    """A regression a tenant wants to hear of at once: an application moved from one
+    milestone back to another tells the requisition's recruiter and hiring manager."""
+
+    tenant = tenant_key(db_index=False)  # the unique constraint leads with it
+    from_milestone = models.ForeignKey(
+        "milestones.MilestoneDefinition", on_delete=models.CASCADE, related_name="+"
+    )
+    to_milestone = models.ForeignKey(
+        "milestones.MilestoneDefinition", on_delete=models.CASCADE, related_name="+"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "from_milestone", "to_milestone"], name="regression_alert_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_milestone_id} -> {self.to_milestone_id}"

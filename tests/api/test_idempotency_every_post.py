@@ -32,6 +32,7 @@ from tests.milestones.factories import (
     make_framework,
     make_tracked_application,
     make_version,
+    milestone_of,
 )
 from tests.reporting.factories import make_failure, make_gated_application, make_notification
 from tests.support import allowed_methods, api_routes, assert_error
@@ -305,7 +306,20 @@ POST_RECIPES: dict[str, Callable[..., Post]] = {
         ),
         {"acting_user": u.pk},
     ),
+    # Reports
+    "reports-regression-alerts-list": lambda t, u: _regression_alert(t),
 }
+
+
+def _regression_alert(tenant) -> Post:
+    version = _active(tenant)
+    return Post(
+        reverse("reports-regression-alerts-list"),
+        {
+            "from_milestone_id": str(milestone_of(version, "OFFER").pk),
+            "to_milestone_id": str(milestone_of(version, "INTERVIEW").pk),
+        },
+    )
 
 
 def _offer(tenant) -> Post:

@@ -34,6 +34,7 @@ from tests import factories
 from tests.support import refreshed, rows
 
 from .timer_support import (
+    LEVELS,
     H,
     active_row,
     escalating_version,
@@ -82,6 +83,16 @@ def test_all_levels_missed_apply_once_each_and_mark_the_stay_overdue(tenant_a):
     assert row.escalates_at is None
     recipients = {n.recipient_id for n in escalated_notifications(application)}
     assert len(escalated_notifications(application)) == 3 and len(recipients) == 3
+
+
+def test_overdue_since_is_when_the_level_fell_due_not_when_the_sweep_ran(tenant_a):
+    application = overdue_application(tenant=tenant_a, hours_ago=130)
+    entered = active_row(application).entered_at
+
+    milestones_sweep()
+
+    marking = [level for level in LEVELS if level.get("mark_overdue")]
+    assert active_row(application).overdue_since == entered + marking[0]["after"]
 
 
 def test_an_escalation_moves_nothing(tenant_a):

@@ -59,3 +59,54 @@ def make_digest(*, tenant, recipient, applications, **kw) -> Notification:
     with all_tenants_context():
         Notification.all_tenants.filter(pk=digest.pk).update(link=digest.link)
     return digest
+
+
+def move(tenant, application, action, *, at=None, **kw):
+    """One move of `application` as its recruiter would make it (at `at`, default now)."""
+    from milestones.services.transitions.moves import application_transition
+    from tenants.context import tenant_context
+
+    kw.setdefault("reason", "test" if action in ("skip", "regress", "reject", "withdraw") else "")
+    with tenant_context(tenant):
+        return application_transition(
+            application_id=application.pk, action=action, expected_version=None, now=at, **kw
+        )
+
+
+def make_stay(*, tenant, **kw):
+    """A stay row of the read model as the moves leave it (finished unless `left_at=None`):
+    for reports over many rows without replaying moves. Facts default to fresh ids."""
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reporting.models import MilestoneStay
+
+    kw.setdefault("application_id", uuid.uuid4())
+    kw.setdefault("milestone_id", uuid.uuid4())
+    kw.setdefault("requisition_id", uuid.uuid4())
+    kw.setdefault("entered_at", timezone.now() - timedelta(days=3))
+    kw.setdefault("left_at", kw["entered_at"] + timedelta(days=2))
+    kw.setdefault("entered_transition_id", uuid.uuid4())
+    if kw["left_at"] is not None:
+        seconds = (kw["left_at"] - kw["entered_at"]).total_seconds()
+        kw.setdefault("calendar_seconds", seconds)
+        kw.setdefault("business_seconds", seconds / 3)
+        kw.setdefault("ended", "advanced")
+        kw.setdefault("left_transition_id", uuid.uuid4())
+    kw.setdefault("entered_cause", "manual")
+    with all_tenants_context():
+        return MilestoneStay.all_tenants.create(tenant=tenant, **kw)
+
+
+def make_regression_alert(*, tenant, **kw):
+    """An alert from a version's OFFER back to its INTERVIEW (a new version unless given)."""
+    from reporting.models import RegressionAlert
+    from tests.milestones.factories import milestone_of
+
+    version = kw.pop("version", None) or make_version(tenant=tenant)
+    kw.setdefault("from_milestone", milestone_of(version, "OFFER"))
+    kw.setdefault("to_milestone", milestone_of(version, "INTERVIEW"))
+    with all_tenants_context():
+        return RegressionAlert.all_tenants.create(tenant=tenant, **kw)

@@ -4,6 +4,7 @@ by looking at it, and read in the same number of queries for 2 applications or 1
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -13,6 +14,7 @@ from django.utils import timezone
 from audit.models import AuditAction
 from milestones.models import ApplicationMilestone, MilestoneState
 from notifications.models import Notification
+from reporting.models import MilestoneStay
 from tenants.context import all_tenants_context
 from tenants.models import Role
 from tests import factories
@@ -223,3 +225,21 @@ def test_a_sensitive_current_milestone_is_not_named_to_a_role_that_may_not_see_i
     body = client.get(f"/notifications/{digest.pk}/").content.decode()
 
     assert "Restricted milestone" in body and "Background check" not in body
+
+
+def test_the_digest_page_shows_when_each_candidate_entered_the_milestone(
+    client_a, recruiter_a, tenant_a
+):
+    application = make_tracked_application(tenant=tenant_a)
+    entered = timezone.now() - timedelta(days=3)
+    with all_tenants_context():
+        MilestoneStay.all_tenants.filter(application_id=application.pk).update(entered_at=entered)
+        ApplicationMilestone.all_tenants.filter(
+            application=application, state=MilestoneState.ACTIVE
+        ).update(escalation_level=1, overdue_since=timezone.now())
+    digest = make_digest(tenant=tenant_a, recipient=recruiter_a, applications=[application])
+
+    body = client_a.get(f"/notifications/{digest.pk}/").content.decode()
+
+    assert f"{entered:%b} {entered.day}, {entered:%Y %H:%M}" in body
+    assert "3\xa0days ago" in body

@@ -126,7 +126,10 @@ def _escalate(stays: list[Stay], now: datetime, result, calendar: BusinessCalend
             continue
         stay.escalation_level = plan.new_level
         if plan.marks_overdue and stay.overdue_since is None:
-            stay.overdue_since = now
+            # Overdue since the level that says so fell due, not since this sweep saw it.
+            stay.overdue_since = next(
+                at for level, at in zip(plan.due, plan.due_at, strict=True) if level.mark_overdue
+            )
         escalated.append((stay, plan))
         result.escalated_stays += 1
         result.levels_applied += len(plan.due)

@@ -1,0 +1,160 @@
+"""What every report is filtered by, and how it narrows the stays read model.
+
+One `ReportFilters` for every report, the drill-down list and the API: the period (stays
+entered in [since, until)), the requisition's facts as they were (department, recruiter,
+job family, requisition type, framework version), a requisition, a milestone, open or
+finished candidacies, and the caller's department scope. `as_params()` is the query string
+of the drill-down: every number a report returns carries it, so the page and the API both
+reach the applications behind the number with the same filters.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q
+
+from recruiting.models import Requisition
+from reporting.models import MilestoneStay
+
+
+class Candidacy:
+    ALL = "all"
+    OPEN = "open"  # the application still stands in a milestone
+    FINISHED = "finished"  # hired, rejected or withdrawn: no open stay left
+    CHOICES = (ALL, OPEN, FINISHED)
+
+
+class TimeBasis:
+    BUSINESS = "business"  # inside the tenant's business hours (its calendar)
+    CALENDAR = "calendar"  # wall-clock time
+    CHOICES = (BUSINESS, CALENDAR)
+    COLUMN = {BUSINESS: "business_seconds", CALENDAR: "calendar_seconds"}
+
+
+class MovedBy:
+    RULES = "rules"  # at least one of its moves was made by an automation rule
+    HAND = "hand"  # every move made by a person (or an import, a sync)
+    CHOICES = (RULES, HAND)
+
+
+# The causes of a move made by the automation: a rule firing on an event (trigger).
+RULE_CAUSES = ("trigger",)
+
+# Stays that passed the milestone, and stays where the candidacy fell out.
+PASSED = ("advanced", "skipped", "bypassed", "hired")
+FELL_OUT = ("rejected", "withdrawn", "failed")
+
+# The id filters: the parameter name, the stay's column.
+ID_FILTERS = {
+    "department_id": "department_id",
+    "recruiter_id": "recruiter_id",
+    "job_family_id": "job_family_id",
+    "requisition_type_id": "requisition_type_id",
+    "framework_version_id": "framework_version_id",
+    "requisition_id": "requisition_id",
+    "milestone_id": "milestone_id",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFilters:
+    """Every filter is optional; an id filter lists one or more ids (any of them)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    department_id: tuple[uuid.UUID, ...] = ()
+    recruiter_id: tuple[int, ...] = ()
+    job_family_id: tuple[uuid.UUID, ...] = ()
+    requisition_type_id: tuple[uuid.UUID, ...] = ()
+    framework_version_id: tuple[uuid.UUID, ...] = ()
+    requisition_id: tuple[uuid.UUID, ...] = ()
+    milestone_id: tuple[uuid.UUID, ...] = ()
+    candidacy: str = Candidacy.ALL
+    # Only the stays that ended so (a drill-down from "dropped", "regressed").
+    ended: tuple[str, ...] = ()
+    moved_by: str | None = None
+    # The departments the caller may see (None: every one); not a query parameter.
+    scope: frozenset | None = None
+    # The requisitions the caller may see, as a condition on Requisition (confidential
+    # ones: `recruiting.selectors.requisition_visibility`); None: every one.
+    visibility: Q | None = None
+
+    def narrowed(self, **changes) -> ReportFilters:
+        """These filters and more: a row's drill-down (`milestone_id=(m,)`, ...)."""
+        for name, value in changes.items():
+            if name in ID_FILTERS or name == "ended":
+                changes[name] = tuple(value) if isinstance(value, list | tuple) else (value,)
+        return replace(self, **changes)
+
+    def as_params(self) -> dict[str, object]:
+        """The query parameters that select the same stays (the scope is the caller's)."""
+        params: dict[str, object] = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if field.name in ("scope", "visibility") or value in (None, (), Candidacy.ALL):
+                continue
+            if isinstance(value, datetime):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = ",".join(str(v) for v in value)
+            params[field.name] = value
+        return params
+
+
+def stay_q(filters: ReportFilters, *, prefix: str = "") -> Q:
+    """The stays the filters select (reverted ones never), as a Q over MilestoneStay
+    (`prefix` for a relation to it)."""
+    q = Q(**{f"{prefix}reverted": False})
+    if filters.since is not None:
+        q &= Q(**{f"{prefix}entered_at__gte": filters.since})
+    if filters.until is not None:
+        q &= Q(**{f"{prefix}entered_at__lt": filters.until})
+    for name, column in ID_FILTERS.items():
+        values = getattr(filters, name)
+        if values:
+            q &= Q(**{f"{prefix}{column}__in": values})
+    if filters.scope is not None:
+        q &= Q(**{f"{prefix}department_id__in": filters.scope})
+    if filters.visibility is not None:
+        q &= Q(**{f"{prefix}requisition_id__in": visible_requisition_ids(filters)})
+    if filters.ended:
+        q &= Q(**{f"{prefix}ended__in": filters.ended})
+    return q
+
+
+def visible_requisition_ids(filters: ReportFilters):
+    """The ids of the requisitions the caller may see (a subquery)."""
+    return Requisition.objects.filter(filters.visibility).values("pk")
+
+
+def _open_stay_of(application_ref: str):
+    return MilestoneStay.objects.filter(application_id=OuterRef(application_ref), left_at=None)
+
+
+def _moved_by_rule(application_ref: str):
+    return MilestoneStay.objects.filter(
+        application_id=OuterRef(application_ref), entered_cause__in=RULE_CAUSES
+    )
+
+
+def candidacy_q(filters: ReportFilters, *, application_ref: str = "application_id") -> Q:
+    """Open or finished candidacies, moved by rules or by hand, for a query whose
+    `application_ref` names the application (EXISTS on the read model's indexes)."""
+    q = Q()
+    if filters.candidacy == Candidacy.OPEN:
+        q &= Q(Exists(_open_stay_of(application_ref)))
+    elif filters.candidacy == Candidacy.FINISHED:
+        q &= ~Q(Exists(_open_stay_of(application_ref)))
+    if filters.moved_by == MovedBy.RULES:
+        q &= Q(Exists(_moved_by_rule(application_ref)))
+    elif filters.moved_by == MovedBy.HAND:
+        q &= ~Q(Exists(_moved_by_rule(application_ref)))
+    return q
+
+
+def stays_for(filters: ReportFilters):
+    """The tenant's stays the filters select (tenant in context)."""
+    return MilestoneStay.objects.filter(stay_q(filters), candidacy_q(filters))

@@ -1,0 +1,98 @@
+"""Names for the ids a report groups by (a person reads names, not ids): one query per
+kind of id, however many rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models.functions import TruncMonth
+
+from milestones.models import FrameworkVersion, MilestoneDefinition
+from recruiting.models import Requisition
+from tenants.models import Department, JobFamily, RequisitionType
+
+# The dimensions a report may group by: the stay's column (a month: its entry's month).
+DIMENSIONS = {
+    "department": "department_id",
+    "recruiter": "recruiter_id",
+    "job_family": "job_family_id",
+    "requisition_type": "requisition_type_id",
+    "framework_version": "framework_version_id",
+    "requisition": "requisition_id",
+    "month": "month",
+}
+
+
+def dimension_expression(by: str | None):
+    """What `.values()` groups by for `by` (None: nothing beyond the milestone)."""
+    if by is None:
+        return {}
+    if by == "month":
+        return {"month": TruncMonth("entered_at")}
+    return {}
+
+
+def dimension_key(by: str | None) -> str | None:
+    return None if by is None else DIMENSIONS[by]
+
+
+def group_drill(filters, by: str, value) -> dict:
+    """The filters that narrow a report's `filters` to one value of its dimension: the id,
+    or a month's bounds (within the period asked for)."""
+    if by != "month":
+        return {DIMENSIONS[by]: value}
+    after = (value + timedelta(days=32)).replace(day=1)
+    return {
+        "since": max(value, filters.since) if filters.since else value,
+        "until": min(after, filters.until) if filters.until else after,
+    }
+
+
+def _names(model, ids, label) -> dict:
+    return {row.pk: label(row) for row in model.objects.filter(pk__in=ids)}
+
+
+def dimension_labels(by: str | None, ids: Iterable) -> dict:
+    """id -> name for the values of one dimension (a month is its own label)."""
+    ids = {i for i in ids if i is not None}
+    if by is None or not ids:
+        return {}
+    if by == "month":
+        return {month: f"{month:%B %Y}" for month in ids}
+    if by == "recruiter":
+        users = get_user_model().objects.filter(pk__in=ids)
+        return {user.pk: user.get_full_name() or user.get_username() for user in users}
+    if by == "framework_version":
+        versions = FrameworkVersion.objects.filter(pk__in=ids).select_related("framework")
+        return {v.pk: f"{v.framework.name} v{v.number}" for v in versions}
+    model = {
+        "department": Department,
+        "job_family": JobFamily,
+        "requisition_type": RequisitionType,
+        "requisition": Requisition,
+    }[by]
+    return _names(model, ids, lambda row: getattr(row, "title", None) or row.name)
+
+
+def milestone_labels(ids: Iterable) -> dict:
+    """id -> (name, order) of milestones, for rows in the workflow's order."""
+    rows = MilestoneDefinition.objects.filter(pk__in=set(ids)).values_list("pk", "name", "order")
+    return {pk: (name, order) for pk, name, order in rows}
+
+
+def labelled(value, labels: dict) -> dict | None:
+    """A dimension's value as the API shows it: its id and its name."""
+    if value is None and not labels:
+        return None
+    key = value.isoformat() if hasattr(value, "isoformat") else value
+    key = key if isinstance(key, int | str) or key is None else str(key)
+    name = labels.get(value)
+    return {"id": key, "name": name if name is not None else "(none)"}
+
+
+def group_name(row: dict) -> str:
+    """A row's group name, for sorting ("" for no group)."""
+    group = row["group"]
+    return "" if group is None else str(group["name"])

@@ -1,0 +1,146 @@
+"""Query parameters of the reports, checked (a bad one is a 400 naming it), as
+`ReportFilters`: the one parser of the API and the pages, so both show the same numbers.
+
+Id filters take one id or several separated by commas (`department_id=<a>,<b>`); the
+period is `since` (inclusive) and `until` (exclusive), ISO-8601 instants.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from ats_milestones.api import serializers
+from reporting.models import StayEnding
+from reporting.reports.filters import (
+    ID_FILTERS,
+    Candidacy,
+    MovedBy,
+    ReportFilters,
+    TimeBasis,
+)
+from reporting.reports.labels import DIMENSIONS
+
+MAX_IDS = 100
+
+
+class IdListField(serializers.CharField):
+    """Comma-separated ids (UUIDs, or whole numbers for users), at most MAX_IDS."""
+
+    def __init__(self, *, integers: bool = False, **kwargs):
+        self.integers = integers
+        kwargs.setdefault("max_length", 40 * MAX_IDS)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        parts = [part.strip() for part in text.split(",")]
+        if not all(parts) or len(parts) > MAX_IDS:
+            raise serializers.ValidationError(f"List 1 to {MAX_IDS} ids separated by commas.")
+        try:
+            if self.integers:
+                values = tuple(int(part) for part in parts)
+                if not all(0 < value < 2**63 for value in values):
+                    raise ValueError
+                return values
+            return tuple(uuid.UUID(part) for part in parts)
+        except ValueError:
+            kind = "whole numbers" if self.integers else "UUIDs"
+            raise serializers.ValidationError(f"Not {kind}: {text!r}.") from None
+
+
+class EndingListField(serializers.CharField):
+    def to_internal_value(self, data):
+        parts = tuple(part.strip() for part in super().to_internal_value(data).split(","))
+        unknown = [part for part in parts if part not in StayEnding.values]
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown: {', '.join(unknown)}; one or more of {', '.join(StayEnding.values)}."
+            )
+        return parts
+
+
+class ReportQuerySerializer(serializers.Serializer):
+    """The filters every report takes."""
+
+    since = serializers.DateTimeField(required=False, help_text="stays entered at or after")
+    until = serializers.DateTimeField(required=False, help_text="stays entered before")
+    department_id = IdListField(required=False)
+    recruiter_id = IdListField(required=False, integers=True, help_text="user ids")
+    job_family_id = IdListField(required=False)
+    requisition_type_id = IdListField(required=False)
+    framework_version_id = IdListField(required=False)
+    requisition_id = IdListField(required=False)
+    milestone_id = IdListField(required=False)
+    candidacy = serializers.ChoiceField(
+        choices=Candidacy.CHOICES,
+        required=False,
+        help_text="open: still in a milestone; finished: hired, rejected or withdrawn",
+    )
+    ended = EndingListField(required=False, help_text="stays that ended so (comma-separated)")
+    moved_by = serializers.ChoiceField(
+        choices=MovedBy.CHOICES,
+        required=False,
+        help_text="rules: an automation rule moved it at least once; hand: never",
+    )
+
+    def validate(self, attrs):
+        since, until = attrs.get("since"), attrs.get("until")
+        if since and until and until <= since:
+            raise serializers.ValidationError({"until": ["Must be after since."]})
+        return attrs
+
+
+class GroupedReportQuerySerializer(ReportQuerySerializer):
+    by = serializers.ChoiceField(
+        choices=tuple(DIMENSIONS), required=False, help_text="the dimension rows are grouped by"
+    )
+
+
+def _basis():
+    return serializers.ChoiceField(
+        choices=TimeBasis.CHOICES,
+        required=False,
+        help_text="business: inside the tenant's business hours (default); calendar: wall clock",
+    )
+
+
+class TimedReportQuerySerializer(GroupedReportQuerySerializer):
+    basis = _basis()
+
+
+class BasisReportQuerySerializer(ReportQuerySerializer):
+    basis = _basis()
+
+
+# Parameters that are not filters (a report's own options, paging).
+OPTIONS = ("by", "basis")
+
+
+def report_filters_of(query: dict, *, scope: frozenset | None, visibility=None) -> ReportFilters:
+    """`ReportFilters` of validated query parameters (options left out), the caller's
+    department scope and requisition visibility."""
+    values = {
+        name: value for name, value in query.items() if name not in OPTIONS and value is not None
+    }
+    for name in ID_FILTERS:
+        values.setdefault(name, ())
+    return ReportFilters(scope=scope, visibility=visibility, **values)
+
+
+def report_filters_from_query(
+    params,
+    *,
+    scope: frozenset | None,
+    visibility=None,
+    serializer=ReportQuerySerializer,
+    ignore=(),
+) -> tuple[ReportFilters, dict]:
+    """Check a query string (a QueryDict or dict of strings; `ignore` names paging
+    parameters) and return the filters and the report's options (`by`, `basis`).
+    `scope`: `department_scope_ids(membership)`; `visibility`:
+    `recruiting.selectors.requisition_visibility(membership)` (confidential requisitions).
+    Raises the API's ValidationError naming each bad parameter."""
+    data = {name: params.get(name) for name in params if name not in ignore}
+    query = serializers.validated(serializer, data)
+    options = {name: query[name] for name in OPTIONS if name in query}
+    return report_filters_of(query, scope=scope, visibility=visibility), options

@@ -1,0 +1,141 @@
+"""Time to fill: from a requisition's opening to the hire that filled its last opening
+(calendar time), per requisition and per group. A hire is a stay that ended `hired`."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Q
+
+from recruiting.models import Requisition
+from reporting.models import MilestoneStay
+from reporting.reports.filters import ReportFilters
+from reporting.reports.labels import DIMENSIONS, dimension_labels, labelled
+from reporting.reports.result import Report
+
+# The report's filters on a requisition (its facts as they are now).
+_REQUISITION_FILTERS = {
+    "department_id": "department_id",
+    "recruiter_id": "recruiter_id",
+    "job_family_id": "job_family_id",
+    "requisition_type_id": "requisition_type_id",
+    "framework_version_id": "framework_version_id",
+    "requisition_id": "id",
+}
+MAX_REQUISITIONS = 1000
+
+_FILL_SQL = f"""
+SELECT r.id, r.title, r.openings, coalesce(r.opened_at, r.created_at) AS opened_at,
+       r.department_id, r.recruiter_id, r.job_family_id, r.requisition_type_id,
+       r.framework_version_id, h.hires, f.filled_at,
+       extract(epoch FROM f.filled_at - coalesce(r.opened_at, r.created_at)) AS seconds
+FROM ({{requisitions}}) AS r
+LEFT JOIN LATERAL (
+    SELECT count(*) AS hires FROM {MilestoneStay._meta.db_table} s
+    WHERE s.tenant_id = r.tenant_id AND s.requisition_id = r.id AND s.ended = 'hired'
+      AND NOT s.reverted) AS h ON true
+LEFT JOIN LATERAL (
+    SELECT s.left_at AS filled_at FROM {MilestoneStay._meta.db_table} s
+    WHERE s.tenant_id = r.tenant_id AND s.requisition_id = r.id AND s.ended = 'hired'
+      AND NOT s.reverted
+    ORDER BY s.left_at OFFSET greatest(r.openings, 1) - 1 LIMIT 1) AS f ON true
+"""  # noqa: S608 -- table names are the models', the inner query is the ORM's, values params
+
+_GROUP_SQL = """
+SELECT {key} AS key, count(*) AS requisitions, count(filled_at) AS filled,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY seconds) AS p90, avg(seconds) AS mean
+FROM ({fills}) AS fills GROUP BY 1
+"""
+
+
+def _requisitions(filters: ReportFilters):
+    q = Q()
+    for name, path in _REQUISITION_FILTERS.items():
+        values = getattr(filters, name)
+        if values:
+            q &= Q(**{f"{path}__in": values})
+    if filters.scope is not None:
+        q &= Q(department_id__in=filters.scope)
+    rows = Requisition.objects.filter(q)
+    if filters.visibility is not None:
+        rows = rows.filter(filters.visibility)
+    if filters.since is not None:
+        rows = rows.filter(
+            Q(opened_at__gte=filters.since) | Q(opened_at=None, created_at__gte=filters.since)
+        )
+    if filters.until is not None:
+        rows = rows.filter(
+            Q(opened_at__lt=filters.until) | Q(opened_at=None, created_at__lt=filters.until)
+        )
+    return rows
+
+
+def time_to_fill(*, filters: ReportFilters, by: str | None = "requisition") -> Report:
+    """`by="requisition"` (default): one row per requisition opened in the period (the
+    latest MAX_REQUISITIONS): `opened_at`, `openings`, `hires`, `filled_at` (the hire of
+    its last opening, or None), `seconds` to fill. Any other `by` (department, recruiter,
+    job_family, requisition_type, framework_version; `None` for all): per group
+    `requisitions`, `filled`, `median_seconds`, `p90_seconds`, `mean_seconds` of the
+    filled ones. Calendar time. Two queries."""
+    inner, params = (
+        _requisitions(filters)
+        .order_by("-created_at")
+        .values(
+            "id",
+            "tenant_id",
+            "title",
+            "openings",
+            "opened_at",
+            "created_at",
+            "department_id",
+            "recruiter_id",
+            "job_family_id",
+            "requisition_type_id",
+            "framework_version_id",
+        )
+        .query.sql_with_params()
+    )
+    fills = _FILL_SQL.format(requisitions=inner)
+    if by == "requisition":
+        sql = f"{fills} ORDER BY opened_at DESC, r.id LIMIT {MAX_REQUISITIONS}"
+    else:
+        key = {None: "NULL::text", "month": "date_trunc('month', opened_at)"}.get(by)
+        key = key or DIMENSIONS[by]
+        sql = _GROUP_SQL.format(key=key, fills=fills)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [c.name for c in cursor.description]
+        found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    if by == "requisition":
+        rows = [
+            {
+                "requisition": {"id": str(row["id"]), "name": row["title"]},
+                "opened_at": row["opened_at"],
+                "openings": row["openings"],
+                "hires": row["hires"],
+                "filled_at": row["filled_at"],
+                "seconds": row["seconds"],
+                "applications": filters.narrowed(
+                    requisition_id=row["id"], ended="hired"
+                ).as_params(),
+            }
+            for row in found
+        ]
+        return Report(name="time_to_fill", time_basis="calendar", filters=filters, rows=rows)
+    names = dimension_labels(by, (row["key"] for row in found))
+    rows = []
+    for row in found:
+        drill = {DIMENSIONS[by]: row["key"]} if by not in (None, "month") else {}
+        rows.append(
+            {
+                "group": labelled(row["key"], names) if by else None,
+                "requisitions": row["requisitions"],
+                "filled": row["filled"],
+                "median_seconds": row["median"],
+                "p90_seconds": row["p90"],
+                "mean_seconds": row["mean"],
+                "applications": filters.narrowed(ended="hired", **drill).as_params(),
+            }
+        )
+    rows.sort(key=lambda r: str(r["group"]["name"]) if r["group"] else "")
+    return Report(name="time_to_fill", time_basis="calendar", filters=filters, rows=rows)
