@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from ats_milestones.xid import CurrentTransactionId
 from tenants.models import TenantScopedModel, tenant_key
 
 
@@ -43,6 +44,8 @@ class MilestoneStay(TenantScopedModel):
     calendar_seconds = models.FloatField(null=True)
     entered_transition_id = models.UUIDField()
     left_transition_id = models.UUIDField(null=True)
+    # The last transaction that wrote the stay (a trigger sets it on UPDATE): the change feed.
+    change_xid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
 
     class Meta:
         constraints = [
@@ -59,7 +62,24 @@ class MilestoneStay(TenantScopedModel):
         indexes = [
             models.Index(fields=["tenant", "milestone_id", "left_at"], name="stay_milestone_idx"),
             models.Index(fields=["tenant", "application_id", "entered_at"], name="stay_app_idx"),
+            models.Index(fields=["tenant", "change_xid", "id"], name="stay_change_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.application_id}@{self.milestone_id} {self.entered_at:%Y-%m-%d}"
+
+
+# Exports and reconciliation keep their models in their own packages (one app, one label).
+from reporting.exports.models import ExportFormat, ExportFrequency, ScheduledExport  # noqa: E402
+from reporting.reconciliation.models import Activity, ActivityKind, ActivitySource  # noqa: E402
+
+__all__ = [
+    "Activity",
+    "ActivityKind",
+    "ActivitySource",
+    "ExportFormat",
+    "ExportFrequency",
+    "MilestoneStay",
+    "ScheduledExport",
+    "StayEnding",
+]

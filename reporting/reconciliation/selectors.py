@@ -1,0 +1,121 @@
+"""The discrepancy report: imported activities checked against the milestone times.
+
+Interview and offer milestones are told by their code: a code containing INTERVIEW is an
+interview milestone, one containing OFFER an offer milestone (every framework of the
+product names them so; see docs/exports.md). The offer check compares with the time the
+offer milestone was first entered: approvals of offers are not recorded on main yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, Min, OuterRef, QuerySet, Subquery
+
+from milestones.models import ApplicationMilestone, MilestoneState
+from reporting.models import Activity, ActivityKind
+
+INTERVIEW_MARK = "INTERVIEW"
+OFFER_MARK = "OFFER"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    label: str
+    explanation: str
+
+
+INTERVIEW_NOT_HELD = Rule(
+    "interview_not_held",
+    "Interview completed, none held",
+    "An interview milestone was completed, but no interview was recorded as held by then.",
+)
+OFFER_BEFORE_MILESTONE = Rule(
+    "offer_before_milestone",
+    "Offer sent before the offer milestone",
+    "An offer letter was sent before the application entered its offer milestone.",
+)
+RULES = {rule.code: rule for rule in (INTERVIEW_NOT_HELD, OFFER_BEFORE_MILESTONE)}
+
+
+def interview_not_held(*, sensitive: bool) -> QuerySet[ApplicationMilestone]:
+    """Completed interview milestones with no interview held at or before completion."""
+    held = Activity.objects.filter(
+        application_id=OuterRef("application_id"),
+        kind=ActivityKind.INTERVIEW_HELD,
+        occurred_at__lte=OuterRef("completed_at"),
+    )
+    rows = ApplicationMilestone.objects.filter(
+        state=MilestoneState.COMPLETED,
+        milestone__code__contains=INTERVIEW_MARK,
+        completed_at__isnull=False,
+    ).filter(~Exists(held))
+    if not sensitive:
+        rows = rows.exclude(milestone__is_sensitive=True)
+    return rows.select_related("application__candidate", "requisition", "milestone")
+
+
+def offer_before_milestone(*, sensitive: bool) -> QuerySet[Activity]:
+    """Offer letters sent before the offer milestone was first entered (or never)."""
+    entered = (
+        ApplicationMilestone.objects.filter(
+            application_id=OuterRef("application_id"),
+            milestone__code__contains=OFFER_MARK,
+            entered_at__isnull=False,
+        )
+        .values("application_id")
+        .annotate(first=Min("entered_at"))
+        .values("first")
+    )
+    rows = (
+        Activity.objects.filter(kind=ActivityKind.OFFER_LETTER_SENT)
+        .annotate(offer_entered_at=Subquery(entered[:1]))
+        .exclude(offer_entered_at__lte=F("occurred_at"))
+    )
+    return rows.select_related("application__candidate", "application__requisition")
+
+
+def discrepancy_rows(rule: Rule, *, sensitive: bool) -> QuerySet:
+    if rule is INTERVIEW_NOT_HELD:
+        return interview_not_held(sensitive=sensitive)
+    return offer_before_milestone(sensitive=sensitive)
+
+
+def department_field(rule: Rule) -> str:
+    return (
+        "requisition__department_id"
+        if rule is INTERVIEW_NOT_HELD
+        else ("application__requisition__department_id")
+    )
+
+
+def discrepancy_as_dict(rule: Rule, row) -> dict:
+    """One discrepancy as a person and the API read it."""
+    if rule is INTERVIEW_NOT_HELD:
+        application, requisition = row.application, row.requisition
+        return {
+            "id": row.pk,
+            "rule": rule.code,
+            "application_id": application.pk,
+            "candidate_name": application.candidate.full_name,
+            "requisition_id": requisition.pk,
+            "requisition_title": requisition.title,
+            "milestone_code": row.milestone.code,
+            "milestone_name": row.milestone.name,
+            "milestone_at": row.completed_at,
+            "activity_at": None,
+        }
+    application = row.application
+    return {
+        "id": row.pk,
+        "rule": rule.code,
+        "application_id": application.pk,
+        "candidate_name": application.candidate.full_name,
+        "requisition_id": application.requisition_id,
+        "requisition_title": application.requisition.title,
+        "milestone_code": None,
+        "milestone_name": None,
+        "milestone_at": row.offer_entered_at,
+        "activity_at": row.occurred_at,
+    }
