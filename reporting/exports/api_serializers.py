@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rest_framework import serializers as drf
 from rest_framework.exceptions import ValidationError
 
 from ats_milestones.api import serializers
@@ -51,9 +52,8 @@ class ChangesQuerySerializer(serializers.Serializer):
         required=False,
         help_text="Best-effort polling by last-change time instead of a sync token.",
     )
-    limit = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_CHANGES_LIMIT, default=1000
-    )
+    # A query parameter is text: DRF's own integer field reads "4" (the kernel's wants JSON).
+    limit = drf.IntegerField(required=False, min_value=1, max_value=MAX_CHANGES_LIMIT, default=1000)
     department = serializers.ListField(child=serializers.UUIDField(), required=False)
 
     def validate(self, attrs):

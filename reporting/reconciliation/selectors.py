@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 
 from milestones.models import ApplicationMilestone, MilestoneState
 from reporting.models import Activity, ActivityKind
@@ -71,23 +71,20 @@ def offer_before_milestone(*, sensitive: bool) -> QuerySet[Activity]:
     rows = (
         Activity.objects.filter(kind=ActivityKind.OFFER_LETTER_SENT)
         .annotate(offer_entered_at=Subquery(entered[:1]))
-        .exclude(offer_entered_at__lte=F("occurred_at"))
+        .filter(Q(offer_entered_at__isnull=True) | Q(offer_entered_at__gt=F("occurred_at")))
     )
     return rows.select_related("application__candidate", "application__requisition")
 
 
-def discrepancy_rows(rule: Rule, *, sensitive: bool) -> QuerySet:
+def discrepancy_rows(rule: Rule, *, sensitive: bool, departments=None) -> QuerySet:
+    """The rows failing `rule`; `departments` (a set of ids, None: all) limits them to
+    the requisitions of those departments (a membership's scope)."""
     if rule is INTERVIEW_NOT_HELD:
-        return interview_not_held(sensitive=sensitive)
-    return offer_before_milestone(sensitive=sensitive)
-
-
-def department_field(rule: Rule) -> str:
-    return (
-        "requisition__department_id"
-        if rule is INTERVIEW_NOT_HELD
-        else ("application__requisition__department_id")
-    )
+        rows, field = interview_not_held(sensitive=sensitive), "requisition__department_id"
+    else:
+        rows = offer_before_milestone(sensitive=sensitive)
+        field = "application__requisition__department_id"
+    return rows if departments is None else rows.filter(**{f"{field}__in": departments})
 
 
 def discrepancy_as_dict(rule: Rule, row) -> dict:

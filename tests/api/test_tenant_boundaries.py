@@ -39,6 +39,7 @@ from milestones.models import (
 )
 from notifications.models import Notification
 from recruiting.models import Application, Candidate, Requisition
+from reporting.models import ScheduledExport
 from tenants.context import all_tenants_context
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tests import factories
@@ -88,6 +89,7 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "automation_failures-retry": (AutomationFailure, reporting_factories.make_failure),
     "automation_failures-dismiss": (AutomationFailure, reporting_factories.make_failure),
     "notifications-read": (Notification, reporting_factories.make_notification),
+    "scheduled_exports-detail": (ScheduledExport, reporting_factories.make_scheduled_export),
     # Timers
     "escalation_rule-detail": (EscalationRule, milestone_factories.make_escalation_rule),
     "deadline_rule-detail": (DeadlineRule, milestone_factories.make_deadline_rule),
