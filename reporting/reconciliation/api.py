@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from ats_milestones.api import serializers
 from ats_milestones.api.base import TenantScopedAPIView
-from ats_milestones.api.schema import E400, E401, E403, E404
+from ats_milestones.api.schema import E400, E401, E403, E404, E409, E422
 from milestones.sensitivity import may_see_sensitive
 from reporting.models import Activity, ActivityKind, ActivitySource
 from reporting.reconciliation import selectors
@@ -65,6 +65,7 @@ class DiscrepancyOutputSerializer(serializers.Serializer):
 
 
 class _ReconciliationView(TenantScopedAPIView):
+    queryset = Activity.all_tenants.none()  # never evaluated; tells schema tools
     read_scope = ApiScope.APPLICATIONS_READ
     read_capability = Capability.VIEW
 
@@ -93,6 +94,8 @@ class ActivityImportView(_ReconciliationView):
             401: E401,
             403: E403,
             404: E404,
+            409: E409,
+            422: E422,
         },
         description="Record activities of applications (interviews scheduled and held, "
         "emails, offer letters sent), up to 1,000 per call. Idempotent: an activity already "
