@@ -67,8 +67,8 @@ def dataset_sql(
     if extra_where:
         where.append(extra_where)
     conditions = "".join(f"\n  AND {w}" for w in where)
-    # Transaction order; within one transaction (a bulk import) by time, then id.
-    order = tail or f"ORDER BY {xid}, {dataset.period_column}, {key}"
+    # Transaction order, then id: the order of the change index, so rows stream from it.
+    order = tail or f"ORDER BY {xid}, {key}"
     return f"SELECT {select} {dataset.from_sql}{conditions}\n{order}", params
 
 
@@ -80,6 +80,13 @@ def dataset_count(dataset: Dataset, filters: ExportFilters) -> int:
         return cursor.fetchone()[0]
 
 
+def stream_from_the_index(cursor) -> None:
+    """For this transaction: walk the change index rather than sort (a sort reads every
+    row before the first goes out; nested loops with memoized look-ups of the small tables
+    send the first row at once), and no JIT compilation (seconds on a big plan)."""
+    cursor.execute("SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true)")
+
+
 def dataset_batches(
     dataset: Dataset, filters: ExportFilters, *, typed: bool, batch_rows: int | None = None
 ) -> Iterator[list[tuple]]:
@@ -88,6 +95,7 @@ def dataset_batches(
     sql, params = dataset_sql(dataset, filters, typed=typed)
     # Inside a transaction the named cursor is not WITH HOLD: rows stream as they are found.
     with transaction.atomic(), connection.chunked_cursor() as cursor:
+        stream_from_the_index(cursor)
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(size):
             yield batch

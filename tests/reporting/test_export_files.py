@@ -132,3 +132,19 @@ def test_a_schedule_can_be_paused(api_a):
     )
     assert response.status_code == 200, response.content
     assert refreshed(rows(ScheduledExport, pk=schedule_id)[0]).is_active is False
+
+
+def test_the_admin_form_refuses_a_folder_outside_the_tenants_directory():
+    from reporting.exports.admin import ScheduledExportForm
+
+    form = ScheduledExportForm(
+        data={
+            "name": "x",
+            "dataset": "stays",
+            "format": "csv",
+            "frequency": "daily",
+            "directory": "../../etc",
+            "next_run_at": "2026-12-01 00:00",
+        }
+    )
+    assert not form.is_valid() and "directory" in form.errors
