@@ -8,7 +8,9 @@ import uuid
 
 import pyarrow.parquet as pq
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from milestones.services.transitions.moves import application_transition
@@ -213,3 +215,23 @@ def test_the_dataset_list_documents_every_column(api_a):
     assert {"stays", "transitions"} <= set(names)
     assert [c["name"] for c in names["stays"]["columns"]] == STAYS.column_names
     assert all(c["meaning"] for d in body for c in d["columns"])
+
+
+@pytest.mark.parametrize("dataset", ["transitions", "stays"])
+def test_an_export_costs_the_same_queries_at_any_size(
+    api_a, tenant_a, dataset, settings, django_assert_num_queries
+):
+    settings.EXPORTS_BATCH_ROWS = 3
+    version = make_version(tenant=tenant_a)
+
+    def export() -> int:
+        response = api_a.get(reverse("export-dataset", args=[dataset]))
+        return len(_csv(response))
+
+    _applications(tenant_a, 2, version=version)
+    export()  # the first request of a client also records its use
+    with CaptureQueriesContext(connection) as small:
+        small_rows = export()
+    _applications(tenant_a, 8, version=version)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert export() > small_rows

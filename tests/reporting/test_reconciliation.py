@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -171,3 +173,19 @@ def test_who_may_import_and_who_may_only_read(tenant_a):
     )
     assert client.post(reverse("reconciliation:page")).status_code == 403
     assert_error(client.post(reverse(ACTIVITIES), {}, content_type="application/json"), 403)
+
+
+def test_the_discrepancy_list_costs_the_same_queries_at_any_size(
+    api_a, tenant_a, django_assert_num_queries
+):
+    def listed() -> int:
+        return len(_discrepancies(api_a, "interview_not_held"))
+
+    _through_interview(tenant_a)
+    listed()  # the first request of a client also records its use
+    with CaptureQueriesContext(connection) as small:
+        assert listed() == 1
+    for _ in range(3):
+        _through_interview(tenant_a)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert listed() == 4
