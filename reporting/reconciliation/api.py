@@ -59,7 +59,8 @@ class DiscrepancyOutputSerializer(serializers.Serializer):
     milestone_code = serializers.CharField(allow_null=True)
     milestone_name = serializers.CharField(allow_null=True)
     milestone_at = serializers.DateTimeField(
-        allow_null=True, help_text="Interview completed at / offer milestone entered at."
+        allow_null=True,
+        help_text="Interview completed at / offer milestone entered at / offer approved at.",
     )
     activity_at = serializers.DateTimeField(allow_null=True, help_text="Offer letter sent at.")
 

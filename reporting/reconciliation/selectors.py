@@ -2,8 +2,9 @@
 
 Interview and offer milestones are told by their code: a code containing INTERVIEW is an
 interview milestone, one containing OFFER an offer milestone (every framework of the
-product names them so; see docs/exports.md). The offer check compares with the time the
-offer milestone was first entered: approvals of offers are not recorded on main yet.
+product names them so; see docs/exports.md). Offers are checked twice: against the time
+the offer milestone was first entered, and, for an application with an offer record in
+approvals, against the time its offer's approval round was approved.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 
+from approvals.models import ApprovalRound, Offer, RoundStatus, SubjectKind
 from milestones.models import ApplicationMilestone, MilestoneState
 from reporting.models import Activity, ActivityKind
 
@@ -36,7 +38,14 @@ OFFER_BEFORE_MILESTONE = Rule(
     "Offer sent before the offer milestone",
     "An offer letter was sent before the application entered its offer milestone.",
 )
-RULES = {rule.code: rule for rule in (INTERVIEW_NOT_HELD, OFFER_BEFORE_MILESTONE)}
+OFFER_BEFORE_APPROVAL = Rule(
+    "offer_before_approval",
+    "Offer sent before its approval",
+    "An offer letter was sent before the application's offer was approved (or it never was).",
+)
+RULES = {
+    rule.code: rule for rule in (INTERVIEW_NOT_HELD, OFFER_BEFORE_MILESTONE, OFFER_BEFORE_APPROVAL)
+}
 
 
 def interview_not_held(*, sensitive: bool) -> QuerySet[ApplicationMilestone]:
@@ -76,14 +85,39 @@ def offer_before_milestone(*, sensitive: bool) -> QuerySet[Activity]:
     return rows.select_related("application__candidate", "application__requisition")
 
 
+def offer_before_approval(*, sensitive: bool) -> QuerySet[Activity]:
+    """Offer letters of applications with an offer, sent before its first approved round
+    finished (or with none approved)."""
+    approved = (
+        ApprovalRound.objects.filter(
+            application_id=OuterRef("application_id"),
+            subject_kind=SubjectKind.OFFER,
+            status=RoundStatus.APPROVED,
+            finished_at__isnull=False,
+        )
+        .values("application_id")
+        .annotate(first=Min("finished_at"))
+        .values("first")
+    )
+    rows = (
+        Activity.objects.filter(kind=ActivityKind.OFFER_LETTER_SENT)
+        .filter(Exists(Offer.objects.filter(application_id=OuterRef("application_id"))))
+        .annotate(offer_entered_at=Subquery(approved[:1]))
+        .filter(Q(offer_entered_at__isnull=True) | Q(offer_entered_at__gt=F("occurred_at")))
+    )
+    return rows.select_related("application__candidate", "application__requisition")
+
+
 def discrepancy_rows(rule: Rule, *, sensitive: bool, departments=None) -> QuerySet:
     """The rows failing `rule`; `departments` (a set of ids, None: all) limits them to
     the requisitions of those departments (a membership's scope)."""
     if rule is INTERVIEW_NOT_HELD:
         rows, field = interview_not_held(sensitive=sensitive), "requisition__department_id"
     else:
-        rows = offer_before_milestone(sensitive=sensitive)
-        field = "application__requisition__department_id"
+        of_rule = (
+            offer_before_milestone if rule is OFFER_BEFORE_MILESTONE else offer_before_approval
+        )
+        rows, field = of_rule(sensitive=sensitive), "application__requisition__department_id"
     return rows if departments is None else rows.filter(**{f"{field}__in": departments})
 
 
@@ -112,7 +146,7 @@ def discrepancy_as_dict(rule: Rule, row) -> dict:
         "requisition_id": application.requisition_id,
         "requisition_title": application.requisition.title,
         "milestone_code": None,
-        "milestone_name": None,
+        "milestone_name": "Offer approval" if rule is OFFER_BEFORE_APPROVAL else None,
         "milestone_at": row.offer_entered_at,
         "activity_at": row.occurred_at,
     }

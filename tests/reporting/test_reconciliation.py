@@ -12,11 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from approvals.services.decisions import approval_decide
 from milestones.services.transitions.moves import application_transition
 from reporting.models import Activity
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories
+from tests.approvals.factories import make_approval_world, role, step
 from tests.milestones.factories import make_tracked_application
 from tests.support import assert_error, rows
 
@@ -189,3 +191,30 @@ def test_the_discrepancy_list_costs_the_same_queries_at_any_size(
         _through_interview(tenant_a)
     with django_assert_num_queries(len(small.captured_queries)):
         assert listed() == 4
+
+
+def test_an_offer_sent_before_its_approval_is_a_discrepancy(api_a, tenant_a):
+    world = make_approval_world(
+        tenant=tenant_a, steps=[step("Hiring manager", role("hiring_manager"))]
+    )
+    unapproved = make_approval_world(tenant=tenant_a)  # an offer never approved
+    sent = timezone.now()
+    _post(api_a, _activity(world.application, "offer_letter_sent", sent - timedelta(hours=1)))
+    _post(api_a, _activity(unapproved.application, "offer_letter_sent", sent))
+    round_ = world.request()
+    with tenant_context(tenant_a):
+        approval_decide(round=round_, actor=world.hiring_manager_actor, decision="approve")
+
+    found = _discrepancies(api_a, "offer_before_approval")
+    by_app = {r["application_id"]: r for r in found}
+    assert set(by_app) == {str(world.application.pk), str(unapproved.application.pk)}
+    assert by_app[str(world.application.pk)]["milestone_name"] == "Offer approval"
+    assert (
+        by_app[str(world.application.pk)]["milestone_at"]
+        > by_app[str(world.application.pk)]["activity_at"]
+    )
+    assert by_app[str(unapproved.application.pk)]["milestone_at"] is None
+
+    _post(api_a, _activity(world.application, "offer_letter_sent", timezone.now()))
+    again = {r["id"] for r in _discrepancies(api_a, "offer_before_approval")}
+    assert len(again) == 2  # the letter sent after the approval is not one
