@@ -10,6 +10,8 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from milestones.sensitivity import may_see_sensitive
+from recruiting.models import Requisition
+from recruiting.selectors import visible_to
 from reporting.exports.datasets import Dataset
 from reporting.exports.stream import CONTENT_TYPES, ExportFilters, export_chunks
 from reporting.models import ExportFormat
@@ -27,7 +29,8 @@ def export_filters_for(
 ) -> ExportFilters:
     """The rows a caller may export: sensitive milestones' rows only for `view_sensitive`
     (an API client, whose scopes were checked, sees them), departments within the
-    membership's scope. `membership` None is an API client."""
+    membership's scope, no confidential requisition it may not see. `membership` None is
+    an API client."""
     scope = department_scope_ids(membership)
     wanted = frozenset(departments) if departments else None
     if scope is not None:
@@ -38,7 +41,18 @@ def export_filters_for(
         until=until,
         department_ids=tuple(sorted(wanted, key=str)) if wanted is not None else None,
         sensitive=membership is None or may_see_sensitive(membership),
+        hidden_requisition_ids=_hidden_confidential(membership),
     )
+
+
+def _hidden_confidential(membership) -> tuple[uuid.UUID, ...]:
+    """The confidential requisitions `membership` may not see (recruiting's one rule):
+    few, so their ids go to the export's SQL. None for an API client."""
+    if membership is None:
+        return ()
+    confidential = Requisition.objects.filter(is_confidential=True)
+    visible = visible_to(confidential, membership=membership).values("pk")
+    return tuple(confidential.exclude(pk__in=visible).values_list("pk", flat=True))
 
 
 def export_response(*, dataset: Dataset, filters: ExportFilters, fmt: str):

@@ -37,6 +37,7 @@ class Dataset:
     from_sql: str
     period_column: str
     department_column: str
+    requisition_column: str
     sensitive_sql: str  # true for a row that only `view_sensitive` may see
     change_key: tuple[str, str]
     updated_column: str
@@ -133,6 +134,7 @@ LEFT JOIN {_M} tm ON tm.id = t.to_milestone_id
 WHERE t.tenant_id = %(tenant)s""",
         period_column="t.at",
         department_column="r.department_id",
+        requisition_column="a.requisition_id",
         sensitive_sql="(coalesce(fm.is_sensitive, false) OR coalesce(tm.is_sensitive, false))",
         change_key=("t.change_xid", "t.id"),
         updated_column="t.created_at",
@@ -206,6 +208,7 @@ LEFT JOIN {_D} d ON d.id = s.department_id
 WHERE s.tenant_id = %(tenant)s""",
         period_column="s.entered_at",
         department_column="s.department_id",
+        requisition_column="s.requisition_id",
         sensitive_sql="m.is_sensitive",
         change_key=("s.change_xid", "s.id"),
         updated_column="s.updated_at",

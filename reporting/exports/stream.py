@@ -27,13 +27,16 @@ _ISO_UTC = """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"""
 @dataclass(frozen=True)
 class ExportFilters:
     """Which rows: a period (`since` inclusive, `until` exclusive) on the dataset's period
-    column, departments (None: all), and whether sensitive milestones' rows are included."""
+    column, departments (None: all), whether sensitive milestones' rows are included, and
+    the confidential requisitions whose rows are not."""
 
     tenant_id: uuid.UUID
     since: datetime | None = None
     until: datetime | None = None
     department_ids: tuple[uuid.UUID, ...] | None = None
     sensitive: bool = False
+    # Confidential requisitions the caller may not see: their rows are left out.
+    hidden_requisition_ids: tuple[uuid.UUID, ...] = ()
 
 
 def _select(column: Column, *, typed: bool) -> str:
@@ -64,6 +67,9 @@ def dataset_sql(
         params["departments"] = list(filters.department_ids)
     if not filters.sensitive:
         where.append(f"NOT {dataset.sensitive_sql}")
+    if filters.hidden_requisition_ids:
+        where.append(f"NOT ({dataset.requisition_column} = ANY(%(hidden)s))")
+        params["hidden"] = list(filters.hidden_requisition_ids)
     if extra_where:
         where.append(extra_where)
     conditions = "".join(f"\n  AND {w}" for w in where)

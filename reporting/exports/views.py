@@ -22,7 +22,6 @@ from reporting.reconciliation import selectors as reconciliation
 from reporting.reconciliation.services import activities_from_csv, activities_import
 from tenants.models import Department
 from tenants.permissions import Capability
-from tenants.selectors import department_scope_ids
 from tenants.views import TenantPageMixin
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -105,7 +104,6 @@ class ReconciliationPageView(TenantPageMixin, View):
 
     def get(self, request):
         sensitive = may_see_sensitive(request.membership)
-        scope = department_scope_ids(request.membership)
         rule = reconciliation.RULES.get(request.GET.get("rule", ""))
         if "rule" in request.GET and rule is None:
             raise Http404("No such check.")
@@ -113,7 +111,7 @@ class ReconciliationPageView(TenantPageMixin, View):
             (
                 each,
                 reconciliation.discrepancy_rows(
-                    each, sensitive=sensitive, departments=scope
+                    each, sensitive=sensitive, membership=request.membership
                 ).count(),
             )
             for each in reconciliation.RULES.values()
@@ -122,7 +120,7 @@ class ReconciliationPageView(TenantPageMixin, View):
         if rule is not None:
             page_obj = Paginator(
                 reconciliation.discrepancy_rows(
-                    rule, sensitive=sensitive, departments=scope
+                    rule, sensitive=sensitive, membership=request.membership
                 ).order_by("-created_at", "-id"),
                 50,
             ).get_page(request.GET.get("page"))

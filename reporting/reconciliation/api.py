@@ -17,7 +17,6 @@ from reporting.reconciliation import selectors
 from reporting.reconciliation.services import activities_import
 from tenants.models import ApiScope
 from tenants.permissions import Capability
-from tenants.selectors import department_scope_ids
 
 MAX_ACTIVITIES = 1000
 
@@ -78,8 +77,8 @@ class _ReconciliationView(TenantScopedAPIView):
         return self.api_client is not None or may_see_sensitive(self.membership)
 
     def rows(self, rule):
-        scope = department_scope_ids(None if self.api_client else self.membership)
-        return selectors.discrepancy_rows(rule, sensitive=self.sensitive, departments=scope)
+        membership = None if self.api_client else self.membership
+        return selectors.discrepancy_rows(rule, sensitive=self.sensitive, membership=membership)
 
 
 @extend_schema(tags=["reconciliation"])

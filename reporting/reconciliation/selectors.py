@@ -15,6 +15,7 @@ from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 
 from approvals.models import ApprovalRound, Offer, RoundStatus, SubjectKind
 from milestones.models import ApplicationMilestone, MilestoneState
+from recruiting.selectors import visible_to
 from reporting.models import Activity, ActivityKind
 
 INTERVIEW_MARK = "INTERVIEW"
@@ -108,17 +109,17 @@ def offer_before_approval(*, sensitive: bool) -> QuerySet[Activity]:
     return rows.select_related("application__candidate", "application__requisition")
 
 
-def discrepancy_rows(rule: Rule, *, sensitive: bool, departments=None) -> QuerySet:
-    """The rows failing `rule`; `departments` (a set of ids, None: all) limits them to
-    the requisitions of those departments (a membership's scope)."""
+def discrepancy_rows(rule: Rule, *, sensitive: bool, membership=None) -> QuerySet:
+    """The rows failing `rule` that `membership` may see (its departments, no confidential
+    requisition it is not on; None: an API client, everything)."""
     if rule is INTERVIEW_NOT_HELD:
-        rows, field = interview_not_held(sensitive=sensitive), "requisition__department_id"
+        rows, via = interview_not_held(sensitive=sensitive), "requisition__"
     else:
         of_rule = (
             offer_before_milestone if rule is OFFER_BEFORE_MILESTONE else offer_before_approval
         )
-        rows, field = of_rule(sensitive=sensitive), "application__requisition__department_id"
-    return rows if departments is None else rows.filter(**{f"{field}__in": departments})
+        rows, via = of_rule(sensitive=sensitive), "application__requisition__"
+    return visible_to(rows, membership=membership, via=via)
 
 
 def discrepancy_as_dict(rule: Rule, row) -> dict:

@@ -235,3 +235,24 @@ def test_an_export_costs_the_same_queries_at_any_size(
     _applications(tenant_a, 8, version=version)
     with django_assert_num_queries(len(small.captured_queries)):
         assert export() > small_rows
+
+
+def test_a_confidential_requisitions_rows_leave_only_for_those_who_see_it(tenant_a):
+    version = make_version(tenant=tenant_a)
+    secret = factories.make_requisition(
+        tenant=tenant_a, framework_version=version, is_confidential=True
+    )
+    _applications(tenant_a, 1, version=version)
+    hidden = make_tracked_application(tenant=tenant_a, version=version)
+    with all_tenants_context():
+        Application.all_tenants.filter(pk=hidden.pk).update(requisition=secret)
+
+    def exported(role) -> set[str]:
+        response = _session(tenant_a, role).get(
+            reverse("exports:download"), {"dataset": "transitions", "format": "csv"}
+        )
+        return {line["application_id"] for line in _csv(response)}
+
+    assert str(hidden.pk) not in exported(Role.AUDITOR)
+    assert len(exported(Role.AUDITOR)) == 1
+    assert str(hidden.pk) in exported(Role.ADMIN)

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from approvals.services.decisions import approval_decide
 from milestones.services.transitions.moves import application_transition
+from recruiting.models import Requisition
 from reporting.models import Activity
-from tenants.context import tenant_context
+from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
 from tests.approvals.factories import make_approval_world, role, step
@@ -218,3 +219,19 @@ def test_an_offer_sent_before_its_approval_is_a_discrepancy(api_a, tenant_a):
     _post(api_a, _activity(world.application, "offer_letter_sent", timezone.now()))
     again = {r["id"] for r in _discrepancies(api_a, "offer_before_approval")}
     assert len(again) == 2  # the letter sent after the approval is not one
+
+
+def test_a_confidential_requisitions_discrepancies_are_hidden_from_who_may_not_see_it(tenant_a):
+    unheld = _through_interview(tenant_a)
+    with all_tenants_context():
+        Requisition.all_tenants.filter(pk=unheld.requisition_id).update(is_confidential=True)
+
+    def listed(role) -> str:
+        client = Client()
+        client.force_login(factories.make_membership(tenant=tenant_a, role=role).user)
+        return client.get(
+            reverse("reconciliation:page"), {"rule": "interview_not_held"}
+        ).content.decode()
+
+    assert str(unheld.pk) not in listed(Role.AUDITOR)
+    assert str(unheld.pk) in listed(Role.ADMIN)
