@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include((tenant_pages, "tenants"))),
     path("workflows/", include("milestones.web.urls")),
     path("", include("reporting.web_urls")),
+    path("", include("reporting.exports.web_urls")),
     path("audit/", include("audit.web_urls")),
     path("integrations/", include("integrations.web.urls")),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from ats_milestones.xid import CurrentTransactionId
 from tenants.models import TenantScopedModel, tenant_key
 
 
@@ -64,6 +65,8 @@ class MilestoneStay(TenantScopedModel):
     entered_cause = models.CharField(max_length=12, blank=True)
     entered_transition_id = models.UUIDField()
     left_transition_id = models.UUIDField(null=True)
+    # The last transaction that wrote the stay (a trigger sets it on UPDATE): the change feed.
+    change_xid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
 
     class Meta:
         constraints = [
@@ -95,6 +98,7 @@ class MilestoneStay(TenantScopedModel):
                 condition=models.Q(reverted=False, left_at__isnull=True),
                 name="stay_open_report_idx",
             ),
+            models.Index(fields=["tenant", "change_xid", "id"], name="stay_change_idx"),
         ]
 
     def __str__(self) -> str:
@@ -144,3 +148,21 @@ class RegressionAlert(TenantScopedModel):
 
     def __str__(self) -> str:
         return f"{self.from_milestone_id} -> {self.to_milestone_id}"
+
+
+# Exports and reconciliation keep their models in their own packages (one app, one label).
+from reporting.exports.models import ExportFormat, ExportFrequency, ScheduledExport  # noqa: E402
+from reporting.reconciliation.models import Activity, ActivityKind, ActivitySource  # noqa: E402
+
+__all__ = [
+    "Activity",
+    "ActivityKind",
+    "ActivitySource",
+    "ExportFormat",
+    "ExportFrequency",
+    "MilestoneStay",
+    "RegressionAlert",
+    "ReportingSettings",
+    "ScheduledExport",
+    "StayEnding",
+]

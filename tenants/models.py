@@ -208,6 +208,8 @@ class ApiScope(models.TextChoices):
     AUDIT_READ = "audit:read"
     APPROVALS_READ = "approvals:read"
     APPROVALS_WRITE = "approvals:write"
+    EXPORTS_READ = "exports:read"
+    EXPORTS_WRITE = "exports:write"
 
 
 TOKEN_PREFIX = "atsk_"

@@ -83,7 +83,11 @@ CAPABILITY_REASONS: dict[Capability, str] = {
 }
 
 # The audit trail is read only by those who may read it, not by everyone who may view.
-_READ = frozenset(s for s in ApiScope.values if s.endswith(":read")) - {ApiScope.AUDIT_READ}
+# Exports likewise: whole datasets leave the system, so the export capability opens them.
+_READ = frozenset(s for s in ApiScope.values if s.endswith(":read")) - {
+    ApiScope.AUDIT_READ,
+    ApiScope.EXPORTS_READ,
+}
 
 #: The API scope each capability opens to a person signed in to the browser session.
 _CAPABILITY_SCOPES: dict[Capability, frozenset[str]] = {
@@ -98,6 +102,7 @@ _CAPABILITY_SCOPES: dict[Capability, frozenset[str]] = {
     C.REQUEST_APPROVAL: frozenset({ApiScope.APPROVALS_WRITE}),
     C.APPROVE: frozenset({ApiScope.APPROVALS_WRITE}),
     C.DECIDE_ON_BEHALF: frozenset({ApiScope.APPROVALS_WRITE}),
+    C.EXPORT: frozenset({ApiScope.EXPORTS_READ, ApiScope.EXPORTS_WRITE}),
 }
 
 ROLE_SCOPES: dict[str, set[str]] = {

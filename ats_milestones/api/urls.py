@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("recruiting.api.urls")),
     path("", include("milestones.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("reporting.exports.api_urls")),
     path("", include("integrations.api.urls")),
     path("", include("approvals.api.urls")),
 ]

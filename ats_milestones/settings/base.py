@@ -349,3 +349,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Exports (docs/exports.md). Rows fetched per batch from the server-side cursor: one CSV
+# chunk or one Parquet row group each.
+EXPORTS_BATCH_ROWS = int(env("EXPORTS_BATCH_ROWS", "10000"))
+# The export volume: scheduled exports write under <EXPORTS_ROOT>/<tenant slug>/<directory>/.
+EXPORTS_ROOT = env("EXPORTS_ROOT", str(BASE_DIR / ".run" / "exports"))
+EXPORTS_SCHEDULE_INTERVAL_S = float(env("EXPORTS_SCHEDULE_INTERVAL_S", "300"))
+CELERY_BEAT_SCHEDULE["reporting-scheduled-exports"] = {
+    "task": "reporting.tasks.reporting_scheduled_exports_task",
+    "schedule": EXPORTS_SCHEDULE_INTERVAL_S,
+    "options": {"expires": EXPORTS_SCHEDULE_INTERVAL_S},
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ats_milestones.xid import CurrentTransactionId
 from audit.models import actor_indexes
 from milestones.models.configuration import MilestoneDefinition
 from tenants.models import ApiClient, TenantScopedModel, tenant_key
@@ -140,12 +141,15 @@ class MilestoneTransition(TenantScopedModel):
     at = models.DateTimeField()
     # The application's version after this move (its ETag from then on).
     application_version = models.PositiveIntegerField()
+    # The writing transaction (the warehouses' change feed, reporting/exports/changes.py).
+    change_xid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
 
     class Meta:
         ordering = ["-at"]
         indexes = [
             models.Index(fields=["tenant", "application", "-at"], name="transition_app_at_idx"),
             models.Index(fields=["tenant", "-at"], name="transition_at_idx"),
+            models.Index(fields=["tenant", "change_xid", "id"], name="transition_change_idx"),
             *actor_indexes("transition"),
         ]
 

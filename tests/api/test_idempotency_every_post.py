@@ -260,6 +260,22 @@ POST_RECIPES: dict[str, Callable[..., Post]] = {
     "dead_letters-replay-many": lambda t, u: Post(
         reverse("dead_letters-replay-many"), {"ids": [str(make_dead_letter(tenant=t).pk)]}
     ),
+    "activities": lambda t, u: Post(
+        reverse("activities"),
+        {
+            "activities": [
+                {
+                    "application_id": str(make_tracked_application(tenant=t).pk),
+                    "kind": "interview_held",
+                    "occurred_at": "2026-11-30T10:00:00Z",
+                }
+            ]
+        },
+    ),
+    "scheduled_exports-list": lambda t, u: Post(
+        reverse("scheduled_exports-list"),
+        {"name": "Nightly", "dataset": "stays", "format": "parquet", "frequency": "daily"},
+    ),
     "notifications-read": lambda t, u: Post(
         reverse("notifications-read", kwargs={"pk": make_notification(tenant=t, recipient=u).pk}),
         as_user=True,

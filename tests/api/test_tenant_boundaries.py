@@ -39,7 +39,7 @@ from milestones.models import (
 )
 from notifications.models import Notification
 from recruiting.models import Application, Candidate, Requisition
-from reporting.models import RegressionAlert
+from reporting.models import RegressionAlert, ScheduledExport
 from tenants.context import all_tenants_context
 from tenants.models import Department, JobFamily, Location, RequisitionType
 from tests import factories
@@ -93,6 +93,7 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
         RegressionAlert,
         reporting_factories.make_regression_alert,
     ),
+    "scheduled_exports-detail": (ScheduledExport, reporting_factories.make_scheduled_export),
     # Timers
     "escalation_rule-detail": (EscalationRule, milestone_factories.make_escalation_rule),
     "deadline_rule-detail": (DeadlineRule, milestone_factories.make_deadline_rule),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from milestones.models import AutomationFailure, FailureSource, MilestoneKind
 from notifications.models import Notification
+from reporting.models import ScheduledExport
 from tenants.context import all_tenants_context
 from tests import factories
 from tests.milestones.factories import make_tracked_application, make_version
@@ -110,3 +112,13 @@ def make_regression_alert(*, tenant, **kw):
     kw.setdefault("to_milestone", milestone_of(version, "INTERVIEW"))
     with all_tenants_context():
         return RegressionAlert.all_tenants.create(tenant=tenant, **kw)
+
+
+def make_scheduled_export(*, tenant, **kw) -> ScheduledExport:
+    kw.setdefault("name", "Nightly transitions")
+    kw.setdefault("dataset", "transitions")
+    kw.setdefault("format", "csv")
+    kw.setdefault("frequency", "daily")
+    kw.setdefault("next_run_at", timezone.now())
+    with all_tenants_context():
+        return ScheduledExport.all_tenants.create(tenant=tenant, **kw)

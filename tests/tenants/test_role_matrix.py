@@ -71,6 +71,9 @@ PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
     "reporting:failure-list": FAIL,
     "reporting:failure-retry": FAIL,
     "reporting:failure-dismiss": FAIL,
+    "exports:page": (C.EXPORT, C.EXPORT),
+    "exports:download": (C.EXPORT, C.EXPORT),
+    "reconciliation:page": (C.VIEW, C.MANAGE_CANDIDATES),  # its form imports activities
     "audit:search": (C.READ_AUDIT, C.READ_AUDIT),
     "audit:export": (C.READ_AUDIT, C.READ_AUDIT),
 }
@@ -147,6 +150,9 @@ API_WRITE_NEEDS: dict[str, Capability] = {
     "automation_failures-dismiss": C.HANDLE_FAILURES,
     "automation_failures-retry": C.HANDLE_FAILURES,
     "notifications-read-all": C.VIEW,
+    "activities": C.MANAGE_CANDIDATES,
+    "scheduled_exports-list": C.EXPORT,
+    "scheduled_exports-detail": C.EXPORT,
     "notifications-read": C.VIEW,
     # Approvals
     "offers-list": C.REQUEST_APPROVAL,
