@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from milestones.core.wording import duration_words
@@ -21,9 +21,11 @@ def money_words(amount: Decimal | None, currency: str) -> str:
 
 
 def due_words(due_at: datetime | None, now: datetime) -> str:
-    """ "due in 2 days", "overdue by 3 hours", "no due date"."""
+    """ "due in 2 days", "due now", "due 3 hours ago", "no due date"."""
     if due_at is None:
         return "no due date"
-    if due_at <= now:
-        return f"overdue by {duration_words(now - due_at, parts=1)}"
-    return f"due in {duration_words(due_at - now, parts=1)}"
+    if due_at > now:
+        return f"due in {duration_words(due_at - now, parts=1)}"
+    if now - due_at < timedelta(minutes=1):
+        return "due now"
+    return f"due {duration_words(now - due_at, parts=1)} ago"
