@@ -70,9 +70,7 @@ def test_the_recruiter_drafts_an_offer_for_an_application_without_one(world, ten
 def test_a_bad_salary_is_named_inline_and_nothing_is_saved(world, tenant_a):
     application = factories.make_application(tenant=tenant_a, requisition=world.requisition)
 
-    response = _client(world.recruiter).post(
-        _url(application), {**TERMS, "salary_amount": "lots"}
-    )
+    response = _client(world.recruiter).post(_url(application), {**TERMS, "salary_amount": "lots"})
 
     assert response.status_code == 400
     body = response.content.decode()
@@ -166,7 +164,8 @@ def test_the_approver_decides_from_the_offer_page_and_the_history_shows_it(world
     )
 
     assert response.status_code == 303 and response["Location"] == _url(world.application)
-    history = client.get(_url(world.application)).content.decode().split('data-testid="round-history"')[1]
+    page = client.get(_url(world.application)).content.decode()
+    history = page.split('data-testid="round-history"')[1]
     assert "Strong loop" in history and "Approved" in history
 
 
