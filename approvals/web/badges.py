@@ -16,30 +16,29 @@ _TONES = {
 }
 
 
+def _badge(application_id, text: str, *, tone: str = "", link_text="Open the offer"):
+    return ApplicationBadge(
+        text=text,
+        url=reverse("approvals:offer", args=[application_id]),
+        link_text=link_text,
+        tone=tone,
+        testid="approval-status",
+    )
+
+
 def offer_badges(application_ids, *, detail: bool = False) -> dict[object, ApplicationBadge]:
-    """One query for any number of applications; on an application's own page one more
-    when its offer was never put up for approval, to say whether there is an offer at all."""
-    badges = {
-        application_id: ApplicationBadge(
-            text=str(status),
-            url=reverse("approvals:offer", args=[application_id]),
-            link_text="Open the offer",
-            tone=_TONES.get(status.status, ""),
-            testid="approval-status",
-        )
-        for application_id, status in selectors.approval_status_for_applications(
-            application_ids
-        ).items()
-    }
+    """One query for any number of applications (the board). On one application's own page
+    the offer is looked up first, so that page says "No offer yet" in that one query."""
     if detail:
-        for application_id in application_ids:
-            if application_id in badges:
-                continue
-            offer = selectors.offer_for_application(application_id=application_id)
-            badges[application_id] = ApplicationBadge(
-                text="Offer drafted, approval not requested yet" if offer else "No offer yet",
-                url=reverse("approvals:offer", args=[application_id]),
-                link_text="Open the offer" if offer else "Offer page",
-                testid="approval-status",
-            )
+        [application_id] = application_ids
+        if selectors.offer_for_application(application_id=application_id) is None:
+            return {application_id: _badge(application_id, "No offer yet", link_text="Offer page")}
+    statuses = selectors.approval_status_for_applications(application_ids)
+    badges = {
+        application_id: _badge(application_id, str(status), tone=_TONES.get(status.status, ""))
+        for application_id, status in statuses.items()
+    }
+    if detail and not badges:
+        [application_id] = application_ids
+        badges[application_id] = _badge(application_id, "Offer drafted, approval not requested yet")
     return badges

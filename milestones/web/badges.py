@@ -19,7 +19,8 @@ class ApplicationBadge:
 
 
 #: provider(application_ids, *, detail) -> {application_id: badge}. `detail` is True on one
-#: application's own page, where a provider may say more (an offer not yet requested).
+#: application's own page (one id), where a provider may say more (an offer not yet
+#: requested).
 BadgeProvider = Callable[..., dict[object, ApplicationBadge]]
 _PROVIDERS: list[BadgeProvider] = []
 

@@ -234,3 +234,14 @@ def test_a_policy_with_a_slot_asks_the_requester_to_name_the_person(tenant_a):
     assert missing.status_code == 400
     assert filled.status_code == 303
     assert [r.status for r in _rounds(world)] == [RoundStatus.REQUESTED]
+
+
+def test_the_application_page_says_whether_there_is_an_offer_and_links_to_it(world, tenant_a):
+    bare = factories.make_application(tenant=tenant_a, requisition=world.requisition)
+    client = _client(world.recruiter)
+
+    without = client.get(f"/applications/{bare.pk}/").content.decode()
+    drafted = client.get(f"/applications/{world.application.pk}/").content.decode()
+
+    assert "No offer yet" in without and _url(bare) in without
+    assert "Offer drafted, approval not requested yet" in drafted
