@@ -1,5 +1,6 @@
-"""What every approvals page shares: finding its object in the tenant and the person's
-departments (another tenant's or department's id is an audited 404), and who sees a salary."""
+"""What every approvals page shares: finding its object among those the person may see
+(another tenant's, another department's or a confidential requisition's id is an audited
+404, as on the application page), and who sees a salary."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from approvals import selectors
 from approvals.models import ApprovalAssignment, ApprovalPolicy, ApprovalRound
 from milestones.web import requisition_selectors
 from recruiting.models import Application
+from recruiting.selectors import visible_to
 from tenants.access import access_denied_on_page
 from tenants.models import Role
-from tenants.selectors import in_department_scope
 from tenants.views import TenantPageMixin
 
 #: Roles that see every offer's salary; anyone else only as an approver of one of its rounds.
@@ -32,20 +33,23 @@ def may_see_salary(request, offer) -> bool:
 class ApprovalsPageMixin(TenantPageMixin):
     def application_or_404(self, pk) -> Application:
         application = requisition_selectors.application_get_for_page(
-            tenant=self.request.tenant, application_id=pk
+            tenant=self.request.tenant, membership=self.request.membership, application_id=pk
         )
-        if application is None or not in_department_scope(
-            self.request.membership, application.requisition.department_id
-        ):
+        if application is None:
             access_denied_on_page(self.request, model=Application, object_id=pk)
             raise Http404("No such application.")
         return application
 
     def round_or_404(self, pk) -> ApprovalRound:
         round_ = selectors.approval_round_get(round_id=pk)
-        if round_ is None or not in_department_scope(
-            self.request.membership, round_.requisition.department_id
-        ):
+        visible = round_ is not None and (
+            visible_to(
+                ApprovalRound.objects.filter(pk=round_.pk),
+                membership=self.request.membership,
+                via="requisition__",
+            ).exists()
+        )
+        if not visible:
             access_denied_on_page(self.request, model=ApprovalRound, object_id=pk)
             raise Http404("No such approval.")
         return round_

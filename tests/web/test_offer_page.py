@@ -245,3 +245,15 @@ def test_the_application_page_says_whether_there_is_an_offer_and_links_to_it(wor
 
     assert "No offer yet" in without and _url(bare) in without
     assert "Offer drafted, approval not requested yet" in drafted
+
+
+def test_a_confidential_requisitions_offer_is_404_for_someone_outside_its_team(world, tenant_a):
+    with tenant_context(tenant_a):
+        type(world.requisition).objects.filter(pk=world.requisition.pk).update(is_confidential=True)
+    round_ = world.request()
+    outsider = factories.make_membership(tenant=tenant_a, role=Role.RECRUITER).user
+
+    assert _client(outsider).get(_url(world.application)).status_code == 404
+    assert _client(outsider).post(_url(world.application, "withdraw/")).status_code == 404
+    assert _client(world.recruiter).get(_url(world.application)).status_code == 200
+    assert refreshed(round_).status == RoundStatus.REQUESTED
