@@ -8,10 +8,13 @@ class ApprovalsConfig(AppConfig):
     def ready(self) -> None:
         from approvals import events, gates
         from approvals.services.reminders import step_clocks_for_event
+        from approvals.web.badges import offer_badges
         from ats_milestones.events import Moment, subscribe
         from milestones.services.transitions.facts import register_fact_provider
+        from milestones.web.badges import register_application_badges
 
         register_fact_provider(gates.approval_fact_provider)
+        register_application_badges(offer_badges)
         # A step that becomes due starts its reminder clock in the same transaction.
         for event_type in (events.ApprovalRequested, events.ApprovalStepResolved):
             subscribe(event_type, step_clocks_for_event, moment=Moment.IN_TRANSACTION)

@@ -3,7 +3,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from milestones.web.urls import recruiting_pages
 from tenants import views as tenant_views
@@ -21,13 +20,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "",
-        login_required(
-            RedirectView.as_view(pattern_name="recruiting:requisition-list", permanent=False)
-        ),
-        name="home",
-    ),
+    path("", login_required(tenant_views.home), name="home"),
     path("", include((recruiting_pages, "recruiting"))),
     path("", include((tenant_pages, "tenants"))),
     path("workflows/", include("milestones.web.urls")),
@@ -35,4 +28,5 @@ urlpatterns = [
     path("", include("reporting.exports.web_urls")),
     path("audit/", include("audit.web_urls")),
     path("integrations/", include("integrations.web.urls")),
+    path("", include("approvals.web.urls")),
 ]

@@ -13,6 +13,7 @@ from django.views import View
 from milestones import sensitivity
 from milestones.models import MilestoneState
 from milestones.web import requisition_selectors as page_selectors
+from milestones.web.badges import application_badges
 from milestones.web.page_moves import (
     milestone_names,
     moved_message,
@@ -113,6 +114,7 @@ class ApplicationDetailView(TenantPageMixin, View):
                 deadlines=page_selectors.application_deadlines_for_page(application=application),
                 now=timezone.now(),
                 active_status=ApplicationStatus.ACTIVE,
+                badges=application_badges([application.pk], detail=True).get(application.pk, []),
                 feedback=feedback,
                 **move_choices(
                     application=application,

@@ -15,6 +15,7 @@ from django.views import View
 
 from milestones import sensitivity
 from milestones.web import board_selectors
+from milestones.web.badges import application_badges
 from milestones.web.page_moves import (
     milestone_names,
     moved_message,
@@ -144,6 +145,7 @@ class RequisitionBoardView(TenantPageMixin, View):
         if board is None:
             access_denied_on_page(request, model=Requisition, object_id=pk)
             raise Http404("No such requisition.")
+        badges = application_badges(card.pk for column in board["columns"] for card in column.cards)
         for column in board["columns"]:
             milestone = column.milestone
             if milestone is not None:
@@ -154,6 +156,7 @@ class RequisitionBoardView(TenantPageMixin, View):
                     card.milestone_due_at is not None and card.milestone_due_at < now
                 )
                 card.completes = milestone is not None and milestone.terminal_kind != "none"
+                card.badges = badges.get(card.pk, [])
         return render(
             request,
             "recruiting/requisition_board.html",

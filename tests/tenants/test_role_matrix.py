@@ -74,6 +74,14 @@ PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
     "exports:page": (C.EXPORT, C.EXPORT),
     "exports:download": (C.EXPORT, C.EXPORT),
     "reconciliation:page": (C.VIEW, C.MANAGE_CANDIDATES),  # its form imports activities
+    "approvals:mine": (C.APPROVE, C.APPROVE),
+    "approvals:decide": (C.APPROVE, C.APPROVE),
+    "approvals:offer": (C.VIEW, C.REQUEST_APPROVAL),
+    "approvals:offer-request": (C.REQUEST_APPROVAL, C.REQUEST_APPROVAL),
+    "approvals:offer-withdraw": (C.REQUEST_APPROVAL, C.REQUEST_APPROVAL),
+    "approvals:policy-list": WF,
+    "approvals:policy-edit": WF,
+    "approvals:policy-move": WF,
     "audit:search": (C.READ_AUDIT, C.READ_AUDIT),
     "audit:export": (C.READ_AUDIT, C.READ_AUDIT),
 }

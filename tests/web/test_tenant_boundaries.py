@@ -19,6 +19,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, reverse
 
+from approvals.models import ApprovalPolicy, ApprovalRound
 from audit.models import AuditAction
 from integrations.models import Connection, Delivery
 from milestones.models import (
@@ -37,6 +38,7 @@ from recruiting.models import Application, Requisition
 from tenants.context import all_tenants_context
 from tenants.models import Role, TenantScopedModel
 from tests import factories
+from tests.approvals import factories as approval_factories
 from tests.integrations import factories as integration_factories
 from tests.milestones import factories as milestone_factories
 from tests.reporting import factories as reporting_factories
@@ -87,6 +89,10 @@ def _sandbox_run(version) -> SandboxRun:
     return milestone_factories.make_sandbox_run(tenant=version.tenant, version=version)
 
 
+def _open_round(*, tenant) -> ApprovalRound:
+    return approval_factories.make_approval_world(tenant=tenant).request()
+
+
 # route name -> (model, factory(tenant=...)) of the object the route's `pk` names.
 BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "recruiting:requisition-detail": (Requisition, factories.make_requisition),
@@ -119,6 +125,12 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "integrations:connection-validate": (Connection, integration_factories.make_any_connection),
     "integrations:connection-enable": (Connection, integration_factories.make_any_connection),
     "integrations:dead-letter-replay": (Delivery, integration_factories.make_dead_letter),
+    "approvals:decide": (ApprovalRound, _open_round),
+    "approvals:offer": (Application, factories.make_application),
+    "approvals:offer-request": (Application, factories.make_application),
+    "approvals:offer-withdraw": (Application, factories.make_application),
+    "approvals:policy-edit": (ApprovalPolicy, approval_factories.make_policy),
+    "approvals:policy-move": (ApprovalPolicy, approval_factories.make_policy),
 }
 # route name -> (model, factory(parent)) of the child its second id names, a child of
 # the object BOUNDARY_FACTORIES makes for that route.
@@ -134,7 +146,7 @@ CHILD_FACTORIES: dict[str, tuple[type, Callable]] = {
 }
 # Who in tenant A asks: the role the page is for, so a 404 is the boundary's and not a
 # 403 for the role. Workflow pages are for admins; the others for any member.
-NAMESPACE_ROLES = {"workflows": Role.ADMIN, "integrations": Role.ADMIN}
+NAMESPACE_ROLES = {"workflows": Role.ADMIN, "integrations": Role.ADMIN, "approvals": Role.ADMIN}
 #: pages for a role other than their namespace's
 ROUTE_ROLES = {"recruiting:requisition-access": Role.ADMIN}
 

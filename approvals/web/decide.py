@@ -1,0 +1,69 @@
+"""A decision from a page: approve or decline one due step of a round."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.views import View
+
+from approvals.errors import ApprovalError
+from approvals.services import APPROVE, DECLINE, approval_decide
+from approvals.web.access import ApprovalsPageMixin
+from approvals.web.mine import render_my_approvals
+from approvals.web.offer import render_offer_page
+from tenants.permissions import Capability, PermissionRefused
+
+#: The `next` a form on the offer page posts, so errors and success come back there.
+FROM_OFFER_PAGE = "offer"
+
+
+def decided_message(decision: str, round_) -> str:
+    name = round_.application.candidate.full_name if round_.application else ""
+    what = f"the offer for {name}" if name else "the request"
+    verb = "approved" if decision == APPROVE else "declined"
+    return f"You {verb} {what}."
+
+
+class DecideView(ApprovalsPageMixin, View):
+    """Approve or decline one due step of a round; errors come back inline on the page the
+    form was on (My approvals, or the offer page)."""
+
+    write_capability = Capability.APPROVE
+
+    def post(self, request, pk):
+        round_ = self.round_or_404(pk)
+        decision = request.POST.get("decision", "")
+        posted = {
+            "round_id": round_.pk,
+            "comment": request.POST.get("comment", ""),
+            "reason": request.POST.get("reason", ""),
+        }
+        from_offer = request.POST.get("next") == FROM_OFFER_PAGE and round_.application_id
+        try:
+            approval_decide(
+                round=round_,
+                actor=self.actor,
+                decision=decision if decision in (APPROVE, DECLINE) else "",
+                comment=posted["comment"].strip(),
+                reason=posted["reason"].strip(),
+            )
+        except ApprovalError as refusal:
+            if refusal.status == 403:
+                raise PermissionRefused(refusal.message, fields=refusal.fields) from refusal
+            failed = {**posted, "message": refusal.message, "fields": refusal.fields or {}}
+            if from_offer:
+                return render_offer_page(
+                    self,
+                    request,
+                    self.application_or_404(round_.application_id),
+                    decide_failed=failed,
+                    status=refusal.status,
+                )
+            return render_my_approvals(self, request, failed=failed, status=refusal.status)
+        messages.success(request, decided_message(decision, round_))
+        if from_offer:
+            url = reverse("approvals:offer", args=[round_.application_id])
+        else:
+            url = reverse("approvals:mine")
+        return HttpResponseRedirect(url, status=303)

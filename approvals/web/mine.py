@@ -1,0 +1,83 @@
+"""My approvals: what a hiring manager or HRBP has to decide now, what comes to them after an
+earlier step, and what they decided; approve or decline (with a reason) from the list or
+from the offer page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from approvals.models import ApprovalAssignment
+from approvals.selectors import my_approvals
+from approvals.web.access import ApprovalsPageMixin
+from approvals.web.wording import due_words, money_words
+from tenants.permissions import Capability
+
+
+@dataclass(frozen=True)
+class Item:
+    """One assignment as the list shows it."""
+
+    assignment: ApprovalAssignment
+    candidate: str
+    requisition: str
+    offer_title: str
+    salary: str
+    step: str  # "Step 2 of 3: HRBP"
+    due: str  # "due in 2 days"
+    offer_url: str
+
+    @property
+    def round_id(self):
+        return self.assignment.round_id
+
+    @property
+    def prefix(self) -> str:  # unique ids for the item's form fields
+        return f"decide-{self.assignment.pk}"
+
+
+def _item(assignment: ApprovalAssignment, now) -> Item:
+    round_ = assignment.round
+    step = assignment.step
+    offer = round_.offer
+    application = round_.application
+    return Item(
+        assignment=assignment,
+        candidate=application.candidate.full_name if application else "",
+        requisition=round_.requisition.title,
+        offer_title=offer.title if offer else "",
+        salary=money_words(offer.salary_amount, offer.salary_currency) if offer else "",
+        step=f"Step {step.position} of {round_.step_count}: {step.name}",
+        due=due_words(step.due_at, now),
+        offer_url=reverse("approvals:offer", args=[application.pk]) if application else "",
+    )
+
+
+class MyApprovalsView(ApprovalsPageMixin, View):
+    read_capability = Capability.APPROVE
+    write_capability = Capability.APPROVE
+
+    def get(self, request):
+        return render_my_approvals(self, request)
+
+
+def render_my_approvals(view, request, *, failed=None, status=200):
+    """The page; `failed` is a decision that did not go through (its round, what was typed,
+    the message and the fields to mark)."""
+    mine = my_approvals(user_id=request.user.pk)
+    now = timezone.now()
+    return render(
+        request,
+        "approvals/my_approvals.html",
+        view.page_context(
+            due=[_item(a, now) for a in mine.due],
+            waiting=[_item(a, now) for a in mine.waiting],
+            decided=[_item(a, now) for a in mine.decided],
+            failed=failed or {},
+        ),
+        status=status,
+    )
