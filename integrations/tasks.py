@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from integrations.models import BackgroundCheck
+from integrations.services.background_checks import (
+    VendorCallFailed,
+    background_check_order,
+    background_check_pre_adverse_notice,
+)
 from integrations.services.relay import relay_run
+from tenants.tasks import tenant_task
+
+ORDER_RETRIES = 6
 
 
 @shared_task(
@@ -19,3 +28,34 @@ def integrations_relay_task() -> dict:
     seconds, and kicked after commits that wrote events). A cross-tenant job: each row
     carries its tenant. Safe to run twice at once or again after a crash (SKIP LOCKED)."""
     return relay_run().as_dict()
+
+
+@tenant_task(
+    name="integrations.tasks.background_check_order_task",
+    autoretry_for=(VendorCallFailed,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=ORDER_RETRIES,
+    ignore_result=True,
+)
+def background_check_order_task(*, tenant_id: str, check_id: str) -> str:
+    """Order one check from the vendor (after the dispatch that recorded it commits);
+    the last retry marks it order_failed. Idempotent: an ordered check is left alone."""
+    from celery import current_task
+
+    check = BackgroundCheck.objects.get(pk=check_id)
+    final = current_task.request.retries >= ORDER_RETRIES
+    return background_check_order(check=check, final=final).status
+
+
+@tenant_task(
+    name="integrations.tasks.background_check_pre_adverse_task",
+    autoretry_for=(VendorCallFailed,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=ORDER_RETRIES,
+    ignore_result=True,
+)
+def background_check_pre_adverse_task(*, tenant_id: str, check_id: str) -> None:
+    """Ask the vendor to send the candidate the pre-adverse notice."""
+    background_check_pre_adverse_notice(check=BackgroundCheck.objects.get(pk=check_id))

@@ -126,9 +126,17 @@ class FakeVendor:
     repeated; `delay_s` makes each answer late (timeouts). `stop()` closes the port (the
     vendor is down); `start()` opens it again on the same port."""
 
-    def __init__(self, answers=(200,), delay_s: float = 0.0, port: int = 0, reply: bytes = b""):
+    def __init__(
+        self,
+        answers=(200,),
+        delay_s: float = 0.0,
+        port: int = 0,
+        reply: bytes = b"",
+        routes: dict | None = None,
+    ):
         self.answers = list(answers)
         self.reply = reply  # the body of a 2xx answer (default {"ok": true})
+        self.routes = routes or {}  # path -> the body of a 2xx answer there (a vendor API)
         self.delay_s = delay_s
         self.received: list[dict] = []
         self._lock = threading.Lock()
@@ -157,11 +165,16 @@ class FakeVendor:
                 status, headers = vendor._answer()
                 with vendor._lock:
                     vendor.received.append(
-                        {"headers": dict(self.headers), "body": body, "status": status}
+                        {
+                            "headers": dict(self.headers),
+                            "body": body,
+                            "status": status,
+                            "path": self.path,
+                        }
                     )
                 if vendor.delay_s:
                     time.sleep(vendor.delay_s)
-                ok = vendor.reply or b'{"ok": true}'
+                ok = vendor.routes.get(self.path) or vendor.reply or b'{"ok": true}'
                 reply = ok if status < 300 else b'{"error": "vendor says no"}'
                 self.send_response(status)
                 for name, value in headers.items():

@@ -21,6 +21,7 @@ class ConnectionInputSerializer(StrictModelSerializer):
     )
     event_types = serializers.ListField(child=StrictCharField(max_length=64), required=False)
     filters = serializers.DictField(required=False)
+    connector_settings = serializers.DictField(required=False)
     timeout_s = serializers.FloatField(min_value=0.5, max_value=30.0, required=False)
     rate_limit_per_minute = serializers.IntegerField(
         min_value=1, max_value=100_000, required=False, allow_null=True
@@ -40,6 +41,7 @@ class ConnectionInputSerializer(StrictModelSerializer):
             "signing_secret",
             "event_types",
             "filters",
+            "connector_settings",
             "timeout_s",
             "rate_limit_per_minute",
             "enabled",
@@ -70,6 +72,7 @@ class ConnectionOutputSerializer(serializers.ModelSerializer):
             "has_auth_secret",
             "event_types",
             "filters",
+            "connector_settings",
             "timeout_s",
             "rate_limit_per_minute",
             "enabled",
