@@ -91,19 +91,30 @@ def _vendor_post(client: HttpClient, check: BackgroundCheck, path: str, body: di
         raise VendorCallFailed(f"{path} answered no JSON") from exc
 
 
-@transaction.atomic
 def background_check_order(
     *, check: BackgroundCheck, client: HttpClient | None = None, final: bool = False
 ) -> BackgroundCheck:
     """Place the order of a check still being ordered (a no-op for any other: the task may
-    run twice). On failure the error is kept; `final` marks the check order_failed."""
+    run twice). A failure is kept on the check (attempts, error) and raised as
+    VendorCallFailed for the task to retry; on the `final` try it marks the check
+    order_failed instead."""
+    check, failure = _order_attempt(check=check, client=client, final=final)
+    if failure is not None and not final:
+        raise failure
+    return check
+
+
+@transaction.atomic
+def _order_attempt(
+    *, check: BackgroundCheck, client: HttpClient | None, final: bool
+) -> tuple[BackgroundCheck, VendorCallFailed | None]:
     check = (
         BackgroundCheck.objects.select_for_update()
         .select_related("connection", "application__candidate")
         .get(pk=check.pk)
     )
     if check.status != BackgroundCheckStatus.ORDERING:
-        return check
+        return check, None
     client = client or HttpClient()
     candidate = check.application.candidate
     check.order_attempts += 1
@@ -135,9 +146,7 @@ def background_check_order(
             check.status = BackgroundCheckStatus.ORDER_FAILED
             _history(check, source="ats", note=check.last_error)
         check.save()
-        if not final:
-            raise
-        return check
+        return check, failure
     check.status, check.ordered_at, check.last_error = (
         BackgroundCheckStatus.PENDING,
         timezone.now(),
@@ -146,7 +155,7 @@ def background_check_order(
     check.save()
     how = "an invitation to the candidate" if check.invitation else "a report"
     _history(check, source="ats", note=f"Ordered {check.package} from the vendor as {how}")
-    return check
+    return check, None
 
 
 def _check_of(connection, data: dict) -> BackgroundCheck:
