@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from integrations.connectors.inbound import background_check_updated
-from integrations.errors import IntegrationErrorCode
+from integrations.errors import AdverseActionRefused, IntegrationErrorCode
 from integrations.inbound_handlers import InboundEvent
 from integrations.models import (
     BackgroundCheck,
@@ -283,7 +283,7 @@ def test_a_person_decides_only_after_the_waiting_period(
 ):
     application, check = _considered(tenant_a, checkr, django_capture_on_commit_callbacks)
     person = Actor(user_id=1, role="recruiter")
-    with tenant_context(tenant_a), pytest.raises(Exception) as early:
+    with tenant_context(tenant_a), pytest.raises(AdverseActionRefused) as early:
         background_check_decide(check=check, proceed=False, actor=person)
     assert early.value.code == IntegrationErrorCode.ADVERSE_ACTION_WAITING
     assert early.value.status == 409
@@ -301,8 +301,7 @@ def test_a_person_decides_only_after_the_waiting_period(
         assert (
             refreshed(application).reject_reason == "Background check: Record relevant to the role"
         )
-        again = pytest.raises(Exception)
-        with again as refused:
+        with pytest.raises(AdverseActionRefused) as refused:
             background_check_decide(check=check, proceed=True, actor=person, now=later)
     assert refused.value.code == IntegrationErrorCode.NO_ADVERSE_ACTION_PENDING
 
