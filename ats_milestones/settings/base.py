@@ -308,6 +308,8 @@ INTEGRATIONS_SECRET_KEYS = env_list("INTEGRATIONS_SECRET_KEYS")
 INTEGRATIONS_ENDPOINT_ALLOWLIST = env_list("INTEGRATIONS_ENDPOINT_ALLOWLIST")
 # Waits between attempts in seconds (default: the Standard Webhooks schedule, ~3 days).
 INTEGRATIONS_RETRY_SCHEDULE_S = [float(s) for s in env_list("INTEGRATIONS_RETRY_SCHEDULE_S")]
+# The development webhook sink (/dev/webhook-sink/): local settings turn it on with DEBUG.
+INTEGRATIONS_DEV_SINK = False
 INTEGRATIONS_RELAY_INTERVAL_S = float(env("INTEGRATIONS_RELAY_INTERVAL_S", "5"))
 # Kick the relay after each commit that wrote outbox events (beat sweeps anyway).
 INTEGRATIONS_RELAY_KICK = env_bool("INTEGRATIONS_RELAY_KICK", True)
