@@ -178,6 +178,11 @@ class Delivery(TenantScopedModel):
     def __str__(self) -> str:
         return f"{self.event_type} -> {self.connection_id} ({self.state})"
 
+    @property
+    def body(self) -> dict:
+        """What the connection receives: its connector's body, else the event's payload."""
+        return self.payload or self.event.payload
+
 
 class DeliveryAttempt(TenantScopedModel):
     """One HTTP attempt of a delivery: what came back, how long it took. Never a secret:

@@ -242,6 +242,9 @@ SPECTACULAR_SETTINGS = {
         "ConnectionKindEnum": "integrations.models.ConnectionKind",
         "AuthKindEnum": "integrations.models.AuthKind",
         "DeliveryStateEnum": "integrations.models.DeliveryState",
+        "BackgroundCheckStatusEnum": "integrations.models.BackgroundCheckStatus",
+        "BackgroundCheckResultEnum": "integrations.models.BackgroundCheckResult",
+        "AdverseActionEnum": "integrations.models.AdverseAction",
     },
 }
 

@@ -7,7 +7,13 @@ from ats_milestones.api.serializers import (
     StrictCharField,
     StrictModelSerializer,
 )
-from integrations.models import Connection, Delivery, DeliveryAttempt
+from integrations.models import (
+    BackgroundCheck,
+    BackgroundCheckStatusChange,
+    Connection,
+    Delivery,
+    DeliveryAttempt,
+)
 
 _STAMPS = ("id", "created_at", "updated_at")
 
@@ -133,7 +139,8 @@ class DeliveryOutputSerializer(serializers.ModelSerializer):
     connection = serializers.UUIDField(source="connection_id", read_only=True)
     webhook_id = serializers.CharField(source="event.webhook_id", read_only=True)
     application_id = serializers.UUIDField(source="ordering_key", read_only=True, allow_null=True)
-    payload = serializers.JSONField(source="event.payload", read_only=True)
+    # What the connection receives: a connector's own body, else the event's.
+    payload = serializers.JSONField(source="body", read_only=True)
 
     class Meta:
         model = Delivery
@@ -179,3 +186,50 @@ class ReplayInputSerializer(serializers.Serializer):  # the kernel's: unknown fi
 class ReplayOutputSerializer(serializers.Serializer):
     replayed = serializers.IntegerField()
     ids = serializers.ListField(child=serializers.UUIDField())
+
+
+class BackgroundCheckHistorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BackgroundCheckStatusChange
+        fields = ("status", "result", "adverse_action", "source", "note", "occurred_at")
+        read_only_fields = fields
+
+
+class BackgroundCheckOutputSerializer(serializers.ModelSerializer):
+    connection = serializers.UUIDField(source="connection_id", read_only=True)
+    application = serializers.UUIDField(source="application_id", read_only=True)
+
+    class Meta:
+        model = BackgroundCheck
+        fields = (
+            *_STAMPS,
+            "connection",
+            "application",
+            "milestone_code",
+            "package",
+            "invitation",
+            "status",
+            "result",
+            "vendor_candidate_id",
+            "vendor_invitation_id",
+            "vendor_report_id",
+            "ordered_at",
+            "completed_at",
+            "adverse_action",
+            "waiting_ends_at",
+            "last_error",
+        )
+        read_only_fields = fields
+
+
+class BackgroundCheckDetailSerializer(BackgroundCheckOutputSerializer):
+    history = BackgroundCheckHistorySerializer(many=True, read_only=True)
+
+    class Meta(BackgroundCheckOutputSerializer.Meta):
+        fields = (*BackgroundCheckOutputSerializer.Meta.fields, "history")
+        read_only_fields = fields
+
+
+class BackgroundCheckDecisionSerializer(serializers.Serializer):  # unknown fields refused
+    decision = serializers.ChoiceField(choices=["proceed", "reject"])
+    reason = StrictCharField(required=False, allow_blank=True, max_length=180)

@@ -310,6 +310,7 @@ def background_check_decide(
 ) -> BackgroundCheck:
     """A person's decision on a `consider` result, only once the waiting period is over:
     proceed advances the application, reject rejects it (both through the engine)."""
+    actor_require(actor, Capability.VIEW_SENSITIVE)
     actor_require(actor, Capability.MOVE)
     check = BackgroundCheck.objects.select_for_update().get(pk=check.pk)
     now = now or timezone.now()

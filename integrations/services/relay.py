@@ -232,7 +232,7 @@ def deliveries_send(
                     result.postponed += 1
                     continue
                 budget[connection.pk] -= 1
-            body = json.dumps(delivery.payload or delivery.event.payload, separators=(",", ":"))
+            body = json.dumps(delivery.body, separators=(",", ":"))
             sent_at = timezone.now()
             try:
                 if connection.pk not in headers_of:

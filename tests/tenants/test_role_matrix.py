@@ -132,6 +132,7 @@ API_WRITE_NEEDS: dict[str, Capability] = {
         ),
         C.CONFIGURE_INTEGRATIONS,
     ),
+    "background_checks-decision": C.MOVE,
     "requisitions-list": C.MANAGE_REQUISITIONS,
     "requisitions-detail": C.MANAGE_REQUISITIONS,
     "candidates-list": C.MANAGE_CANDIDATES,
