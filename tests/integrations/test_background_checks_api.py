@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from integrations.models import ConnectionKind, Delivery, OutboxEvent
@@ -103,3 +105,40 @@ def test_a_connector_delivery_shows_the_body_its_connection_received(api_a, tena
         )
     body = api_a.get(f"/api/v1/deliveries/{delivery.pk}").json()
     assert body["payload"]["type"] == "hris.status_changed"
+
+
+def test_the_page_lists_checks_and_a_recruiter_decides_after_the_waiting_period(tenant_a):
+    waiting = make_background_check(tenant=tenant_a, waiting_over=False)
+    due = make_background_check(tenant=tenant_a)
+    recruiter = Client()
+    recruiter.force_login(factories.make_membership(tenant=tenant_a, role=Role.RECRUITER).user)
+    page = recruiter.get(reverse("integrations:background-checks")).content.decode()
+    assert page.count('data-testid="background-check-row"') == 2
+    assert page.count('data-testid="decision-form"') == 1  # only the one whose wait is over
+    assert "Waiting period ends in" in page
+    early = recruiter.post(
+        reverse("integrations:background-check-decision", args=[waiting.pk]),
+        {"decision": "reject"},
+        follow=True,
+    )
+    assert "The waiting period runs until" in early.content.decode()
+    done = recruiter.post(
+        reverse("integrations:background-check-decision", args=[due.pk]),
+        {"decision": "proceed", "reason": "Not relevant to the role"},
+        follow=True,
+    )
+    assert "Decision recorded: the application proceeds" in done.content.decode()
+    with tenant_context(tenant_a):
+        application = Application.objects.select_related("current_milestone").get(
+            pk=due.application_id
+        )
+    assert application.current_milestone.code == "OFFER"
+
+
+def test_an_hrbp_sees_the_page_without_decision_buttons(tenant_a):
+    make_background_check(tenant=tenant_a)
+    hrbp = Client()
+    hrbp.force_login(factories.make_membership(tenant=tenant_a, role=Role.HRBP).user)
+    page = hrbp.get(reverse("integrations:background-checks")).content.decode()
+    assert 'data-testid="decision-form"' not in page
+    assert "Waiting for a recruiter's decision" in page

@@ -38,6 +38,8 @@ PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
         ),
         (C.CONFIGURE_INTEGRATIONS, C.CONFIGURE_INTEGRATIONS),
     ),
+    "integrations:background-checks": (C.VIEW_SENSITIVE, C.VIEW_SENSITIVE),
+    "integrations:background-check-decision": (C.VIEW_SENSITIVE, C.MOVE),
     "recruiting:requisition-list": (C.VIEW, C.VIEW),
     "recruiting:requisition-detail": (C.VIEW, C.VIEW),
     "recruiting:requisition-board": (C.VIEW, C.MOVE),
