@@ -11,6 +11,7 @@ Connection settings (`connector_settings`, all optional):
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.db import transaction
 from integrations.connectors.context import ConnectorContext
 from integrations.models import BackgroundCheck, BackgroundCheckStatus, BackgroundCheckStatusChange
 
+logger = logging.getLogger(__name__)
 DEFAULT_MILESTONE_CODE = "BACKGROUND_CHECK"
 DEFAULT_PACKAGE = "tasker_standard"
 DEFAULT_WAITING_DAYS = 5
@@ -77,9 +79,14 @@ def background_check_plan(pairs, context: ConnectorContext, now: datetime) -> di
 
 
 def _order_after_commit(checks) -> None:
+    """Queue each order; with the broker down the check stays `ordering` (logged), and the
+    relay that dispatched it must not fail for that."""
     from integrations.tasks import background_check_order_task
 
     for tenant_id, check_id in checks:
-        background_check_order_task.apply_async(
-            kwargs={"tenant_id": str(tenant_id), "check_id": str(check_id)}, retry=False
-        )
+        try:
+            background_check_order_task.apply_async(
+                kwargs={"tenant_id": str(tenant_id), "check_id": str(check_id)}, retry=False
+            )
+        except Exception:  # the broker: the dispatch has committed, the check waits
+            logger.exception("could not queue the order of background check %s", check_id)

@@ -19,6 +19,7 @@ the adverse-action flow a `consider` result starts.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -46,6 +47,7 @@ from recruiting.models import Application, ApplicationStatus
 from tenants.actors import SYSTEM, Actor
 from tenants.permissions import Capability, actor_require
 
+logger = logging.getLogger(__name__)
 WAITING_DEADLINE_KIND = "adverse_action_waiting_ends_at"
 VENDOR_STATUSES = {
     BackgroundCheckStatus.PENDING,
@@ -284,9 +286,12 @@ def _adverse_action_start(check: BackgroundCheck, now: datetime) -> str:
 def _pre_adverse_after_commit(tenant_id, check_id) -> None:
     from integrations.tasks import background_check_pre_adverse_task
 
-    background_check_pre_adverse_task.apply_async(
-        kwargs={"tenant_id": str(tenant_id), "check_id": str(check_id)}, retry=False
-    )
+    try:
+        background_check_pre_adverse_task.apply_async(
+            kwargs={"tenant_id": str(tenant_id), "check_id": str(check_id)}, retry=False
+        )
+    except Exception:  # the broker: the result has committed; the notice is not sent
+        logger.exception("could not queue the pre-adverse notice of check %s", check_id)
 
 
 @transaction.atomic
