@@ -240,17 +240,16 @@ def background_check_update(*, connection, data: dict, occurred_at: datetime | N
         check.completed_at = now
         if result == BackgroundCheckResult.CLEAR:
             check.save()
-            _history(check, source="vendor", at=now)
             outcome = _advance(
                 check,
                 actor=SYSTEM,
                 cause=TransitionCause.SYNC,
                 reason=f"Background check clear (report {check.vendor_report_id or check.pk})",
             )
-            return {"background_check": str(check.pk), "applied": True, "outcome": outcome}
-        outcome = _adverse_action_start(check, now)
+        else:
+            outcome = _adverse_action_start(check, now)
     check.save()
-    _history(check, source="vendor", at=now)
+    _history(check, source="vendor", note=f"The application: {outcome}", at=now)
     return {"background_check": str(check.pk), "applied": True, "outcome": outcome}
 
 

@@ -19,7 +19,7 @@ from ats_milestones.errors import InvalidInput
 from audit.services import audit_record
 from integrations import crypto
 from integrations.errors import IntegrationErrorCode
-from integrations.models import AuthKind, Connection
+from integrations.models import AuthKind, Connection, ConnectionKind
 from integrations.outbox import event_types
 from integrations.services.auth import auth_headers
 from integrations.services.http import EndpointRefused, HttpClient, endpoint_address
@@ -243,6 +243,10 @@ def connection_rotate_signing_secret(
     return secret
 
 
+def _vendor_api_reached(status: int) -> bool:
+    return status < 500 and status not in (401, 403, 407)
+
+
 def connection_validate(
     *, connection: Connection, actor: Actor, client: HttpClient | None = None
 ) -> ValidationResult:
@@ -282,6 +286,17 @@ def connection_validate(
         elif result.status is None:
             outcome = ValidationResult(
                 False, f"The endpoint did not answer: {result.error}", None, result.latency_ms
+            )
+        elif connection.kind == ConnectionKind.BACKGROUND_CHECK and _vendor_api_reached(
+            result.status
+        ):
+            # The endpoint is the vendor's API base (orders go to its /v1/ paths): an
+            # answer that is not an auth refusal or a server error shows it is reachable.
+            outcome = ValidationResult(
+                True,
+                f"The vendor's API answered {result.status}: reachable, credentials accepted.",
+                result.status,
+                result.latency_ms,
             )
         else:
             outcome = ValidationResult(

@@ -23,6 +23,7 @@ from integrations.services.background_checks import (
     WAITING_DEADLINE_KIND,
     background_check_decide,
 )
+from integrations.services.connections import connection_validate
 from integrations.services.relay import relay_run
 from milestones.core.engine import MoveAction
 from milestones.models import ApplicationDeadline
@@ -30,7 +31,7 @@ from milestones.services.transitions.initialize import application_milestones_in
 from milestones.services.transitions.moves import application_transition
 from notifications.models import Notification
 from recruiting.models import Application
-from tenants.actors import Actor
+from tenants.actors import SYSTEM, Actor
 from tenants.context import tenant_context
 from tests import factories
 from tests.support import FakeVendor, refreshed, rows
@@ -188,6 +189,8 @@ def test_a_clear_result_advances_the_application_with_the_report_as_cause(
     assert transition.reason == "Background check clear (report rep_1)"
     check = _check(tenant_a)
     assert (check.status, check.result, check.vendor_report_id) == ("complete", "clear", "rep_1")
+    last = rows(BackgroundCheckStatusChange, background_check=check)[-1]
+    assert (last.source, last.note) == ("vendor", "The application: advanced")
 
 
 def test_statuses_on_the_way_are_kept_in_the_history_and_an_older_update_changes_nothing(
@@ -334,3 +337,17 @@ def test_a_role_that_may_not_move_candidates_cannot_decide(
             actor=Actor(user_id=1, role="viewer"),
             now=check.waiting_ends_at,
         )
+
+
+def test_a_vendor_api_that_answers_404_to_the_test_event_validates_and_401_does_not(tenant_a):
+    api = FakeVendor(answers=(404,))
+    connection = _vendor_connection(tenant_a, api)
+    with tenant_context(tenant_a):
+        reached = connection_validate(connection=connection, actor=SYSTEM)
+        api.answers = [401]
+        refused = connection_validate(connection=connection, actor=SYSTEM)
+    api.stop()
+    assert reached.ok is True, reached.message
+    assert "reachable" in reached.message
+    assert refused.ok is False
+    assert refreshed(connection).enabled is False

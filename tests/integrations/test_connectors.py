@@ -12,7 +12,7 @@ from integrations.connectors.inbound import payroll_acknowledged
 from integrations.errors import UnknownInboundSubject
 from integrations.inbound_handlers import InboundEvent, inbound_handler
 from integrations.models import Connection, ConnectionKind, Delivery
-from integrations.services.relay import relay_run
+from integrations.services.relay import outbox_dispatch, relay_run
 from milestones.core.engine import MoveAction
 from milestones.models import ApplicationDeadline, MilestoneState
 from milestones.services.transitions.moves import application_transition
@@ -177,3 +177,25 @@ def test_a_payroll_ack_naming_no_application_of_the_tenant_is_refused(tenant_a, 
     with tenant_context(tenant_a), pytest.raises(UnknownInboundSubject) as refused:
         payroll_acknowledged(event)
     assert refused.value.fields == {"data.application_id": ["not an application of this tenant"]}
+
+
+@pytest.mark.parametrize("size", [2, 6])
+def test_dispatching_to_connectors_takes_the_same_queries_at_any_batch_size(
+    tenant_a, size, django_assert_num_queries
+):
+    for kind in (ConnectionKind.HRIS, ConnectionKind.PAYROLL, ConnectionKind.BACKGROUND_CHECK):
+        make_connection(tenant=tenant_a, url="http://127.0.0.1:9/hooks", kind=kind)
+    version = make_version(
+        tenant=tenant_a,
+        codes=("APPLIED", "BACKGROUND_CHECK", "CONTRACTOR_ONBOARDING", "HIRED"),
+        milestones={"HIRED": {"hris_status": "HIRED"}},
+    )
+    applications = [make_tracked_application(tenant=tenant_a, version=version) for _ in range(size)]
+    _advance(tenant_a, applications[0], times=3)  # every connector has something to do
+    for application in applications[1:]:
+        _advance(tenant_a, application)
+    # lock, events, connections, the context (applications, definitions, deadlines),
+    # the checks and their history, the deliveries, the dispatched mark, and the
+    # tenant-context and savepoint statements around them
+    with django_assert_num_queries(14):
+        outbox_dispatch()
