@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -179,8 +180,9 @@ def _check_of(connection, data: dict) -> BackgroundCheck:
 
 
 def business_days_after(start: datetime, days: int, calendar) -> datetime:
-    """The same time of day `days` business days (the tenant's calendar) after `start`."""
-    moment, left = start, days
+    """The same time of day `days` business days (weekdays and holidays of the tenant's
+    calendar, in its time zone) after `start`."""
+    moment, left = start.astimezone(ZoneInfo(calendar.timezone)), days
     while left > 0:
         moment += timedelta(days=1)
         if calendar.is_business_day(moment.date()):

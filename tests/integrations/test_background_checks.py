@@ -4,7 +4,7 @@ milestone orders a check; the vendor's results drive the milestone through the e
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -22,10 +22,12 @@ from integrations.models import (
 from integrations.services.background_checks import (
     WAITING_DEADLINE_KIND,
     background_check_decide,
+    business_days_after,
 )
 from integrations.services.connections import connection_validate
 from integrations.services.relay import relay_run
 from milestones.core.engine import MoveAction
+from milestones.core.timers import BusinessCalendar
 from milestones.models import ApplicationDeadline
 from milestones.services.transitions.initialize import application_milestones_initialize
 from milestones.services.transitions.moves import application_transition
@@ -351,3 +353,11 @@ def test_a_vendor_api_that_answers_404_to_the_test_event_validates_and_401_does_
     assert "reachable" in reached.message
     assert refused.ok is False
     assert refreshed(connection).enabled is False
+
+
+def test_the_waiting_period_counts_business_days_of_the_tenant_s_calendar():
+    friday = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
+    plain = BusinessCalendar()
+    assert business_days_after(friday, 5, plain) == datetime(2026, 12, 11, 15, 0, tzinfo=UTC)
+    with_holiday = BusinessCalendar(holidays=frozenset({date(2026, 12, 7)}))
+    assert business_days_after(friday, 5, with_holiday).date() == date(2026, 12, 14)
