@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from integrations.connectors.payroll import payroll_milestones
 from integrations.errors import IntegrationErrorCode, InvalidInboundEvent, UnknownInboundSubject
 from integrations.inbound_handlers import InboundEvent, register_inbound_handler
 from integrations.models import ConnectionKind
@@ -57,8 +58,13 @@ def payroll_acknowledged(event: InboundEvent) -> dict:
             code=IntegrationErrorCode.UNKNOWN_APPLICATION,
             fields={"data.application_id": ["not an application of this tenant"]},
         )
+    if code not in payroll_milestones(event.connection):
+        raise InvalidInboundEvent(
+            f"{code!r} is not a milestone this connection's payroll requests are sent for",
+            fields={"data.milestone": [", ".join(sorted(payroll_milestones(event.connection)))]},
+        )
     current = application.current_milestone
-    if not code or current is None or current.code != code:
+    if current is None or current.code != code:
         return {
             "application_id": str(application.pk),
             "completed": False,

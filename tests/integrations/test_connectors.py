@@ -9,7 +9,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from integrations.connectors.inbound import payroll_acknowledged
-from integrations.errors import UnknownInboundSubject
+from integrations.errors import InvalidInboundEvent, UnknownInboundSubject
 from integrations.inbound_handlers import InboundEvent, inbound_handler
 from integrations.models import Connection, ConnectionKind, Delivery
 from integrations.services.relay import outbox_dispatch, relay_run
@@ -177,6 +177,20 @@ def test_a_payroll_ack_naming_no_application_of_the_tenant_is_refused(tenant_a, 
     with tenant_context(tenant_a), pytest.raises(UnknownInboundSubject) as refused:
         payroll_acknowledged(event)
     assert refused.value.fields == {"data.application_id": ["not an application of this tenant"]}
+
+
+def test_a_payroll_ack_cannot_complete_a_milestone_payroll_was_not_asked_about(tenant_a, vendor):
+    connection, application = _payroll_setup(tenant_a, vendor)
+    event = InboundEvent(
+        connection=connection,
+        webhook_id="msg_ack3",
+        event_type="payroll.acknowledged",
+        occurred_at=None,
+        data={"application_id": str(application.pk), "milestone": "APPLIED"},
+    )
+    with tenant_context(tenant_a), pytest.raises(InvalidInboundEvent) as refused:
+        payroll_acknowledged(event)
+    assert "data.milestone" in refused.value.fields
 
 
 @pytest.mark.parametrize("size", [2, 6])
