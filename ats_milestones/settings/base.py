@@ -321,6 +321,12 @@ CELERY_BEAT_SCHEDULE["integrations-relay"] = {
     "schedule": INTEGRATIONS_RELAY_INTERVAL_S,
     "options": {"expires": INTEGRATIONS_RELAY_INTERVAL_S, "queue": INTEGRATIONS_QUEUE},
 }
+# Background-check orders whose task was lost (the broker was down) are queued again.
+CELERY_BEAT_SCHEDULE["integrations-background-checks"] = {
+    "task": "integrations.tasks.background_checks_resume_task",
+    "schedule": 900.0,
+    "options": {"expires": 900.0, "queue": INTEGRATIONS_QUEUE},
+}
 
 # Stalled approvals (docs/approvals.md): a due step's approvers are reminded after this many
 # business hours, and the department head (or the admins) told after the second number.

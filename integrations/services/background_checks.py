@@ -46,9 +46,11 @@ from milestones.services.transitions.moves import application_transition
 from notifications.services import RECIPIENT_HRBP, RECIPIENT_RECRUITER, notification_send
 from recruiting.models import Application, ApplicationStatus
 from tenants.actors import SYSTEM, Actor
+from tenants.context import all_tenants_context
 from tenants.permissions import Capability, actor_require
 
 logger = logging.getLogger(__name__)
+ORDER_STALLED_AFTER = timedelta(hours=2)
 WAITING_DEADLINE_KIND = "adverse_action_waiting_ends_at"
 VENDOR_STATUSES = {
     BackgroundCheckStatus.PENDING,
@@ -159,6 +161,20 @@ def _order_attempt(
     how = "an invitation to the candidate" if check.invitation else "a report"
     _history(check, source="ats", note=f"Ordered {check.package} from the vendor as {how}")
     return check, None
+
+
+def background_checks_stalled(*, now: datetime | None = None, limit: int = 200) -> list[tuple]:
+    """(tenant id, check id) of checks still being ordered that no attempt touched for
+    ORDER_STALLED_AFTER (longer than the order task's longest retry wait)."""
+    before = (now or timezone.now()) - ORDER_STALLED_AFTER
+    with all_tenants_context():
+        return list(
+            BackgroundCheck.all_tenants.filter(
+                status=BackgroundCheckStatus.ORDERING, updated_at__lt=before
+            )
+            .order_by("updated_at")
+            .values_list("tenant_id", "pk")[:limit]
+        )
 
 
 def _check_of(connection, data: dict) -> BackgroundCheck:

@@ -26,6 +26,7 @@ from integrations.services.background_checks import (
 )
 from integrations.services.connections import connection_validate
 from integrations.services.relay import relay_run
+from integrations.tasks import background_checks_resume_task
 from milestones.core.engine import MoveAction
 from milestones.core.timers import BusinessCalendar
 from milestones.models import ApplicationDeadline
@@ -34,7 +35,7 @@ from milestones.services.transitions.moves import application_transition
 from notifications.models import Notification
 from recruiting.models import Application
 from tenants.actors import SYSTEM, Actor
-from tenants.context import tenant_context
+from tenants.context import all_tenants_context, tenant_context
 from tests import factories
 from tests.support import FakeVendor, refreshed, rows
 
@@ -361,3 +362,23 @@ def test_the_waiting_period_counts_business_days_of_the_tenant_s_calendar():
     assert business_days_after(friday, 5, plain) == datetime(2026, 12, 11, 15, 0, tzinfo=UTC)
     with_holiday = BusinessCalendar(holidays=frozenset({date(2026, 12, 7)}))
     assert business_days_after(friday, 5, with_holiday).date() == date(2026, 12, 14)
+
+
+def test_an_order_whose_task_was_lost_is_queued_again_by_the_resume_sweep(tenant_a, checkr):
+    connection = _vendor_connection(tenant_a, checkr)
+    application = _application(tenant_a)
+    with tenant_context(tenant_a):
+        check = BackgroundCheck.objects.create(
+            connection=connection,
+            application=application,
+            milestone_code="BACKGROUND_CHECK",
+            package="tasker_standard",
+        )
+    assert background_checks_resume_task() == 0  # a fresh one: its task may still come
+    with all_tenants_context():
+        BackgroundCheck.all_tenants.filter(pk=check.pk).update(
+            updated_at=timezone.now() - timedelta(hours=3)
+        )
+    assert background_checks_resume_task() == 1
+    assert _check(tenant_a).status == "pending"
+    assert [r["path"] for r in checkr.received] == ["/v1/candidates", "/v1/invitations"]
