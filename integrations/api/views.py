@@ -247,7 +247,7 @@ class BackgroundCheckViewSet(TenantScopedViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def tenant_queryset(self):
-        return selectors.background_check_list(tenant_id=self.tenant_id)
+        return selectors.background_check_list(tenant_id=self.tenant_id, membership=self.viewer)
 
     def list(self, request):
         """Newest first; `?application=<id>` for one application's."""
@@ -285,5 +285,7 @@ class BackgroundCheckViewSet(TenantScopedViewSet):
             actor=self.actor,
             reason=data.get("reason", ""),
         )
-        check = selectors.background_check_list(tenant_id=self.tenant_id).get(pk=check.pk)
+        check = selectors.background_check_list(
+            tenant_id=self.tenant_id, membership=self.viewer
+        ).get(pk=check.pk)
         return Response(s.BackgroundCheckDetailSerializer(check).data)

@@ -30,9 +30,9 @@ class BackgroundCheckPageMixin(TenantPageMixin):
 
 class BackgroundCheckListView(BackgroundCheckPageMixin, View):
     def get(self, request):
-        checks = selectors.background_check_list(tenant_id=request.tenant.pk).select_related(
-            "application__candidate", "application__requisition", "connection"
-        )
+        checks = selectors.background_check_list(
+            tenant_id=request.tenant.pk, membership=request.membership
+        ).select_related("application__candidate", "application__requisition", "connection")
         page_obj = Paginator(checks, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
@@ -43,7 +43,13 @@ class BackgroundCheckListView(BackgroundCheckPageMixin, View):
 
 class BackgroundCheckDecisionView(BackgroundCheckPageMixin, View):
     def post(self, request, pk):
-        check = selectors.background_check_list(tenant_id=request.tenant.pk).filter(pk=pk).first()
+        check = (
+            selectors.background_check_list(
+                tenant_id=request.tenant.pk, membership=request.membership
+            )
+            .filter(pk=pk)
+            .first()
+        )
         if check is None:
             access_denied_on_page(request, model=BackgroundCheck, object_id=pk)
             raise Http404("No such background check.")

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from integrations.models import ConnectionKind, Delivery, OutboxEvent
 from recruiting.models import Application
 from tenants.context import all_tenants_context, tenant_context
-from tenants.models import Role
+from tenants.models import MembershipDepartment, Role
 from tests import factories
 from tests.support import assert_error
 
@@ -142,3 +142,26 @@ def test_an_hrbp_sees_the_page_without_decision_buttons(tenant_a):
     page = hrbp.get(reverse("integrations:background-checks")).content.decode()
     assert 'data-testid="decision-form"' not in page
     assert "Waiting for a recruiter's decision" in page
+
+
+def test_a_recruiter_limited_to_a_department_sees_only_its_checks(tenant_a):
+    ours, theirs = make_background_check(tenant=tenant_a), make_background_check(tenant=tenant_a)
+    sales = factories.make_department(tenant=tenant_a, code="SALES", name="Sales")
+    with all_tenants_context():
+        requisition = Application.all_tenants.get(pk=ours.application_id).requisition
+        requisition.department = sales
+        requisition.save()
+    recruiter = factories.make_membership(tenant=tenant_a, role=Role.RECRUITER)
+    with all_tenants_context():
+        MembershipDepartment.all_tenants.create(
+            tenant=tenant_a, membership=recruiter, department=sales
+        )
+    api = APIClient()
+    api.force_login(recruiter.user)
+    listed = api.get("/api/v1/background_checks").json()["results"]
+    assert [c["id"] for c in listed] == [str(ours.pk)]
+    assert api.get(f"/api/v1/background_checks/{theirs.pk}").status_code == 404
+    page = Client()
+    page.force_login(recruiter.user)
+    html = page.get(reverse("integrations:background-checks")).content.decode()
+    assert html.count('data-testid="background-check-row"') == 1
