@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -15,6 +16,8 @@ urlpatterns = [
     re_path(r"^api(?:/.*)?$", api_not_found, name="api-not-found"),
     path("", include("ats_milestones.web_urls")),
 ]
+if settings.INTEGRATIONS_DEV_SINK:  # development only: production settings never set it
+    urlpatterns.insert(-1, path("dev/webhook-sink/", include("integrations.web.devsink_urls")))
 
 # Errors raised outside DRF: JSON under /api/, the usual pages elsewhere.
 handler400 = "ats_milestones.api.views.handler400"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from demo.data import TENANTS
+from demo.integrations import seed_dev_sink
 from demo.result import SeedResult
 from demo.tenants import seed_tenant
 from tenants.context import tenant_context
@@ -22,4 +23,6 @@ def demo_seed() -> SeedResult:
         result.count("tenants", int(created))
         with tenant_context(tenant):
             seed_tenant(tenant, result)
+            if slug == TENANTS[0][0]:
+                seed_dev_sink(tenant, result)
     return result

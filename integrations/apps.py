@@ -9,6 +9,7 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from integrations import outbox, subscribers
+        from integrations.connectors import inbound  # noqa: F401 -- registers its handlers
 
         outbox.connect()
         subscribers.connect()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ats_milestones.errors import Conflict, DomainError
+from ats_milestones.errors import Conflict, DomainError, InvalidInput, RuleViolation
 
 
 class IntegrationErrorCode(StrEnum):
@@ -13,6 +13,10 @@ class IntegrationErrorCode(StrEnum):
     SIGNATURE_INVALID = "SIGNATURE_INVALID"  # 401
     SIGNATURE_HEADERS_MISSING = "SIGNATURE_HEADERS_MISSING"  # 400
     INVALID_INBOUND_EVENT = "INVALID_INBOUND_EVENT"  # 400
+    UNKNOWN_BACKGROUND_CHECK = "UNKNOWN_BACKGROUND_CHECK"  # 422: no check of that vendor id
+    UNKNOWN_APPLICATION = "UNKNOWN_APPLICATION"  # 422: an inbound event names no application
+    ADVERSE_ACTION_WAITING = "ADVERSE_ACTION_WAITING"  # 409: the waiting period still runs
+    NO_ADVERSE_ACTION_PENDING = "NO_ADVERSE_ACTION_PENDING"  # 409: nothing to decide
 
 
 class NotADeadLetter(Conflict):
@@ -22,3 +26,15 @@ class NotADeadLetter(Conflict):
 class SignatureInvalid(DomainError):
     status = 401
     code = IntegrationErrorCode.SIGNATURE_INVALID
+
+
+class InvalidInboundEvent(InvalidInput):
+    code = IntegrationErrorCode.INVALID_INBOUND_EVENT
+
+
+class UnknownInboundSubject(RuleViolation):
+    code = IntegrationErrorCode.UNKNOWN_BACKGROUND_CHECK
+
+
+class AdverseActionRefused(Conflict):
+    code = IntegrationErrorCode.NO_ADVERSE_ACTION_PENDING

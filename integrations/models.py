@@ -9,6 +9,8 @@ delivery with its attempts.
   which events it hears, timeout, rate limit, enabled.
 - `Delivery`: one event for one connection (pending -> delivered | dead); in order per
   application and connection. `DeliveryAttempt`: the log, one row per HTTP attempt.
+- `BackgroundCheck`: one check ordered from a background-check vendor for one application,
+  with its status history (`BackgroundCheckStatusChange`) and the adverse-action flow.
 """
 
 from __future__ import annotations
@@ -93,6 +95,9 @@ class Connection(TenantScopedModel):
     timeout_s = models.FloatField(default=10.0)
     rate_limit_per_minute = models.PositiveIntegerField(null=True, blank=True)
     enabled = models.BooleanField(default=True)
+    # A connector's own settings by kind (HRIS status mappings, the background-check
+    # milestone and package, payroll milestones); see integrations/connectors/.
+    connector_settings = models.JSONField(default=dict, blank=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -133,6 +138,8 @@ class Delivery(TenantScopedModel):
     delivered_at = models.DateTimeField(null=True, blank=True)
     dead_at = models.DateTimeField(null=True, blank=True)
     replays = models.PositiveIntegerField(default=0)
+    # A connector's own body for this connection (HRIS, payroll); null sends the event's.
+    payload = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-position"]
@@ -171,6 +178,11 @@ class Delivery(TenantScopedModel):
     def __str__(self) -> str:
         return f"{self.event_type} -> {self.connection_id} ({self.state})"
 
+    @property
+    def body(self) -> dict:
+        """What the connection receives: its connector's body, else the event's payload."""
+        return self.payload or self.event.payload
+
 
 class DeliveryAttempt(TenantScopedModel):
     """One HTTP attempt of a delivery: what came back, how long it took. Never a secret:
@@ -198,3 +210,98 @@ class DeliveryAttempt(TenantScopedModel):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of {self.delivery_id}: {self.status_code}"
+
+
+class BackgroundCheckStatus(models.TextChoices):
+    ORDERING = "ordering", "Being ordered"
+    ORDER_FAILED = "order_failed", "Order failed"
+    PENDING = "pending", "Pending"
+    SUSPENDED = "suspended", "Suspended"
+    COMPLETE = "complete", "Complete"
+    CANCELED = "canceled", "Canceled"
+    DISPUTE = "dispute", "In dispute"
+
+
+class BackgroundCheckResult(models.TextChoices):
+    NONE = "", "No result yet"
+    CLEAR = "clear", "Clear"
+    CONSIDER = "consider", "Consider"
+
+
+class AdverseAction(models.TextChoices):
+    NONE = "", "None"
+    WAITING = "waiting", "Pre-adverse notice sent, waiting period running"
+    PROCEEDED = "proceeded", "A person decided to proceed"
+    REJECTED = "rejected", "A person decided to reject"
+
+
+class BackgroundCheck(TenantScopedModel):
+    """A check ordered from the tenant's background-check vendor (Checkr-shaped) when an
+    application entered the connection's background-check milestone."""
+
+    tenant = tenant_key(db_index=False)  # the indexes below lead with it
+    connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        "recruiting.Application", on_delete=models.CASCADE, related_name="+"
+    )
+    milestone_code = models.CharField(max_length=64)
+    package = models.CharField(max_length=100)
+    invitation = models.BooleanField(default=True)  # the candidate fills in the rest
+    status = models.CharField(
+        max_length=16, choices=BackgroundCheckStatus.choices, default=BackgroundCheckStatus.ORDERING
+    )
+    result = models.CharField(
+        max_length=10, choices=BackgroundCheckResult.choices, default="", blank=True
+    )
+    vendor_candidate_id = models.CharField(max_length=100, blank=True)
+    vendor_invitation_id = models.CharField(max_length=100, blank=True)
+    vendor_report_id = models.CharField(max_length=100, blank=True)
+    order_attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    ordered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    vendor_updated_at = models.DateTimeField(null=True, blank=True)  # the vendor's own clock
+    adverse_action = models.CharField(
+        max_length=10, choices=AdverseAction.choices, default="", blank=True
+    )
+    waiting_ends_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["tenant", "application"], name="background_check_app_idx"),
+            models.Index(fields=["tenant", "vendor_report_id"], name="background_check_report_idx"),
+            models.Index(
+                fields=["tenant", "vendor_candidate_id"], name="background_check_cand_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"background check {self.pk} ({self.status})"
+
+
+class BackgroundCheckStatusChange(TenantScopedModel):
+    """One step of a check's history: what its status and result became, and who said so."""
+
+    tenant = tenant_key(db_index=False)
+    updated_at = None
+    background_check = models.ForeignKey(
+        BackgroundCheck, on_delete=models.CASCADE, related_name="history"
+    )
+    status = models.CharField(max_length=16, choices=BackgroundCheckStatus.choices)
+    result = models.CharField(max_length=10, choices=BackgroundCheckResult.choices, blank=True)
+    adverse_action = models.CharField(max_length=10, choices=AdverseAction.choices, blank=True)
+    source = models.CharField(max_length=16)  # ats | vendor | person
+    note = models.CharField(max_length=300, blank=True)
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["occurred_at", "created_at"]
+        indexes = [
+            models.Index(
+                fields=["tenant", "background_check", "occurred_at"], name="bg_check_history_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.background_check_id}: {self.status} {self.result}"

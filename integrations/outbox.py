@@ -7,6 +7,11 @@ none. A new event type (approvals' lifecycle) is one entry in `OUTBOX_MAPPINGS`.
 
 Payloads follow the Standard Webhooks shape, `{"type", "timestamp", "data"}`, and name
 ids, codes and states only: no candidate personal data leaves through the outbox.
+
+A move that ends the candidacy (its `application_status` becomes rejected, withdrawn or
+hired: the engine moves only active applications, so such a move is the one that changed
+it) also writes `application.rejected` / `.withdrawn` / `.hired`, right after its
+`milestone.moved` and in the same statement: the move stays one write.
 """
 
 from __future__ import annotations
@@ -61,6 +66,33 @@ def _created(event: ApplicationCreated) -> dict:
     }
 
 
+# Application statuses a move can end in, and the lifecycle event each writes.
+LIFECYCLE_TYPES = {
+    "rejected": "application.rejected",
+    "withdrawn": "application.withdrawn",
+    "hired": "application.hired",
+}
+
+
+def _lifecycle(event: MilestoneMoved) -> dict:
+    return {
+        "application_id": str(event.application_id),
+        "transition_id": str(event.transition_id),
+        "application_status": event.application_status,
+        "milestone": event.from_code or event.to_code,
+        "cause": str(event.cause),
+        "application_version": event.application_version,
+        "at": event.at.isoformat(),
+        "actor": _actor(event.actor),
+    }
+
+
+def _lifecycle_type(event: DomainEvent) -> str | None:
+    if not isinstance(event, MilestoneMoved) or event.kind == "initialize":
+        return None
+    return LIFECYCLE_TYPES.get(event.application_status)
+
+
 OUTBOX_MAPPINGS: dict[type[DomainEvent], OutboxMapping] = {
     MilestoneMoved: OutboxMapping("milestone.moved", lambda e: e.application_id, _moved),
     ApplicationCreated: OutboxMapping("application.created", lambda e: e.application_id, _created),
@@ -83,6 +115,7 @@ def event_types() -> tuple[str, ...]:
     """The event types a connection may subscribe to: the mapped ones, every
     `OutboundEvent` of the installed apps (read after apps are ready), the test event."""
     names = {m.type for m in OUTBOX_MAPPINGS.values()} | set(_outbound_types())
+    names |= set(LIFECYCLE_TYPES.values())
     return (*sorted(names), "connection.test")
 
 
@@ -95,18 +128,28 @@ def _mapping(event: DomainEvent) -> OutboxMapping:
     )
 
 
-def outbox_event_build(event: DomainEvent) -> list[OutboxEvent]:
-    """The outbox row of `event` (unsaved), for its publisher to write with the change."""
-    mapping = _mapping(event)
+def _row(event: DomainEvent, event_type: str, ordering_key, data: dict) -> OutboxEvent:
     now = getattr(event, "at", None) or timezone.now()
-    row = OutboxEvent(
+    return OutboxEvent(
         tenant_id=event.tenant_id,
-        event_type=mapping.type,
-        ordering_key=mapping.ordering_key(event),
+        event_type=event_type,
+        ordering_key=ordering_key,
         occurred_at=now,
-        payload={"type": mapping.type, "timestamp": now.isoformat(), "data": mapping.data(event)},
+        payload={"type": event_type, "timestamp": now.isoformat(), "data": data},
     )
-    return [row]
+
+
+def outbox_event_build(event: DomainEvent) -> list[OutboxEvent]:
+    """The outbox rows of `event` (unsaved, in the order they happened), for its publisher
+    to write with the change: its own, then the lifecycle event of a move that ended the
+    candidacy."""
+    mapping = _mapping(event)
+    key = mapping.ordering_key(event)
+    rows = [_row(event, mapping.type, key, mapping.data(event))]
+    lifecycle_type = _lifecycle_type(event)
+    if lifecycle_type:
+        rows.append(_row(event, lifecycle_type, key, _lifecycle(event)))
+    return rows
 
 
 OUTBOX_EVENT_CLASSES: tuple[type[DomainEvent], ...] = (*OUTBOX_MAPPINGS, OutboundEvent)

@@ -252,6 +252,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     port = str(args.port or os.environ.get("PORT") or 8000)
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "ats_milestones.settings.local")
+    # Links in mail and the demo's development webhook sink point at this server.
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     procs: dict[str, subprocess.Popen] = {}
     embedded = None
     signals = StopSignals()

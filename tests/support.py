@@ -126,9 +126,17 @@ class FakeVendor:
     repeated; `delay_s` makes each answer late (timeouts). `stop()` closes the port (the
     vendor is down); `start()` opens it again on the same port."""
 
-    def __init__(self, answers=(200,), delay_s: float = 0.0, port: int = 0, reply: bytes = b""):
+    def __init__(
+        self,
+        answers=(200,),
+        delay_s: float = 0.0,
+        port: int = 0,
+        reply: bytes = b"",
+        routes: dict | None = None,
+    ):
         self.answers = list(answers)
         self.reply = reply  # the body of a 2xx answer (default {"ok": true})
+        self.routes = routes or {}  # path -> the body of a 2xx answer there (a vendor API)
         self.delay_s = delay_s
         self.received: list[dict] = []
         self._lock = threading.Lock()
@@ -157,11 +165,16 @@ class FakeVendor:
                 status, headers = vendor._answer()
                 with vendor._lock:
                     vendor.received.append(
-                        {"headers": dict(self.headers), "body": body, "status": status}
+                        {
+                            "headers": dict(self.headers),
+                            "body": body,
+                            "status": status,
+                            "path": self.path,
+                        }
                     )
                 if vendor.delay_s:
                     time.sleep(vendor.delay_s)
-                ok = vendor.reply or b'{"ok": true}'
+                ok = vendor.routes.get(self.path) or vendor.reply or b'{"ok": true}'
                 reply = ok if status < 300 else b'{"error": "vendor says no"}'
                 self.send_response(status)
                 for name, value in headers.items():
@@ -188,3 +201,78 @@ class FakeVendor:
     def bodies(self) -> list[dict]:
         with self._lock:
             return [json.loads(r["body"]) for r in self.received]
+
+
+class CeleryProcesses:
+    """Real Celery workers (solo pool, the `integrations` queue) and beat against Redis, as
+    separate processes on the suite's test database; `stop()` ends them all. Logs go to
+    `tmp_path`, shown when `wait` gives up."""
+
+    def __init__(self, *, tmp_path, redis_url: str, **env):
+        import os
+        import sys
+        from pathlib import Path
+
+        self.tmp_path, self.processes = tmp_path, []
+        self._python, self._root = sys.executable, Path(__file__).resolve().parents[1]
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "ats_milestones.settings.test",
+            "DATABASE_URL": database_url(connection.settings_dict["NAME"]),
+            "DATABASE_POOL": "false",
+            "CELERY_BROKER_URL": redis_url,
+            "REDIS_URL": redis_url,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "INTEGRATIONS_RELAY_INTERVAL_S": "0.5",
+            "INTEGRATIONS_RETRY_SCHEDULE_S": "1,1,1,1,1",
+            **env,
+        }
+
+    def _start(self, name: str, args: list[str]):
+        import subprocess
+
+        process = subprocess.Popen(
+            [self._python, "-m", "celery", "-A", "ats_milestones", *args],
+            cwd=self._root,
+            env=self.env,
+            stdout=(self.tmp_path / f"{name}.log").open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        return process
+
+    def worker(self, name: str):
+        return self._start(
+            name,
+            ["worker", "-P", "solo", "-Q", "integrations", "-n", f"{name}@%h"]
+            + ["--without-gossip", "--without-mingle", "-l", "INFO"],
+        )
+
+    def beat(self):
+        return self._start("beat", ["beat", "-l", "INFO", "--schedule", str(self.tmp_path / "b")])
+
+    def stop(self) -> None:
+        import os
+        import signal
+        import subprocess
+
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+
+    def wait(self, condition, what: str, timeout_s: float = 60) -> None:
+        import pytest
+
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.2)
+        logs = "\n".join(p.read_text()[-2000:] for p in self.tmp_path.glob("*.log"))
+        pytest.fail(f"{what} within {timeout_s} s\n{logs}")

@@ -242,6 +242,9 @@ SPECTACULAR_SETTINGS = {
         "ConnectionKindEnum": "integrations.models.ConnectionKind",
         "AuthKindEnum": "integrations.models.AuthKind",
         "DeliveryStateEnum": "integrations.models.DeliveryState",
+        "BackgroundCheckStatusEnum": "integrations.models.BackgroundCheckStatus",
+        "BackgroundCheckResultEnum": "integrations.models.BackgroundCheckResult",
+        "AdverseActionEnum": "integrations.models.AdverseAction",
     },
 }
 
@@ -308,6 +311,8 @@ INTEGRATIONS_SECRET_KEYS = env_list("INTEGRATIONS_SECRET_KEYS")
 INTEGRATIONS_ENDPOINT_ALLOWLIST = env_list("INTEGRATIONS_ENDPOINT_ALLOWLIST")
 # Waits between attempts in seconds (default: the Standard Webhooks schedule, ~3 days).
 INTEGRATIONS_RETRY_SCHEDULE_S = [float(s) for s in env_list("INTEGRATIONS_RETRY_SCHEDULE_S")]
+# The development webhook sink (/dev/webhook-sink/): local settings turn it on with DEBUG.
+INTEGRATIONS_DEV_SINK = False
 INTEGRATIONS_RELAY_INTERVAL_S = float(env("INTEGRATIONS_RELAY_INTERVAL_S", "5"))
 # Kick the relay after each commit that wrote outbox events (beat sweeps anyway).
 INTEGRATIONS_RELAY_KICK = env_bool("INTEGRATIONS_RELAY_KICK", True)
@@ -315,6 +320,12 @@ CELERY_BEAT_SCHEDULE["integrations-relay"] = {
     "task": "integrations.tasks.integrations_relay_task",
     "schedule": INTEGRATIONS_RELAY_INTERVAL_S,
     "options": {"expires": INTEGRATIONS_RELAY_INTERVAL_S, "queue": INTEGRATIONS_QUEUE},
+}
+# Background-check orders whose task was lost (the broker was down) are queued again.
+CELERY_BEAT_SCHEDULE["integrations-background-checks"] = {
+    "task": "integrations.tasks.background_checks_resume_task",
+    "schedule": 900.0,
+    "options": {"expires": 900.0, "queue": INTEGRATIONS_QUEUE},
 }
 
 # Stalled approvals (docs/approvals.md): a due step's approvers are reminded after this many

@@ -17,6 +17,7 @@ if not os.environ.get("INTEGRATIONS_SECRET_KEYS"):
     )
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 DEBUG = False
+INTEGRATIONS_DEV_SINK = False  # the development webhook sink is never routed here
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 

@@ -7,7 +7,13 @@ from ats_milestones.api.serializers import (
     StrictCharField,
     StrictModelSerializer,
 )
-from integrations.models import Connection, Delivery, DeliveryAttempt
+from integrations.models import (
+    BackgroundCheck,
+    BackgroundCheckStatusChange,
+    Connection,
+    Delivery,
+    DeliveryAttempt,
+)
 
 _STAMPS = ("id", "created_at", "updated_at")
 
@@ -21,6 +27,7 @@ class ConnectionInputSerializer(StrictModelSerializer):
     )
     event_types = serializers.ListField(child=StrictCharField(max_length=64), required=False)
     filters = serializers.DictField(required=False)
+    connector_settings = serializers.DictField(required=False)
     timeout_s = serializers.FloatField(min_value=0.5, max_value=30.0, required=False)
     rate_limit_per_minute = serializers.IntegerField(
         min_value=1, max_value=100_000, required=False, allow_null=True
@@ -40,6 +47,7 @@ class ConnectionInputSerializer(StrictModelSerializer):
             "signing_secret",
             "event_types",
             "filters",
+            "connector_settings",
             "timeout_s",
             "rate_limit_per_minute",
             "enabled",
@@ -70,6 +78,7 @@ class ConnectionOutputSerializer(serializers.ModelSerializer):
             "has_auth_secret",
             "event_types",
             "filters",
+            "connector_settings",
             "timeout_s",
             "rate_limit_per_minute",
             "enabled",
@@ -130,7 +139,8 @@ class DeliveryOutputSerializer(serializers.ModelSerializer):
     connection = serializers.UUIDField(source="connection_id", read_only=True)
     webhook_id = serializers.CharField(source="event.webhook_id", read_only=True)
     application_id = serializers.UUIDField(source="ordering_key", read_only=True, allow_null=True)
-    payload = serializers.JSONField(source="event.payload", read_only=True)
+    # What the connection receives: a connector's own body, else the event's.
+    payload = serializers.JSONField(source="body", read_only=True)
 
     class Meta:
         model = Delivery
@@ -176,3 +186,50 @@ class ReplayInputSerializer(serializers.Serializer):  # the kernel's: unknown fi
 class ReplayOutputSerializer(serializers.Serializer):
     replayed = serializers.IntegerField()
     ids = serializers.ListField(child=serializers.UUIDField())
+
+
+class BackgroundCheckHistorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BackgroundCheckStatusChange
+        fields = ("status", "result", "adverse_action", "source", "note", "occurred_at")
+        read_only_fields = fields
+
+
+class BackgroundCheckOutputSerializer(serializers.ModelSerializer):
+    connection = serializers.UUIDField(source="connection_id", read_only=True)
+    application = serializers.UUIDField(source="application_id", read_only=True)
+
+    class Meta:
+        model = BackgroundCheck
+        fields = (
+            *_STAMPS,
+            "connection",
+            "application",
+            "milestone_code",
+            "package",
+            "invitation",
+            "status",
+            "result",
+            "vendor_candidate_id",
+            "vendor_invitation_id",
+            "vendor_report_id",
+            "ordered_at",
+            "completed_at",
+            "adverse_action",
+            "waiting_ends_at",
+            "last_error",
+        )
+        read_only_fields = fields
+
+
+class BackgroundCheckDetailSerializer(BackgroundCheckOutputSerializer):
+    history = BackgroundCheckHistorySerializer(many=True, read_only=True)
+
+    class Meta(BackgroundCheckOutputSerializer.Meta):
+        fields = (*BackgroundCheckOutputSerializer.Meta.fields, "history")
+        read_only_fields = fields
+
+
+class BackgroundCheckDecisionSerializer(serializers.Serializer):  # unknown fields refused
+    decision = serializers.ChoiceField(choices=["proceed", "reject"])
+    reason = StrictCharField(required=False, allow_blank=True, max_length=180)

@@ -3,10 +3,12 @@ where candidate events go), their deliveries, dead letters and their replay."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -22,14 +24,16 @@ from ats_milestones.api.schema import (
     crud_schema,
 )
 from ats_milestones.api.serializers import validated
-from ats_milestones.errors import NotFound
+from ats_milestones.errors import InvalidInput, NotFound
 from integrations import selectors
 from integrations.api import serializers as s
-from integrations.models import Connection, Delivery
+from integrations.models import BackgroundCheck, Connection, Delivery
 from integrations.services import connections as services
+from integrations.services.background_checks import background_check_decide
 from integrations.services.dead_letters import dead_letters_replay
 from integrations.services.signing import ROTATION_OVERLAP_HOURS
 from tenants.models import ApiScope
+from tenants.permissions import Capability
 
 # Every POST documents the whole family: bad input, unknown id, conflict, rule.
 POST_ERRORS = {**DETAIL_ERRORS, 400: E400, 404: E404, 409: E409, 422: E422}
@@ -214,3 +218,74 @@ class DeadLetterViewSet(ReadOnlyAdminViewSet):
                 {"replayed": len(deliveries), "ids": [d.pk for d in deliveries]}
             ).data
         )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["background checks"],
+        parameters=[
+            OpenApiParameter(
+                "application", OpenApiTypes.UUID, description="Only this application's checks"
+            )
+        ],
+        responses={200: s.BackgroundCheckOutputSerializer(many=True), 400: E400, **READ_ERRORS},
+    ),
+    retrieve=extend_schema(
+        tags=["background checks"],
+        responses={200: s.BackgroundCheckDetailSerializer, **DETAIL_ERRORS},
+    ),
+)
+class BackgroundCheckViewSet(TenantScopedViewSet):
+    """Background checks ordered from the tenant's vendor, their results and history; a
+    `consider` result waits for a person's decision (sensitive: view_sensitive to read)."""
+
+    queryset = BackgroundCheck.all_tenants.none()
+    read_scope = ApiScope.APPLICATIONS_READ
+    write_scope = ApiScope.APPLICATIONS_WRITE
+    read_capability = Capability.VIEW_SENSITIVE
+    write_capability = Capability.MOVE
+    http_method_names = ["get", "post", "head", "options"]
+
+    def tenant_queryset(self):
+        return selectors.background_check_list(tenant_id=self.tenant_id, membership=self.viewer)
+
+    def list(self, request):
+        """Newest first; `?application=<id>` for one application's."""
+        queryset = self.get_queryset()
+        application = request.query_params.get("application")
+        if application:
+            try:
+                queryset = queryset.filter(application_id=uuid.UUID(application))
+            except ValueError as exc:
+                raise InvalidInput(
+                    "application is not a UUID", fields={"application": ["a UUID"]}
+                ) from exc
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(s.BackgroundCheckOutputSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        """One check with its status history."""
+        return Response(s.BackgroundCheckDetailSerializer(self.get_object()).data)
+
+    @extend_schema(
+        tags=["background checks"],
+        request=s.BackgroundCheckDecisionSerializer,
+        responses={200: s.BackgroundCheckDetailSerializer, **POST_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def decision(self, request, pk=None):
+        """A person's decision on a `consider` result once the waiting period is over:
+        `proceed` advances the application, `reject` rejects it (409 before the end of
+        the waiting period or when nothing waits for a decision)."""
+        check = self.get_object()  # another tenant's id is 404 whatever the body
+        data = validated(s.BackgroundCheckDecisionSerializer, request.data)
+        check = background_check_decide(
+            check=check,
+            proceed=data["decision"] == "proceed",
+            actor=self.actor,
+            reason=data.get("reason", ""),
+        )
+        check = selectors.background_check_list(
+            tenant_id=self.tenant_id, membership=self.viewer
+        ).get(pk=check.pk)
+        return Response(s.BackgroundCheckDetailSerializer(check).data)

@@ -19,7 +19,7 @@ from ats_milestones.errors import InvalidInput
 from audit.services import audit_record
 from integrations import crypto
 from integrations.errors import IntegrationErrorCode
-from integrations.models import AuthKind, Connection
+from integrations.models import AuthKind, Connection, ConnectionKind
 from integrations.outbox import event_types
 from integrations.services.auth import auth_headers
 from integrations.services.http import EndpointRefused, HttpClient, endpoint_address
@@ -37,6 +37,7 @@ EDITABLE = (
     "oauth_scope",
     "event_types",
     "filters",
+    "connector_settings",
     "timeout_s",
     "rate_limit_per_minute",
     "enabled",
@@ -97,6 +98,41 @@ def connection_check(values: dict[str, Any], *, auth_secret: str | None, existin
             "Filters map a data field to a list of allowed values, "
             'e.g. {"to_milestone": ["OFFER"]}.',
         )
+    problem = connector_settings_problem(values.get("kind"), values.get("connector_settings"))
+    if problem:
+        raise _invalid("connector_settings", problem)
+
+
+def _str_map(value) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) and k and v for k, v in value.items()
+    )
+
+
+def connector_settings_problem(kind, settings_value) -> str:
+    """What is wrong with a connection's connector settings for its kind ("" if nothing)."""
+    if settings_value in (None, {}):
+        return ""
+    if not isinstance(settings_value, dict):
+        return "Connector settings are an object."
+    allowed = {
+        "hris": {"status_mappings": _str_map, "start_date_kind": lambda v: isinstance(v, str)},
+        "payroll": {"milestones": _str_map},
+        "background_check": {
+            "milestone_code": lambda v: isinstance(v, str) and bool(v),
+            "package": lambda v: isinstance(v, str) and bool(v),
+            "invitation": lambda v: isinstance(v, bool),
+            "adverse_action_waiting_days": lambda v: type(v) is int and 1 <= v <= 30,
+        },
+    }.get(kind)
+    if allowed is None:
+        return "Only HRIS, background check and payroll connections have connector settings."
+    for key, value in settings_value.items():
+        if key not in allowed:
+            return f"Unknown setting {key!r}; known: {', '.join(sorted(allowed))}."
+        if not allowed[key](value):
+            return f"The setting {key!r} has the wrong shape (see docs/integrations.md)."
+    return ""
 
 
 @transaction.atomic
@@ -207,6 +243,10 @@ def connection_rotate_signing_secret(
     return secret
 
 
+def _vendor_api_reached(status: int) -> bool:
+    return status < 500 and status not in (401, 403, 407)
+
+
 def connection_validate(
     *, connection: Connection, actor: Actor, client: HttpClient | None = None
 ) -> ValidationResult:
@@ -246,6 +286,17 @@ def connection_validate(
         elif result.status is None:
             outcome = ValidationResult(
                 False, f"The endpoint did not answer: {result.error}", None, result.latency_ms
+            )
+        elif connection.kind == ConnectionKind.BACKGROUND_CHECK and _vendor_api_reached(
+            result.status
+        ):
+            # The endpoint is the vendor's API base (orders go to its /v1/ paths): an
+            # answer that is not an auth refusal or a server error shows it is reachable.
+            outcome = ValidationResult(
+                True,
+                f"The vendor's API answered {result.status}: reachable, credentials accepted.",
+                result.status,
+                result.latency_ms,
             )
         else:
             outcome = ValidationResult(

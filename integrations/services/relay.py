@@ -35,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ats_milestones.db import json_param
+from integrations.connectors import connector_plans, has_connector
 from integrations.models import (
     Connection,
     Delivery,
@@ -102,22 +103,33 @@ def outbox_dispatch(*, limit: int = 1000, now: datetime | None = None) -> int:
             tenant_id__in={e.tenant_id for e in events}, enabled=True
         ):
             by_tenant[connection.tenant_id].append(connection)
-        Delivery.all_tenants.bulk_create(
-            [
+        pairs = [
+            (event, connection)
+            for event in events
+            for connection in by_tenant.get(event.tenant_id, ())
+            if subscribed(connection, event)
+        ]
+        # A connector (HRIS, background check, payroll) says what its connection gets.
+        plans = connector_plans([p for p in pairs if has_connector(p[1])], now=now)
+        deliveries = []
+        for event, connection in pairs:
+            key = (event.pk, connection.pk)
+            if has_connector(connection) and plans.get(key) is None:
+                continue
+            body = plans.get(key)
+            deliveries.append(
                 Delivery(
                     tenant_id=event.tenant_id,
                     connection=connection,
                     event_id=event.pk,
-                    event_type=event.event_type,
+                    event_type=body["type"] if body else event.event_type,
                     ordering_key=event.ordering_key,
                     position=event.pk,
                     next_attempt_at=now,
+                    payload=body,
                 )
-                for event in events
-                for connection in by_tenant.get(event.tenant_id, ())
-                if subscribed(connection, event)
-            ]
-        )
+            )
+        Delivery.all_tenants.bulk_create(deliveries)
         OutboxEvent.all_tenants.filter(id__in=[e.pk for e in events]).update(dispatched_at=now)
     return len(events)
 
@@ -220,7 +232,7 @@ def deliveries_send(
                     result.postponed += 1
                     continue
                 budget[connection.pk] -= 1
-            body = json.dumps(delivery.event.payload, separators=(",", ":"))
+            body = json.dumps(delivery.body, separators=(",", ":"))
             sent_at = timezone.now()
             try:
                 if connection.pk not in headers_of:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from integrations.web import views
+from integrations.web import background_checks, views
 
 app_name = "integrations"
 
@@ -20,6 +20,16 @@ urlpatterns = [
         name="connection-enable",
     ),
     path("dead-letters/", views.DeadLetterListView.as_view(), name="dead-letters"),
+    path(
+        "background-checks/",
+        background_checks.BackgroundCheckListView.as_view(),
+        name="background-checks",
+    ),
+    path(
+        "background-checks/<uuid:pk>/decision/",
+        background_checks.BackgroundCheckDecisionView.as_view(),
+        name="background-check-decision",
+    ),
     path("dead-letters/replay/", views.DeadLetterReplayView.as_view(), name="dead-letters-replay"),
     path(
         "dead-letters/<uuid:pk>/replay/",

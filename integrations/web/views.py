@@ -63,6 +63,10 @@ def _form_values(post) -> tuple[dict, dict]:
         values["filters"] = json.loads(post.get("filters") or "{}")
     except ValueError:
         errors["filters"] = ['Filters are JSON, e.g. {"to_milestone": ["OFFER"]}.']
+    try:
+        values["connector_settings"] = json.loads(post.get("connector_settings") or "{}")
+    except ValueError:
+        errors["connector_settings"] = ['Connector settings are JSON, e.g. {"package": "basic"}.']
     for name, cast in (("timeout_s", float), ("rate_limit_per_minute", int)):
         if values[name] == "":
             values.pop(name) if name == "timeout_s" else values.__setitem__(name, None)

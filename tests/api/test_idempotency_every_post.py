@@ -27,7 +27,12 @@ from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role, TenantScopedModel
 from tests import factories
 from tests.approvals import factories as approval_factories
-from tests.integrations.factories import UNUSED_LOOPBACK, make_any_connection, make_dead_letter
+from tests.integrations.factories import (
+    UNUSED_LOOPBACK,
+    make_any_connection,
+    make_background_check,
+    make_dead_letter,
+)
 from tests.milestones.factories import (
     make_framework,
     make_tracked_application,
@@ -256,6 +261,10 @@ POST_RECIPES: dict[str, Callable[..., Post]] = {
     ),
     "dead_letters-replay": lambda t, u: Post(
         reverse("dead_letters-replay", kwargs={"pk": make_dead_letter(tenant=t).pk})
+    ),
+    "background_checks-decision": lambda t, u: Post(
+        reverse("background_checks-decision", kwargs={"pk": make_background_check(tenant=t).pk}),
+        {"decision": "proceed", "reason": "Not relevant to the role"},
     ),
     "dead_letters-replay-many": lambda t, u: Post(
         reverse("dead_letters-replay-many"), {"ids": [str(make_dead_letter(tenant=t).pk)]}

@@ -24,7 +24,7 @@ from approvals.models import (
     Offer,
 )
 from audit.models import AuditAction
-from integrations.models import Connection, Delivery
+from integrations.models import BackgroundCheck, Connection, Delivery
 from milestones.models import (
     ApplicationEvent,
     AutomationFailure,
@@ -102,6 +102,11 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "application-deadline": (Application, factories.make_application),
     # Integrations
     "connections-detail": (Connection, integration_factories.make_any_connection),
+    "background_checks-detail": (BackgroundCheck, integration_factories.make_background_check),
+    "background_checks-decision": (
+        BackgroundCheck,
+        integration_factories.make_background_check,
+    ),
     "connections-validate": (Connection, integration_factories.make_any_connection),
     "connections-rotate-secret": (Connection, integration_factories.make_any_connection),
     "connections-deliveries": (Connection, integration_factories.make_any_connection),

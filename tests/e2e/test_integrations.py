@@ -51,7 +51,8 @@ def test_admin_connects_an_endpoint_loses_it_and_replays_the_dead_letter(
     page.get_by_role("link", name="Integrations", exact=True).click()
     expect(page.get_by_test_id("no-connections")).to_be_visible()
     page.get_by_label("Name", exact=True).fill("Workday sink")
-    page.get_by_label("Kind").select_option("hris")
+    # A generic webhook: an HRIS connection hears its connector's status changes only.
+    page.get_by_label("Kind").select_option("webhook")
     page.get_by_label("Endpoint URL").fill(vendor.url)
     page.get_by_label("milestone.moved").check()
     page.get_by_test_id("connection-add").click()

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.utils import timezone
 
-from integrations.models import ConnectionKind, Delivery, DeliveryState, OutboxEvent
+from integrations.models import (
+    AdverseAction,
+    BackgroundCheck,
+    BackgroundCheckResult,
+    BackgroundCheckStatus,
+    ConnectionKind,
+    Delivery,
+    DeliveryState,
+    OutboxEvent,
+)
 from integrations.services.connections import connection_create
+from milestones.core.engine import MoveAction
+from milestones.services.transitions.moves import application_transition
 from tenants.actors import SYSTEM
 from tenants.context import tenant_context
+
+from ..milestones.factories import make_tracked_application, make_version
 
 _n = iter(range(1, 1_000_000))
 
@@ -61,4 +75,36 @@ def make_dead_letter(*, tenant, connection=None):
             attempts=10,
             last_status=500,
             dead_at=now,
+        )
+
+
+def make_background_check(*, tenant, waiting_over: bool = True, **values):
+    """A background check whose `consider` result waits for a person's decision (over by
+    default), for an application standing on its BACKGROUND_CHECK milestone."""
+    application = make_tracked_application(
+        tenant=tenant,
+        version=make_version(tenant=tenant, codes=("APPLIED", "BACKGROUND_CHECK", "OFFER")),
+    )
+    now = timezone.now()
+    with tenant_context(tenant):
+        application_transition(
+            application_id=application.pk, action=MoveAction.ADVANCE, expected_version=None
+        )
+        values = {
+            "connection": values.pop("connection", None)
+            or make_any_connection(tenant=tenant, kind=ConnectionKind.BACKGROUND_CHECK),
+            "status": BackgroundCheckStatus.COMPLETE,
+            "result": BackgroundCheckResult.CONSIDER,
+            "adverse_action": AdverseAction.WAITING,
+            "waiting_ends_at": now - timedelta(minutes=1)
+            if waiting_over
+            else now + timedelta(days=7),
+            "vendor_report_id": f"rep_{next(_n)}",
+        } | values
+        return BackgroundCheck.objects.create(
+            tenant_id=tenant.pk,
+            application=application,
+            milestone_code="BACKGROUND_CHECK",
+            package="tasker_standard",
+            **values,
         )

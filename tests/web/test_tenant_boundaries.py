@@ -21,7 +21,7 @@ from django.urls import URLPattern, reverse
 
 from approvals.models import ApprovalPolicy, ApprovalRound
 from audit.models import AuditAction
-from integrations.models import Connection, Delivery
+from integrations.models import BackgroundCheck, Connection, Delivery
 from milestones.models import (
     AutomationFailure,
     AutomationRule,
@@ -131,6 +131,10 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "approvals:offer-withdraw": (Application, factories.make_application),
     "approvals:policy-edit": (ApprovalPolicy, approval_factories.make_policy),
     "approvals:policy-move": (ApprovalPolicy, approval_factories.make_policy),
+    "integrations:background-check-decision": (
+        BackgroundCheck,
+        integration_factories.make_background_check,
+    ),
 }
 # route name -> (model, factory(parent)) of the child its second id names, a child of
 # the object BOUNDARY_FACTORIES makes for that route.

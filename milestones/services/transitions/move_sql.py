@@ -150,7 +150,9 @@ def _document(obj: Model, fields, *, add: bool) -> dict:
 
 @cache
 def _write_sql(
-    row_fields: tuple[str, ...], application_fields: tuple[str, ...], inserts: tuple[type, ...]
+    row_fields: tuple[str, ...],
+    application_fields: tuple[str, ...],
+    inserts: tuple[tuple[type, bool], ...],
 ) -> str:
     rows, applications = ApplicationMilestone._meta, Application._meta
     row_columns = [rows.get_field(name).column for name in row_fields]
@@ -166,16 +168,24 @@ def _write_sql(
             + f" FROM jsonb_populate_record(NULL::{applications.db_table}, %s::jsonb) v"
             " WHERE a.id = v.id AND a.tenant_id = %s",
         ]
-        + [_insert_sql(model) for model in inserts]
+        + [_insert_sql(model, many=many) for model, many in inserts]
     )
     *with_parts, last = ctes
     named = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(with_parts))
     return f"WITH {named} {last}"
 
 
-def _insert_sql(model: type[Model]) -> str:
+def _insert_sql(model: type[Model], *, many: bool) -> str:
+    """One INSERT of one row, or of several in their given order (`WITH ORDINALITY`), so
+    rows of one model (a move's outbox events) take identity positions in that order."""
     table = model._meta.db_table
     columns = ", ".join(f'"{f.column}"' for f in _inserted_columns(model))
+    if many:
+        return (
+            f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608 -- model names
+            f"FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb) WITH ORDINALITY "
+            "ORDER BY ordinality"
+        )
     return (
         f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608 -- model names
         f"FROM jsonb_populate_record(NULL::{table}, %s::jsonb)"
@@ -191,7 +201,8 @@ def move_write(
     inserts: Sequence[Model],
 ) -> None:
     """Write the changed milestone rows, the application's `application_fields` and the new
-    rows of `inserts` (transition, audit event, outbox event) in one statement."""
+    rows of `inserts` (transition, audit event, outbox events) in one statement. Rows of one
+    model go in one INSERT, in the order given."""
     row_meta, app_meta = ApplicationMilestone._meta, Application._meta
     row_document_fields = [row_meta.pk] + [row_meta.get_field(name) for name in row_fields]
     app_document_fields = [app_meta.pk] + [app_meta.get_field(n) for n in application_fields]
@@ -200,7 +211,13 @@ def move_write(
         application.tenant_id,
         json_param(_document(application, app_document_fields, add=False)),
         application.tenant_id,
-    ] + [json_param(_document(obj, _inserted_columns(type(obj)), add=True)) for obj in inserts]
-    sql = _write_sql(tuple(row_fields), tuple(application_fields), tuple(map(type, inserts)))
+    ]
+    groups: dict[type, list] = {}
+    for obj in inserts:
+        document = _document(obj, _inserted_columns(type(obj)), add=True)
+        groups.setdefault(type(obj), []).append(document)
+    params += [json_param(docs if len(docs) > 1 else docs[0]) for docs in groups.values()]
+    shape = tuple((model, len(docs) > 1) for model, docs in groups.items())
+    sql = _write_sql(tuple(row_fields), tuple(application_fields), shape)
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)

@@ -1,0 +1,366 @@
+"""Background checks (Checkr-shaped): ordering from the vendor, applying its results, and
+the adverse-action flow a `consider` result starts.
+
+- `background_check_order`: the vendor's API, directly: `POST {endpoint}/v1/candidates`
+  (name and email: a check cannot run without them), then `POST /v1/invitations` (the
+  candidate completes the rest on the vendor's form) or `POST /v1/reports`. The answers'
+  ids are kept: the vendor's results name them.
+- `background_check_update` (inbound `background_check.updated`): statuses pending,
+  suspended, complete (result clear or consider), canceled, dispute, each kept in the
+  history. `clear` advances the application through the engine (cause `sync`, the
+  report named in the reason); `consider` never rejects: it starts the adverse-action
+  flow, a pre-adverse notice (the vendor sends it, `POST /v1/reports/{id}/adverse_actions`)
+  and a waiting period of N business days (5 by default) kept as the application's
+  `adverse_action_waiting_ends_at` deadline, so the version's deadline rules can remind.
+- `background_check_decide`: after the waiting period a person proceeds (the engine
+  advances) or rejects (the engine rejects, their reason recorded).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from integrations.connectors.background_check import check_settings
+from integrations.errors import AdverseActionRefused, IntegrationErrorCode, UnknownInboundSubject
+from integrations.models import (
+    AdverseAction,
+    BackgroundCheck,
+    BackgroundCheckResult,
+    BackgroundCheckStatus,
+    BackgroundCheckStatusChange,
+)
+from integrations.services.auth import auth_headers
+from integrations.services.http import EndpointRefused, HttpClient
+from milestones.core.engine import MoveAction
+from milestones.errors import TransitionRefused
+from milestones.models import TransitionCause
+from milestones.services.timers.calendar import business_calendar_get
+from milestones.services.timers.deadlines import application_deadline_set
+from milestones.services.transitions.moves import application_transition
+from notifications.services import RECIPIENT_HRBP, RECIPIENT_RECRUITER, notification_send
+from recruiting.models import Application, ApplicationStatus
+from tenants.actors import SYSTEM, Actor
+from tenants.context import all_tenants_context
+from tenants.permissions import Capability, actor_require
+
+logger = logging.getLogger(__name__)
+ORDER_STALLED_AFTER = timedelta(hours=2)
+WAITING_DEADLINE_KIND = "adverse_action_waiting_ends_at"
+VENDOR_STATUSES = {
+    BackgroundCheckStatus.PENDING,
+    BackgroundCheckStatus.SUSPENDED,
+    BackgroundCheckStatus.COMPLETE,
+    BackgroundCheckStatus.CANCELED,
+    BackgroundCheckStatus.DISPUTE,
+}
+
+
+class VendorCallFailed(Exception):
+    """The vendor did not take the order (the task retries)."""
+
+
+def _history(check: BackgroundCheck, *, source: str, note: str = "", at=None) -> None:
+    BackgroundCheckStatusChange.objects.create(
+        tenant_id=check.tenant_id,
+        background_check=check,
+        status=check.status,
+        result=check.result,
+        adverse_action=check.adverse_action,
+        source=source,
+        note=note[:300],
+        occurred_at=at or timezone.now(),
+    )
+
+
+def _vendor_post(client: HttpClient, check: BackgroundCheck, path: str, body: dict) -> dict:
+    connection = check.connection
+    url = connection.endpoint_url.rstrip("/") + path
+    headers = {"Content-Type": "application/json"} | auth_headers(connection, client)
+    try:
+        result = client.post(
+            url, body=json.dumps(body).encode(), headers=headers, timeout_s=connection.timeout_s
+        )
+    except EndpointRefused as refusal:
+        raise VendorCallFailed(str(refusal)) from refusal
+    if result.status is None or not 200 <= result.status < 300:
+        raise VendorCallFailed(f"{path} answered {result.status or result.error}")
+    try:
+        return json.loads(result.excerpt or "{}")
+    except ValueError as exc:
+        raise VendorCallFailed(f"{path} answered no JSON") from exc
+
+
+def background_check_order(
+    *, check: BackgroundCheck, client: HttpClient | None = None, final: bool = False
+) -> BackgroundCheck:
+    """Place the order of a check still being ordered (a no-op for any other: the task may
+    run twice). A failure is kept on the check (attempts, error) and raised as
+    VendorCallFailed for the task to retry; on the `final` try it marks the check
+    order_failed instead."""
+    check, failure = _order_attempt(check=check, client=client, final=final)
+    if failure is not None and not final:
+        raise failure
+    return check
+
+
+@transaction.atomic
+def _order_attempt(
+    *, check: BackgroundCheck, client: HttpClient | None, final: bool
+) -> tuple[BackgroundCheck, VendorCallFailed | None]:
+    check = (
+        BackgroundCheck.objects.select_for_update()
+        .select_related("connection", "application__candidate")
+        .get(pk=check.pk)
+    )
+    if check.status != BackgroundCheckStatus.ORDERING:
+        return check, None
+    client = client or HttpClient()
+    candidate = check.application.candidate
+    check.order_attempts += 1
+    try:
+        if not check.vendor_candidate_id:
+            answer = _vendor_post(
+                client,
+                check,
+                "/v1/candidates",
+                {
+                    "first_name": candidate.first_name,
+                    "last_name": candidate.last_name,
+                    "email": candidate.email,
+                    "custom_id": str(check.application_id),
+                },
+            )
+            check.vendor_candidate_id = str(answer.get("id") or "")[:100]
+        order = {"candidate_id": check.vendor_candidate_id, "package": check.package}
+        if check.invitation:
+            answer = _vendor_post(client, check, "/v1/invitations", order)
+            check.vendor_invitation_id = str(answer.get("id") or "")[:100]
+            check.vendor_report_id = str(answer.get("report_id") or "")[:100]
+        else:
+            answer = _vendor_post(client, check, "/v1/reports", order)
+            check.vendor_report_id = str(answer.get("id") or "")[:100]
+    except VendorCallFailed as failure:
+        check.last_error = str(failure)[:500]
+        if final:
+            check.status = BackgroundCheckStatus.ORDER_FAILED
+            _history(check, source="ats", note=check.last_error)
+        check.save()
+        return check, failure
+    check.status, check.ordered_at, check.last_error = (
+        BackgroundCheckStatus.PENDING,
+        timezone.now(),
+        "",
+    )
+    check.save()
+    how = "an invitation to the candidate" if check.invitation else "a report"
+    _history(check, source="ats", note=f"Ordered {check.package} from the vendor as {how}")
+    return check, None
+
+
+def background_checks_stalled(*, now: datetime | None = None, limit: int = 200) -> list[tuple]:
+    """(tenant id, check id) of checks still being ordered that no attempt touched for
+    ORDER_STALLED_AFTER (longer than the order task's longest retry wait)."""
+    before = (now or timezone.now()) - ORDER_STALLED_AFTER
+    with all_tenants_context():
+        return list(
+            BackgroundCheck.all_tenants.filter(
+                status=BackgroundCheckStatus.ORDERING, updated_at__lt=before
+            )
+            .order_by("updated_at")
+            .values_list("tenant_id", "pk")[:limit]
+        )
+
+
+def _check_of(connection, data: dict) -> BackgroundCheck:
+    ids = {
+        "vendor_report_id": data.get("report_id") or data.get("id"),
+        "vendor_invitation_id": data.get("invitation_id"),
+        "vendor_candidate_id": data.get("candidate_id"),
+    }
+    checks = BackgroundCheck.objects.select_for_update().filter(connection=connection)
+    for column, value in ids.items():
+        if value:
+            found = checks.filter(**{column: str(value)}).order_by("-created_at").first()
+            if found is not None:
+                return found
+    raise UnknownInboundSubject(
+        "no background check of this connection has that report, invitation or candidate id",
+        fields={"data.report_id": ["not a check this connection ordered"]},
+    )
+
+
+def business_days_after(start: datetime, days: int, calendar) -> datetime:
+    """The same time of day `days` business days (weekdays and holidays of the tenant's
+    calendar, in its time zone) after `start`."""
+    moment, left = start.astimezone(ZoneInfo(calendar.timezone)), days
+    while left > 0:
+        moment += timedelta(days=1)
+        if calendar.is_business_day(moment.date()):
+            left -= 1
+    return moment
+
+
+def _advance(check: BackgroundCheck, *, actor: Actor, cause, reason: str) -> str:
+    application = Application.objects.get(pk=check.application_id)
+    if application.status != ApplicationStatus.ACTIVE:
+        return f"the application is {application.status}"
+    current = application.current_milestone
+    if current is None or current.code != check.milestone_code:
+        return f"the application no longer stands on {check.milestone_code}"
+    try:
+        application_transition(
+            application_id=application.pk,
+            action=MoveAction.ADVANCE,
+            actor=actor,
+            cause=cause,
+            reason=reason,
+            expected_version=None,
+        )
+    except TransitionRefused as refusal:
+        return f"could not advance: {refusal.message}"
+    return "advanced"
+
+
+@transaction.atomic
+def background_check_update(*, connection, data: dict, occurred_at: datetime | None) -> dict:
+    """Apply one vendor result. An update older than the last applied one changes nothing
+    (the vendor's own timestamp decides)."""
+    status = str(data.get("status") or "")
+    if status not in VENDOR_STATUSES:
+        raise UnknownInboundSubject(
+            f"{status!r} is not a background check status",
+            code=IntegrationErrorCode.INVALID_INBOUND_EVENT,
+            fields={"data.status": [f"one of {', '.join(sorted(VENDOR_STATUSES))}"]},
+        )
+    result = str(data.get("result") or "")
+    if status == BackgroundCheckStatus.COMPLETE and result not in ("clear", "consider"):
+        raise UnknownInboundSubject(
+            "a complete check has the result clear or consider",
+            code=IntegrationErrorCode.INVALID_INBOUND_EVENT,
+            fields={"data.result": ["clear or consider"]},
+        )
+    check = _check_of(connection, data)
+    if occurred_at and check.vendor_updated_at and occurred_at <= check.vendor_updated_at:
+        return {"background_check": str(check.pk), "applied": False, "reason": "older update"}
+    now = timezone.now()
+    check.status, check.result = status, result if status == "complete" else check.result
+    check.vendor_updated_at = occurred_at or now
+    if data.get("report_id") and not check.vendor_report_id:
+        check.vendor_report_id = str(data["report_id"])[:100]
+    outcome = "recorded"
+    if status == BackgroundCheckStatus.COMPLETE:
+        check.completed_at = now
+        if result == BackgroundCheckResult.CLEAR:
+            check.save()
+            outcome = _advance(
+                check,
+                actor=SYSTEM,
+                cause=TransitionCause.SYNC,
+                reason=f"Background check clear (report {check.vendor_report_id or check.pk})",
+            )
+        else:
+            outcome = _adverse_action_start(check, now)
+    check.save()
+    _history(check, source="vendor", note=f"The application: {outcome}", at=now)
+    return {"background_check": str(check.pk), "applied": True, "outcome": outcome}
+
+
+def _adverse_action_start(check: BackgroundCheck, now: datetime) -> str:
+    days = check_settings(check.connection)["adverse_action_waiting_days"]
+    check.adverse_action = AdverseAction.WAITING
+    check.waiting_ends_at = business_days_after(now, days, business_calendar_get())
+    application = Application.objects.select_related("requisition", "candidate").get(
+        pk=check.application_id
+    )
+    if application.status == ApplicationStatus.ACTIVE:
+        application_deadline_set(
+            application=application, kind=WAITING_DEADLINE_KIND, at=check.waiting_ends_at
+        )
+    ends = timezone.localtime(check.waiting_ends_at).strftime("%A %d %B %Y")
+    notification_send(
+        application=application,
+        recipients=[RECIPIENT_RECRUITER, RECIPIENT_HRBP],
+        kind="background_check.consider",
+        title=f"Background check of {application.candidate} needs a decision",
+        body=(
+            f"The report came back as consider. The candidate gets a pre-adverse notice; "
+            f"after the waiting period ({days} business days, until {ends}) a person "
+            "decides whether to proceed or reject. Nothing happens automatically."
+        ),
+    )
+    if check.vendor_report_id:
+        ids = (check.tenant_id, check.pk)
+        transaction.on_commit(lambda: _pre_adverse_after_commit(*ids))
+    return "adverse action started"
+
+
+def _pre_adverse_after_commit(tenant_id, check_id) -> None:
+    from integrations.tasks import background_check_pre_adverse_task
+
+    try:
+        background_check_pre_adverse_task.apply_async(
+            kwargs={"tenant_id": str(tenant_id), "check_id": str(check_id)}, retry=False
+        )
+    except Exception:  # the broker: the result has committed; the notice is not sent
+        logger.exception("could not queue the pre-adverse notice of check %s", check_id)
+
+
+@transaction.atomic
+def background_check_pre_adverse_notice(
+    *, check: BackgroundCheck, client: HttpClient | None = None
+) -> BackgroundCheck:
+    """Ask the vendor to send the candidate the pre-adverse notice (raises
+    VendorCallFailed for the task to retry)."""
+    check = (
+        BackgroundCheck.objects.select_for_update().select_related("connection").get(pk=check.pk)
+    )
+    client = client or HttpClient()
+    _vendor_post(client, check, f"/v1/reports/{check.vendor_report_id}/adverse_actions", {})
+    _history(check, source="ats", note="The vendor sent the candidate the pre-adverse notice")
+    return check
+
+
+@transaction.atomic
+def background_check_decide(
+    *, check: BackgroundCheck, proceed: bool, actor: Actor, reason: str = "", now=None
+) -> BackgroundCheck:
+    """A person's decision on a `consider` result, only once the waiting period is over:
+    proceed advances the application, reject rejects it (both through the engine)."""
+    actor_require(actor, Capability.VIEW_SENSITIVE)
+    actor_require(actor, Capability.MOVE)
+    check = BackgroundCheck.objects.select_for_update().get(pk=check.pk)
+    now = now or timezone.now()
+    if check.adverse_action != AdverseAction.WAITING:
+        raise AdverseActionRefused("this background check has no decision pending")
+    if check.waiting_ends_at and now < check.waiting_ends_at:
+        ends = timezone.localtime(check.waiting_ends_at).strftime("%A %d %B %Y, %H:%M")
+        raise AdverseActionRefused(
+            f"the waiting period runs until {ends}; decide after it",
+            code=IntegrationErrorCode.ADVERSE_ACTION_WAITING,
+        )
+    reason = reason.strip() or ("Proceeded after review" if proceed else "Adverse action")
+    if proceed:
+        check.adverse_action = AdverseAction.PROCEEDED
+        check.save()
+        _history(check, source="person", note=reason, at=now)
+        _advance(
+            check, actor=actor, cause=TransitionCause.MANUAL, reason=f"Background check: {reason}"
+        )
+        return check
+    check.adverse_action = AdverseAction.REJECTED
+    check.save()
+    _history(check, source="person", note=reason, at=now)
+    application_transition(
+        application_id=check.application_id,
+        action=MoveAction.REJECT,
+        actor=actor,
+        reason=f"Background check: {reason}",
+        expected_version=None,
+    )
+    return check
