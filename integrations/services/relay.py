@@ -179,28 +179,28 @@ def _rate_budget(connections: dict, now: datetime) -> dict:
 
 
 def _post(
-    client: HttpClient, connection: Connection, headers: dict, secrets: list[str], sending, gone
+    client: HttpClient, connection: Connection, headers, secrets: list[str], sending, gone
 ) -> tuple[HttpResult, datetime] | None:
-    """One signed POST (a thread of the batch's pool; no database here). None: not sent,
-    its connection answered 410 while the batch was under way."""
+    """One signed POST (a thread of the batch's pool; no database here). `headers` is the
+    connection's auth, or the EndpointRefused its token request met. None: not sent, its
+    connection answered 410 while the batch was under way."""
     if connection.pk in gone:
         return None
-    body = json.dumps(json.loads(sending.payload), separators=(",", ":"))
     sent_at = timezone.now()
+    if isinstance(headers, EndpointRefused):
+        return HttpResult(None, 0.0, error=str(headers)[:500]), sent_at
+    body = json.dumps(json.loads(sending.payload), separators=(",", ":"))
+    headers = headers | signed_headers(secrets, msg_id=sending.webhook_id, body=body, now=sent_at)
     try:
-        if isinstance(headers, EndpointRefused):
-            raise headers
-        headers = headers | signed_headers(
-            secrets, msg_id=sending.webhook_id, body=body, now=sent_at
-        )
-        return client.post(
+        outcome = client.post(
             connection.endpoint_url,
             body=body.encode(),
             headers=headers,
             timeout_s=connection.timeout_s,
-        ), sent_at
+        )
     except EndpointRefused as refusal:
-        return HttpResult(None, 0.0, error=str(refusal)[:500]), sent_at
+        outcome = HttpResult(None, 0.0, error=str(refusal)[:500])
+    return outcome, sent_at
 
 
 def _auth_headers(connection: Connection, client: HttpClient) -> dict | EndpointRefused:
