@@ -316,6 +316,8 @@ INTEGRATIONS_DEV_SINK = False
 INTEGRATIONS_RELAY_INTERVAL_S = float(env("INTEGRATIONS_RELAY_INTERVAL_S", "5"))
 # Kick the relay after each commit that wrote outbox events (beat sweeps anyway).
 INTEGRATIONS_RELAY_KICK = env_bool("INTEGRATIONS_RELAY_KICK", True)
+# POSTs of one relay batch in flight at once (one delivery per application line each).
+INTEGRATIONS_RELAY_CONCURRENCY = int(env("INTEGRATIONS_RELAY_CONCURRENCY", "8"))
 CELERY_BEAT_SCHEDULE["integrations-relay"] = {
     "task": "integrations.tasks.integrations_relay_task",
     "schedule": INTEGRATIONS_RELAY_INTERVAL_S,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -110,27 +111,36 @@ def _failure(exc: Exception, timeout_s: float) -> str:
 
 
 class HttpClient:
-    """Keeps one connection pool per endpoint address; one per relay process."""
+    """Keeps one keep-alive connection pool per endpoint address (`maxsize` connections:
+    the relay's concurrent POSTs); one per relay process, safe to share between threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, maxsize: int = 2) -> None:
         self._pools: dict[tuple, urllib3.HTTPConnectionPool] = {}
+        self._maxsize = maxsize
+        self._lock = threading.Lock()
 
     def _pool(self, scheme: str, host: str, port: int, address: str):
         key = (scheme, host, port, address)
         pool = self._pools.get(key)
-        if pool is None:
-            if scheme == "https":
-                pool = urllib3.HTTPSConnectionPool(
-                    address,
-                    port,
-                    maxsize=2,
-                    retries=False,
-                    server_hostname=host,
-                    assert_hostname=host,
-                )
-            else:
-                pool = urllib3.HTTPConnectionPool(address, port, maxsize=2, retries=False)
-            self._pools[key] = pool
+        if pool is not None:
+            return pool
+        with self._lock:
+            return self._pools.get(key) or self._pool_new(key)
+
+    def _pool_new(self, key: tuple):
+        scheme, host, port, address = key
+        if scheme == "https":
+            pool = urllib3.HTTPSConnectionPool(
+                address,
+                port,
+                maxsize=self._maxsize,
+                retries=False,
+                server_hostname=host,
+                assert_hostname=host,
+            )
+        else:
+            pool = urllib3.HTTPConnectionPool(address, port, maxsize=self._maxsize, retries=False)
+        self._pools[key] = pool
         return pool
 
     def post(self, url: str, *, body: bytes, headers: dict, timeout_s: float) -> HttpResult:

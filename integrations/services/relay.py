@@ -11,7 +11,10 @@ and a kick after each commit that wrote events):
    of its application to the same connection is pending or dead-lettered, so a later
    event never arrives first. The batch's rows stay locked while their POSTs go out and
    are updated in the same transaction: a worker killed mid-batch leaves them pending,
-   and they go again with the same `webhook-id`.
+   and they go again with the same `webhook-id`. A batch holds one delivery per line at
+   most, so its POSTs go out concurrently (`INTEGRATIONS_RELAY_CONCURRENCY` threads, one
+   keep-alive pool per endpoint) and their outcomes are written in two statements
+   (`relay_sql.py`).
 
 Outcomes (Standard Webhooks): 2xx delivered; 410 dead-letters the delivery and disables
 the connection; other 4xx except 408/409/425/429 dead-letter at once; the rest retry on
@@ -26,6 +29,7 @@ import random
 import time
 import uuid
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -34,18 +38,18 @@ from django.db import connection as db
 from django.db import transaction
 from django.utils import timezone
 
-from ats_milestones.db import json_param
 from integrations.connectors import connector_plans, has_connector
-from integrations.models import (
-    Connection,
-    Delivery,
-    DeliveryAttempt,
-    DeliveryState,
-    OutboxEvent,
-)
+from integrations.models import Connection, DeliveryAttempt, DeliveryState, OutboxEvent
 from integrations.services.alerts import admins_alert, connection_disable_gone
 from integrations.services.auth import auth_headers
 from integrations.services.http import EndpointRefused, HttpClient, HttpResult
+from integrations.services.relay_sql import (
+    Sending,
+    attempts_insert,
+    deliveries_claim,
+    deliveries_insert,
+    deliveries_update,
+)
 from integrations.services.signing import signed_headers, signing_secrets
 from tenants.context import all_tenants_context
 
@@ -118,42 +122,31 @@ def outbox_dispatch(*, limit: int = 1000, now: datetime | None = None) -> int:
                 continue
             body = plans.get(key)
             deliveries.append(
-                Delivery(
-                    tenant_id=event.tenant_id,
-                    connection=connection,
-                    event_id=event.pk,
-                    event_type=body["type"] if body else event.event_type,
-                    ordering_key=event.ordering_key,
-                    position=event.pk,
-                    next_attempt_at=now,
-                    payload=body,
-                )
+                {
+                    "id": uuid.uuid4(),
+                    "tenant_id": event.tenant_id,
+                    "created_at": now,
+                    "updated_at": now,
+                    "connection_id": connection.pk,
+                    "event_id": event.pk,
+                    "event_type": body["type"] if body else event.event_type,
+                    "ordering_key": event.ordering_key,
+                    "position": event.pk,
+                    "state": DeliveryState.PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "last_error": "",
+                    "replays": 0,
+                    "payload": body,
+                }
             )
-        Delivery.all_tenants.bulk_create(deliveries)
+        deliveries_insert(deliveries)
         OutboxEvent.all_tenants.filter(id__in=[e.pk for e in events]).update(dispatched_at=now)
     return len(events)
 
 
-# The head of each (connection, application) line: the lowest position still pending or
-# dead. Written as "= (... ORDER BY position LIMIT 1)" so it walks delivery_line_idx in
-# order (a NOT EXISTS was planned through the unique index: 4 s for a 3,000-row backlog).
-_CLAIM = """
-SELECT d.id FROM integrations_delivery d
-JOIN integrations_connection c ON c.id = d.connection_id AND c.tenant_id = d.tenant_id
-WHERE d.state = 'pending' AND d.next_attempt_at <= %s AND c.enabled
-  AND (d.ordering_key IS NULL OR d.position = (
-    SELECT e.position FROM integrations_delivery e
-    WHERE e.tenant_id = d.tenant_id AND e.connection_id = d.connection_id
-      AND e.ordering_key = d.ordering_key AND e.state IN ('pending', 'dead')
-    ORDER BY e.position LIMIT 1))
-ORDER BY d.next_attempt_at, d.position
-LIMIT %s
-FOR UPDATE OF d SKIP LOCKED
-"""
-
-
 def _outcome(
-    delivery: Delivery, result: HttpResult, now: datetime, result_counts: RelayResult
+    delivery: Sending, result: HttpResult, now: datetime, result_counts: RelayResult
 ) -> str:
     """Apply one attempt's result to `delivery`; 'delivered' | 'retry' | 'dead' | 'gone'."""
     delivery.attempts += 1
@@ -197,144 +190,139 @@ def _rate_budget(connections: dict, now: datetime) -> dict:
     return {pk: connections[pk].rate_limit_per_minute - counts[pk] for pk in limited}
 
 
+def _post(
+    client: HttpClient, connection: Connection, headers, secrets: list[str], sending, gone
+) -> tuple[HttpResult, datetime] | None:
+    """One signed POST (a thread of the batch's pool; no database here). `headers` is the
+    connection's auth, or the EndpointRefused its token request met. None: not sent, its
+    connection answered 410 while the batch was under way."""
+    if connection.pk in gone:
+        return None
+    sent_at = timezone.now()
+    if isinstance(headers, EndpointRefused):
+        return HttpResult(None, 0.0, error=str(headers)[:500]), sent_at
+    body = json.dumps(json.loads(sending.payload), separators=(",", ":"))
+    headers = headers | signed_headers(secrets, msg_id=sending.webhook_id, body=body, now=sent_at)
+    try:
+        outcome = client.post(
+            connection.endpoint_url,
+            body=body.encode(),
+            headers=headers,
+            timeout_s=connection.timeout_s,
+        )
+    except EndpointRefused as refusal:
+        outcome = HttpResult(None, 0.0, error=str(refusal)[:500])
+    return outcome, sent_at
+
+
+def _auth_headers(connection: Connection, client: HttpClient) -> dict | EndpointRefused:
+    try:
+        return auth_headers(connection, client)
+    except EndpointRefused as refusal:
+        return refusal
+
+
+def send_concurrency() -> int:
+    return max(1, int(getattr(settings, "INTEGRATIONS_RELAY_CONCURRENCY", 8) or 1))
+
+
 @transaction.atomic
 def deliveries_send(
-    *, limit: int = 200, now: datetime | None = None, client: HttpClient, result: RelayResult
+    *,
+    limit: int = 200,
+    now: datetime | None = None,
+    client: HttpClient,
+    result: RelayResult,
+    pool: ThreadPoolExecutor | None = None,
 ) -> int:
-    """Claim and send one batch of due head-of-line deliveries; how many were claimed."""
+    """Claim and send one batch of due head-of-line deliveries; how many were claimed.
+
+    The batch holds at most one delivery per (connection, application) line (the head),
+    so its POSTs go out concurrently on `pool` without reordering a line; outcomes are
+    applied in claim order and written in two statements."""
     now = now or timezone.now()
     with all_tenants_context():
-        with db.cursor() as cursor:
-            cursor.execute(_CLAIM, [now, limit])
-            ids = [row[0] for row in cursor.fetchall()]
-        if not ids:
+        sendings = deliveries_claim(now, limit)
+        if not sendings:
             return 0
-        deliveries = sorted(
-            Delivery.all_tenants.filter(id__in=ids).select_related("event", "connection"),
-            key=lambda d: (d.next_attempt_at, d.position),
-        )
-        connections = {d.connection_id: d.connection for d in deliveries}
+        connections = {
+            c.pk: c
+            for c in Connection.all_tenants.filter(pk__in={s.connection_id for s in sendings})
+        }
         budget = _rate_budget(connections, now)
         secrets = {pk: signing_secrets(c, now=now) for pk, c in connections.items()}
-        headers_of: dict = {}
-        attempts, changed, dead, gone = [], [], defaultdict(list), {}
-        for delivery in deliveries:
-            connection = connections[delivery.connection_id]
-            if connection.pk in gone:
-                continue
+        headers_of = {pk: _auth_headers(c, client) for pk, c in connections.items()}
+        changed, to_send = [], []
+        for sending in sendings:
+            connection = connections[sending.connection_id]
             if connection.pk in budget:
                 if budget[connection.pk] <= 0:
-                    delivery.next_attempt_at = now + timedelta(
+                    sending.next_attempt_at = now + timedelta(
                         seconds=60 / connection.rate_limit_per_minute
                     )
-                    delivery.updated_at = now
-                    changed.append(delivery)
+                    sending.updated_at = now
+                    changed.append(sending)
                     result.postponed += 1
                     continue
                 budget[connection.pk] -= 1
-            body = json.dumps(delivery.body, separators=(",", ":"))
-            sent_at = timezone.now()
-            try:
-                if connection.pk not in headers_of:
-                    headers_of[connection.pk] = auth_headers(connection, client)
-                headers = headers_of[connection.pk] | signed_headers(
-                    secrets[connection.pk], msg_id=delivery.event.webhook_id, body=body, now=sent_at
+            to_send.append(sending)
+        gone: dict = {}
+        own_pool = pool is None
+        pool = pool or ThreadPoolExecutor(send_concurrency())
+        try:
+            futures = [
+                pool.submit(
+                    _post,
+                    client,
+                    connections[s.connection_id],
+                    headers_of[s.connection_id],
+                    secrets[s.connection_id],
+                    s,
+                    gone,
                 )
-                outcome = client.post(
-                    connection.endpoint_url,
-                    body=body.encode(),
-                    headers=headers,
-                    timeout_s=connection.timeout_s,
-                )
-            except EndpointRefused as refusal:
-                outcome = HttpResult(None, 0.0, error=str(refusal)[:500])
-            kind = _outcome(delivery, outcome, sent_at, result)
-            changed.append(delivery)
-            attempts.append(
-                {
-                    "id": uuid.uuid4(),
-                    "tenant_id": delivery.tenant_id,
-                    "created_at": sent_at,
-                    "delivery_id": delivery.pk,
-                    "connection_id": connection.pk,
-                    "number": delivery.attempts,
-                    "status_code": outcome.status,
-                    "latency_ms": round(outcome.latency_ms, 2),
-                    "error": outcome.error[:500],
-                    "response_excerpt": outcome.excerpt,
-                    "attempted_at": sent_at,
-                }
-            )
-            if kind in ("dead", "gone"):
-                dead[connection.pk].append(delivery)
-            if kind == "gone":
-                gone[connection.pk] = connection
-        _attempts_write(attempts)
-        _deliveries_write(changed)
+                for s in to_send
+            ]
+            attempts, dead = [], defaultdict(list)
+            for sending, future in zip(to_send, futures, strict=True):
+                sent = future.result()
+                if sent is None:
+                    continue
+                outcome, sent_at = sent
+                connection = connections[sending.connection_id]
+                kind = _outcome(sending, outcome, sent_at, result)
+                if kind == "gone":
+                    gone[connection.pk] = connection
+                changed.append(sending)
+                attempts.append(_attempt_row(sending, outcome, sent_at))
+                if kind in ("dead", "gone"):
+                    dead[connection.pk].append(sending)
+        finally:
+            if own_pool:
+                pool.shutdown()
+        attempts_insert(attempts)
+        deliveries_update(changed)
         for connection in gone.values():
             connection_disable_gone(connection, now)
             result.disabled += 1
         if dead or gone:
             admins_alert(connections, dead, gone)
-    return len(ids)
+    return len(sendings)
 
 
-_CHANGED = (
-    "state",
-    "attempts",
-    "next_attempt_at",
-    "last_status",
-    "last_error",
-    "delivered_at",
-    "dead_at",
-    "updated_at",
-)
-# One statement from one JSON document (Django's bulk_update built a CASE per field and
-# row in Python: over a second per batch of 200).
-_UPDATE = (
-    "UPDATE integrations_delivery d SET "  # noqa: S608 -- fixed column names
-    + ", ".join(f"{f} = v.{f}" for f in _CHANGED)
-    + " FROM jsonb_populate_recordset(NULL::integrations_delivery, %s::jsonb) v"
-    " WHERE d.id = v.id AND d.tenant_id = v.tenant_id"
-)
-
-
-_ATTEMPT_COLUMNS = (
-    "id",
-    "tenant_id",
-    "created_at",
-    "delivery_id",
-    "connection_id",
-    "number",
-    "status_code",
-    "latency_ms",
-    "error",
-    "response_excerpt",
-    "attempted_at",
-)
-_INSERT_ATTEMPTS = (
-    f"INSERT INTO integrations_deliveryattempt ({', '.join(_ATTEMPT_COLUMNS)}) "  # noqa: S608
-    f"SELECT {', '.join(_ATTEMPT_COLUMNS)} "
-    "FROM jsonb_populate_recordset(NULL::integrations_deliveryattempt, %s::jsonb)"
-)
-
-
-def _attempts_write(attempts: list[dict]) -> None:
-    """The batch's attempt log in one statement (no model instances on the hot loop)."""
-    if attempts:
-        with db.cursor() as cursor:
-            cursor.execute(_INSERT_ATTEMPTS, [json_param(attempts)])
-
-
-def _deliveries_write(deliveries: list[Delivery]) -> None:
-    if not deliveries:
-        return
-    document = [
-        {"id": d.pk, "tenant_id": d.tenant_id, **{f: getattr(d, f) for f in _CHANGED}}
-        for d in deliveries
-    ]
-    with db.cursor() as cursor:
-        cursor.execute(_UPDATE, [json_param(document)])
+def _attempt_row(sending, outcome: HttpResult, sent_at: datetime) -> dict:
+    return {
+        "id": uuid.uuid4(),
+        "tenant_id": sending.tenant_id,
+        "created_at": sent_at,
+        "delivery_id": sending.id,
+        "connection_id": sending.connection_id,
+        "number": sending.attempts,
+        "status_code": outcome.status,
+        "latency_ms": round(outcome.latency_ms, 2),
+        "error": outcome.error[:500],
+        "response_excerpt": outcome.excerpt,
+        "attempted_at": sent_at,
+    }
 
 
 def relay_run(
@@ -342,14 +330,16 @@ def relay_run(
 ) -> RelayResult:
     """Dispatch what waits in the outbox, then send due deliveries until none is left or
     `budget_s` has passed (the next run picks up the rest)."""
-    client = client or HttpClient()
+    concurrency = send_concurrency()
+    client = client or HttpClient(maxsize=concurrency)
     result = RelayResult()
     started = time.monotonic()
     while (taken := outbox_dispatch()) and time.monotonic() - started < budget_s:
         result.dispatched += taken
-    while time.monotonic() - started < budget_s:
-        if not deliveries_send(limit=batch, client=client, result=result):
-            if not (taken := outbox_dispatch()):
-                break
-            result.dispatched += taken
+    with ThreadPoolExecutor(concurrency, thread_name_prefix="relay-post") as pool:
+        while time.monotonic() - started < budget_s:
+            if not deliveries_send(limit=batch, client=client, result=result, pool=pool):
+                if not (taken := outbox_dispatch()):
+                    break
+                result.dispatched += taken
     return result

@@ -8,6 +8,7 @@ inbound messages verify against any valid secret.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from django.utils import timezone
@@ -30,9 +31,15 @@ def signing_secrets(connection: Connection, *, now: datetime | None = None) -> l
     ]
 
 
+@functools.lru_cache(maxsize=256)
+def _signer(secret: str) -> Webhook:
+    """The `Webhook` of one secret, kept: its key is decoded once, not once per message."""
+    return Webhook(secret)
+
+
 def signature_header(secrets: list[str], *, msg_id: str, timestamp: datetime, body: str) -> str:
     return " ".join(
-        Webhook(secret).sign(msg_id=msg_id, timestamp=timestamp, data=body) for secret in secrets
+        _signer(secret).sign(msg_id=msg_id, timestamp=timestamp, data=body) for secret in secrets
     )
 
 

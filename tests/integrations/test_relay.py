@@ -67,7 +67,9 @@ def test_every_event_reaches_the_endpoint_signed_and_verifiable(tenant_a, vendor
     assert '"ok"' in attempt.response_excerpt
 
 
-def test_an_application_s_later_event_waits_for_its_earlier_one(tenant_a, vendor):
+def test_an_application_s_later_event_waits_for_its_earlier_one(tenant_a, vendor, settings):
+    # The vendor's answers go in arrival order: one POST at a time, arrival is claim order.
+    settings.INTEGRATIONS_RELAY_CONCURRENCY = 1
     make_connection(tenant=tenant_a, url=vendor.url)
     application = make_tracked_application(tenant=tenant_a, version=make_version(tenant=tenant_a))
     other = make_tracked_application(tenant=tenant_a, version=make_version(tenant=tenant_a))
@@ -93,6 +95,39 @@ def test_an_application_s_later_event_waits_for_its_earlier_one(tenant_a, vendor
     assert (
         vendor.received[0]["headers"]["webhook-id"] == vendor.received[2]["headers"]["webhook-id"]
     )
+
+
+def test_a_batch_posts_its_lines_at_once_and_each_line_stays_in_order(tenant_a, settings):
+    settings.INTEGRATIONS_RELAY_CONCURRENCY = 4
+    vendor = FakeVendor(delay_s=1.0)
+    try:
+        connection, _ = make_connection(tenant=tenant_a, url=vendor.url, timeout_s=10)
+        version = make_version(tenant=tenant_a)
+        applications = [
+            make_tracked_application(tenant=tenant_a, version=version) for _ in range(4)
+        ]
+        for application in applications:
+            _advance(tenant_a, application, times=2)
+        first = _send()  # the head of each of the four lines, together
+        assert first.delivered == 4
+        with tenant_context(tenant_a):
+            attempts = list(DeliveryAttempt.objects.filter(connection=connection))
+        # Every POST started before any answered: the intervals share a point (one at a
+        # time, each would start after the one before ended, 1 s later).
+        starts = [a.attempted_at for a in attempts]
+        ends = [a.attempted_at + timedelta(milliseconds=a.latency_ms) for a in attempts]
+        assert len(attempts) == 4 and max(starts) < min(ends)
+        vendor.delay_s = 0
+        _send()
+        _send()
+    finally:
+        vendor.stop()
+    by_application: dict[str, list[str]] = {}
+    for body in vendor.bodies():
+        by_application.setdefault(body["data"]["application_id"], []).append(
+            body["data"]["to_milestone"]
+        )
+    assert by_application == {str(a.pk): ["APPLIED", "SCREEN", "INTERVIEW"] for a in applications}
 
 
 def test_after_the_last_attempt_the_event_is_dead_lettered_and_admins_alerted(

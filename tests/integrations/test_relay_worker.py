@@ -1,6 +1,8 @@
 """Real processes: Celery workers and beat against Redis deliver to a fake vendor on
 loopback. A worker killed mid-delivery leaves its batch pending, and the next one sends it
-again with the same webhook-id; two relays at once send each event once, in order.
+again with the same webhook-id; two relays at once send each event once, in order; with
+the broker down events wait in the outbox and go when it returns; a rolled-back change
+sends nothing.
 
 Select with `-m celery_worker`. Without Redis the test skips, except under CI=true.
 """
@@ -9,16 +11,19 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from standardwebhooks.webhooks import Webhook
 
+from integrations.models import OutboxEvent
 from milestones.core.engine import MoveAction
 from milestones.services.transitions.moves import application_transition
 from tenants.context import tenant_context
@@ -47,32 +52,32 @@ def _redis_or_skip():
     client.flushdb()
 
 
-def _env() -> dict:
+def _env(broker: str = REDIS_URL) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ats_milestones.settings.test",
         "DATABASE_URL": database_url(connection.settings_dict["NAME"]),
         "DATABASE_POOL": "false",
-        "CELERY_BROKER_URL": REDIS_URL,
-        "REDIS_URL": REDIS_URL,
+        "CELERY_BROKER_URL": broker,
+        "REDIS_URL": broker,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "INTEGRATIONS_RELAY_INTERVAL_S": "0.5",
         "INTEGRATIONS_RETRY_SCHEDULE_S": "1,1,1,1,1",
     }
 
 
-def _start(name: str, args: list[str], tmp_path: Path) -> subprocess.Popen:
+def _start(name: str, args: list[str], tmp_path: Path, broker: str = REDIS_URL) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "ats_milestones", *args],
         cwd=ROOT,
-        env=_env(),
+        env=_env(broker),
         stdout=(tmp_path / f"{name}.log").open("ab"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 
 
-def _worker(name: str, tmp_path: Path) -> subprocess.Popen:
+def _worker(name: str, tmp_path: Path, broker: str = REDIS_URL) -> subprocess.Popen:
     return _start(
         name,
         [
@@ -89,11 +94,14 @@ def _worker(name: str, tmp_path: Path) -> subprocess.Popen:
             "INFO",
         ],
         tmp_path,
+        broker,
     )
 
 
-def _beat(tmp_path: Path) -> subprocess.Popen:
-    return _start("beat", ["beat", "-l", "INFO", "--schedule", str(tmp_path / "beat")], tmp_path)
+def _beat(tmp_path: Path, broker: str = REDIS_URL) -> subprocess.Popen:
+    return _start(
+        "beat", ["beat", "-l", "INFO", "--schedule", str(tmp_path / "beat")], tmp_path, broker
+    )
 
 
 def _stop(process: subprocess.Popen, sig=signal.SIGTERM) -> None:
@@ -192,3 +200,119 @@ def test_two_relays_at_once_send_each_event_once_and_in_order(transactional_db, 
     assert len(ids) == len(set(ids)) == 24
     expected = ["APPLIED", "SCREEN", "INTERVIEW", "OFFER"]
     assert _by_application(vendor) == {str(a.pk): expected for a in applications}
+
+
+class _Broker:
+    """A redis-server of this test's own on a free port, to stop and start again."""
+
+    def __init__(self, tmp_path: Path):
+        if shutil.which("redis-server") is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail("redis-server is required under CI")
+            pytest.skip("redis-server is not installed")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._log = tmp_path / "redis.log"
+        self._process = None
+        self.start()
+
+    def up(self) -> bool:
+        import redis
+
+        try:
+            return redis.Redis(port=self.port, socket_connect_timeout=0.5).ping()
+        except redis.exceptions.ConnectionError:
+            return False
+
+    def start(self) -> None:
+        self._process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"],
+            stdout=self._log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 10
+        while not self.up():
+            assert time.monotonic() < deadline, "the test's redis-server did not start"
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+        self._process = None
+
+
+def _undispatched(tenant) -> int:
+    with tenant_context(tenant):
+        return OutboxEvent.objects.filter(dispatched_at=None).count()
+
+
+def test_with_the_broker_down_events_wait_in_the_outbox_and_go_when_it_returns(
+    transactional_db, tenant_a, tmp_path
+):
+    broker = _Broker(tmp_path)
+    vendor = FakeVendor()
+    make_connection(tenant=tenant_a, url=vendor.url)
+    application = make_tracked_application(tenant=tenant_a, version=make_version(tenant=tenant_a))
+    beat, worker = _beat(tmp_path, broker.url), _worker("worker", tmp_path, broker.url)
+    try:
+        _wait(lambda: len(vendor.received) == 1, tmp_path, "the entry event was not delivered")
+        broker.stop()
+        _moves(tenant_a, [application], times=2)  # committed while no kick can reach a worker
+        time.sleep(3)  # six beat intervals: nothing may move without the broker
+        assert _undispatched(tenant_a) == 2
+        assert len(vendor.received) == 1
+        broker.start()
+        _wait(
+            lambda: len(_by_application(vendor).get(str(application.pk), ())) == 3,
+            tmp_path,
+            "the events that waited were not delivered after the broker returned",
+        )
+    finally:
+        _stop(beat)
+        _stop(worker)
+        broker.stop()
+        vendor.stop()
+        connection.close()
+    assert _by_application(vendor)[str(application.pk)] == ["APPLIED", "SCREEN", "INTERVIEW"]
+    assert _undispatched(tenant_a) == 0
+
+
+class _Rollback(Exception):
+    pass
+
+
+def test_a_change_rolled_back_after_its_outbox_write_sends_nothing(
+    transactional_db, tenant_a, tmp_path
+):
+    _redis_or_skip()
+    vendor = FakeVendor()
+    make_connection(tenant=tenant_a, url=vendor.url)
+    version = make_version(tenant=tenant_a)
+    rolled_back = make_tracked_application(tenant=tenant_a, version=version)
+    beat, worker = _beat(tmp_path), _worker("worker", tmp_path)
+    try:
+        _wait(lambda: len(vendor.received) == 1, tmp_path, "the entry event was not delivered")
+        with pytest.raises(_Rollback), transaction.atomic():
+            _moves(tenant_a, [rolled_back], times=1)
+            assert _undispatched(tenant_a) == 1  # written, inside the transaction
+            time.sleep(2)  # the worker runs meanwhile: it must not see the row
+            raise _Rollback
+        assert _undispatched(tenant_a) == 0
+        # A committed change after it: once it arrives, the relay has looked past the
+        # rolled-back one, and only the committed events have been sent.
+        committed = make_tracked_application(tenant=tenant_a, version=version)
+        _wait(lambda: len(vendor.received) == 2, tmp_path, "the committed event was not sent")
+        time.sleep(1.5)  # room for a stray delivery to show
+    finally:
+        _stop(beat)
+        _stop(worker)
+        vendor.stop()
+        connection.close()
+    assert _by_application(vendor) == {
+        str(rolled_back.pk): ["APPLIED"],
+        str(committed.pk): ["APPLIED"],
+    }
