@@ -9,6 +9,7 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from integrations import outbox, subscribers
+        from integrations.services import inbound_generic  # noqa: F401 -- registers handlers
 
         outbox.connect()
         subscribers.connect()

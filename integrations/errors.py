@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ats_milestones.errors import Conflict, DomainError
+from ats_milestones.errors import Conflict, DomainError, RuleViolation
 
 
 class IntegrationErrorCode(StrEnum):
@@ -12,7 +12,10 @@ class IntegrationErrorCode(StrEnum):
     NOT_A_DEAD_LETTER = "NOT_A_DEAD_LETTER"  # 409: delivered or still being tried
     SIGNATURE_INVALID = "SIGNATURE_INVALID"  # 401
     SIGNATURE_HEADERS_MISSING = "SIGNATURE_HEADERS_MISSING"  # 400
-    INVALID_INBOUND_EVENT = "INVALID_INBOUND_EVENT"  # 400
+    INVALID_INBOUND_EVENT = "INVALID_INBOUND_EVENT"  # 400, the field names what is wrong
+    UNKNOWN_INBOUND_TYPE = "UNKNOWN_INBOUND_TYPE"  # 422: no handler for the body's `type`
+    INBOUND_TOO_LARGE = "INBOUND_TOO_LARGE"  # 413
+    CONFLICT_RESOLVED = "CONFLICT_RESOLVED"  # 409: a sync conflict resolved already
 
 
 class NotADeadLetter(Conflict):
@@ -22,3 +25,17 @@ class NotADeadLetter(Conflict):
 class SignatureInvalid(DomainError):
     status = 401
     code = IntegrationErrorCode.SIGNATURE_INVALID
+
+
+class SignatureHeadersMissing(DomainError):
+    status = 400
+    code = IntegrationErrorCode.SIGNATURE_HEADERS_MISSING
+
+
+class UnknownInboundType(RuleViolation):
+    code = IntegrationErrorCode.UNKNOWN_INBOUND_TYPE
+
+
+class InboundTooLarge(DomainError):
+    status = 413
+    code = IntegrationErrorCode.INBOUND_TOO_LARGE

@@ -9,6 +9,8 @@ delivery with its attempts.
   which events it hears, timeout, rate limit, enabled.
 - `Delivery`: one event for one connection (pending -> delivered | dead); in order per
   application and connection. `DeliveryAttempt`: the log, one row per HTTP attempt.
+- Inbound receipts, field precedence, field versions, sync conflicts and the tenant's
+  integration settings live in `inbound_models.py` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -94,6 +96,11 @@ class Connection(TenantScopedModel):
     rate_limit_per_minute = models.PositiveIntegerField(null=True, blank=True)
     enabled = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
+    # The last endpoint validation (on save, on demand, and by the scheduled sweep).
+    last_validated_at = models.DateTimeField(null=True, blank=True)
+    last_validation_ok = models.BooleanField(null=True, blank=True)
+    last_validation_message = models.CharField(max_length=300, blank=True)
+    next_validation_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -102,6 +109,10 @@ class Connection(TenantScopedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="connection_name_per_tenant")
+        ]
+        indexes = [
+            # The validation sweep: connections due across tenants.
+            models.Index(fields=["next_validation_at"], name="connection_validation_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -198,3 +209,37 @@ class DeliveryAttempt(TenantScopedModel):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of {self.delivery_id}: {self.status_code}"
+
+
+from integrations.inbound_models import (  # noqa: E402 -- re-exported; they name ours by label
+    DEFAULT_VALIDATION_INTERVAL_DAYS,
+    ConflictChoice,
+    ConflictStatus,
+    FieldPrecedence,
+    FieldVersion,
+    InboundOutcome,
+    InboundReceipt,
+    IntegrationSettings,
+    PrecedenceRule,
+    SyncConflict,
+)
+
+__all__ = [
+    "DEFAULT_VALIDATION_INTERVAL_DAYS",
+    "AuthKind",
+    "ConflictChoice",
+    "ConflictStatus",
+    "Connection",
+    "ConnectionKind",
+    "Delivery",
+    "DeliveryAttempt",
+    "DeliveryState",
+    "FieldPrecedence",
+    "FieldVersion",
+    "InboundOutcome",
+    "InboundReceipt",
+    "IntegrationSettings",
+    "OutboxEvent",
+    "PrecedenceRule",
+    "SyncConflict",
+]

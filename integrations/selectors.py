@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import datetime, timedelta
 
-from integrations.models import Connection, Delivery, DeliveryState
+from django.db.models import (
+    Aggregate,
+    Count,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from integrations.models import (
+    DEFAULT_VALIDATION_INTERVAL_DAYS,
+    ConflictStatus,
+    Connection,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryState,
+    IntegrationSettings,
+    SyncConflict,
+)
+
+HEALTH_WINDOW = timedelta(days=7)
 
 
 def connection_list(*, tenant_id) -> QuerySet[Connection]:
@@ -23,3 +47,69 @@ def delivery_list(*, tenant_id, connection_id=None, state: str = "") -> QuerySet
 
 def dead_letter_list(*, tenant_id, connection_id=None) -> QuerySet[Delivery]:
     return delivery_list(tenant_id=tenant_id, connection_id=connection_id, state=DeliveryState.DEAD)
+
+
+def integration_settings_get(*, tenant_id) -> IntegrationSettings:
+    """The tenant's integration settings (defaults when none were saved)."""
+    return IntegrationSettings.objects.for_tenant(tenant_id).first() or IntegrationSettings(
+        tenant_id=tenant_id
+    )
+
+
+def validation_interval(*, tenant_id) -> timedelta:
+    days = (
+        IntegrationSettings.objects.for_tenant(tenant_id)
+        .values_list("validation_interval_days", flat=True)
+        .first()
+    )
+    return timedelta(days=days or DEFAULT_VALIDATION_INTERVAL_DAYS)
+
+
+class _Percentile95(Aggregate):
+    function = "percentile_cont"
+    template = "percentile_cont(0.95) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+_OK = Q(status_code__gte=200, status_code__lt=300)
+
+
+def connection_health_list(*, tenant_id, now: datetime) -> QuerySet[Connection]:
+    """Connections with their health, in one query whatever their number: attempts and
+    successes of the last 7 days, their p95 latency, the last failed attempt (error,
+    status, when) and the dead letters waiting."""
+    attempts = DeliveryAttempt.objects.for_tenant(tenant_id).filter(connection=OuterRef("pk"))
+    recent = attempts.filter(attempted_at__gte=now - HEALTH_WINDOW).order_by().values("connection")
+    failed = attempts.exclude(_OK).order_by("-attempted_at")
+
+    def of_recent(aggregate, output):
+        return Subquery(recent.annotate(v=aggregate).values("v"), output_field=output)
+
+    dead = (
+        Delivery.objects.for_tenant(tenant_id)
+        .filter(connection=OuterRef("pk"), state=DeliveryState.DEAD)
+        .order_by()
+        .values("connection")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return connection_list(tenant_id=tenant_id).annotate(
+        attempts_7d=Coalesce(of_recent(Count("id"), IntegerField()), Value(0)),
+        succeeded_7d=Coalesce(of_recent(Count("id", filter=_OK), IntegerField()), Value(0)),
+        p95_latency_ms=of_recent(_Percentile95("latency_ms"), FloatField()),
+        last_error_text=Subquery(failed.values("error")[:1]),
+        last_error_status=Subquery(failed.values("status_code")[:1]),
+        last_error_at=Subquery(failed.values("attempted_at")[:1]),
+        dead_letters=Coalesce(Subquery(dead, output_field=IntegerField()), Value(0)),
+    )
+
+
+def sync_conflict_list(*, tenant_id, status: str = "") -> QuerySet[SyncConflict]:
+    conflicts = SyncConflict.objects.for_tenant(tenant_id).select_related(
+        "connection", "application__candidate", "resolved_by"
+    )
+    return conflicts.filter(status=status) if status else conflicts
+
+
+def open_conflict_count(*, tenant_id) -> int:
+    return SyncConflict.objects.for_tenant(tenant_id).filter(status=ConflictStatus.OPEN).count()

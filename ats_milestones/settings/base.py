@@ -316,6 +316,13 @@ CELERY_BEAT_SCHEDULE["integrations-relay"] = {
     "schedule": INTEGRATIONS_RELAY_INTERVAL_S,
     "options": {"expires": INTEGRATIONS_RELAY_INTERVAL_S, "queue": INTEGRATIONS_QUEUE},
 }
+# Connections due for their scheduled validation (interval per tenant, quarterly default).
+INTEGRATIONS_VALIDATION_SWEEP_S = float(env("INTEGRATIONS_VALIDATION_SWEEP_S", "3600"))
+CELERY_BEAT_SCHEDULE["integrations-validation-sweep"] = {
+    "task": "integrations.tasks.integrations_validation_sweep_task",
+    "schedule": INTEGRATIONS_VALIDATION_SWEEP_S,
+    "options": {"expires": INTEGRATIONS_VALIDATION_SWEEP_S, "queue": INTEGRATIONS_QUEUE},
+}
 
 # Stalled approvals (docs/approvals.md): a due step's approvers are reminded after this many
 # business hours, and the department head (or the admins) told after the second number.

@@ -74,6 +74,10 @@ class ConnectionOutputSerializer(serializers.ModelSerializer):
             "rate_limit_per_minute",
             "enabled",
             "disabled_reason",
+            "last_validated_at",
+            "last_validation_ok",
+            "last_validation_message",
+            "next_validation_at",
         )
         read_only_fields = fields
 
@@ -100,6 +104,20 @@ class ConnectionCreatedSerializer(ConnectionOutputSerializer):
 
     def get_signing_secret(self, obj) -> str:
         return getattr(obj, "plain_signing_secret", "")
+
+    def get_validation(self, obj) -> dict | None:
+        result = getattr(obj, "validation", None)
+        return ValidationOutputSerializer(result).data if result else None
+
+
+class ConnectionValidatedSerializer(ConnectionOutputSerializer):
+    """A change of endpoint or auth: the connection and the validation that followed it."""
+
+    validation = serializers.SerializerMethodField()
+
+    class Meta(ConnectionOutputSerializer.Meta):
+        fields = (*ConnectionOutputSerializer.Meta.fields, "validation")
+        read_only_fields = fields
 
     def get_validation(self, obj) -> dict | None:
         result = getattr(obj, "validation", None)

@@ -77,13 +77,24 @@ class ConnectionViewSet(AdminViewSet):
                 instance, context=self.get_serializer_context()
             ).data
             return Response(data, status=status_code)
+        if getattr(instance, "validation", None):
+            data = s.ConnectionValidatedSerializer(
+                instance, context=self.get_serializer_context()
+            ).data
+            return Response(data, status=status_code)
         return super().render(instance, status_code=status_code)
 
     def perform_update_object(self, *, instance, data):
         auth_secret = data.pop("auth_secret", None)
-        return services.connection_update(
+        connection = services.connection_update(
             connection=instance, actor=self.actor, values=data, auth_secret=auth_secret
         )
+        if services.connection_needs_validation(data, auth_secret=auth_secret):
+            # A new endpoint or auth is validated at once; failing, it is saved disabled.
+            connection.validation = services.connection_validate(
+                connection=connection, actor=self.actor
+            )
+        return connection
 
     @extend_schema(
         tags=["connections"],

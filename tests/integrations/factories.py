@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from django.utils import timezone
+from standardwebhooks.webhooks import Webhook
 
 from integrations.models import ConnectionKind, Delivery, DeliveryState, OutboxEvent
 from integrations.services.connections import connection_create
@@ -62,3 +64,36 @@ def make_dead_letter(*, tenant, connection=None):
             last_status=500,
             dead_at=now,
         )
+
+
+def signed_inbound(
+    client, connection, secret: str, document: dict, *, msg_id=None, at=None, headers=None
+):
+    """POST `document` to the connection's inbound endpoint as a peer system would: signed
+    with the `standardwebhooks` package (the sending side's own library)."""
+    body = json.dumps(document)
+    msg_id = msg_id or f"msg_{uuid.uuid4().hex}"
+    at = at or timezone.now()
+    signed = {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": Webhook(secret).sign(msg_id=msg_id, timestamp=at, data=body),
+    } | (headers or {})
+    return client.post(
+        f"/api/v1/inbound/{connection.pk}",
+        data=body,
+        content_type="application/json",
+        headers={k: v for k, v in signed.items() if v is not None},
+    )
+
+
+def application_updated(application, fields: dict, *, updated_at) -> dict:
+    return {
+        "type": "application.updated",
+        "timestamp": timezone.now().isoformat(),
+        "data": {
+            "application_id": str(application.pk),
+            "fields": fields,
+            "updated_at": updated_at.isoformat(),
+        },
+    }
