@@ -112,10 +112,13 @@ def health_row(connection) -> dict:
     }
 
 
-class IntegrationSettingsSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = IntegrationSettings
-        fields = ("validation_interval_days",)
+class IntegrationSettingsSerializer(serializers.Serializer):
+    validation_interval_days = serializers.IntegerField(
+        min_value=1,
+        max_value=366,
+        help_text="Every connection is validated again this many days after its last "
+        "validation (91, quarterly, by default).",
+    )
 
 
 class _Admin:

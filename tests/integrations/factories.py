@@ -8,10 +8,19 @@ import uuid
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
-from integrations.models import ConnectionKind, Delivery, DeliveryState, OutboxEvent
+from integrations.models import (
+    ConflictChoice,
+    ConnectionKind,
+    Delivery,
+    DeliveryState,
+    OutboxEvent,
+    PrecedenceRule,
+    SyncConflict,
+)
 from integrations.services.connections import connection_create
 from tenants.actors import SYSTEM
 from tenants.context import tenant_context
+from tests import factories
 
 _n = iter(range(1, 1_000_000))
 
@@ -97,3 +106,25 @@ def application_updated(application, fields: dict, *, updated_at) -> dict:
             "updated_at": updated_at.isoformat(),
         },
     }
+
+
+def make_sync_conflict(*, tenant, connection=None, application=None, **values):
+    """An open conflict on a candidate's email (ours and theirs differ)."""
+    connection = connection or make_any_connection(tenant=tenant)
+    application = application or factories.make_application(tenant=tenant)
+    now = timezone.now()
+    values = {
+        "field": "candidate.email",
+        "object_type": "candidate",
+        "object_id": application.candidate_id,
+        "ours_value": "ours@example.com",
+        "ours_changed_at": now,
+        "theirs_value": "theirs@example.com",
+        "theirs_changed_at": now,
+        "rule": PrecedenceRule.LATEST_WINS,
+        "applied": ConflictChoice.THEIRS,
+    } | values
+    with tenant_context(tenant):
+        return SyncConflict.objects.create(
+            tenant_id=tenant.pk, connection=connection, application=application, **values
+        )
