@@ -104,6 +104,30 @@ def connection_health_list(*, tenant_id, now: datetime) -> QuerySet[Connection]:
     )
 
 
+def health_row(connection) -> dict:
+    """One connection of `connection_health_list` as the API and the pages show it."""
+    attempts = connection.attempts_7d
+    last_error = None
+    if connection.last_error_at is not None:
+        last_error = connection.last_error_text or f"HTTP {connection.last_error_status}"
+    return {
+        "id": connection.pk,
+        "name": connection.name,
+        "enabled": connection.enabled,
+        "disabled_reason": connection.disabled_reason,
+        "attempts_7d": attempts,
+        "success_rate_7d": connection.succeeded_7d / attempts if attempts else None,
+        "p95_latency_ms_7d": connection.p95_latency_ms,
+        "last_error": last_error,
+        "last_error_at": connection.last_error_at,
+        "dead_letters": connection.dead_letters,
+        "last_validated_at": connection.last_validated_at,
+        "last_validation_ok": connection.last_validation_ok,
+        "last_validation_message": connection.last_validation_message,
+        "next_validation_at": connection.next_validation_at,
+    }
+
+
 def sync_conflict_list(*, tenant_id, status: str = "") -> QuerySet[SyncConflict]:
     conflicts = SyncConflict.objects.for_tenant(tenant_id).select_related(
         "connection", "application__candidate", "resolved_by"

@@ -22,6 +22,7 @@ from integrations.models import (
     PrecedenceRule,
     SyncConflict,
 )
+from integrations.selectors import health_row
 from integrations.services import field_sync
 from integrations.services.health import integration_settings_update
 from tenants.models import ApiScope
@@ -85,31 +86,6 @@ class HealthSerializer(serializers.Serializer):
     last_validation_ok = serializers.BooleanField(allow_null=True)
     last_validation_message = serializers.CharField()
     next_validation_at = serializers.DateTimeField(allow_null=True)
-
-
-def health_row(connection) -> dict:
-    """One annotated connection (selectors.connection_health_list) as the API and pages
-    show it."""
-    attempts = connection.attempts_7d
-    last_error = None
-    if connection.last_error_at is not None:
-        last_error = connection.last_error_text or f"HTTP {connection.last_error_status}"
-    return {
-        "id": connection.pk,
-        "name": connection.name,
-        "enabled": connection.enabled,
-        "disabled_reason": connection.disabled_reason,
-        "attempts_7d": attempts,
-        "success_rate_7d": connection.succeeded_7d / attempts if attempts else None,
-        "p95_latency_ms_7d": connection.p95_latency_ms,
-        "last_error": last_error,
-        "last_error_at": connection.last_error_at,
-        "dead_letters": connection.dead_letters,
-        "last_validated_at": connection.last_validated_at,
-        "last_validation_ok": connection.last_validation_ok,
-        "last_validation_message": connection.last_validation_message,
-        "next_validation_at": connection.next_validation_at,
-    }
 
 
 class IntegrationSettingsSerializer(serializers.Serializer):

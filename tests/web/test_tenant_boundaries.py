@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from audit.models import AuditAction
-from integrations.models import Connection, Delivery
+from integrations.models import Connection, Delivery, SyncConflict
 from milestones.models import (
     AutomationFailure,
     AutomationRule,
@@ -119,6 +119,9 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "integrations:connection-validate": (Connection, integration_factories.make_any_connection),
     "integrations:connection-enable": (Connection, integration_factories.make_any_connection),
     "integrations:dead-letter-replay": (Delivery, integration_factories.make_dead_letter),
+    "integrations:connection-health": (Connection, integration_factories.make_any_connection),
+    "integrations:connection-precedence": (Connection, integration_factories.make_any_connection),
+    "integrations:conflict-resolve": (SyncConflict, integration_factories.make_sync_conflict),
 }
 # route name -> (model, factory(parent)) of the child its second id names, a child of
 # the object BOUNDARY_FACTORIES makes for that route.
