@@ -196,6 +196,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "api_client": env("API_THROTTLE_CLIENT_RATE", "600/minute"),
         "api_user": env("API_THROTTLE_USER_RATE", "300/minute"),
+        # Signed inbound webhooks, per connection (integrations/api/inbound.py).
+        "inbound_connection": env("API_THROTTLE_INBOUND_RATE", "600/minute"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
@@ -226,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "DecideEnum": "approvals.api.serializers.DECISION_CHOICES",
         "ApplicationStatusEnum": "recruiting.models.ApplicationStatus",
         "HireTypeEnum": "recruiting.models.HireType",
+        "ConflictChoiceEnum": "integrations.models.ConflictChoice",
         "RoleEnum": "tenants.models.Role",
         "MilestoneKindEnum": "milestones.models.MilestoneKind",
         "TransitionKindEnum": "milestones.models.TransitionKind",

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from ats_milestones.api.idempotency import REPLAYED_HEADER
 from ats_milestones.api.schema import E400, E404, E422, ErrorSerializer
+from ats_milestones.api.throttling import ApiCallerRateThrottle
 from ats_milestones.errors import NotFound
 from integrations.errors import InboundTooLarge
 from integrations.models import Connection
@@ -60,10 +61,19 @@ def _connection_tenant(connection_id) -> uuid.UUID | None:
         )
 
 
+class InboundRateThrottle(ApiCallerRateThrottle):
+    """One budget per connection (`inbound_connection` in DEFAULT_THROTTLE_RATES): a peer
+    that floods us is answered 429 with Retry-After before its signature is checked."""
+
+    def _caller(self, request):
+        connection_id = request.parser_context["kwargs"].get("connection_id")
+        return "inbound_connection", f"connection:{connection_id}"
+
+
 class InboundView(APIView):
     authentication_classes: list = []  # the signature is the authentication
     permission_classes = [AllowAny]
-    throttle_classes: list = []
+    throttle_classes = [InboundRateThrottle]
 
     @extend_schema(
         tags=["inbound"],
@@ -71,8 +81,18 @@ class InboundView(APIView):
         auth=[],
         request={"application/json": {"type": "object"}},
         parameters=[
-            OpenApiParameter(name, str, OpenApiParameter.HEADER, required=True)
-            for name in SIGNATURE_HEADERS
+            *(
+                OpenApiParameter(name, str, OpenApiParameter.HEADER, required=True)
+                for name in SIGNATURE_HEADERS
+            ),
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Not needed here: a repeat is recognised by its `webhook-id` "
+                f"and answered the first answer with `{REPLAYED_HEADER}: true`.",
+            ),
         ],
         responses={
             200: OpenApiResponse(

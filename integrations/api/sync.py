@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from ats_milestones.api import serializers
 from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
-from ats_milestones.api.schema import DETAIL_ERRORS, E400, E404, E409, READ_ERRORS
+from ats_milestones.api.schema import DETAIL_ERRORS, E400, E404, E409, E422, READ_ERRORS
 from ats_milestones.api.serializers import validated
 from integrations import selectors
 from integrations.models import (
@@ -27,7 +27,7 @@ from integrations.services import field_sync
 from integrations.services.health import integration_settings_update
 from tenants.models import ApiScope
 
-POST_ERRORS = {**DETAIL_ERRORS, 400: E400, 404: E404, 409: E409}
+POST_ERRORS = {**DETAIL_ERRORS, 400: E400, 404: E404, 409: E409, 422: E422}
 
 
 class PrecedenceSerializer(serializers.Serializer):
@@ -118,7 +118,7 @@ class ConnectionPrecedenceView(_Admin, TenantScopedAPIView):
     @extend_schema(
         tags=["connections"],
         request=PrecedenceSerializer,
-        responses={200: PrecedenceSerializer, **DETAIL_ERRORS, 400: E400},
+        responses={200: PrecedenceSerializer, **DETAIL_ERRORS, 400: E400, 409: E409},
     )
     def put(self, request, pk):
         connection = self.get_object()
@@ -177,7 +177,13 @@ class IntegrationSettingsView(_Admin, TenantScopedAPIView):
     @extend_schema(
         tags=["connections"],
         request=IntegrationSettingsSerializer,
-        responses={200: IntegrationSettingsSerializer, 400: E400, **READ_ERRORS},
+        responses={
+            200: IntegrationSettingsSerializer,
+            400: E400,
+            404: E404,
+            409: E409,
+            **READ_ERRORS,
+        },
     )
     def put(self, request):
         data = validated(IntegrationSettingsSerializer, request.data)

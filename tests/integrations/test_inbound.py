@@ -257,3 +257,21 @@ def test_concurrent_repeats_of_one_webhook_id_apply_once(tenant_a):
     assert all(a.json() == answers[0].json() for a in answers)
     assert len(rows(InboundReceipt)) == 1 and len(rows(ApplicationEvent)) == 1
     assert refreshed(application).current_milestone_id == milestone_of(version, "SCREEN").pk
+
+
+def test_a_connection_past_its_inbound_rate_gets_429_with_retry_after(peer, tenant_a, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "inbound_connection": "2/minute",
+        },
+    }
+    connection, secret = peer
+    _, document = _update(tenant_a)
+    for _ in range(2):
+        assert signed_inbound(Client(), connection, secret, document).status_code == 200
+    refused = signed_inbound(Client(), connection, secret, document)
+    assert_error(refused, 429, "THROTTLED")
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert len(rows(InboundReceipt)) == 2
