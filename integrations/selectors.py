@@ -24,6 +24,7 @@ from integrations.models import (
     Delivery,
     DeliveryAttempt,
     DeliveryState,
+    InboundReceipt,
     IntegrationSettings,
     SyncConflict,
 )
@@ -137,3 +138,8 @@ def sync_conflict_list(*, tenant_id, status: str = "") -> QuerySet[SyncConflict]
 
 def open_conflict_count(*, tenant_id) -> int:
     return SyncConflict.objects.for_tenant(tenant_id).filter(status=ConflictStatus.OPEN).count()
+
+
+def inbound_receipt_list(*, tenant_id, connection_id) -> QuerySet[InboundReceipt]:
+    """What a connection sent us, newest first."""
+    return InboundReceipt.objects.for_tenant(tenant_id).filter(connection_id=connection_id)

@@ -7,7 +7,7 @@ from ats_milestones.api.serializers import (
     StrictCharField,
     StrictModelSerializer,
 )
-from integrations.models import Connection, Delivery, DeliveryAttempt
+from integrations.models import Connection, Delivery, DeliveryAttempt, InboundReceipt
 
 _STAMPS = ("id", "created_at", "updated_at")
 
@@ -194,3 +194,23 @@ class ReplayInputSerializer(serializers.Serializer):  # the kernel's: unknown fi
 class ReplayOutputSerializer(serializers.Serializer):
     replayed = serializers.IntegerField()
     ids = serializers.ListField(child=serializers.UUIDField())
+
+
+class InboundReceiptSerializer(serializers.ModelSerializer):
+    connection = serializers.UUIDField(source="connection_id", read_only=True)
+    answer = serializers.JSONField(source="summary", read_only=True)
+
+    class Meta:
+        model = InboundReceipt
+        fields = (
+            "id",
+            "connection",
+            "webhook_id",
+            "event_type",
+            "received_at",
+            "source_timestamp",
+            "outcome",
+            "status_code",
+            "answer",
+        )
+        read_only_fields = fields

@@ -137,6 +137,21 @@ class ConnectionViewSet(AdminViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(s.DeliveryOutputSerializer(page, many=True).data)
 
+    @extend_schema(
+        tags=["connections"],
+        responses={200: s.InboundReceiptSerializer(many=True), **DETAIL_ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def inbound_receipts(self, request, pk=None):
+        """What the connection sent to its inbound endpoint, newest first: each webhook-id
+        once, with the answer it got (and gets again on a repeat)."""
+        connection = self.get_object()
+        queryset = selectors.inbound_receipt_list(
+            tenant_id=self.tenant_id, connection_id=connection.pk
+        )
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(s.InboundReceiptSerializer(page, many=True).data)
+
 
 class ReadOnlyAdminViewSet(TenantScopedViewSet):
     read_scope = ApiScope.CONFIG_WRITE

@@ -32,6 +32,7 @@ from tenants.permissions import Capability
 from tenants.views import TenantPageMixin
 
 PAGE_SIZE = 50
+RECEIPTS_SHOWN = 20  # the newest inbound events on a connection's page (the API pages all)
 FORM_FIELDS = (
     "name",
     "kind",
@@ -153,6 +154,9 @@ class ConnectionDetailView(AdminPageMixin, View):
                 page_obj=page_obj,
                 now=timezone.now(),
                 precedence=_precedence_rows(connection),
+                receipts=selectors.inbound_receipt_list(
+                    tenant_id=request.tenant.pk, connection_id=connection.pk
+                )[:RECEIPTS_SHOWN],
                 precedence_rules=PrecedenceRule.choices,
                 **extra,
             ),

@@ -109,6 +109,7 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "dead_letters-replay": (Delivery, integration_factories.make_dead_letter),
     "connection-field-precedence": (Connection, integration_factories.make_any_connection),
     "connection-health": (Connection, integration_factories.make_any_connection),
+    "connections-inbound-receipts": (Connection, integration_factories.make_any_connection),
     # Signed by the peer, not by us: a caller with our credentials for another tenant is 404.
     "inbound": (Connection, integration_factories.make_any_connection),
     "sync_conflicts-detail": (SyncConflict, integration_factories.make_sync_conflict),

@@ -19,6 +19,7 @@ from integrations.services.connections import connection_rotate_signing_secret, 
 from milestones.models import ApplicationEvent
 from tenants.actors import SYSTEM
 from tenants.context import tenant_context
+from tenants.models import Role
 from tests import factories
 from tests.support import assert_error, refreshed, rows
 
@@ -275,3 +276,20 @@ def test_a_connection_past_its_inbound_rate_gets_429_with_retry_after(peer, tena
     assert_error(refused, 429, "THROTTLED")
     assert 0 < int(refused["Retry-After"]) <= 60
     assert len(rows(InboundReceipt)) == 2
+
+
+def test_the_connection_lists_what_it_sent_with_the_answers(peer, tenant_a, api_a):
+    connection, secret = peer
+    admin = Client()
+    admin.force_login(factories.make_membership(tenant=tenant_a, role=Role.ADMIN).user)
+    _, document = _update(tenant_a)
+    signed_inbound(Client(), connection, secret, document, msg_id="msg_ok")
+    signed_inbound(Client(), connection, secret, {"type": "x.y", "data": {}}, msg_id="msg_no")
+    listed = api_a.get(f"/api/v1/connections/{connection.pk}/inbound_receipts").json()["results"]
+    assert [(r["webhook_id"], r["status_code"], r["outcome"]) for r in listed] == [
+        ("msg_no", 422, "refused"),
+        ("msg_ok", 200, "applied"),
+    ]
+    assert listed[0]["answer"]["error"]["code"] == "UNKNOWN_INBOUND_TYPE"
+    page = admin.get(f"/integrations/connections/{connection.pk}/").content.decode()
+    assert page.count('data-testid="receipt-row"') == 2 and "Refused: No inbound event" in page
