@@ -144,9 +144,11 @@ class ConnectionHealthView(_Admin, TenantScopedAPIView):
 
 
 class IntegrationHealthView(_Admin, TenantScopedAPIView):
-    """Every connection's health (one query whatever their number)."""
+    """Every connection's health (one query whatever their number), as one array: a
+    tenant has a handful of connections."""
 
     queryset = Connection.all_tenants.none()
+    pagination_class = None
 
     def tenant_queryset(self):
         return selectors.connection_health_list(tenant_id=self.tenant_id, now=timezone.now())
@@ -156,7 +158,7 @@ class IntegrationHealthView(_Admin, TenantScopedAPIView):
     )
     def get(self, request):
         rows = [health_row(c) for c in self.get_queryset()]
-        return Response({"results": HealthSerializer(rows, many=True).data})
+        return Response(HealthSerializer(rows, many=True).data)
 
 
 class IntegrationSettingsView(_Admin, TenantScopedAPIView):
@@ -221,8 +223,8 @@ class SyncConflictViewSet(_Admin, TenantScopedViewSet):
 
     def list(self, request):
         conflicts = self.get_queryset()
-        status = request.query_params.get("status", "")
-        if status:
+        if "status" in request.query_params:
+            status = request.query_params["status"]
             if status not in ConflictStatus.values:
                 raise ValidationError({"status": ["open or resolved."]})
             conflicts = conflicts.filter(status=status)

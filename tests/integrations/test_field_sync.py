@@ -166,3 +166,4 @@ def test_an_admin_resolves_a_conflict_by_taking_theirs_and_cannot_resolve_it_twi
     )
     assert api_a.get("/api/v1/sync_conflicts?status=open").json()["results"] == []
     assert_error(api_a.get("/api/v1/sync_conflicts?status=maybe"), 400, field="status")
+    assert_error(api_a.get("/api/v1/sync_conflicts?status="), 400, field="status")
