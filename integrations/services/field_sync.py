@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ats_milestones.errors import Conflict, InvalidInput, NotFound
+from ats_milestones.errors import Conflict, InvalidInput, InvalidReference
 from audit.services import audit_record
 from integrations.errors import IntegrationErrorCode
 from integrations.models import (
@@ -209,7 +209,10 @@ def _application_of(data: dict) -> Application:
     )
     if application is None:
         name = "data.application_id" if application_id else "data.application_external_id"
-        raise NotFound("No such application.", fields={name: ["No such application."]})
+        # An id in a body that is not ours: 400 naming it, as every body reference (api.md).
+        raise InvalidReference(
+            "No such application in your tenant.", fields={name: ["No such application."]}
+        )
     return application
 
 

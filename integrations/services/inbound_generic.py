@@ -15,6 +15,7 @@ from ats_milestones.errors import InvalidInput
 from integrations.errors import IntegrationErrorCode
 from integrations.inbound_handlers import InboundEvent, register_inbound_handler
 from integrations.services.field_sync import application_updated_apply, timestamp_parse
+from milestones.errors import UnknownApplicationReference
 from milestones.services.automation.events import application_event_receive
 
 EVENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")  # as POST /api/v1/events takes
@@ -60,14 +61,20 @@ def milestone_event(event: InboundEvent) -> dict:
         occurred_at = timestamp_parse(data["occurred_at"], field="data.occurred_at")
     if occurred_at is None:
         raise _invalid("data.occurred_at", "When it happened (ISO-8601 with zone).")
-    stored, created = application_event_receive(
-        event_type=event_type,
-        occurred_at=occurred_at,
-        idempotency_id=f"inbound:{event.connection.pk.hex}:{event.webhook_id}"[:200],
-        payload=payload,
-        application_id=application_id or None,
-        application_external_id=None if application_id else str(external_id),
-    )
+    try:
+        stored, created = application_event_receive(
+            event_type=event_type,
+            occurred_at=occurred_at,
+            idempotency_id=f"inbound:{event.connection.pk.hex}:{event.webhook_id}"[:200],
+            payload=payload,
+            application_id=application_id or None,
+            application_external_id=None if application_id else str(external_id),
+        )
+    except UnknownApplicationReference as refusal:
+        name = "data.application_id" if application_id else "data.application_external_id"
+        raise UnknownApplicationReference(
+            refusal.message, fields={name: ["No such application."]}
+        ) from None
     return {
         "event_id": str(stored.pk),
         "application_id": str(stored.application_id),

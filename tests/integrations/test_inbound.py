@@ -293,3 +293,17 @@ def test_the_connection_lists_what_it_sent_with_the_answers(peer, tenant_a, api_
     assert listed[0]["answer"]["error"]["code"] == "UNKNOWN_INBOUND_TYPE"
     page = admin.get(f"/integrations/connections/{connection.pk}/").content.decode()
     assert page.count('data-testid="receipt-row"') == 2 and "Refused: No inbound event" in page
+
+
+@pytest.mark.parametrize("event_type", ["application.updated", "milestone.event"])
+def test_an_application_of_another_tenant_is_400_naming_it_and_untouched(
+    peer, tenant_a, tenant_b, event_type
+):
+    connection, secret = peer
+    theirs, document = _update(tenant_b)
+    document["type"] = event_type
+    document["data"]["event_type"] = "assessment.completed"
+    response = signed_inbound(Client(), connection, secret, document)
+    assert_error(response, 400, "VALIDATION_ERROR", "data.application_id")
+    assert refreshed(theirs.candidate).email != "new@example.com"
+    assert rows(ApplicationEvent) == []
