@@ -41,8 +41,11 @@ def audit_event_build(
 ) -> AuditEvent:
     """The one builder of an audit row (unsaved: a move writes it in its own statement).
     During a request it also says which request, from which address and user agent, and
-    whom an API client acted for (tenants.request_context, set by a middleware)."""
+    whom an API client acted for (tenants.request_context, set by a middleware). A
+    connection (an inbound webhook) has no actor column: its id goes into `data`."""
     request = current_request_context() or _NO_REQUEST
+    if actor.connection_id is not None:
+        data = {**(data or {}), "actor_connection_id": str(actor.connection_id)}
     return AuditEvent(
         tenant_id=tenant_id,
         action=action,

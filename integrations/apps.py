@@ -10,6 +10,7 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         from integrations import outbox, subscribers
         from integrations.connectors import inbound  # noqa: F401 -- registers its handlers
+        from integrations.services import inbound_generic  # noqa: F401 -- registers handlers
 
         outbox.connect()
         subscribers.connect()

@@ -12,11 +12,14 @@ class IntegrationErrorCode(StrEnum):
     NOT_A_DEAD_LETTER = "NOT_A_DEAD_LETTER"  # 409: delivered or still being tried
     SIGNATURE_INVALID = "SIGNATURE_INVALID"  # 401
     SIGNATURE_HEADERS_MISSING = "SIGNATURE_HEADERS_MISSING"  # 400
-    INVALID_INBOUND_EVENT = "INVALID_INBOUND_EVENT"  # 400
     UNKNOWN_BACKGROUND_CHECK = "UNKNOWN_BACKGROUND_CHECK"  # 422: no check of that vendor id
     UNKNOWN_APPLICATION = "UNKNOWN_APPLICATION"  # 422: an inbound event names no application
     ADVERSE_ACTION_WAITING = "ADVERSE_ACTION_WAITING"  # 409: the waiting period still runs
     NO_ADVERSE_ACTION_PENDING = "NO_ADVERSE_ACTION_PENDING"  # 409: nothing to decide
+    INVALID_INBOUND_EVENT = "INVALID_INBOUND_EVENT"  # 400, the field names what is wrong
+    UNKNOWN_INBOUND_TYPE = "UNKNOWN_INBOUND_TYPE"  # 422: no handler for the body's `type`
+    INBOUND_TOO_LARGE = "INBOUND_TOO_LARGE"  # 413
+    CONFLICT_RESOLVED = "CONFLICT_RESOLVED"  # 409: a sync conflict resolved already
 
 
 class NotADeadLetter(Conflict):
@@ -38,3 +41,17 @@ class UnknownInboundSubject(RuleViolation):
 
 class AdverseActionRefused(Conflict):
     code = IntegrationErrorCode.NO_ADVERSE_ACTION_PENDING
+
+
+class SignatureHeadersMissing(DomainError):
+    status = 400
+    code = IntegrationErrorCode.SIGNATURE_HEADERS_MISSING
+
+
+class UnknownInboundType(RuleViolation):
+    code = IntegrationErrorCode.UNKNOWN_INBOUND_TYPE
+
+
+class InboundTooLarge(DomainError):
+    status = 413
+    code = IntegrationErrorCode.INBOUND_TOO_LARGE

@@ -30,6 +30,7 @@ class InboundEvent:
     event_type: str
     occurred_at: datetime | None  # the source's own timestamp, when it sent one
     data: dict
+    receipt_id: Any = None  # the InboundReceipt's id, for rows that name the event
 
 
 InboundHandler = Callable[[InboundEvent], dict]

@@ -11,6 +11,8 @@ delivery with its attempts.
   application and connection. `DeliveryAttempt`: the log, one row per HTTP attempt.
 - `BackgroundCheck`: one check ordered from a background-check vendor for one application,
   with its status history (`BackgroundCheckStatusChange`) and the adverse-action flow.
+- Inbound receipts, field precedence, field versions, sync conflicts and the tenant's
+  integration settings live in `inbound_models.py` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -99,6 +101,11 @@ class Connection(TenantScopedModel):
     # milestone and package, payroll milestones); see integrations/connectors/.
     connector_settings = models.JSONField(default=dict, blank=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
+    # The last endpoint validation (on save, on demand, and by the scheduled sweep).
+    last_validated_at = models.DateTimeField(null=True, blank=True)
+    last_validation_ok = models.BooleanField(null=True, blank=True)
+    last_validation_message = models.CharField(max_length=300, blank=True)
+    next_validation_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -107,6 +114,10 @@ class Connection(TenantScopedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="connection_name_per_tenant")
+        ]
+        indexes = [
+            # The validation sweep: connections due across tenants.
+            models.Index(fields=["next_validation_at"], name="connection_validation_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -305,3 +316,42 @@ class BackgroundCheckStatusChange(TenantScopedModel):
 
     def __str__(self) -> str:
         return f"{self.background_check_id}: {self.status} {self.result}"
+
+
+from integrations.inbound_models import (  # noqa: E402 -- re-exported; they name ours by label
+    DEFAULT_VALIDATION_INTERVAL_DAYS,
+    ConflictChoice,
+    ConflictStatus,
+    FieldPrecedence,
+    FieldVersion,
+    InboundOutcome,
+    InboundReceipt,
+    IntegrationSettings,
+    PrecedenceRule,
+    SyncConflict,
+)
+
+__all__ = [
+    "DEFAULT_VALIDATION_INTERVAL_DAYS",
+    "AdverseAction",
+    "AuthKind",
+    "BackgroundCheck",
+    "BackgroundCheckResult",
+    "BackgroundCheckStatus",
+    "BackgroundCheckStatusChange",
+    "ConflictChoice",
+    "ConflictStatus",
+    "Connection",
+    "ConnectionKind",
+    "Delivery",
+    "DeliveryAttempt",
+    "DeliveryState",
+    "FieldPrecedence",
+    "FieldVersion",
+    "InboundOutcome",
+    "InboundReceipt",
+    "IntegrationSettings",
+    "OutboxEvent",
+    "PrecedenceRule",
+    "SyncConflict",
+]

@@ -1,4 +1,5 @@
-"""What integrations does after a change commits: wake the relay for the new events."""
+"""What integrations does when others change things: wake the relay after commits that
+wrote events; note when a syncable field changed on our side (per-field precedence)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.conf import settings
 
 from ats_milestones.events import Moment, subscribe
 from integrations.outbox import OUTBOX_EVENT_CLASSES
+from integrations.services.field_sync import field_versions_record_ours
+from tenants.events import ObjectChanged
 
 KICK_EVERY_S = 0.2  # at most one kick per process this often; beat sweeps up the rest
 logger = logging.getLogger(__name__)
@@ -33,3 +36,4 @@ def relay_kick(event) -> None:
 def connect() -> None:
     for event_type in OUTBOX_EVENT_CLASSES:
         subscribe(event_type, relay_kick, moment=Moment.AFTER_COMMIT)
+    subscribe(ObjectChanged, field_versions_record_ours, moment=Moment.IN_TRANSACTION)

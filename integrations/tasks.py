@@ -11,6 +11,7 @@ from integrations.services.background_checks import (
     background_check_pre_adverse_notice,
     background_checks_stalled,
 )
+from integrations.services.health import connections_validate_due
 from integrations.services.relay import relay_run
 from tenants.tasks import tenant_task
 
@@ -78,3 +79,16 @@ def background_checks_resume_task() -> int:
 def background_check_pre_adverse_task(*, tenant_id: str, check_id: str) -> None:
     """Ask the vendor to send the candidate the pre-adverse notice."""
     background_check_pre_adverse_notice(check=BackgroundCheck.objects.get(pk=check_id))
+
+
+@shared_task(
+    name="integrations.tasks.integrations_validation_sweep_task",
+    acks_late=True,
+    time_limit=900,
+    soft_time_limit=840,
+    ignore_result=True,
+)
+def integrations_validation_sweep_task() -> dict:
+    """Validate every connection whose next validation is due (quarterly by default, per
+    tenant setting). A cross-tenant job; claimed rows make two sweeps at once safe."""
+    return connections_validate_due().as_dict()

@@ -196,6 +196,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "api_client": env("API_THROTTLE_CLIENT_RATE", "600/minute"),
         "api_user": env("API_THROTTLE_USER_RATE", "300/minute"),
+        # Signed inbound webhooks, per connection (integrations/api/inbound.py).
+        "inbound_connection": env("API_THROTTLE_INBOUND_RATE", "600/minute"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
@@ -226,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "DecideEnum": "approvals.api.serializers.DECISION_CHOICES",
         "ApplicationStatusEnum": "recruiting.models.ApplicationStatus",
         "HireTypeEnum": "recruiting.models.HireType",
+        "ConflictChoiceEnum": "integrations.models.ConflictChoice",
         "RoleEnum": "tenants.models.Role",
         "MilestoneKindEnum": "milestones.models.MilestoneKind",
         "TransitionKindEnum": "milestones.models.TransitionKind",
@@ -328,6 +331,13 @@ CELERY_BEAT_SCHEDULE["integrations-background-checks"] = {
     "task": "integrations.tasks.background_checks_resume_task",
     "schedule": 900.0,
     "options": {"expires": 900.0, "queue": INTEGRATIONS_QUEUE},
+}
+# Connections due for their scheduled validation (interval per tenant, quarterly default).
+INTEGRATIONS_VALIDATION_SWEEP_S = float(env("INTEGRATIONS_VALIDATION_SWEEP_S", "3600"))
+CELERY_BEAT_SCHEDULE["integrations-validation-sweep"] = {
+    "task": "integrations.tasks.integrations_validation_sweep_task",
+    "schedule": INTEGRATIONS_VALIDATION_SWEEP_S,
+    "options": {"expires": INTEGRATIONS_VALIDATION_SWEEP_S, "queue": INTEGRATIONS_QUEUE},
 }
 
 # Stalled approvals (docs/approvals.md): a due step's approvers are reminded after this many

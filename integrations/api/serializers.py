@@ -13,6 +13,7 @@ from integrations.models import (
     Connection,
     Delivery,
     DeliveryAttempt,
+    InboundReceipt,
 )
 
 _STAMPS = ("id", "created_at", "updated_at")
@@ -83,6 +84,10 @@ class ConnectionOutputSerializer(serializers.ModelSerializer):
             "rate_limit_per_minute",
             "enabled",
             "disabled_reason",
+            "last_validated_at",
+            "last_validation_ok",
+            "last_validation_message",
+            "next_validation_at",
         )
         read_only_fields = fields
 
@@ -109,6 +114,20 @@ class ConnectionCreatedSerializer(ConnectionOutputSerializer):
 
     def get_signing_secret(self, obj) -> str:
         return getattr(obj, "plain_signing_secret", "")
+
+    def get_validation(self, obj) -> dict | None:
+        result = getattr(obj, "validation", None)
+        return ValidationOutputSerializer(result).data if result else None
+
+
+class ConnectionValidatedSerializer(ConnectionOutputSerializer):
+    """A change of endpoint or auth: the connection and the validation that followed it."""
+
+    validation = serializers.SerializerMethodField()
+
+    class Meta(ConnectionOutputSerializer.Meta):
+        fields = (*ConnectionOutputSerializer.Meta.fields, "validation")
+        read_only_fields = fields
 
     def get_validation(self, obj) -> dict | None:
         result = getattr(obj, "validation", None)
@@ -233,3 +252,23 @@ class BackgroundCheckDetailSerializer(BackgroundCheckOutputSerializer):
 class BackgroundCheckDecisionSerializer(serializers.Serializer):  # unknown fields refused
     decision = serializers.ChoiceField(choices=["proceed", "reject"])
     reason = StrictCharField(required=False, allow_blank=True, max_length=180)
+
+
+class InboundReceiptSerializer(serializers.ModelSerializer):
+    connection = serializers.UUIDField(source="connection_id", read_only=True)
+    answer = serializers.JSONField(source="summary", read_only=True)
+
+    class Meta:
+        model = InboundReceipt
+        fields = (
+            "id",
+            "connection",
+            "webhook_id",
+            "event_type",
+            "received_at",
+            "source_timestamp",
+            "outcome",
+            "status_code",
+            "answer",
+        )
+        read_only_fields = fields

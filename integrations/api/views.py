@@ -81,13 +81,24 @@ class ConnectionViewSet(AdminViewSet):
                 instance, context=self.get_serializer_context()
             ).data
             return Response(data, status=status_code)
+        if getattr(instance, "validation", None):
+            data = s.ConnectionValidatedSerializer(
+                instance, context=self.get_serializer_context()
+            ).data
+            return Response(data, status=status_code)
         return super().render(instance, status_code=status_code)
 
     def perform_update_object(self, *, instance, data):
         auth_secret = data.pop("auth_secret", None)
-        return services.connection_update(
+        connection = services.connection_update(
             connection=instance, actor=self.actor, values=data, auth_secret=auth_secret
         )
+        if services.connection_needs_validation(data, auth_secret=auth_secret):
+            # A new endpoint or auth is validated at once; failing, it is saved disabled.
+            connection.validation = services.connection_validate(
+                connection=connection, actor=self.actor
+            )
+        return connection
 
     @extend_schema(
         tags=["connections"],
@@ -129,6 +140,21 @@ class ConnectionViewSet(AdminViewSet):
         queryset = selectors.delivery_list(tenant_id=self.tenant_id, connection_id=connection.pk)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(s.DeliveryOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        tags=["connections"],
+        responses={200: s.InboundReceiptSerializer(many=True), **DETAIL_ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def inbound_receipts(self, request, pk=None):
+        """What the connection sent to its inbound endpoint, newest first: each webhook-id
+        once, with the answer it got (and gets again on a repeat)."""
+        connection = self.get_object()
+        queryset = selectors.inbound_receipt_list(
+            tenant_id=self.tenant_id, connection_id=connection.pk
+        )
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(s.InboundReceiptSerializer(page, many=True).data)
 
 
 class ReadOnlyAdminViewSet(TenantScopedViewSet):

@@ -21,6 +21,7 @@ from integrations import crypto
 from integrations.errors import IntegrationErrorCode
 from integrations.models import AuthKind, Connection, ConnectionKind
 from integrations.outbox import event_types
+from integrations.selectors import validation_interval
 from integrations.services.auth import auth_headers
 from integrations.services.http import EndpointRefused, HttpClient, endpoint_address
 from integrations.services.signing import ROTATION_OVERLAP_HOURS, signed_headers, signing_secrets
@@ -42,6 +43,16 @@ EDITABLE = (
     "rate_limit_per_minute",
     "enabled",
 )
+
+
+# A change of one of these (or of the auth secret) validates the endpoint again.
+VALIDATED_FIELDS = frozenset(
+    {"endpoint_url", "auth_kind", "auth_username", "oauth_token_url", "oauth_scope"}
+)
+
+
+def connection_needs_validation(values: dict[str, Any], *, auth_secret: str | None) -> bool:
+    return auth_secret is not None or bool(VALIDATED_FIELDS & set(values))
 
 
 @dataclass(frozen=True)
@@ -250,8 +261,10 @@ def _vendor_api_reached(status: int) -> bool:
 def connection_validate(
     *, connection: Connection, actor: Actor, client: HttpClient | None = None
 ) -> ValidationResult:
-    """Send a signed `connection.test` event; a connection whose endpoint does not answer
-    2xx is disabled with the reason (and enabled again by a passing validation)."""
+    """Send a signed `connection.test` event (after fetching an OAuth token, if the auth is
+    OAuth); a connection whose endpoint does not answer 2xx is disabled with the reason (and
+    enabled again by a passing validation). The result is kept on the connection, and the
+    next scheduled validation set one tenant interval later (quarterly by default)."""
     now = timezone.now()
     msg_id = f"msg_test_{uuid.uuid4().hex}"
     body = json.dumps(
@@ -315,7 +328,23 @@ def connection_validate(
         elif not outcome.ok:
             connection.enabled = False
             connection.disabled_reason = f"Validation failed: {outcome.message}"[:300]
-        connection.save(update_fields=["enabled", "disabled_reason", "updated_at"])
+        connection.last_validated_at = timezone.now()
+        connection.last_validation_ok = outcome.ok
+        connection.last_validation_message = outcome.message[:300]
+        connection.next_validation_at = connection.last_validated_at + validation_interval(
+            tenant_id=connection.tenant_id
+        )
+        connection.save(
+            update_fields=[
+                "enabled",
+                "disabled_reason",
+                "last_validated_at",
+                "last_validation_ok",
+                "last_validation_message",
+                "next_validation_at",
+                "updated_at",
+            ]
+        )
         audit_record(
             action="connection.validated",
             tenant_id=connection.tenant_id,

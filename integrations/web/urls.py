@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from integrations.web import background_checks, views
+from integrations.web import background_checks, health, views
 
 app_name = "integrations"
 
@@ -18,6 +18,23 @@ urlpatterns = [
         "connections/<uuid:pk>/enabled/",
         views.ConnectionEnableView.as_view(),
         name="connection-enable",
+    ),
+    path(
+        "connections/<uuid:pk>/health/",
+        health.ConnectionHealthView.as_view(),
+        name="connection-health",
+    ),
+    path(
+        "connections/<uuid:pk>/precedence/",
+        health.ConnectionPrecedenceView.as_view(),
+        name="connection-precedence",
+    ),
+    path("health/", health.HealthOverviewView.as_view(), name="health"),
+    path("conflicts/", health.ConflictListView.as_view(), name="conflicts"),
+    path(
+        "conflicts/<uuid:pk>/resolve/",
+        health.ConflictResolveView.as_view(),
+        name="conflict-resolve",
     ),
     path("dead-letters/", views.DeadLetterListView.as_view(), name="dead-letters"),
     path(

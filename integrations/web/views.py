@@ -15,15 +15,24 @@ from django.views import View
 
 from ats_milestones.errors import DomainError
 from integrations import selectors
-from integrations.models import AuthKind, Connection, ConnectionKind, Delivery, DeliveryState
+from integrations.models import (
+    AuthKind,
+    Connection,
+    ConnectionKind,
+    Delivery,
+    DeliveryState,
+    PrecedenceRule,
+)
 from integrations.outbox import event_types
 from integrations.services import connections as services
 from integrations.services.dead_letters import dead_letters_replay
+from integrations.services.field_sync import SYNCABLE_FIELDS, field_precedence_of
 from tenants.access import access_denied_on_page
 from tenants.permissions import Capability
 from tenants.views import TenantPageMixin
 
 PAGE_SIZE = 50
+RECEIPTS_SHOWN = 20  # the newest inbound events on a connection's page (the API pages all)
 FORM_FIELDS = (
     "name",
     "kind",
@@ -82,6 +91,15 @@ def _form_values(post) -> tuple[dict, dict]:
     return values, errors
 
 
+def _precedence_rows(connection) -> list[dict]:
+    """Each syncable field, its label and the connection's rule for it."""
+    rules = field_precedence_of(connection)
+    return [
+        {"name": name, "label": field.label, "rule": rules[name]}
+        for name, field in SYNCABLE_FIELDS.items()
+    ]
+
+
 class ConnectionListView(AdminPageMixin, View):
     template = "integrations/connection_list.html"
 
@@ -96,6 +114,7 @@ class ConnectionListView(AdminPageMixin, View):
                 auth_kinds=AuthKind.choices,
                 event_types=event_types(),
                 dead_letters=selectors.dead_letter_list(tenant_id=request.tenant.pk).count(),
+                open_conflicts=selectors.open_conflict_count(tenant_id=request.tenant.pk),
                 **extra,
             ),
         )
@@ -138,6 +157,11 @@ class ConnectionDetailView(AdminPageMixin, View):
                 connection=connection,
                 page_obj=page_obj,
                 now=timezone.now(),
+                precedence=_precedence_rows(connection),
+                receipts=selectors.inbound_receipt_list(
+                    tenant_id=request.tenant.pk, connection_id=connection.pk
+                )[:RECEIPTS_SHOWN],
+                precedence_rules=PrecedenceRule.choices,
                 **extra,
             ),
         )

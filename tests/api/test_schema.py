@@ -100,6 +100,7 @@ ONE_ARRAY_LISTS = [
     "/api/v1/applications/{id}/deadlines",
     "/api/v1/applications/{id}/milestones",
     "/api/v1/frameworks/{id}/versions",
+    "/api/v1/integration_health",
 ]
 
 

@@ -24,7 +24,7 @@ from approvals.models import (
     Offer,
 )
 from audit.models import AuditAction
-from integrations.models import BackgroundCheck, Connection, Delivery
+from integrations.models import BackgroundCheck, Connection, Delivery, SyncConflict
 from milestones.models import (
     ApplicationEvent,
     AutomationFailure,
@@ -112,6 +112,13 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "connections-deliveries": (Connection, integration_factories.make_any_connection),
     "deliveries-detail": (Delivery, integration_factories.make_dead_letter),
     "dead_letters-replay": (Delivery, integration_factories.make_dead_letter),
+    "connection-field-precedence": (Connection, integration_factories.make_any_connection),
+    "connection-health": (Connection, integration_factories.make_any_connection),
+    "connections-inbound-receipts": (Connection, integration_factories.make_any_connection),
+    # Signed by the peer, not by us: a caller with our credentials for another tenant is 404.
+    "inbound": (Connection, integration_factories.make_any_connection),
+    "sync_conflicts-detail": (SyncConflict, integration_factories.make_sync_conflict),
+    "sync_conflicts-resolve": (SyncConflict, integration_factories.make_sync_conflict),
     # Approvals
     "offers-detail": (Offer, approval_factories.make_offer),
     "approval_policies-detail": (ApprovalPolicy, approval_factories.make_policy),

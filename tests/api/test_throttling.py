@@ -28,6 +28,7 @@ def test_the_test_settings_keep_the_real_default_rates():
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] == {
         "api_client": "600/minute",
         "api_user": "300/minute",
+        "inbound_connection": "600/minute",
     }
 
 
@@ -71,8 +72,11 @@ def test_the_rates_come_from_the_environment():
         "DJANGO_SETTINGS_MODULE": "ats_milestones.settings.local",
         "API_THROTTLE_CLIENT_RATE": "50/second",
         "API_THROTTLE_USER_RATE": "10/minute",
+        "API_THROTTLE_INBOUND_RATE": "5/second",
     }
     out = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     ).stdout
-    assert out.strip() == "{'api_client': '50/second', 'api_user': '10/minute'}"
+    assert out.strip() == (
+        "{'api_client': '50/second', 'api_user': '10/minute', 'inbound_connection': '5/second'}"
+    )

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 
 from django.utils import timezone
+from standardwebhooks.webhooks import Webhook
 
 from integrations.models import (
     AdverseAction,
     BackgroundCheck,
     BackgroundCheckResult,
     BackgroundCheckStatus,
+    ConflictChoice,
     ConnectionKind,
     Delivery,
     DeliveryState,
     OutboxEvent,
+    PrecedenceRule,
+    SyncConflict,
 )
 from integrations.services.connections import connection_create
 from milestones.core.engine import MoveAction
 from milestones.services.transitions.moves import application_transition
 from tenants.actors import SYSTEM
 from tenants.context import tenant_context
+from tests import factories
 
 from ..milestones.factories import make_tracked_application, make_version
 
@@ -107,4 +113,59 @@ def make_background_check(*, tenant, waiting_over: bool = True, **values):
             milestone_code="BACKGROUND_CHECK",
             package="tasker_standard",
             **values,
+        )
+
+
+def signed_inbound(
+    client, connection, secret: str, document: dict, *, msg_id=None, at=None, headers=None
+):
+    """POST `document` to the connection's inbound endpoint as a peer system would: signed
+    with the `standardwebhooks` package (the sending side's own library)."""
+    body = json.dumps(document)
+    msg_id = msg_id or f"msg_{uuid.uuid4().hex}"
+    at = at or timezone.now()
+    signed = {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": Webhook(secret).sign(msg_id=msg_id, timestamp=at, data=body),
+    } | (headers or {})
+    return client.post(
+        f"/api/v1/inbound/{connection.pk}",
+        data=body,
+        content_type="application/json",
+        headers={k: v for k, v in signed.items() if v is not None},
+    )
+
+
+def application_updated(application, fields: dict, *, updated_at) -> dict:
+    return {
+        "type": "application.updated",
+        "timestamp": timezone.now().isoformat(),
+        "data": {
+            "application_id": str(application.pk),
+            "fields": fields,
+            "updated_at": updated_at.isoformat(),
+        },
+    }
+
+
+def make_sync_conflict(*, tenant, connection=None, application=None, **values):
+    """An open conflict on a candidate's email (ours and theirs differ)."""
+    connection = connection or make_any_connection(tenant=tenant)
+    application = application or factories.make_application(tenant=tenant)
+    now = timezone.now()
+    values = {
+        "field": "candidate.email",
+        "object_type": "candidate",
+        "object_id": application.candidate_id,
+        "ours_value": "ours@example.com",
+        "ours_changed_at": now,
+        "theirs_value": "theirs@example.com",
+        "theirs_changed_at": now,
+        "rule": PrecedenceRule.LATEST_WINS,
+        "applied": ConflictChoice.THEIRS,
+    } | values
+    with tenant_context(tenant):
+        return SyncConflict.objects.create(
+            tenant_id=tenant.pk, connection=connection, application=application, **values
         )

@@ -21,7 +21,7 @@ from django.urls import URLPattern, reverse
 
 from approvals.models import ApprovalPolicy, ApprovalRound
 from audit.models import AuditAction
-from integrations.models import BackgroundCheck, Connection, Delivery
+from integrations.models import BackgroundCheck, Connection, Delivery, SyncConflict
 from milestones.models import (
     AutomationFailure,
     AutomationRule,
@@ -135,6 +135,9 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
         BackgroundCheck,
         integration_factories.make_background_check,
     ),
+    "integrations:connection-health": (Connection, integration_factories.make_any_connection),
+    "integrations:connection-precedence": (Connection, integration_factories.make_any_connection),
+    "integrations:conflict-resolve": (SyncConflict, integration_factories.make_sync_conflict),
 }
 # route name -> (model, factory(parent)) of the child its second id names, a child of
 # the object BOUNDARY_FACTORIES makes for that route.
