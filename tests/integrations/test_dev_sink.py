@@ -63,6 +63,9 @@ def test_the_relay_delivers_to_the_sink_with_a_retry_then_a_dead_letter(
     tenant_a, dev_urls, live_server, settings
 ):
     settings.INTEGRATIONS_RETRY_SCHEDULE_S = [1, 1]  # three attempts in all
+    # The sink fails the first requests it receives: one POST at a time, so the first
+    # application's event is the one it fails (the relay keeps order per application only).
+    settings.INTEGRATIONS_RELAY_CONCURRENCY = 1
     connection, _ = _sink_connection(tenant_a, live_server.url, fail_first=3)
     application = make_tracked_application(tenant=tenant_a, version=make_version(tenant=tenant_a))
     other = make_tracked_application(tenant=tenant_a, version=make_version(tenant=tenant_a))
