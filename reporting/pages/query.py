@@ -45,7 +45,8 @@ def _messages(detail) -> dict[str, list[str]]:
 def page_filters(request, *, with_period: bool = False) -> tuple[ReportFilters, dict]:
     """The filters of a report page's query string within the person's department scope,
     and the page's own options (`period`, `basis`). Raises BadQuery."""
-    params = request.GET
+    # A select left at "Any" sends an empty value: no filter, not a bad one.
+    params = {name: value for name, value in request.GET.items() if value != ""}
     errors: dict[str, list[str]] = {}
     options = {"period": None, "basis": params.get("basis") or TimeBasis.BUSINESS}
     if options["basis"] not in TimeBasis.CHOICES:

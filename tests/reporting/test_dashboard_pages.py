@@ -128,3 +128,10 @@ def test_the_report_pages_read_a_constant_number_of_queries(
     pipeline(tenant_a, recruiter=rita, size=8, title="Designer")
     with django_assert_max_num_queries(len(small.captured_queries)):
         recruiter_client.get(reverse(name))
+
+
+def test_a_select_left_at_any_is_no_filter(recruiter_client):
+    page = recruiter_client.get(
+        reverse("reporting:dashboard"), {"department_id": "", "recruiter_id": "", "period": "30"}
+    )
+    assert page.status_code == 200
