@@ -58,13 +58,7 @@ def time_in_milestone_section(filters: ReportFilters, basis: str) -> dict:
     report = time_in_milestone(filters=filters, basis=basis)
     rows = []
     for row in report.rows:
-        finished = drill_url({**row["applications"], "candidacy": "all"})
-        stuck = drill_url(
-            ReportFilters(
-                **{**_id_fields(filters), "milestone_id": (row["milestone"]["id"],)}
-            ).as_params(),
-            "reporting:stuck",
-        )
+        finished = drill_url(row["applications"])
         rows.append(
             {
                 **row,
@@ -72,7 +66,6 @@ def time_in_milestone_section(filters: ReportFilters, basis: str) -> dict:
                 "p90_words": _words(row["p90_seconds"]),
                 "open_age_words": _words(row["open_median_age_seconds"]),
                 "href": finished,
-                "stuck_href": stuck,
             }
         )
     chart = bar_chart(
@@ -88,11 +81,6 @@ def time_in_milestone_section(filters: ReportFilters, basis: str) -> dict:
         "basis": BASIS_WORDS[report.time_basis],
         "basis_name": f"{report.time_basis} time",
     }
-
-
-def _id_fields(filters: ReportFilters) -> dict:
-    """The filters a stuck list shares with the dashboard (its requisitions' facts)."""
-    return {name: getattr(filters, name) for name in (*FILTER_LABELS, "requisition_id")}
 
 
 def funnel_section(filters: ReportFilters) -> dict:

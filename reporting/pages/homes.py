@@ -79,7 +79,7 @@ def funnels_by_requisition(filters: ReportFilters, requisitions: list) -> list[d
 class HomeView(TenantPageMixin, View):
     def get(self, request):
         membership = request.membership
-        role = membership.role
+        role = getattr(membership, "role", None)
         scope = department_scope_ids(membership)
         context = {"role": role}
         if role in (Role.RECRUITER, Role.HRBP, Role.COORDINATOR):
