@@ -71,7 +71,9 @@ def requisitions_of_user(*, user_id: int, role_field: str, scope: frozenset | No
     return list(requisitions.order_by("-created_at")[:HOME_ROWS])
 
 
-def due_today(*, day_start: datetime, recruiter_id: int | None, scope: frozenset | None):
+def due_today(
+    *, day_start: datetime, recruiter_id: int | None, scope: frozenset | None, visibility=None
+):
     """Active milestones due in [day_start, day_start + 1 day), soonest first: `count` and
     the first HOME_ROWS (candidate, requisition, milestone selected)."""
     rows = ApplicationMilestone.objects.filter(
@@ -83,6 +85,8 @@ def due_today(*, day_start: datetime, recruiter_id: int | None, scope: frozenset
         rows = rows.filter(requisition__recruiter_id=recruiter_id)
     if scope is not None:
         rows = rows.filter(requisition__department_id__in=scope)
+    if visibility is not None:  # requisition_visibility(membership, via="requisition__")
+        rows = rows.filter(visibility)
     return rows.count(), list(
         rows.select_related("application__candidate", "requisition", "milestone").order_by(
             "due_at"
@@ -109,8 +113,9 @@ def sweep_health(*, now: datetime) -> dict:
     }
 
 
-def open_failures() -> tuple[int, list]:
-    failures = automation_failure_list_for_page()
+def open_failures(*, membership) -> tuple[int, list]:
+    """Open automation failures the membership may see: the count and the latest few."""
+    failures = automation_failure_list_for_page(membership=membership)
     return failures.count(), list(failures[:HOME_ROWS])
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 
 from audit.selectors import action_label, actor_name, actor_names
+from recruiting.selectors import requisition_visibility
 from reporting import page_selectors
 from reporting.pages.dashboard import drill_url
 from reporting.reports import Candidacy, ReportFilters, funnel, sla_exceptions, time_in_milestone
@@ -81,6 +82,7 @@ class HomeView(TenantPageMixin, View):
         membership = request.membership
         role = getattr(membership, "role", None)
         scope = department_scope_ids(membership)
+        self.visibility = requisition_visibility(membership)
         context = {"role": role}
         if role in (Role.RECRUITER, Role.HRBP, Role.COORDINATOR):
             context.update(self._recruiter(request.user, role, scope))
@@ -98,11 +100,16 @@ class HomeView(TenantPageMixin, View):
 
     def _recruiter(self, user, role, scope) -> dict:
         mine = role == Role.RECRUITER
-        filters = ReportFilters(recruiter_id=(user.pk,) if mine else (), scope=scope)
+        filters = ReportFilters(
+            recruiter_id=(user.pk,) if mine else (), scope=scope, visibility=self.visibility
+        )
         stuck = sla_exceptions(filters=filters)
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         due_count, due = page_selectors.due_today(
-            day_start=today, recruiter_id=user.pk if mine else None, scope=scope
+            day_start=today,
+            recruiter_id=user.pk if mine else None,
+            scope=scope,
+            visibility=requisition_visibility(self.request.membership, via="requisition__"),
         )
         requisitions = (
             page_selectors.requisitions_of_user(
@@ -129,12 +136,14 @@ class HomeView(TenantPageMixin, View):
         # The approvals app offers no selector of a person's pending approvals yet: the
         # template keeps the slot for it.
         return {
-            "cards": funnels_by_requisition(ReportFilters(scope=scope), requisitions),
+            "cards": funnels_by_requisition(
+                ReportFilters(scope=scope, visibility=self.visibility), requisitions
+            ),
             "pending_approvals": None,
         }
 
     def _admin(self) -> dict:
-        failure_count, failures = page_selectors.open_failures()
+        failure_count, failures = page_selectors.open_failures(membership=self.request.membership)
         return {
             "failure_count": failure_count,
             "failures": failures,

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from recruiting.selectors import requisition_visibility
 from reporting.reports import ReportFilters, TimeBasis
 from reporting.reports.params import report_filters_from_query
 from tenants.selectors import department_scope_ids
@@ -60,9 +61,11 @@ def page_filters(request, *, with_period: bool = False) -> tuple[ReportFilters, 
     if not page.isdigit() or int(page) < 1:
         errors["page"] = ["A page number (1, 2, ...)."]
     try:
+        membership = getattr(request, "membership", None)
         filters, _ = report_filters_from_query(
             params,
-            scope=department_scope_ids(getattr(request, "membership", None)),
+            scope=department_scope_ids(membership),
+            visibility=requisition_visibility(membership),
             ignore=PAGE_PARAMS,
         )
     except ValidationError as exc:
