@@ -186,3 +186,13 @@ def my_approvals(
         .order_by("-decided_at", "-id")[:decided_limit]
     )
     return mine
+
+
+def my_due_approval_count(*, user_id: int) -> int:
+    """How many decisions are due from one person now (a home page's count): one query."""
+    return ApprovalAssignment.objects.filter(
+        approver_id=user_id,
+        decision=Decision.PENDING,
+        round__status=RoundStatus.REQUESTED,
+        step__status=StepStatus.DUE,
+    ).count()

@@ -1,7 +1,6 @@
 """Browser pages. Page names live in namespaces so they never clash with API route names."""
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from milestones.web.urls import recruiting_pages
@@ -20,7 +19,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", login_required(tenant_views.home), name="home"),
+    # The start page of each role (reporting's homes), named "home".
+    path("", include("reporting.home_urls")),
     path("", include((recruiting_pages, "recruiting"))),
     path("", include((tenant_pages, "tenants"))),
     path("workflows/", include("milestones.web.urls")),

@@ -1,12 +1,20 @@
-"""Pages of alerts, included at the site root in the `reporting` namespace."""
+"""Pages of reports and alerts, included at the site root in the `reporting` namespace."""
 
 from django.urls import path
 
 from reporting import views
+from reporting.pages import dashboard
 
 app_name = "reporting"
 
 urlpatterns = [
+    path("reports/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path(
+        "reports/applications/",
+        dashboard.ReportApplicationsView.as_view(),
+        name="report-applications",
+    ),
+    path("reports/stuck/", dashboard.StuckListView.as_view(), name="stuck"),
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
     path(
         "notifications/read-all/",

@@ -67,15 +67,6 @@ class TenantPageMixin(LoginRequiredMixin):
         return {"user_memberships": membership_list_for_user(user=self.request.user), **extra}
 
 
-def home(request):
-    """Where a person lands after signing in: an approver who does not move candidates (a
-    hiring manager, an HRBP) starts on My approvals, everyone else on the requisitions."""
-    held = capabilities_of(getattr(request, "membership", None))
-    if Capability.APPROVE in held and Capability.MOVE not in held:
-        return HttpResponseRedirect(reverse("approvals:mine"))
-    return HttpResponseRedirect(reverse("recruiting:requisition-list"))
-
-
 class TenantSwitchView(TenantPageMixin, View):
     template_name = "tenants/switch.html"
 

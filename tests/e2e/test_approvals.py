@@ -109,8 +109,10 @@ def test_the_offer_approval_story(story, as_person):
     rosa.get_by_role("button", name="Request approval").click()
     expect(rosa.get_by_test_id("round-status")).to_have_text("Awaiting approval: step 1 of 2")
 
-    # The hiring manager lands on My approvals and approves with a comment.
+    # The hiring manager's home says a decision waits and leads to My approvals.
     hank = as_person("hank")
+    expect(hank.get_by_test_id("home-approvals-due")).to_contain_text("1 waiting")
+    hank.get_by_test_id("home-approvals-due").get_by_role("link", name="My approvals").click()
     expect(hank).to_have_url(re.compile(r"/approvals/$"))
     item = hank.get_by_test_id("due-item")
     expect(item).to_have_count(1)

@@ -41,7 +41,7 @@ def moved(tenant_a):
 
 def test_the_auditor_reads_the_board_and_the_trail_but_moves_no_one(page: Page, moved):
     sign_in(page, "audrey")
-    expect(page).to_have_url(re.compile(r"/requisitions/$"))
+    expect(page).to_have_url(re.compile(r"/$"))  # the role's home
 
     page.goto(f"/requisitions/{moved.requisition_id}/board/")
     card = page.get_by_test_id(f"card-{moved.pk}")

@@ -31,6 +31,7 @@ def test_a_recruiter_sees_a_confidential_requisition_only_once_granted(
     page: Page, browser, live_server, confidential
 ):
     sign_in(page, "otto")
+    page.get_by_role("link", name="Requisitions", exact=True).click()  # from the home
     table = page.get_by_test_id("requisition-table")
     expect(table).to_contain_text("Backend engineer")
     expect(page.get_by_text("Chief of staff")).to_have_count(0)

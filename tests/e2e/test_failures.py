@@ -45,7 +45,7 @@ def failed_advance(tenant_a):
 def test_recruiter_retries_a_failure_after_fixing_its_cause(page: Page, failed_advance):
     application, failure = failed_advance
     sign_in(page, "rosa")
-    expect(page).to_have_url(re.compile(r"/requisitions/$"))
+    expect(page).to_have_url(re.compile(r"/$"))  # the role's home
     expect(page.get_by_test_id("unread-badge")).to_have_text("1")
 
     page.get_by_role("link", name="Failures").click()

@@ -35,7 +35,7 @@ def digest(tenant_a):
 def test_recruiter_follows_a_digest_to_one_of_its_candidates(page: Page, digest):
     notification, applications = digest
     sign_in(page, "rosa")
-    expect(page).to_have_url(re.compile(r"/requisitions/$"))
+    expect(page).to_have_url(re.compile(r"/$"))  # the role's home
 
     page.get_by_test_id("notifications-link").click()
     row = page.get_by_test_id("notification-row")

@@ -44,7 +44,8 @@ def test_recruiter_of_two_tenants_switches_tenant_and_opens_a_requisition(
 ):
     sign_in(page, "sam")
 
-    expect(page).to_have_url(re.compile(r"/requisitions/$"))
+    expect(page).to_have_url(re.compile(r"/$"))  # the recruiter's home
+    page.get_by_role("link", name="Requisitions", exact=True).click()
     table = page.get_by_test_id("requisition-table")
     expect(table).to_contain_text("Senior welder")
     expect(table).to_contain_text("Backend engineer")
@@ -52,6 +53,8 @@ def test_recruiter_of_two_tenants_switches_tenant_and_opens_a_requisition(
 
     page.get_by_test_id("tenant-switcher").select_option(label="Globex Inc")
     page.get_by_role("button", name="Switch").click()
+    expect(page.get_by_role("heading", name="Your day")).to_be_visible()  # B's home
+    page.get_by_role("link", name="Requisitions", exact=True).click()
 
     expect(page.get_by_test_id("requisition-table")).to_contain_text("Lab chemist")
     expect(page.get_by_text("Senior welder")).to_have_count(0)
@@ -80,7 +83,7 @@ def test_wrong_password_shows_an_error(page: Page, recruiter_a):
 
 def test_logout_ends_the_session(page: Page, recruiter_a):
     sign_in(page, "rita")
-    expect(page.get_by_role("heading", name="Requisitions", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Your day", exact=True)).to_be_visible()
 
     page.get_by_role("button", name="Log out").click()
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from milestones.models import AutomationFailure, FailureSource, MilestoneKind
 from notifications.models import Notification
 from reporting.models import ScheduledExport
-from tenants.context import all_tenants_context
+from tenants.context import all_tenants_context, tenant_context
 from tests import factories
 from tests.milestones.factories import make_tracked_application, make_version
 
@@ -122,3 +122,39 @@ def make_scheduled_export(*, tenant, **kw) -> ScheduledExport:
     kw.setdefault("next_run_at", timezone.now())
     with all_tenants_context():
         return ScheduledExport.all_tenants.create(tenant=tenant, **kw)
+
+
+def make_pipeline(tenant, *, size: int, title: str = "Backend engineer", **requisition_kw):
+    """A requisition (of `recruiter=`, `hiring_manager=`) with `size` applications: each
+    advanced once a week ago, every other one rejected, the rest left overdue (escalated
+    once, due an hour ago) in SCREEN."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from milestones.models import ApplicationMilestone, MilestoneState
+    from milestones.services.transitions.initialize import application_milestones_initialize
+
+    version = make_version(tenant=tenant)
+    requisition = factories.make_requisition(
+        tenant=tenant,
+        title=title,
+        framework_version=version,
+        opened_at=timezone.now() - timedelta(days=20),
+        **requisition_kw,
+    )
+    week_ago = timezone.now() - timedelta(days=7)
+    applications = []
+    for index in range(size):
+        application = factories.make_application(tenant=tenant, requisition=requisition)
+        with tenant_context(tenant):
+            application_milestones_initialize(application_id=application.pk, now=week_ago)
+        move(tenant, application, "advance", at=week_ago + timedelta(days=1))
+        if index % 2:
+            move(tenant, application, "reject", at=week_ago + timedelta(days=2), reason="No")
+        applications.append(application)
+    with all_tenants_context():
+        ApplicationMilestone.all_tenants.filter(
+            requisition=requisition, state=MilestoneState.ACTIVE
+        ).update(escalation_level=1, due_at=timezone.now() - timedelta(hours=1))
+    return requisition, applications

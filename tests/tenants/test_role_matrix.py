@@ -75,6 +75,10 @@ PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
     "reporting:notification-read-all": (C.VIEW, C.VIEW),
     "reporting:notification-detail": (C.VIEW, C.VIEW),
     "reporting:notification-read": (C.VIEW, C.VIEW),
+    "home": (C.VIEW, C.VIEW),  # each role's start page
+    "reporting:dashboard": (C.VIEW, C.VIEW),
+    "reporting:report-applications": (C.VIEW, C.VIEW),
+    "reporting:stuck": (C.VIEW, C.VIEW),
     "reporting:failure-list": FAIL,
     "reporting:failure-retry": FAIL,
     "reporting:failure-dismiss": FAIL,
@@ -92,8 +96,8 @@ PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
     "audit:search": (C.READ_AUDIT, C.READ_AUDIT),
     "audit:export": (C.READ_AUDIT, C.READ_AUDIT),
 }
-#: pages outside the tenant's permission layer: signing in and out, the start redirect.
-PUBLIC_PAGES = {"login", "logout", "home", "healthz"}
+#: pages outside the tenant's permission layer: signing in and out, the health check.
+PUBLIC_PAGES = {"login", "logout", "healthz"}
 #: not pages: the API's JSON 404 for routes it does not have.
 NOT_PAGES = {"api-not-found"}
 

@@ -1,0 +1,210 @@
+"""The reports dashboard (charts with a table each, a GET form of filters), the
+drill-down list of the applications behind any number, and the list of stuck candidates
+(SLA exceptions) behind the homes' counts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views import View
+
+from milestones.core.wording import duration_words
+from reporting import page_selectors
+from reporting.pages.charts import Datum, bar_chart, funnel_chart, line_chart
+from reporting.pages.query import PERIOD_NAMES, BadQuery, bad_query_page, page_filters
+from reporting.reports import (
+    ReportFilters,
+    TimeBasis,
+    funnel,
+    report_applications,
+    sla_exceptions,
+    time_in_milestone,
+    time_to_fill,
+)
+from tenants.selectors import department_scope_ids
+from tenants.views import TenantPageMixin
+
+PAGE_SIZE = 50
+BASIS_WORDS = {
+    TimeBasis.BUSINESS: "business time (inside the tenant's working hours)",
+    TimeBasis.CALENDAR: "calendar time (the wall clock, nights and weekends included)",
+}
+FILTER_LABELS = {
+    "department_id": "Department",
+    "recruiter_id": "Recruiter",
+    "job_family_id": "Job family",
+    "requisition_type_id": "Requisition type",
+    "framework_version_id": "Workflow version",
+}
+
+
+def drill_url(params: dict, name: str = "reporting:report-applications") -> str:
+    return f"{reverse(name)}?{urlencode(params)}"
+
+
+def _words(seconds) -> str:
+    return duration_words(timedelta(seconds=seconds)) if seconds is not None else "—"
+
+
+def _days(seconds) -> float | None:
+    return round(seconds / 86400, 1) if seconds is not None else None
+
+
+def time_in_milestone_section(filters: ReportFilters, basis: str) -> dict:
+    report = time_in_milestone(filters=filters, basis=basis)
+    rows = []
+    for row in report.rows:
+        finished = drill_url(row["applications"])
+        rows.append(
+            {
+                **row,
+                "median_words": _words(row["median_seconds"]),
+                "p90_words": _words(row["p90_seconds"]),
+                "open_age_words": _words(row["open_median_age_seconds"]),
+                "href": finished,
+            }
+        )
+    chart = bar_chart(
+        "Median time in each milestone",
+        [
+            Datum(r["milestone"]["name"], r["median_seconds"], r["median_words"], r["href"])
+            for r in rows
+        ],
+    )
+    return {
+        "rows": rows,
+        "chart": chart,
+        "basis": BASIS_WORDS[report.time_basis],
+        "basis_name": f"{report.time_basis} time",
+    }
+
+
+def funnel_section(filters: ReportFilters) -> dict:
+    report = funnel(filters=filters, by=None)
+    rows = [
+        {
+            **row,
+            "href": drill_url(row["applications"]),
+            "passed_href": drill_url(row["passed_applications"]),
+            "dropped_href": drill_url(row["dropped_applications"]),
+            "conversion_text": _percent(row["conversion"]),
+        }
+        for row in report.rows
+    ]
+    chart = funnel_chart(
+        "Candidacies through the milestones",
+        [
+            Datum(r["milestone"]["name"], r["entered"], f"{r['entered']} entered", r["href"])
+            for r in rows
+        ],
+        [
+            Datum(r["milestone"]["name"], r["passed"], f"{r['passed']} passed", r["passed_href"])
+            for r in rows
+        ],
+    )
+    return {"rows": rows, "chart": chart}
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{round(value * 100)}%"
+
+
+def time_to_fill_section(filters: ReportFilters) -> dict:
+    report = time_to_fill(filters=filters, by="month")
+    rows = [
+        {
+            **row,
+            "month": row["group"]["name"] if row["group"] else "—",
+            "median_words": _words(row["median_seconds"]),
+            "p90_words": _words(row["p90_seconds"]),
+            "href": drill_url(row["applications"]),
+        }
+        for row in report.rows
+    ]
+    chart = line_chart(
+        "Median time to fill, by month opened",
+        [Datum(r["month"], _days(r["median_seconds"]), r["median_words"], r["href"]) for r in rows],
+        unit_text="days",
+    )
+    return {"rows": rows, "chart": chart}
+
+
+class DashboardView(TenantPageMixin, View):
+    """Time in milestone (bars), the funnel, time to fill by month (a line), each with
+    the table of its numbers; every number links to the applications behind it."""
+
+    def get(self, request):
+        try:
+            filters, options = page_filters(request, with_period=True)
+        except BadQuery as exc:
+            return bad_query_page(self, request, exc)
+        scope = department_scope_ids(getattr(request, "membership", None))
+        choices = page_selectors.report_filter_choices(scope=scope)
+        selected = {name: request.GET.get(name, "") for name in FILTER_LABELS}
+        return render(
+            request,
+            "reporting/dashboard.html",
+            self.page_context(
+                filter_selects=[
+                    {
+                        "name": n,
+                        "label": FILTER_LABELS[n],
+                        "choices": choices[n],
+                        "value": selected[n],
+                    }
+                    for n in FILTER_LABELS
+                ],
+                periods=list(PERIOD_NAMES.items()),
+                period=options["period"],
+                basis=options["basis"],
+                bases=[
+                    (TimeBasis.BUSINESS, "Business time"),
+                    (TimeBasis.CALENDAR, "Calendar time"),
+                ],
+                stays=time_in_milestone_section(filters, options["basis"]),
+                funnel=funnel_section(filters),
+                fill=time_to_fill_section(filters),
+            ),
+        )
+
+
+class ReportApplicationsView(TenantPageMixin, View):
+    """The applications behind a report's number: the drill-down filters, paged."""
+
+    def get(self, request):
+        try:
+            filters, _ = page_filters(request)
+        except BadQuery as exc:
+            return bad_query_page(self, request, exc)
+        page_obj = Paginator(report_applications(filters=filters), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        return render(
+            request,
+            "reporting/report_applications.html",
+            self.page_context(page_obj=page_obj, dashboard_url=_dashboard_url(filters)),
+        )
+
+
+class StuckListView(TenantPageMixin, View):
+    """Stuck candidates: active milestones past due, overdue or escalated, longest
+    waiting first, paged."""
+
+    def get(self, request):
+        try:
+            filters, _ = page_filters(request)
+        except BadQuery as exc:
+            return bad_query_page(self, request, exc)
+        page_obj = Paginator(sla_exceptions(filters=filters), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        return render(request, "reporting/stuck_list.html", self.page_context(page_obj=page_obj))
+
+
+def _dashboard_url(filters: ReportFilters) -> str:
+    params = {n: v for n, v in filters.as_params().items() if n in FILTER_LABELS}
+    return drill_url(params, "reporting:dashboard")

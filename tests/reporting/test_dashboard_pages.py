@@ -1,0 +1,137 @@
+"""The reports dashboard, its drill-down and the stuck list, as a person reads them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tenants.context import all_tenants_context
+from tenants.models import MembershipDepartment, Role
+from tests import factories
+from tests.reporting.factories import make_pipeline as pipeline
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def rita(tenant_a):
+    return factories.make_user(username="rita", first_name="Rita", last_name="Moreno")
+
+
+@pytest.fixture
+def recruiter_client(tenant_a, rita):
+    factories.make_membership(tenant=tenant_a, user=rita, role=Role.RECRUITER)
+    return _client(rita)
+
+
+def test_the_dashboard_draws_each_report_as_svg_beside_its_table(tenant_a, rita, recruiter_client):
+    pipeline(tenant_a, recruiter=rita, size=4)
+    page = recruiter_client.get(reverse("reporting:dashboard"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for chart in ("time-in-milestone", "funnel", "time-to-fill"):
+        assert f'data-testid="chart-{chart}"' in html
+    assert html.count("<svg") >= 3 and html.count("<caption>") >= 3
+    assert 'scope="row">Applied</th>' in html
+    assert "business time" in html and "calendar time" in html
+    assert "8 hours" in html  # a day's stay in APPLIED, in business time, in words
+    assert "Rita Moreno" in html  # the recruiter filter offers names
+
+
+def test_every_number_links_to_the_applications_behind_it(tenant_a, rita, recruiter_client):
+    requisition, applications = pipeline(tenant_a, recruiter=rita, size=4)
+    html = recruiter_client.get(reverse("reporting:dashboard")).content.decode()
+    drill = reverse("reporting:report-applications")
+    links = re.findall(rf'href="({re.escape(drill)}\?[^"]+)"', html)
+    assert links
+    listed = recruiter_client.get(links[0].replace("&amp;", "&"))
+    assert listed.status_code == 200
+    names = {a.candidate.full_name for a in applications}
+    assert any(name in listed.content.decode() for name in names)
+
+
+def test_the_filters_narrow_the_numbers(tenant_a, rita, recruiter_client):
+    requisition, _ = pipeline(tenant_a, recruiter=rita, size=2)
+    other = factories.make_department(tenant=tenant_a)
+    page = recruiter_client.get(reverse("reporting:dashboard"), {"department_id": other.pk})
+    assert page.status_code == 200
+    assert "No stays in the period for these filters." in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"period": "forever"}, "period"),
+        ({"department_id": "nope"}, "department_id"),
+        ({"basis": "lunar"}, "basis"),
+        ({"since": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"}, "until"),
+        ({"page": "-1"}, "page"),
+    ],
+)
+def test_a_bad_filter_answers_a_styled_400_naming_it(recruiter_client, params, field):
+    for name in ("reporting:dashboard", "reporting:report-applications", "reporting:stuck"):
+        if name == "reporting:dashboard" or field != "period":
+            page = recruiter_client.get(reverse(name), params)
+            assert page.status_code == 400, name
+            assert f"<strong>{field}</strong>" in page.content.decode()
+
+
+def test_the_stuck_list_shows_who_waits_where(tenant_a, rita, recruiter_client):
+    pipeline(tenant_a, recruiter=rita, size=2)
+    page = recruiter_client.get(reverse("reporting:stuck"))
+    assert page.status_code == 200
+    assert 'data-testid="stuck-table"' in page.content.decode()
+    assert "Level 1" in page.content.decode()
+
+
+def test_a_department_scoped_person_sees_only_their_departments(tenant_a, rita):
+    requisition, _ = pipeline(tenant_a, recruiter=rita, size=2)
+    other = factories.make_department(tenant=tenant_a)
+    manager = factories.make_user(username="hm")
+    membership = factories.make_membership(tenant=tenant_a, user=manager, role=Role.RECRUITER)
+    with all_tenants_context():
+        MembershipDepartment.all_tenants.create(
+            tenant=tenant_a, membership=membership, department=other
+        )
+    html = _client(manager).get(reverse("reporting:stuck")).content.decode()
+    assert "Nobody is stuck" in html
+    assert "Nobody is stuck" not in _client(rita).get(reverse("reporting:stuck")).content.decode()
+
+
+def test_another_tenants_ids_in_the_query_select_nothing(
+    tenant_a, tenant_b, rita, recruiter_client
+):
+    requisition_b, _ = pipeline(tenant_b, size=2)
+    page = recruiter_client.get(
+        reverse("reporting:report-applications"), {"requisition_id": requisition_b.pk}
+    )
+    assert page.status_code == 200
+    assert "No applications for these filters." in page.content.decode()
+
+
+@pytest.mark.parametrize("name", ["reporting:dashboard", "reporting:report-applications"])
+def test_the_report_pages_read_a_constant_number_of_queries(
+    tenant_a, rita, recruiter_client, django_assert_max_num_queries, name
+):
+    pipeline(tenant_a, recruiter=rita, size=2)
+    with django_assert_max_num_queries(40) as small:
+        recruiter_client.get(reverse(name))
+    pipeline(tenant_a, recruiter=rita, size=8, title="Designer")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        recruiter_client.get(reverse(name))
+
+
+def test_a_select_left_at_any_is_no_filter(recruiter_client):
+    page = recruiter_client.get(
+        reverse("reporting:dashboard"), {"department_id": "", "recruiter_id": "", "period": "30"}
+    )
+    assert page.status_code == 200
