@@ -112,13 +112,14 @@ def test_someone_who_is_not_an_approver_gets_the_styled_403(world, tenant_a):
     assert refreshed(round_).status == RoundStatus.REQUESTED
 
 
-def test_approvers_land_on_my_approvals_and_see_it_in_the_nav(world):
+def test_approvers_home_leads_to_my_approvals_and_the_nav_shows_it(world):
     hm = _client(world.hiring_manager)
-    assert hm.get("/")["Location"] == "/approvals/"
+    home = hm.get("/").content.decode()
+    assert 'data-testid="home-approvals-due"' in home
+    assert 'href="/approvals/"' in home
     assert 'data-testid="nav-my-approvals"' in hm.get("/approvals/").content.decode()
 
     recruiter = _client(world.recruiter)
-    assert recruiter.get("/")["Location"] == "/requisitions/"
     assert 'data-testid="nav-my-approvals"' not in recruiter.get("/requisitions/").content.decode()
 
 
