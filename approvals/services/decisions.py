@@ -129,9 +129,8 @@ def _resolve(round_: ApprovalRound, step: ApprovalStep, actor: Actor, now, reaso
     step.resolved_at = now
     step.save(update_fields=["status", "resolved_at", "updated_at"])
     round_audit("approval.step_resolved", round_, actor, step=step.name, outcome=outcome)
-    steps = list(ApprovalStep.objects.filter(round=round_).order_by("index"))
-    if outcome == "declined":
-        close_round(round_, RoundStatus.DECLINED, reason, now)
+
+    def step_resolved(due: list[ApprovalStep]) -> None:
         publish(
             round_event(
                 events.ApprovalStepResolved,
@@ -140,11 +139,17 @@ def _resolve(round_: ApprovalRound, step: ApprovalStep, actor: Actor, now, reaso
                 step_id=step.pk,
                 step_name=step.name,
                 step_outcome=outcome,
+                due_step_ids=tuple(s.pk for s in due),
             )
         )
+
+    if outcome == "declined":
+        close_round(round_, RoundStatus.DECLINED, reason, now)
+        step_resolved([])
         round_audit("approval.declined", round_, actor, step=step.name, reason=reason)
         publish(round_event(events.ApprovalDeclined, round_, actor))
         return
+    steps = list(ApprovalStep.objects.filter(round=round_).order_by("index"))
     due: list[ApprovalStep] = []
     group_open = any(s.group == step.group and s.status == StepStatus.DUE for s in steps)
     if not group_open:
@@ -154,17 +159,7 @@ def _resolve(round_: ApprovalRound, step: ApprovalStep, actor: Actor, now, reaso
             round_.save(update_fields=["current_position", "updated_at"])
         else:
             close_round(round_, RoundStatus.APPROVED, "", now)
-    publish(
-        round_event(
-            events.ApprovalStepResolved,
-            round_,
-            actor,
-            step_id=step.pk,
-            step_name=step.name,
-            step_outcome=outcome,
-            due_step_ids=tuple(s.pk for s in due),
-        )
-    )
+    step_resolved(due)
     if round_.status == RoundStatus.APPROVED:
         round_audit("approval.approved", round_, actor)
         publish(round_event(events.ApprovalApproved, round_, actor))

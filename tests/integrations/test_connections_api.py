@@ -7,18 +7,11 @@ from rest_framework.test import APIClient
 
 from integrations.models import Connection, Delivery
 from tests import factories
-from tests.support import FakeVendor, assert_error, refreshed, rows
+from tests.support import assert_error, refreshed, rows
 
 from .factories import make_any_connection, make_dead_letter
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def vendor():
-    server = FakeVendor()
-    yield server
-    server.stop()
 
 
 def _create(api, **body):

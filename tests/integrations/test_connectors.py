@@ -13,31 +13,14 @@ from integrations.errors import InvalidInboundEvent, UnknownInboundSubject
 from integrations.inbound_handlers import InboundEvent, inbound_handler
 from integrations.models import Connection, ConnectionKind, Delivery
 from integrations.services.relay import outbox_dispatch, relay_run
-from milestones.core.engine import MoveAction
 from milestones.models import ApplicationDeadline, MilestoneState
-from milestones.services.transitions.moves import application_transition
 from tenants.context import tenant_context
 from tests.support import FakeVendor, refreshed, rows
 
-from ..milestones.factories import make_tracked_application, make_version
+from ..milestones.factories import advance, make_tracked_application, make_version
 from .factories import make_connection
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def vendor():
-    server = FakeVendor()
-    yield server
-    server.stop()
-
-
-def _advance(tenant, application, times: int = 1):
-    with tenant_context(tenant):
-        for _ in range(times):
-            application_transition(
-                application_id=application.pk, action=MoveAction.ADVANCE, expected_version=None
-            )
 
 
 HRIS_VERSION = {
@@ -60,7 +43,7 @@ def test_hris_hears_pre_hire_then_hired_with_the_start_date_in_merge_names(tenan
         ApplicationDeadline.objects.create(
             application=application, kind="start_date", at=datetime(2027, 1, 4, 9, tzinfo=UTC)
         )
-    _advance(tenant_a, application, times=2)
+    advance(tenant_a, application, times=2)
     relay_run()
     plain.stop()
     # Only the moves into mapped milestones reach the HRIS; the plain webhook hears all.
@@ -99,7 +82,7 @@ def test_a_connection_s_own_mapping_decides_the_hris_status(tenant_a, vendor):
     application = make_tracked_application(
         tenant=tenant_a, version=make_version(tenant=tenant_a, **HRIS_VERSION)
     )
-    _advance(tenant_a, application, times=2)
+    advance(tenant_a, application, times=2)
     relay_run()
     assert [b["data"]["hris_status"] for b in vendor.bodies()] == ["active_employee"]
     assert vendor.bodies()[0]["data"]["start_date"] is None
@@ -110,7 +93,7 @@ def test_generic_webhooks_get_no_candidate_personal_data(tenant_a, vendor):
     application = make_tracked_application(
         tenant=tenant_a, version=make_version(tenant=tenant_a, **HRIS_VERSION)
     )
-    _advance(tenant_a, application, times=2)
+    advance(tenant_a, application, times=2)
     relay_run()
     sent = b"".join(r["body"] for r in vendor.received)
     with tenant_context(tenant_a):
@@ -127,7 +110,7 @@ def _payroll_setup(tenant, vendor):
     application = make_tracked_application(
         tenant=tenant, version=make_version(tenant=tenant, **PAYROLL_VERSION)
     )
-    _advance(tenant, application)
+    advance(tenant, application)
     relay_run()
     return connection, application
 
@@ -205,9 +188,9 @@ def test_dispatching_to_connectors_takes_the_same_queries_at_any_batch_size(
         milestones={"HIRED": {"hris_status": "HIRED"}},
     )
     applications = [make_tracked_application(tenant=tenant_a, version=version) for _ in range(size)]
-    _advance(tenant_a, applications[0], times=3)  # every connector has something to do
+    advance(tenant_a, applications[0], times=3)  # every connector has something to do
     for application in applications[1:]:
-        _advance(tenant_a, application)
+        advance(tenant_a, application)
     # lock, events, connections, the context (applications, definitions, deadlines),
     # the checks and their history, the deliveries, the dispatched mark, and the
     # tenant-context and savepoint statements around them

@@ -23,13 +23,6 @@ from .factories import make_connection, make_dead_letter
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def vendor():
-    server = FakeVendor()
-    yield server
-    server.stop()
-
-
 def _connection(api, vendor, **body):
     response = api.post(
         "/api/v1/connections",

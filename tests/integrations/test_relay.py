@@ -13,33 +13,16 @@ from standardwebhooks.webhooks import Webhook
 from integrations.models import Delivery, DeliveryAttempt, OutboxEvent
 from integrations.services.http import HttpClient
 from integrations.services.relay import RelayResult, deliveries_send, outbox_dispatch, relay_run
-from milestones.core.engine import MoveAction
-from milestones.services.transitions.moves import application_transition
 from notifications.models import Notification
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories
 from tests.support import FakeVendor, refreshed, rows
 
-from ..milestones.factories import make_tracked_application, make_version
+from ..milestones.factories import advance, make_tracked_application, make_version
 from .factories import make_connection
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def vendor():
-    server = FakeVendor()
-    yield server
-    server.stop()
-
-
-def _advance(tenant, application, times: int = 1):
-    with tenant_context(tenant):
-        for _ in range(times):
-            application_transition(
-                application_id=application.pk, action=MoveAction.ADVANCE, expected_version=None
-            )
 
 
 def _send(now=None) -> RelayResult:
@@ -52,7 +35,7 @@ def _send(now=None) -> RelayResult:
 def test_every_event_reaches_the_endpoint_signed_and_verifiable(tenant_a, vendor):
     connection, secret = make_connection(tenant=tenant_a, url=vendor.url)
     application = make_tracked_application(tenant=tenant_a, version=make_version(tenant=tenant_a))
-    _advance(tenant_a, application)
+    advance(tenant_a, application)
     result = relay_run()
     assert result.delivered == 2  # the entry into the workflow, then the move
     first, second = vendor.received
@@ -73,7 +56,7 @@ def test_an_application_s_later_event_waits_for_its_earlier_one(tenant_a, vendor
     make_connection(tenant=tenant_a, url=vendor.url)
     application = make_tracked_application(tenant=tenant_a, version=make_version(tenant=tenant_a))
     other = make_tracked_application(tenant=tenant_a, version=make_version(tenant=tenant_a))
-    _advance(tenant_a, application, times=2)
+    advance(tenant_a, application, times=2)
     vendor.answers = [503, 200]
     _send()
     # The first event of `application` failed: its later two wait; `other`'s one went.
@@ -107,7 +90,7 @@ def test_a_batch_posts_its_lines_at_once_and_each_line_stays_in_order(tenant_a, 
             make_tracked_application(tenant=tenant_a, version=version) for _ in range(4)
         ]
         for application in applications:
-            _advance(tenant_a, application, times=2)
+            advance(tenant_a, application, times=2)
         first = _send()  # the head of each of the four lines, together
         assert first.delivered == 4
         with tenant_context(tenant_a):
@@ -217,7 +200,7 @@ def test_filters_and_subscriptions_choose_what_a_connection_hears(tenant_a, vend
         filters={"to_milestone": ["SCREEN"]},
     )
     application = make_tracked_application(tenant=tenant_a, version=make_version(tenant=tenant_a))
-    _advance(tenant_a, application, times=2)
+    advance(tenant_a, application, times=2)
     relay_run()
     assert [b["data"]["to_milestone"] for b in vendor.bodies()] == ["SCREEN"]
 
@@ -259,7 +242,7 @@ def test_oauth2_client_credentials_fetch_a_token_once_and_send_it(tenant_a, vend
         application = make_tracked_application(
             tenant=tenant_a, version=make_version(tenant=tenant_a)
         )
-        _advance(tenant_a, application)
+        advance(tenant_a, application)
         relay_run()
     finally:
         token_server.stop()

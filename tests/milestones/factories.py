@@ -278,3 +278,15 @@ def make_crowded_pipeline(*, tenant, requisition, version, count: int, codes=Non
 
 
 _bulk_serial = itertools.count(1)
+
+
+def advance(tenant, application, times: int = 1) -> None:
+    """Advance `application` `times` milestones as the system would (no version check)."""
+    from milestones.core.engine import MoveAction
+    from milestones.services.transitions.moves import application_transition
+
+    with tenant_context(tenant):
+        for _ in range(times):
+            application_transition(
+                application_id=application.pk, action=MoveAction.ADVANCE, expected_version=None
+            )
