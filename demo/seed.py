@@ -8,6 +8,7 @@ from demo.data import TENANTS
 from demo.integrations import seed_dev_sink
 from demo.result import SeedResult
 from demo.tenants import seed_tenant
+from reporting.stays import stays_rebuild
 from tenants.context import tenant_context
 from tenants.models import (
     Tenant,
@@ -25,4 +26,8 @@ def demo_seed() -> SeedResult:
             seed_tenant(tenant, result)
             if slug == TENANTS[0][0]:
                 seed_dev_sink(tenant, result)
+        if created:
+            # The seeded history is written as rows, not moves: the reports' read model
+            # replays it once, so a new demo's dashboards show that history.
+            result.count("stays", stays_rebuild(tenant_id=tenant.pk))
     return result

@@ -211,3 +211,17 @@ def _row_counts() -> dict[str, int]:
         with tenant_context(tenant):
             counts.update({f"{tenant.slug}.{m.__name__}": m.objects.count() for m in models})
     return counts
+
+
+def test_seed_demo_fills_the_reports_read_model_with_its_history():
+    # The seeded history is written as rows; without a replay the dashboards stayed empty.
+    _seed()
+    from reporting.models import MilestoneStay
+
+    for tenant in Tenant.objects.all():
+        with tenant_context(tenant):
+            finished = MilestoneStay.objects.filter(left_at__isnull=False).count()
+            open_ = MilestoneStay.objects.filter(left_at__isnull=True).count()
+            active = Application.objects.filter(status=ApplicationStatus.ACTIVE).count()
+        assert finished > 0
+        assert open_ == active
