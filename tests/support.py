@@ -70,6 +70,32 @@ ID_PARAMETERS = {"pk", "id"}
 CHECKED_METHODS = {"GET", "POST", "PATCH", "PUT", "DELETE"}
 
 
+def _nullable_as_json_schema(node):
+    """OpenAPI 3.0's `nullable: true` as JSON Schema says it (`anyOf` with null)."""
+    if isinstance(node, list):
+        return [_nullable_as_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _nullable_as_json_schema(value) for key, value in node.items()}
+    if node.pop("nullable", False):
+        return {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+def response_schema_errors(client, path: str, response, method: str = "get") -> list[str]:
+    """What in `response`'s JSON body the OpenAPI schema of `path` (as written in the
+    schema, e.g. `/api/v1/reports/funnel`) does not allow, for the response's status."""
+    import jsonschema_rs
+
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    documented = schema["paths"][path][method]["responses"][str(response.status_code)]
+    body_schema = _nullable_as_json_schema(
+        {**documented["content"]["application/json"]["schema"], "components": schema["components"]}
+    )
+    validator = jsonschema_rs.Draft4Validator(body_schema)
+    return [error.message for error in validator.iter_errors(response.json())]
+
+
 def walk_routes(patterns=None, prefix: str = "", namespace: str = "", params=frozenset()):
     """(route, namespaced name, pattern, URL parameters) for every route of the URL conf."""
     if patterns is None:

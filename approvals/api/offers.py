@@ -159,7 +159,7 @@ class ApprovalPolicyViewSet(ServiceViewSet):
         tags=["approval policies"],
         responses={200: s.PolicyVersionSerializer(many=True), **DETAIL_ERRORS},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request, pk=None):
         """Every version of the policy, oldest first."""
         policy = self.get_object()

@@ -76,9 +76,11 @@ def approval_policy_create(
     position: int = 100,
     department=None,
     extends: ApprovalPolicy | None = None,
+    is_active: bool = True,
 ) -> ApprovalPolicy:
-    """A policy and its version 1. A department's extension (`extends` a tenant-wide
-    template) may only add steps or make the template's stricter (400 otherwise)."""
+    """A policy and its version 1 (an inactive one is never chosen until activated). A
+    department's extension (`extends` a tenant-wide template) may only add steps or make
+    the template's stricter (400 otherwise)."""
     actor_require(actor, Capability.CONFIGURE_WORKFLOWS)
     conditions = conditions or {}
     problems = []
@@ -101,6 +103,7 @@ def approval_policy_create(
         position=position,
         department=department,
         extends=extends,
+        is_active=is_active,
     )
     version = ApprovalPolicyVersion.objects.create(
         policy=policy, number=1, conditions=conditions, steps=steps, created_by_id=actor.user_id

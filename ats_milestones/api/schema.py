@@ -304,9 +304,9 @@ GENERIC_404 = _error(
 
 def document_common_errors(result, generator, request, public):
     """Postprocessing hook: every operation documents the statuses the kernel can answer
-    for any route (the fuzzer holds the API to them): 400, 401, 403, 404, 406, and 413/415
-    where there is a body (ApiAutoSchema adds 429). An operation's own description of a
-    status wins."""
+    for any route (the fuzzer holds the API to them): 400, 401, 403, 404, 406, 414 (from
+    the HTTP server), and 413/415 where there is a body (ApiAutoSchema adds 429). An
+    operation's own description of a status wins."""
     common = {
         "400": GENERIC_400,
         "401": E401,
@@ -315,6 +315,11 @@ def document_common_errors(result, generator, request, public):
         "406": E406,
     }
     with_body = {"413": E413, "415": E415}
+    too_long = {
+        "description": "The request line (method, path and query string) is longer than "
+        "the HTTP server accepts (4,094 bytes, gunicorn's `limit_request_line`); the server "
+        "answers before the application, so the body is not JSON."
+    }
     for path, operations in result.get("paths", {}).items():
         if not path.startswith("/api/"):
             continue
@@ -328,6 +333,7 @@ def document_common_errors(result, generator, request, public):
             for code, response in wanted.items():
                 if code not in responses:
                     responses[code] = _response_object(response)
+            responses.setdefault("414", too_long)
     return result
 
 

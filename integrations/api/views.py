@@ -3,12 +3,10 @@ where candidate events go), their deliveries, dead letters and their replay."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -24,9 +22,10 @@ from ats_milestones.api.schema import (
     crud_schema,
 )
 from ats_milestones.api.serializers import validated
-from ats_milestones.errors import InvalidInput, NotFound
+from ats_milestones.errors import NotFound
 from integrations import selectors
 from integrations.api import serializers as s
+from integrations.api.filters import BackgroundCheckFilter
 from integrations.models import BackgroundCheck, Connection, Delivery
 from integrations.services import connections as services
 from integrations.services.background_checks import background_check_decide
@@ -249,11 +248,6 @@ class DeadLetterViewSet(ReadOnlyAdminViewSet):
 @extend_schema_view(
     list=extend_schema(
         tags=["background checks"],
-        parameters=[
-            OpenApiParameter(
-                "application", OpenApiTypes.UUID, description="Only this application's checks"
-            )
-        ],
         responses={200: s.BackgroundCheckOutputSerializer(many=True), 400: E400, **READ_ERRORS},
     ),
     retrieve=extend_schema(
@@ -271,22 +265,14 @@ class BackgroundCheckViewSet(TenantScopedViewSet):
     read_capability = Capability.VIEW_SENSITIVE
     write_capability = Capability.MOVE
     http_method_names = ["get", "post", "head", "options"]
+    filterset_class = BackgroundCheckFilter
 
     def tenant_queryset(self):
         return selectors.background_check_list(tenant_id=self.tenant_id, membership=self.viewer)
 
     def list(self, request):
         """Newest first; `?application=<id>` for one application's."""
-        queryset = self.get_queryset()
-        application = request.query_params.get("application")
-        if application:
-            try:
-                queryset = queryset.filter(application_id=uuid.UUID(application))
-            except ValueError as exc:
-                raise InvalidInput(
-                    "application is not a UUID", fields={"application": ["a UUID"]}
-                ) from exc
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(s.BackgroundCheckOutputSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

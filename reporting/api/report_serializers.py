@@ -15,7 +15,7 @@ DRILL_DOWN = (
 
 
 class _Named(serializers.Serializer):
-    id = serializers.CharField()
+    id = serializers.CharField(allow_null=True, help_text="text, also for user ids; null: none")
     name = serializers.CharField()
 
 

@@ -56,6 +56,8 @@ _DATASET = OpenApiParameter(
 
 @extend_schema(tags=["exports"])
 class DatasetListView(_ExportView):
+    pagination_class = None  # a handful of datasets, all at once
+
     @extend_schema(
         responses={200: s.DatasetOutputSerializer(many=True), 401: E401, 403: E403},
         description="The datasets that can be exported, with their documented columns.",

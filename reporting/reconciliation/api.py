@@ -115,6 +115,8 @@ class ActivityImportView(_ReconciliationView):
 
 @extend_schema(tags=["reconciliation"])
 class ReconciliationSummaryView(_ReconciliationView):
+    pagination_class = None  # one row per check, all at once
+
     @extend_schema(
         responses={200: RuleSummarySerializer(many=True), 401: E401, 403: E403},
         description="Each check of activities against milestone times, with how many "

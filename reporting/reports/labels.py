@@ -86,8 +86,10 @@ def labelled(value, labels: dict) -> dict | None:
     """A dimension's value as the API shows it: its id and its name."""
     if value is None and not labels:
         return None
-    key = value.isoformat() if hasattr(value, "isoformat") else value
-    key = key if isinstance(key, int | str) or key is None else str(key)
+    if value is None:
+        key = None
+    else:  # ids as text, as everywhere in the API (user ids too)
+        key = value.isoformat() if hasattr(value, "isoformat") else str(value)
     name = labels.get(value)
     return {"id": key, "name": name if name is not None else "(none)"}
 

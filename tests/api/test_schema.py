@@ -99,8 +99,11 @@ def test_every_api_operation_documents_429_with_retry_after(schema):
 ONE_ARRAY_LISTS = [
     "/api/v1/applications/{id}/deadlines",
     "/api/v1/applications/{id}/milestones",
+    "/api/v1/approval_policies/{id}/versions",
+    "/api/v1/exports",
     "/api/v1/frameworks/{id}/versions",
     "/api/v1/integration_health",
+    "/api/v1/reconciliation",
 ]
 
 
@@ -116,10 +119,22 @@ def test_one_array_lists_answer_arrays(api_a, tenant_a):
 
     application = factories.make_application(tenant=tenant_a)
     framework = make_framework(tenant=tenant_a)
+    policy = api_a.post(
+        "/api/v1/approval_policies",
+        {
+            "name": "Offers",
+            "subject_kind": "offer",
+            "steps": [{"name": "HRBP", "approvers": [{"role": "hrbp"}]}],
+        },
+        format="json",
+    ).json()
     for url in (
         f"/api/v1/applications/{application.pk}/deadlines",
         f"/api/v1/applications/{application.pk}/milestones",
+        f"/api/v1/approval_policies/{policy['id']}/versions",
+        "/api/v1/exports",
         f"/api/v1/frameworks/{framework.pk}/versions",
+        "/api/v1/reconciliation",
     ):
         response = api_a.get(url)
         assert response.status_code == 200 and isinstance(response.json(), list), url

@@ -368,3 +368,30 @@ def test_an_unknown_step_id_in_a_decision_names_the_step(tenant_a):
         step=str(uuid.uuid4()),
     )
     assert_error(response, 400, "VALIDATION_ERROR", "step")
+
+
+def test_a_policy_created_inactive_is_never_chosen_until_activated(tenant_a):
+    """`is_active` is a documented field of the create body (it was a 500: the service
+    did not take it)."""
+    admin = make_person(tenant=tenant_a, role_name=Role.ADMIN)
+    client = _as(admin)
+    created = client.post(
+        "/api/v1/approval_policies",
+        {
+            "name": "Later",
+            "subject_kind": "offer",
+            "is_active": False,
+            "steps": [{"name": "HRBP", "approvers": [{"role": "hrbp"}]}],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["is_active"] is False
+    shown = client.get(f"/api/v1/approval_policies/{created.json()['id']}").json()
+    assert shown["is_active"] is False
+    empty = client.post(
+        "/api/v1/approval_policies",
+        {"name": "Empty", "subject_kind": "offer", "is_active": True, "steps": []},
+        format="json",
+    )
+    assert_error(empty, 400, None, "steps")

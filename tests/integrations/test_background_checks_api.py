@@ -38,6 +38,8 @@ def test_checks_are_listed_with_their_history_and_filtered_by_application(api_a,
     assert detail["history"] == []
     bad = api_a.get("/api/v1/background_checks?application=nope")
     assert_error(bad, 400, field="application")
+    empty = api_a.get("/api/v1/background_checks?application=")
+    assert_error(empty, 400, field="application")
 
 
 def test_a_decision_to_reject_goes_through_the_engine_with_the_person_s_reason(tenant_a):

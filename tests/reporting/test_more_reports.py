@@ -32,7 +32,7 @@ def test_recruiters_completion_beside_regressions_and_fall_out(tenant_a):
 
     with tenant_context(tenant_a):
         [row] = recruiter_performance(filters=ReportFilters()).rows
-    assert row["recruiter"] == {"id": ada.pk, "name": "Ada Lovelace"}
+    assert row["recruiter"] == {"id": str(ada.pk), "name": "Ada Lovelace"}  # ids as text
     assert (row["stays"], row["completion_rate"], row["regression_rate"]) == (4, 0.5, 0.25)
     assert row["fall_out_rate"] == 0.25 and row["median_seconds"] == H
     assert row["regressed_applications"] == {"recruiter_id": str(ada.pk), "ended": "regressed"}

@@ -17,7 +17,7 @@ from tenants.models import ApiScope, MembershipDepartment, Role
 from tests import factories
 from tests.milestones.factories import make_tracked_application, make_version, milestone_of
 from tests.reporting.factories import make_stay, move
-from tests.support import assert_error, rows
+from tests.support import assert_error, response_schema_errors, rows
 
 pytestmark = pytest.mark.django_db
 REPORTS = "/api/v1/reports"
@@ -40,6 +40,7 @@ def stays(tenant_a):
     version = make_version(tenant=tenant_a)
     screen = milestone_of(version, "SCREEN")
     sales, tech = (factories.make_department(tenant=tenant_a) for _ in range(2))
+    recruiter = factories.make_user(first_name="Rae", last_name="Cruz")
     applications = {}
     for department, hours in ((sales, 1), (sales, 3), (tech, 5)):
         requisition = factories.make_requisition(tenant=tenant_a, department=department)
@@ -51,6 +52,7 @@ def stays(tenant_a):
             requisition_id=requisition.pk,
             milestone_id=screen.pk,
             department_id=department.pk,
+            recruiter_id=recruiter.pk,
             business_seconds=hours * 3600,
         )
     return screen, sales, tech, applications
@@ -105,6 +107,8 @@ def test_a_bad_filter_is_a_400_naming_it(api_a, params, field):
 def test_every_report_answers_and_refuses_a_bad_filter(api_a, stays, name):
     response = api_a.get(f"{REPORTS}/{name}")
     assert response.status_code == 200, response.content
+    errors = response_schema_errors(api_a, f"{REPORTS}/{name}", response)
+    assert errors == [], errors  # the schema says what the report answers (ids as text)
     assert_error(api_a.get(f"{REPORTS}/{name}", {"milestone_id": "x"}), 400, field="milestone_id")
 
 

@@ -143,12 +143,16 @@ _STEPS_HELP = (
 class PolicyUpdateSerializer(Serializer):
     name = serializers.CharField(max_length=200, required=False)
     steps = serializers.ListField(
-        child=serializers.DictField(), max_length=20, required=False, help_text=_STEPS_HELP
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=20,
+        required=False,
+        help_text=_STEPS_HELP,
     )
     conditions = serializers.DictField(
         required=False, help_text="The condition language over approval facts; {} always holds."
     )
-    position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    position = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
     is_active = serializers.BooleanField(required=False)
 
 
@@ -158,7 +162,7 @@ class PolicyCreateSerializer(PolicyUpdateSerializer):
         choices=ApprovalPolicy._meta.get_field("subject_kind").choices
     )
     steps = serializers.ListField(
-        child=serializers.DictField(), max_length=20, help_text=_STEPS_HELP
+        child=serializers.DictField(), min_length=1, max_length=20, help_text=_STEPS_HELP
     )
     department = TenantRelatedField(scoped=scoped(Department), required=False, allow_null=True)
     extends = TenantRelatedField(scoped=scoped(ApprovalPolicy), required=False, allow_null=True)
