@@ -133,6 +133,21 @@ def test_a_transaction_that_began_first_and_commits_last_is_not_missed(api_a, te
         late.close()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_open_transaction_in_another_database_does_not_hold_the_feed_back(api_a, tenant_a):
+    """The cluster-wide xmin would wait for it (and a run beside other test databases
+    sent nothing at all): only this database's running transactions count."""
+    application = make_tracked_application(tenant=tenant_a)
+    _move(tenant_a, application)
+    elsewhere = psycopg.connect(database_url("postgres"))
+    try:
+        elsewhere.execute("SELECT pg_current_xact_id()")  # takes an id, stays open
+        first, _ = _drain(api_a, "transitions")
+        assert [r["kind"] for r in first] == ["initialize", "advance"]
+    finally:
+        elsewhere.close()
+
+
 @pytest.mark.django_db
 def test_updated_after_polls_by_time(api_a, tenant_a):
     application = make_tracked_application(tenant=tenant_a)
