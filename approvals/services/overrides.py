@@ -207,6 +207,38 @@ def approval_override_confirm(*, override: ApprovalOverride, actor: Actor) -> Ap
     return locked
 
 
+@transaction.atomic
+def approval_override_reject(
+    *, override: ApprovalOverride, actor: Actor, reason: str = ""
+) -> ApprovalOverride:
+    """An admin turns down an executive hire's override awaiting confirmation (the admin who
+    asked may take it back this way too): it never takes effect. 409 when it is not
+    awaiting confirmation."""
+    actor_require(actor, Capability.DECIDE_ON_BEHALF)
+    locked_round = round_lock(override.round)
+    locked = ApprovalOverride.objects.select_for_update().select_related("step").get(pk=override.pk)
+    if locked.status != OverrideStatus.AWAITING_CONFIRMATION:
+        raise ApprovalError(
+            E.OVERRIDE_NOT_PENDING,
+            f"This override is {locked.get_status_display().lower()}, not awaiting confirmation.",
+        )
+    locked.status = OverrideStatus.REJECTED
+    locked.confirmed_by_id = actor.user_id
+    locked.save(update_fields=["status", "confirmed_by", "updated_at"])
+    round_audit(
+        "approval.override_rejected",
+        locked_round,
+        actor,
+        override_id=str(locked.pk),
+        kind=locked.kind,
+        step=locked.step.name,
+        approver_id=locked.approver_id,
+        requested_by=locked.requested_by_id,
+        reason=(reason or "").strip(),
+    )
+    return locked
+
+
 def _apply(override: ApprovalOverride, round_: ApprovalRound, actor: Actor) -> None:
     now = timezone.now()
     step = ApprovalStep.objects.get(pk=override.step_id)
