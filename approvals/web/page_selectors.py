@@ -56,18 +56,19 @@ def open_round_of(offer: Offer) -> ApprovalRound | None:
 
 
 def due_assignment_of(round_: ApprovalRound, user_id) -> ApprovalAssignment | None:
-    """The person's undecided place on a due step of the round, if any."""
-    return (
-        ApprovalAssignment.objects.select_related("step")
+    """The person's undecided place on a due step of the round, else one of a person who
+    delegated to them today (what `approval_decide` will decide), if any."""
+    places = (
+        ApprovalAssignment.objects.select_related("step", "approver")
         .filter(
+            Q(approver_id=user_id) | Q(approver_id__in=selectors.delegations_to_today(user_id)),
             round=round_,
-            approver_id=user_id,
             decision=Decision.PENDING,
             step__status=StepStatus.DUE,
         )
         .order_by("step__index")
-        .first()
     )
+    return min(places, key=lambda a: (a.approver_id != user_id, a.step.index), default=None)
 
 
 def policy_versions(*, policy_id) -> list[ApprovalPolicyVersion]:

@@ -113,7 +113,10 @@ def test_todays_delegate_of_the_approver_opens_it_too_and_not_after_revoking(
     stand_in = make_person(tenant=tenant_a, role_name=Role.HIRING_MANAGER)
     delegation = make_delegation(tenant=tenant_a, delegator=outsider, delegate=stand_in)
 
-    assert _client(stand_in).get(_offer_url(world.application)).status_code == 200
+    page = _client(stand_in).get(_offer_url(world.application))
+    assert page.status_code == 200
+    decide = page.content.decode().split('data-testid="offer-decide"')[1]
+    assert "on behalf of olga" in decide.split("</h2>")[0]
 
     _client(outsider).post(f"/approvals/delegations/{delegation.pk}/cancel/")
     assert _client(stand_in).get(_offer_url(world.application)).status_code == 404
