@@ -197,6 +197,7 @@ API_WRITE_NEEDS: dict[str, Capability] = {
     "approval-request-replace-approver": C.DECIDE_ON_BEHALF,
     "approval-request-decide-on-behalf": C.DECIDE_ON_BEHALF,
     "approval_overrides-confirm": C.DECIDE_ON_BEHALF,
+    "approval_overrides-reject": C.DECIDE_ON_BEHALF,
     "approval_policies-list": C.CONFIGURE_WORKFLOWS,
     "approval_policies-detail": C.CONFIGURE_WORKFLOWS,
     "approval_policies-order": C.CONFIGURE_WORKFLOWS,
