@@ -7,14 +7,18 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self) -> None:
         from approvals import events, gates
+        from approvals.selectors import OFFER_PAGE_GRANT, offer_page_grant
         from approvals.services.reminders import step_clocks_for_event
         from approvals.web.badges import offer_badges
         from ats_milestones.events import Moment, subscribe
         from milestones.services.transitions.facts import register_fact_provider
         from milestones.web.badges import register_application_badges
+        from recruiting.selectors import register_application_grant
 
         register_fact_provider(gates.approval_fact_provider)
         register_application_badges(offer_badges)
+        # Approvers outside a (confidential) requisition's team open the offer they decide.
+        register_application_grant(OFFER_PAGE_GRANT, offer_page_grant)
         # A step that becomes due starts its reminder clock in the same transaction.
         for event_type in (events.ApprovalRequested, events.ApprovalStepResolved):
             subscribe(event_type, step_clocks_for_event, moment=Moment.IN_TRANSACTION)

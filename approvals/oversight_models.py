@@ -65,6 +65,7 @@ class OverrideKind(models.TextChoices):
 class OverrideStatus(models.TextChoices):
     AWAITING_CONFIRMATION = "awaiting_confirmation", "Awaiting a second admin"
     APPLIED = "applied", "Applied"
+    REJECTED = "rejected", "Rejected by a second admin"
     LAPSED = "lapsed", "Lapsed"  # the round or step moved on before it was confirmed
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from approvals.models import (
     ApprovalAssignment,
+    ApprovalDelegation,
     ApprovalPolicy,
     ApprovalRound,
     ApprovalStep,
@@ -20,6 +22,43 @@ from approvals.models import (
 )
 
 DECIDED_SHOWN = 50
+
+#: The purpose under which approvals opens an application to its approvers
+#: (`recruiting.selectors.register_application_grant`): the offer page and its decisions.
+OFFER_PAGE_GRANT = "approvals.offer_page"
+#: The rounds whose approvers may open the offer page: open or decided, not withdrawn/voided.
+_GRANTING_STATUSES = (RoundStatus.REQUESTED, RoundStatus.APPROVED, RoundStatus.DECLINED)
+
+
+def delegations_to_today(user_id, *, on=None):
+    """The ids of the people whose approvals `user_id` may decide today (or `on`), as a
+    queryset: a subquery in another query, or a list with `list()`."""
+    on = on or timezone.localdate()
+    return ApprovalDelegation.objects.filter(
+        delegate_id=user_id, cancelled_at__isnull=True, starts_on__lte=on, ends_on__gte=on
+    ).values_list("delegator_id", flat=True)
+
+
+def approver_condition(user_id, *, via: str = "", statuses=_GRANTING_STATUSES) -> Q:
+    """On an application (reached through `via`): `user_id` is an approver of one of its
+    rounds in `statuses`, holds today the delegation of one, or decided in one for someone."""
+    application_id = f"{via[:-2]}_id" if via else "pk"
+    theirs = ApprovalAssignment.objects.filter(round__application_id=OuterRef(application_id))
+    if statuses is not None:
+        theirs = theirs.filter(round__status__in=statuses)
+    theirs = theirs.filter(
+        Q(approver_id=user_id)
+        | Q(decided_by_id=user_id)
+        | Q(approver_id__in=delegations_to_today(user_id))
+    )
+    return Q(Exists(theirs))
+
+
+def offer_page_grant(membership, via: str) -> Q:
+    """The offer page of an application opens to the approvers (and today's delegates) of
+    an open or decided round of it, for as long as that holds; nothing else of its
+    requisition does (registered in `ApprovalsConfig.ready`)."""
+    return approver_condition(membership.user_id, via=via)
 
 
 def offer_get(*, offer_id) -> Offer | None:
@@ -155,6 +194,7 @@ class MyApprovals:
 def _assignments():
     return ApprovalAssignment.objects.select_related(
         "step",
+        "approver",
         "round__requisition",
         "round__offer",
         "round__application__candidate",
@@ -165,13 +205,15 @@ def my_approvals(
     *, user_id: int, decided_limit: int = DECIDED_SHOWN, on_behalf_of=()
 ) -> MyApprovals:
     """One person's approvals: due now, waiting on an earlier step, and their latest
-    decisions; two queries whatever the number of items. `on_behalf_of`: the people who
-    delegated to them today, whose pending items are listed too."""
+    decisions (their own, and those they made for someone); two queries whatever the number
+    of items. `on_behalf_of`: the people who delegated to them today (ids, or the subquery
+    `delegations_to_today`), whose pending items are listed too (`assignment.approver` says
+    whose)."""
     mine = MyApprovals()
     for assignment in (
         _assignments()
+        .filter(Q(approver_id=user_id) | Q(approver_id__in=on_behalf_of))
         .filter(
-            approver_id__in=[user_id, *on_behalf_of],
             decision=Decision.PENDING,
             round__status=RoundStatus.REQUESTED,
             step__status__in=[StepStatus.DUE, StepStatus.WAITING],
@@ -181,7 +223,7 @@ def my_approvals(
         (mine.due if assignment.step.status == StepStatus.DUE else mine.waiting).append(assignment)
     mine.decided = list(
         _assignments()
-        .filter(approver_id=user_id)
+        .filter(Q(approver_id=user_id) | Q(decided_by_id=user_id))
         .exclude(decision=Decision.PENDING)
         .order_by("-decided_at", "-id")[:decided_limit]
     )

@@ -4,11 +4,16 @@
 boards, timelines, candidates) a person may see: the departments of their membership, and
 the confidential requisitions of their team. Every list, detail page, board and API view
 filters through it, in the same query as the rows it limits.
+
+An app above may widen it for one named purpose only (`register_application_grant`): the
+approvals app opens the offer page of an application to the approvers of its rounds, and
+nothing else of the requisition (its board, its other candidates) to them.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
@@ -77,19 +82,50 @@ def requisition_visibility(membership, *, via: str = "") -> Q | None:
     return condition if condition else None
 
 
-def visible_to(rows: QuerySet, *, membership, via: str = "") -> QuerySet:
+#: purpose -> condition(membership, via) on an application (reached through `via`, e.g.
+#: "application__") that opens it for that purpose to someone the requisition hides it from.
+ApplicationGrant = Callable[[object, str], Q]
+_APPLICATION_GRANTS: dict[str, ApplicationGrant] = {}
+
+
+def register_application_grant(purpose: str, condition: ApplicationGrant) -> None:
+    """Open applications for one `purpose` (a page) beyond `requisition_visibility`, by a
+    condition the registering app computes in SQL (it is ORed into the same query). Called
+    from an app's `ready()`; recruiting never imports the app that grants."""
+    _APPLICATION_GRANTS[purpose] = condition
+
+
+def visible_to(
+    rows: QuerySet,
+    *,
+    membership,
+    via: str = "",
+    grant: str | None = None,
+    application_via: str = "",
+) -> QuerySet:
     """`rows` (requisitions, or rows reaching one through `via`) limited to what
-    `membership` may see (see `requisition_visibility`)."""
+    `membership` may see (see `requisition_visibility`). With `grant`, the rows whose
+    application (reached through `application_via`; "" for applications themselves) the
+    grant registered for that purpose opens to the person are seen too."""
     condition = requisition_visibility(membership, via=via)
-    return rows if condition is None else rows.filter(condition)
+    if condition is None:
+        return rows
+    granted = _APPLICATION_GRANTS.get(grant) if grant else None
+    if granted is not None:
+        condition |= granted(membership, application_via)
+    return rows.filter(condition)
 
 
 def requisitions_visible(rows: QuerySet[Requisition], *, membership) -> QuerySet[Requisition]:
     return visible_to(rows, membership=membership)
 
 
-def applications_visible(rows: QuerySet[Application], *, membership) -> QuerySet[Application]:
-    return visible_to(rows, membership=membership, via="requisition__")
+def applications_visible(
+    rows: QuerySet[Application], *, membership, grant: str | None = None
+) -> QuerySet[Application]:
+    """Applications `membership` may see; with `grant`, also those opened to them for that
+    purpose (`register_application_grant`)."""
+    return visible_to(rows, membership=membership, via="requisition__", grant=grant)
 
 
 def candidates_visible(rows: QuerySet[Candidate], *, membership) -> QuerySet[Candidate]:

@@ -134,6 +134,11 @@ def role_may(role: str | None, capability: Capability) -> bool:
     return capability in capabilities_of_role(role)
 
 
+def roles_with(capability: Capability) -> frozenset[str]:
+    """The roles that hold `capability` (to list the people who may, e.g., approve)."""
+    return frozenset(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
+
+
 def refusal(role: str | None, capability: Capability) -> PermissionRefused:
     label = role_label(role)
     article = "An" if label[0].lower() in "aeiou" else "A"

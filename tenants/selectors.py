@@ -90,11 +90,13 @@ def requisition_type_list(*, tenant_id: uuid.UUID):
     return RequisitionType.objects.for_tenant(tenant_id).order_by("name", "id")
 
 
-def tenant_user_list(*, tenant_id: uuid.UUID):
-    """Users who hold an active membership in the tenant: the only ones a record may name."""
-    return get_user_model().objects.filter(
-        memberships__tenant_id=tenant_id, memberships__is_active=True
-    )
+def tenant_user_list(*, tenant_id: uuid.UUID, roles=None):
+    """Users who hold an active membership in the tenant: the only ones a record may name;
+    `roles`: only with one of these roles (e.g. `roles_with(Capability.APPROVE)`)."""
+    memberships = {"memberships__tenant_id": tenant_id, "memberships__is_active": True}
+    if roles is not None:
+        memberships["memberships__role__in"] = list(roles)
+    return get_user_model().objects.filter(**memberships)
 
 
 def department_scope_ids(membership) -> frozenset | None:

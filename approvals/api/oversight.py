@@ -19,6 +19,7 @@ from approvals.services.delegation import approval_delegation_cancel, approval_d
 from approvals.services.overrides import (
     approval_override_confirm,
     approval_override_decide,
+    approval_override_reject,
     approval_override_replace,
 )
 from ats_milestones.api.base import TenantScopedViewSet
@@ -241,3 +242,28 @@ class ApprovalOverrideViewSet(TenantScopedViewSet):
             override=override, actor=acting_actor(self, data, person_required=True)
         )
         return Response(s.OverrideOutputSerializer(confirmed).data)
+
+    @extend_schema(
+        tags=["approval overrides"],
+        request=s.WithdrawSerializer,
+        responses={
+            200: s.OverrideOutputSerializer,
+            400: E400,
+            **DETAIL_ERRORS,
+            404: E404,
+            409: _err(Code.OVERRIDE_NOT_PENDING),
+            422: _ERRORS_422,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """An admin turns down an executive hire's override awaiting confirmation (the admin
+        who asked may take it back): it never takes effect."""
+        override = self.get_object()
+        data = validated(s.WithdrawSerializer, request.data)
+        rejected = approval_override_reject(
+            override=override,
+            actor=acting_actor(self, data, person_required=True),
+            reason=data.get("reason", ""),
+        )
+        return Response(s.OverrideOutputSerializer(rejected).data)

@@ -10,6 +10,7 @@ from approvals.services.offers import OfferUpdated, offer_create, offer_update
 from approvals.services.overrides import (
     approval_override_confirm,
     approval_override_decide,
+    approval_override_reject,
     approval_override_replace,
 )
 from approvals.services.policies import approval_policy_create, approval_policy_update
@@ -36,6 +37,7 @@ __all__ = [
     "approval_delegation_create",
     "approval_override_confirm",
     "approval_override_decide",
+    "approval_override_reject",
     "approval_override_replace",
     "approvals_reminder_sweep",
     "delegators_of",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from approvals.errors import ApprovalError, ApprovalErrorCode
 from approvals.events import ApprovalDelegated
 from approvals.models import ApprovalDelegation
+from approvals.selectors import delegations_to_today
 from ats_milestones.events import publish
 from audit.services import audit_record
 from notifications.services import user_ids_with_capability
@@ -140,9 +141,4 @@ def delegators_of(user_id: int | None, *, on: date | None = None) -> list[int]:
     """The people whose approvals `user_id` may decide today (one query)."""
     if user_id is None:
         return []
-    on = on or timezone.localdate()
-    return list(
-        ApprovalDelegation.objects.filter(
-            delegate_id=user_id, cancelled_at__isnull=True, starts_on__lte=on, ends_on__gte=on
-        ).values_list("delegator_id", flat=True)
-    )
+    return list(delegations_to_today(user_id, on=on))

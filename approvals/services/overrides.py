@@ -179,11 +179,8 @@ def approval_override_decide(
     return _start(override, locked, actor)
 
 
-@transaction.atomic
-def approval_override_confirm(*, override: ApprovalOverride, actor: Actor) -> ApprovalOverride:
-    """A second admin confirms an executive hire's override; it takes effect now (409 when
-    it is not awaiting confirmation or the step moved on; 422 for the admin who asked)."""
-    actor_require(actor, Capability.DECIDE_ON_BEHALF)
+def _lock_awaiting(override: ApprovalOverride) -> tuple[ApprovalRound, ApprovalOverride]:
+    """The override's round and the override, locked; 409 unless it awaits confirmation."""
     locked_round = round_lock(override.round)
     locked = ApprovalOverride.objects.select_for_update().select_related("step").get(pk=override.pk)
     if locked.status != OverrideStatus.AWAITING_CONFIRMATION:
@@ -191,6 +188,15 @@ def approval_override_confirm(*, override: ApprovalOverride, actor: Actor) -> Ap
             E.OVERRIDE_NOT_PENDING,
             f"This override is {locked.get_status_display().lower()}, not awaiting confirmation.",
         )
+    return locked_round, locked
+
+
+@transaction.atomic
+def approval_override_confirm(*, override: ApprovalOverride, actor: Actor) -> ApprovalOverride:
+    """A second admin confirms an executive hire's override; it takes effect now (409 when
+    it is not awaiting confirmation or the step moved on; 422 for the admin who asked)."""
+    actor_require(actor, Capability.DECIDE_ON_BEHALF)
+    locked_round, locked = _lock_awaiting(override)
     if actor.user_id is None or actor.user_id == locked.requested_by_id:
         raise ApprovalError(
             E.SECOND_ADMIN_REQUIRED,
@@ -204,6 +210,32 @@ def approval_override_confirm(*, override: ApprovalOverride, actor: Actor) -> Ap
     locked.confirmed_by_id = actor.user_id
     locked.save(update_fields=["status", "confirmed_by", "updated_at"])
     _apply(locked, locked_round, actor)
+    return locked
+
+
+@transaction.atomic
+def approval_override_reject(
+    *, override: ApprovalOverride, actor: Actor, reason: str = ""
+) -> ApprovalOverride:
+    """An admin turns down an executive hire's override awaiting confirmation (the admin who
+    asked may take it back this way too): it never takes effect. 409 when it is not
+    awaiting confirmation."""
+    actor_require(actor, Capability.DECIDE_ON_BEHALF)
+    locked_round, locked = _lock_awaiting(override)
+    locked.status = OverrideStatus.REJECTED
+    locked.confirmed_by_id = actor.user_id
+    locked.save(update_fields=["status", "confirmed_by", "updated_at"])
+    round_audit(
+        "approval.override_rejected",
+        locked_round,
+        actor,
+        override_id=str(locked.pk),
+        kind=locked.kind,
+        step=locked.step.name,
+        approver_id=locked.approver_id,
+        requested_by=locked.requested_by_id,
+        reason=(reason or "").strip(),
+    )
     return locked
 
 

@@ -19,6 +19,7 @@ class StepPreview:
     description: str  # quorum and veto rule in words
     position: int  # among the steps that apply (0 when skipped)
     parallel_with_next: bool
+    open_slots: tuple[str, ...] = ()  # the requester slots still to fill (their labels)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,12 @@ class ApprovalPreview:
     @property
     def skipped(self) -> list[StepPreview]:
         return [s for s in self.steps if not s.applies]
+
+    @property
+    def open_slots(self) -> list[str]:
+        """The slots the requester still fills, in step order, each once (a label named in
+        two steps is one person)."""
+        return list(dict.fromkeys(label for s in self.applies for label in s.open_slots))
 
 
 def approval_preview(
@@ -77,6 +84,7 @@ def approval_preview(
             description=p.description,
             position=p.position,
             parallel_with_next=p.parallel_with_next,
+            open_slots=tuple(p.open_slots) if p.applies else (),
         )
         for p in planned
     )

@@ -149,6 +149,11 @@ class ApproverResolver:
         return ([filled] if filled else []), f"slot:{value}"
 
 
+def person_name(user) -> str | None:
+    """The name people read: the full name, else the username (None for nobody)."""
+    return None if user is None else (user.get_full_name() or user.username)
+
+
 def user_names(user_ids) -> dict[int, str]:
     """Names people read, one query: the full name, else the username."""
     users = (
@@ -156,4 +161,4 @@ def user_names(user_ids) -> dict[int, str]:
         .objects.filter(pk__in=set(user_ids))
         .only("pk", "first_name", "last_name", "username")
     )
-    return {u.pk: (u.get_full_name() or u.username) for u in users}
+    return {u.pk: person_name(u) for u in users}

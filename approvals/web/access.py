@@ -1,16 +1,17 @@
 """What every approvals page shares: finding its object among those the person may see
 (another tenant's, another department's or a confidential requisition's id is an audited
-404, as on the application page), and who sees a salary."""
+404, as on the application page; the offer page and its decisions also open to the
+approvers of the offer's rounds, `selectors.OFFER_PAGE_GRANT`), and who sees a salary."""
 
 from __future__ import annotations
 
 from django.http import Http404
 
 from approvals import selectors
-from approvals.models import ApprovalAssignment, ApprovalPolicy, ApprovalRound
+from approvals.models import ApprovalOverride, ApprovalPolicy, ApprovalRound
 from milestones.web import requisition_selectors
 from recruiting.models import Application
-from recruiting.selectors import visible_to
+from recruiting.selectors import applications_visible, visible_to
 from tenants.access import access_denied_on_page
 from tenants.models import Role
 from tenants.views import TenantPageMixin
@@ -20,20 +21,34 @@ SALARY_ROLES = frozenset({Role.ADMIN, Role.RECRUITER, Role.HRBP})
 
 
 def may_see_salary(request, offer) -> bool:
+    """SALARY_ROLES, and the approvers of any round of the offer (or their delegates)."""
     if getattr(request.membership, "role", None) in SALARY_ROLES:
         return True
     return (
         offer is not None
-        and ApprovalAssignment.objects.filter(
-            round__offer=offer, approver_id=request.user.pk
-        ).exists()
+        and Application.objects.filter(pk=offer.application_id)
+        .filter(selectors.approver_condition(request.user.pk, statuses=None))
+        .exists()
     )
 
 
+def sees_application(request, application) -> bool:
+    """Whether the person sees the application itself (its page, its requisition), not only
+    its offer page through the approvers' grant."""
+    return applications_visible(
+        Application.objects.filter(pk=application.pk), membership=request.membership
+    ).exists()
+
+
 class ApprovalsPageMixin(TenantPageMixin):
-    def application_or_404(self, pk) -> Application:
+    def application_or_404(self, pk, *, offer_page: bool = False) -> Application:
+        """The application, or an audited 404; `offer_page`: reading its offer page (or
+        deciding there), which its approvers may do outside the requisition's team."""
         application = requisition_selectors.application_get_for_page(
-            tenant=self.request.tenant, membership=self.request.membership, application_id=pk
+            tenant=self.request.tenant,
+            membership=self.request.membership,
+            application_id=pk,
+            grant=selectors.OFFER_PAGE_GRANT if offer_page else None,
         )
         if application is None:
             access_denied_on_page(self.request, model=Application, object_id=pk)
@@ -47,6 +62,8 @@ class ApprovalsPageMixin(TenantPageMixin):
                 ApprovalRound.objects.filter(pk=round_.pk),
                 membership=self.request.membership,
                 via="requisition__",
+                grant=selectors.OFFER_PAGE_GRANT,
+                application_via="application__",
             ).exists()
         )
         if not visible:
@@ -60,3 +77,19 @@ class ApprovalsPageMixin(TenantPageMixin):
             access_denied_on_page(self.request, model=ApprovalPolicy, object_id=pk)
             raise Http404("No such approval policy.")
         return policy
+
+    def override_or_404(self, pk) -> ApprovalOverride:
+        override = (
+            visible_to(
+                ApprovalOverride.objects.all(),
+                membership=self.request.membership,
+                via="round__requisition__",
+            )
+            .select_related("round__application", "step")
+            .filter(pk=pk)
+            .first()
+        )
+        if override is None:
+            access_denied_on_page(self.request, model=ApprovalOverride, object_id=pk)
+            raise Http404("No such override.")
+        return override

@@ -56,7 +56,7 @@ class DecideView(ApprovalsPageMixin, View):
                 return render_offer_page(
                     self,
                     request,
-                    self.application_or_404(round_.application_id),
+                    self.application_or_404(round_.application_id, offer_page=True),
                     decide_failed=failed,
                     status=refusal.status,
                 )

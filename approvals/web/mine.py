@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views import View
 
 from approvals.models import ApprovalAssignment
-from approvals.selectors import my_approvals
+from approvals.selectors import delegations_to_today, my_approvals
+from approvals.services.subjects import person_name
 from approvals.web.access import ApprovalsPageMixin
 from approvals.web.wording import due_words, money_words
 from tenants.permissions import Capability
@@ -30,6 +31,7 @@ class Item:
     step: str  # "Step 2 of 3: HRBP"
     due: str  # "due in 2 days"
     offer_url: str
+    on_behalf_of: str  # "" for the person's own; the approver's name for a delegated one
 
     @property
     def round_id(self):
@@ -40,7 +42,7 @@ class Item:
         return f"decide-{self.assignment.pk}"
 
 
-def _item(assignment: ApprovalAssignment, now) -> Item:
+def _item(assignment: ApprovalAssignment, now, user_id) -> Item:
     round_ = assignment.round
     step = assignment.step
     offer = round_.offer
@@ -54,6 +56,9 @@ def _item(assignment: ApprovalAssignment, now) -> Item:
         step=f"Step {step.position} of {round_.step_count}: {step.name}",
         due=due_words(step.due_at, now),
         offer_url=reverse("approvals:offer", args=[application.pk]) if application else "",
+        on_behalf_of=(
+            person_name(assignment.approver) if assignment.approver_id != user_id else ""
+        ),
     )
 
 
@@ -68,15 +73,17 @@ class MyApprovalsView(ApprovalsPageMixin, View):
 def render_my_approvals(view, request, *, failed=None, status=200):
     """The page; `failed` is a decision that did not go through (its round, what was typed,
     the message and the fields to mark)."""
-    mine = my_approvals(user_id=request.user.pk)
+    user_id = request.user.pk
+    # Today's delegations to them, as a subquery of the same query.
+    mine = my_approvals(user_id=user_id, on_behalf_of=delegations_to_today(user_id))
     now = timezone.now()
     return render(
         request,
         "approvals/my_approvals.html",
         view.page_context(
-            due=[_item(a, now) for a in mine.due],
-            waiting=[_item(a, now) for a in mine.waiting],
-            decided=[_item(a, now) for a in mine.decided],
+            due=[_item(a, now, user_id) for a in mine.due],
+            waiting=[_item(a, now, user_id) for a in mine.waiting],
+            decided=[_item(a, now, user_id) for a in mine.decided],
             failed=failed or {},
         ),
         status=status,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views import View
 
 from approvals.errors import ApprovalError
-from approvals.models import MATERIAL_FIELDS, EmploymentType, Offer, RoundStatus
+from approvals.models import MATERIAL_FIELDS, EmploymentType, Offer, RoundStatus, StepStatus
 from approvals.services import (
     approval_preview,
     approval_request,
@@ -22,10 +22,9 @@ from approvals.services import (
     subject_of_offer,
 )
 from approvals.web import page_selectors
-from approvals.web.access import ApprovalsPageMixin, may_see_salary
+from approvals.web.access import ApprovalsPageMixin, may_see_salary, sees_application
 from approvals.web.wording import money_words
 from tenants.permissions import Capability
-from tenants.selectors import tenant_user_list
 
 #: The terms the form edits (custom fields are kept as they are).
 FORM_TERMS = MATERIAL_FIELDS
@@ -38,8 +37,6 @@ _LABELS = {
     "start_date": "start date",
     "employment_type": "employment type",
 }
-#: How the preview names a slot the requester still fills (StepPreview.approvers).
-_SLOT_SUFFIX = " (you choose)"
 
 
 def _posted_terms(post) -> dict:
@@ -56,13 +53,13 @@ def _form_values(offer: Offer | None) -> dict:
     return values
 
 
-def _slot_labels(preview) -> list[str]:
-    return [
-        approver.removesuffix(_SLOT_SUFFIX)
-        for step in preview.applies
-        for approver in step.approvers
-        if approver.endswith(_SLOT_SUFFIX)
-    ]
+def inline_where_listed(failed: dict | None, awaiting) -> dict:
+    """A confirmation that did not go through is told beside its override when it is still
+    listed, else at the top of the page (`failed.inline`)."""
+    failed = dict(failed or {})
+    if failed:
+        failed["inline"] = failed.get("override_id") in {o.pk for o in awaiting}
+    return failed
 
 
 def render_offer_page(
@@ -75,6 +72,8 @@ def render_offer_page(
     request_failed=None,
     decide_failed=None,
     withdraw_failed=None,
+    override_failed=None,
+    confirm_failed=None,
     status=200,
 ):
     offer = page_selectors.offer_of_application(application_id=application.pk)
@@ -84,13 +83,26 @@ def render_offer_page(
     preview = None
     if offer is not None and open_round is None and Capability.REQUEST_APPROVAL in capabilities:
         preview = approval_preview(subject=subject_of_offer(offer))
-    slot_labels = _slot_labels(preview) if preview else []
+    slot_labels = preview.open_slots if preview else []
+    request_failed = request_failed or {}
+    chosen, slot_errors = request_failed.get("slots") or {}, request_failed.get("fields") or {}
+    slot_fields = [
+        {
+            "label": label,
+            "chosen": str(chosen.get(label, "")),
+            "errors": slot_errors.get(f"slots.{label}") or [],
+        }
+        for label in slot_labels
+    ]
     my_due = (
         page_selectors.due_assignment_of(open_round, request.user.pk)
         if open_round is not None and Capability.APPROVE in capabilities
         else None
     )
     shows_salary = may_see_salary(request, offer)
+    awaiting = page_selectors.overrides_awaiting(offer=offer) if offer else []
+    overrides = Capability.DECIDE_ON_BEHALF in capabilities
+    places = page_selectors.unresolved_assignments(open_round) if open_round and overrides else []
     return render(
         request,
         "approvals/offer.html",
@@ -108,14 +120,24 @@ def render_offer_page(
             open_round=open_round,
             approved_round=rounds[0] if rounds and rounds[0].status == "approved" else None,
             preview=preview,
-            slot_labels=slot_labels,
-            people=list(tenant_user_list(tenant_id=request.tenant.pk).order_by("first_name"))
+            slot_fields=slot_fields,
+            # A slot names someone who may approve (the request refuses anyone else).
+            people=list(page_selectors.people_who_may_approve(tenant_id=request.tenant.pk))
             if slot_labels
             else [],
-            request_failed=request_failed or {},
+            request_failed=request_failed,
             my_due=my_due,
             decide_failed=decide_failed or {},
             withdraw_failed=withdraw_failed or {},
+            sees_application=sees_application(request, application),
+            places=places,
+            due_places=[p for p in places if p.step.status == StepStatus.DUE],
+            approvers=list(page_selectors.people_who_may_approve(tenant_id=request.tenant.pk))
+            if places
+            else [],
+            override_failed=override_failed or {},
+            awaiting=awaiting,
+            confirm_failed=inline_where_listed(confirm_failed, awaiting),
         ),
         status=status,
     )
@@ -145,7 +167,8 @@ class OfferPageView(ApprovalsPageMixin, View):
     write_capability = Capability.REQUEST_APPROVAL
 
     def get(self, request, pk):
-        return render_offer_page(self, request, self.application_or_404(pk))
+        # Its approvers (and their delegates) open it even outside the requisition's team.
+        return render_offer_page(self, request, self.application_or_404(pk, offer_page=True))
 
     def post(self, request, pk):
         application = self.application_or_404(pk)

@@ -178,11 +178,14 @@ def requisition_choices(*, tenant, membership) -> list[tuple[str, str]]:
 
 
 def application_get_for_page(
-    *, tenant, membership, application_id: uuid.UUID
+    *, tenant, membership, application_id: uuid.UUID, grant: str | None = None
 ) -> Application | None:
-    """One application `membership` may see, with what its page shows, or None."""
+    """One application `membership` may see, with what its page shows, or None; `grant`
+    names the page when an app opened it to more people (`register_application_grant`)."""
     return (
-        applications_visible(Application.objects.for_tenant(tenant), membership=membership)
+        applications_visible(
+            Application.objects.for_tenant(tenant), membership=membership, grant=grant
+        )
         .select_related("candidate", "requisition", "current_milestone")
         .filter(pk=application_id)
         .first()

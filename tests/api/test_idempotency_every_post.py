@@ -329,13 +329,13 @@ POST_RECIPES: dict[str, Callable[..., Post]] = {
     "approval-request-decide-on-behalf": lambda t, u: _override(t, u, replace=False),
     "approval_delegations-list": lambda t, u: _delegation(t),
     "approval_delegations-cancel": lambda t, u: _delegation_cancel(t),
-    "approval_overrides-confirm": lambda t, u: Post(
-        reverse(
-            "approval_overrides-confirm",
-            kwargs={"pk": approval_factories.make_override(tenant=t).pk},
-        ),
-        {"acting_user": u.pk},
-    ),
+    **{
+        name: lambda t, u, name=name: Post(
+            reverse(name, kwargs={"pk": approval_factories.make_override(tenant=t).pk}),
+            {"acting_user": u.pk},
+        )
+        for name in ("approval_overrides-confirm", "approval_overrides-reject")
+    },
     # Reports
     "reports-regression-alerts-list": lambda t, u: _regression_alert(t),
 }

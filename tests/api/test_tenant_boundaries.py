@@ -132,6 +132,7 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "approval_delegations-cancel": (ApprovalDelegation, approval_factories.make_delegation),
     "approval_overrides-detail": (ApprovalOverride, approval_factories.make_override),
     "approval_overrides-confirm": (ApprovalOverride, approval_factories.make_override),
+    "approval_overrides-reject": (ApprovalOverride, approval_factories.make_override),
 }
 
 

@@ -14,6 +14,7 @@ from approvals.events import ApprovalDelegated, ApprovalOverridden
 from approvals.models import (
     ApprovalAssignment,
     ApprovalStep,
+    Decision,
     OverrideStatus,
     RoundStatus,
     StepStatus,
@@ -33,6 +34,7 @@ from tests.approvals.factories import (
     actor_of,
     make_approval_world,
     make_delegation,
+    make_override,
     make_person,
 )
 from tests.support import assert_error, audit_events, refreshed
@@ -275,3 +277,25 @@ def test_an_override_of_a_finished_round_is_a_conflict(tenant_a):
         format="json",
     )
     assert_error(response, 409, "ROUND_NOT_OPEN")
+
+
+def test_an_override_awaiting_confirmation_is_rejected_and_never_applies(tenant_a):
+    override = make_override(tenant=tenant_a)
+    second = make_person(tenant=tenant_a, role_name=Role.ADMIN)
+    url = f"/api/v1/approval_overrides/{override.pk}/reject"
+
+    response = _client(second).post(url, {"reason": "Ask Helen first"}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["confirmed_by"]) == (
+        OverrideStatus.REJECTED,
+        second.pk,
+    )
+    assert refreshed(override.step).status == StepStatus.DUE
+    with tenant_context(tenant_a):
+        assert ApprovalAssignment.objects.get(step=override.step).decision == Decision.PENDING
+    [event] = audit_events(action="approval.override_rejected", object_id=str(override.round_id))
+    assert event.data["reason"] == "Ask Helen first" and event.actor_user_id == second.pk
+    assert_error(_client(second).post(url, {}, format="json"), 409, "OVERRIDE_NOT_PENDING")
+    confirm = f"/api/v1/approval_overrides/{override.pk}/confirm"
+    assert_error(_client(second).post(confirm, {}, format="json"), 409, "OVERRIDE_NOT_PENDING")

@@ -8,7 +8,7 @@ from approvals.models import Offer
 from approvals.services import ApprovalSubject, approval_preview, subject_of_offer
 from recruiting.models import Application, Requisition
 from tenants.context import tenant_context
-from tests.approvals.factories import make_approval_world, make_policy, role, step
+from tests.approvals.factories import make_approval_world, make_policy, role, slot, step
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,30 @@ def test_no_policy_reads_as_such(tenant_a):
         world.policy.save()
         preview = approval_preview(subject=subject_of_offer(world.offer))
     assert (preview.policy_name, preview.why) == (None, "No approval policy applies.")
+
+
+def test_the_preview_lists_the_slots_the_requester_still_fills(tenant_a):
+    world = make_approval_world(
+        tenant=tenant_a,
+        steps=[
+            step("Finance", slot("Finance partner"), role("hrbp")),
+            step("Legal", slot("Counsel"), slot("Finance partner")),
+            step(
+                "Board",
+                slot("Chair"),
+                condition={"fact": "hire.executive", "op": "eq", "value": True},
+            ),
+        ],
+    )
+    with tenant_context(tenant_a):
+        preview = approval_preview(subject=subject_of_offer(world.offer))
+        filled = approval_preview(
+            subject=subject_of_offer(world.offer), slots={"Finance partner": world.hrbp.pk}
+        )
+    assert [s.open_slots for s in preview.steps] == [
+        ("Finance partner",),
+        ("Counsel", "Finance partner"),
+        (),  # skipped: nothing to fill
+    ]
+    assert preview.open_slots == ["Finance partner", "Counsel"]
+    assert filled.open_slots == ["Counsel"]

@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
+
+from tests.e2e.support import sign_in
 
 # Playwright's sync API keeps an event loop in the main thread, where the tests also
 # write their setup rows; Django would refuse those ORM calls as "async" without this.
@@ -40,3 +43,23 @@ def page(browser, live_server):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def as_person(browser, live_server):
+    """A separate browser session per person, signed in."""
+    contexts = []
+
+    def open_as(username: str) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        tab = context.new_page()
+        sign_in(tab, username)
+        return tab
+
+    yield open_as
+    for context in contexts:
+        context.close()

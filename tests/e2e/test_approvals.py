@@ -18,7 +18,6 @@ from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
 from tests.approvals.factories import make_approval_world
-from tests.e2e.support import sign_in
 from tests.milestones.factories import make_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,26 +55,6 @@ def story(tenant_a):
             application_id=world.application.pk, action=MoveAction.ADVANCE, expected_version=None
         )
     return world
-
-
-@pytest.fixture
-def as_person(browser, live_server):
-    """A separate browser session per person, signed in."""
-    contexts = []
-
-    def open_as(username: str) -> Page:
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        tab = context.new_page()
-        sign_in(tab, username)
-        return tab
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def _offer_page(tab: Page, world) -> None:

@@ -257,3 +257,32 @@ def test_a_confidential_requisitions_offer_is_404_for_someone_outside_its_team(w
     assert _client(outsider).post(_url(world.application, "withdraw/")).status_code == 404
     assert _client(world.recruiter).get(_url(world.application)).status_code == 200
     assert refreshed(round_).status == RoundStatus.REQUESTED
+
+
+def test_the_request_form_shows_the_slots_still_to_fill_and_names_a_bad_one(tenant_a):
+    world = make_approval_world(
+        tenant=tenant_a,
+        steps=[step("Finance", slot("Finance partner")), step("Legal", slot("Counsel"))],
+    )
+    finance = factories.make_membership(tenant=tenant_a, role=Role.HRBP).user
+    client = _client(world.recruiter)
+
+    page = client.get(_url(world.application)).content.decode()
+    applies = page.split('data-testid="preview-applies"')[1].split("</ol>")[0]
+    assert "You choose: Finance partner" in applies and "You choose: Counsel" in applies
+    form = page.split('data-testid="request-form"')[1].split("</form>")[0]
+    assert 'name="slot:Finance partner"' in form and 'name="slot:Counsel"' in form
+    # only people who may approve are offered
+    assert f'value="{world.recruiter.pk}"' not in form and f'value="{finance.pk}"' in form
+
+    response = client.post(
+        _url(world.application, "request/"),
+        {"slot:Finance partner": finance.pk, "slot:Counsel": world.recruiter.pk},
+    )
+
+    assert response.status_code == 400
+    form = response.content.decode().split('data-testid="request-form"')[1].split("</form>")[0]
+    counsel = form.split('name="slot:Counsel"')[1].split("</div>")[0]
+    assert 'data-testid="slot-error"' in counsel and "may not approve" in counsel
+    finance_field = form.split('name="slot:Finance partner"')[1].split("</select>")[0]
+    assert f'value="{finance.pk}" selected' in finance_field

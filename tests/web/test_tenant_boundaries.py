@@ -19,7 +19,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from approvals.models import ApprovalPolicy, ApprovalRound
+from approvals.models import ApprovalDelegation, ApprovalOverride, ApprovalPolicy, ApprovalRound
 from audit.models import AuditAction
 from integrations.models import BackgroundCheck, Connection, Delivery, SyncConflict
 from milestones.models import (
@@ -129,6 +129,11 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
     "approvals:offer": (Application, factories.make_application),
     "approvals:offer-request": (Application, factories.make_application),
     "approvals:offer-withdraw": (Application, factories.make_application),
+    "approvals:offer-replace-approver": (Application, factories.make_application),
+    "approvals:offer-decide-on-behalf": (Application, factories.make_application),
+    "approvals:delegation-cancel": (ApprovalDelegation, approval_factories.make_delegation),
+    "approvals:override-confirm": (ApprovalOverride, approval_factories.make_override),
+    "approvals:override-reject": (ApprovalOverride, approval_factories.make_override),
     "approvals:policy-edit": (ApprovalPolicy, approval_factories.make_policy),
     "approvals:policy-move": (ApprovalPolicy, approval_factories.make_policy),
     "integrations:background-check-decision": (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from approvals.services.subjects import person_name as person_name  # re-exported
 from ats_milestones.api import serializers
 from ats_milestones.api.serializers import (
     Serializer,
@@ -26,10 +27,6 @@ def _money(*, read_only: bool = False, **kwargs):
         help_text='A decimal string such as "120000.00".',
         **kwargs,
     )
-
-
-def person_name(user) -> str | None:
-    return None if user is None else (user.get_full_name() or user.username)
 
 
 class ActingUserMixin(Serializer):

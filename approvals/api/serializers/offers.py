@@ -213,6 +213,9 @@ class StepPreviewSerializer(Serializer):
     description = serializers.CharField()
     position = serializers.IntegerField()
     parallel_with_next = serializers.BooleanField()
+    open_slots = serializers.ListField(
+        child=serializers.CharField(), help_text="The requester slots still to fill (labels)."
+    )
 
 
 class ConsideredSerializer(Serializer):
@@ -243,6 +246,7 @@ def preview_data(preview) -> dict:
                 "description": s.description,
                 "position": s.position,
                 "parallel_with_next": s.parallel_with_next,
+                "open_slots": list(s.open_slots),
             }
             for s in preview.steps
         ],
