@@ -16,7 +16,7 @@ from reporting.exports.datasets import STAYS, TRANSITIONS
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories
-from tests.e2e.support import sign_in
+from tests.e2e.support import nav_link, sign_in
 from tests.milestones.factories import make_tracked_application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,7 +48,7 @@ def _download(page: Page, dataset: str, fmt: str):
 
 def test_an_export_downloads_and_opens_as_csv_and_parquet(page: Page, history):
     sign_in(page, "hanna")
-    page.get_by_role("link", name="Exports").click()
+    nav_link(page, "Exports").click()
     expect(page).to_have_url(re.compile(r"/exports/$"))
     expect(page.get_by_test_id("columns-transitions")).to_contain_text("to_milestone_name")
 
