@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -35,6 +36,16 @@ def history(tenant_a):
             )
 
 
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "exports.md"
+
+
+def _documented_columns(dataset: str) -> list[str]:
+    """The column names of the first table under a dataset's heading in docs/exports.md."""
+    section = DOCS.read_text().split(f"### `{dataset}`:", 1)[1]
+    table = section[section.index("\n|") :].split("\n\n", 1)[0]
+    return re.findall(r"^\| `(\w+)` \|", table, flags=re.MULTILINE)
+
+
 def _download(page: Page, dataset: str, fmt: str):
     page.goto("/exports/")
     page.get_by_label("Dataset").select_option(dataset)
@@ -55,14 +66,14 @@ def test_an_export_downloads_and_opens_as_csv_and_parquet(page: Page, history):
     name, data = _download(page, "transitions", "csv")
     assert name.startswith("transitions-") and name.endswith(".csv")
     lines = list(csv.DictReader(io.StringIO(data.decode())))
-    assert list(lines[0]) == TRANSITIONS.column_names
+    assert list(lines[0]) == TRANSITIONS.column_names == _documented_columns("transitions")
     assert sorted(line["kind"] for line in lines) == ["advance"] * 3 + ["initialize"] * 3
     assert {line["to_milestone_name"] for line in lines} == {"Applied", "Screen"}
 
     name, data = _download(page, "stays", "parquet")
     assert name.endswith(".parquet")
     table = pq.read_table(io.BytesIO(data))
-    assert table.column_names == STAYS.column_names
+    assert table.column_names == STAYS.column_names == _documented_columns("stays")
     assert table.num_rows == 6
     assert sorted(table.column("ended").to_pylist()) == [
         "",
