@@ -101,3 +101,20 @@ def test_every_chart_keeps_its_text_inside_and_matches_its_table(browser, live_s
         assert all(" day" in t["text"] for t in fill if t["cls"] == "chart__axis")
     finally:
         context.close()
+
+    # The hiring manager's home: each requisition's funnel fits inside its card.
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    try:
+        sign_in(page, "acme-hiring-manager", DEMO_PASSWORD)
+        cards = page.get_by_test_id("requisition-card")
+        expect(cards.first).to_be_visible()
+        spills = cards.evaluate_all(
+            "cards => cards.map(c => { const t = c.querySelector('table');"
+            " return t ? t.getBoundingClientRect().right - c.getBoundingClientRect().right : 0; })"
+        )
+        assert len(spills) >= 5 and max(spills) <= 0, spills
+    finally:
+        context.close()
