@@ -145,3 +145,40 @@ FIRST_NAMES = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret"
 
 
 LAST_NAMES = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton"]
+
+
+# Finished candidacies: why they ended, as a recruiter would write it.
+REJECT_REASONS = [
+    "Not enough experience for the level",
+    "Skills gap in the assessment",
+    "Salary expectations above the band",
+    "Another candidate was a stronger fit",
+    "Did not meet the role's requirements",
+]
+
+
+WITHDRAW_REASONS = [
+    "Accepted another offer",
+    "Relocation not possible",
+    "Compensation below expectations",
+    "No longer looking",
+]
+
+
+# Where a finished candidacy stopped (index into MILESTONES, Hired left out), relatively:
+# most rejections come early, withdrawals spread further on (offers declined).
+REJECTED_AT_WEIGHTS = [35, 25, 20, 14, 3, 3]
+WITHDRAWN_AT_WEIGHTS = [15, 20, 15, 20, 10, 20]
+
+
+# How long a finished stay in each milestone lasted, in days (low, high): Hired is the
+# wait from the accepted offer to the start date, which fills the opening.
+STAY_DAYS = {
+    "APPLICATION_REVIEW": (0.5, 4),
+    "PHONE_SCREEN": (1, 5),
+    "ASSESSMENT": (1, 4),
+    "INTERVIEW_PANEL": (3, 12),
+    "BACKGROUND_CHECK": (2, 7),
+    "OFFER": (1, 6),
+    "HIRED": (3, 14),
+}

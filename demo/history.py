@@ -12,6 +12,7 @@ from demo.result import SeedResult
 from demo.workflow import seed_framework
 from milestones.models import (
     ApplicationMilestone,
+    FrameworkVersion,
     MilestoneState,
     MilestoneTransition,
     TransitionCause,
@@ -29,7 +30,9 @@ from tenants.models import (
 )
 
 
-def seed_milestones(tenant: Tenant, req_types: dict, rng, now, result: SeedResult) -> None:
+def seed_milestones(
+    tenant: Tenant, req_types: dict, rng, now, result: SeedResult
+) -> FrameworkVersion:
     """Pin every requisition to the demo version and give each active application that has
     no progress yet a history: earlier milestones done, one active (some past their SLA).
 
@@ -116,6 +119,7 @@ def seed_milestones(tenant: Tenant, req_types: dict, rng, now, result: SeedResul
     result.count("application milestones", len(rows))
     result.count("milestone transitions", len(transitions))
     seed_automation_activity(applications, now, result)
+    return version
 
 
 def transition_audit(tenant, transition: MilestoneTransition) -> AuditEvent:
@@ -133,7 +137,7 @@ def transition_audit(tenant, transition: MilestoneTransition) -> AuditEvent:
             "kind": transition.kind,
             "cause": transition.cause,
             "from": transition.from_milestone.code if transition.from_milestone else None,
-            "to": transition.to_milestone.code,
+            "to": transition.to_milestone.code if transition.to_milestone else None,
             "version": transition.application_version,
             "reason": transition.reason,
         },

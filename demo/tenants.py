@@ -28,6 +28,7 @@ from demo.data import (
     SHARED_USERNAME,
 )
 from demo.history import seed_milestones
+from demo.outcomes import OPENED_DAYS_AGO, seed_finished_candidacies, settle_candidacies
 from demo.result import SeedResult, bulk_missing
 from recruiting.models import (
     Application,
@@ -72,6 +73,7 @@ def demo_user(username: str, *, is_staff: bool, result: SeedResult):
 
 def seed_tenant(tenant: Tenant, result: SeedResult) -> None:
     rng = random.Random(tenant.slug)  # same demo data on every machine
+    history_rng = random.Random(f"{tenant.slug}-history")  # leaves `rng`'s draws as they were
     now = timezone.now()
 
     depth = {}
@@ -120,11 +122,12 @@ def seed_tenant(tenant: Tenant, result: SeedResult) -> None:
     members.append(Membership(tenant=tenant, user=shared, role=Role.RECRUITER))
     bulk_missing(Membership, members, "user_id", result)
 
-    statuses = [RequisitionStatus.OPEN] * 14 + [
-        RequisitionStatus.ON_HOLD,
-        RequisitionStatus.DRAFT,
-        RequisitionStatus.FILLED,
-    ] * 2
+    # The last six were filled over the past half year; the others are still hiring.
+    statuses = (
+        [RequisitionStatus.OPEN] * 10
+        + [RequisitionStatus.ON_HOLD, RequisitionStatus.DRAFT] * 2
+        + [RequisitionStatus.FILLED] * 6
+    )
     requisitions = bulk_missing(
         Requisition,
         [
@@ -136,11 +139,12 @@ def seed_tenant(tenant: Tenant, result: SeedResult) -> None:
                 job_family=families[family],
                 location=locations[LOCATIONS[i % len(LOCATIONS)][0]],
                 requisition_type=req_types[rtype],
-                recruiter=users[Role.RECRUITER],
+                # The consultant recruits for every third, so reports compare recruiters.
+                recruiter=shared if i % 3 == 0 else users[Role.RECRUITER],
                 hiring_manager=users[Role.HIRING_MANAGER],
                 openings=rng.randint(1, 3),
                 status=statuses[i - 1],
-                opened_at=now - timedelta(days=rng.randint(5, 90)),
+                opened_at=now - timedelta(days=rng.randint(*OPENED_DAYS_AGO[statuses[i - 1]])),
             )
             for i in range(1, REQUISITIONS_PER_TENANT + 1)
             for title, dept, family, rtype in [ROLES_OPEN[i % len(ROLES_OPEN)]]
@@ -170,26 +174,33 @@ def seed_tenant(tenant: Tenant, result: SeedResult) -> None:
     req_list = [requisitions[f"REQ-{i:04d}"] for i in range(1, REQUISITIONS_PER_TENANT + 1)]
     bulk_missing(
         Application,
-        [
-            Application(
-                tenant=tenant,
-                external_id=f"APP-{i:05d}",
-                candidate=candidates[f"CAND-{i:05d}"],
-                requisition=req_list[i % len(req_list)],
-                source=sources[i],
-                hire_type=hire_types[i],
-                status=app_statuses[i],
-                reject_reason="Not a fit" if app_statuses[i] == ApplicationStatus.REJECTED else "",
-                applied_at=now - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23)),
-            )
-            for i in range(1, APPLICATIONS_PER_TENANT + 1)
-        ],
+        settle_candidacies(
+            [
+                Application(
+                    tenant=tenant,
+                    external_id=f"APP-{i:05d}",
+                    candidate=candidates[f"CAND-{i:05d}"],
+                    requisition=req_list[i % len(req_list)],
+                    source=sources[i],
+                    hire_type=hire_types[i],
+                    status=app_statuses[i],
+                    reject_reason="Not a fit"
+                    if app_statuses[i] == ApplicationStatus.REJECTED
+                    else "",
+                    applied_at=now - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23)),
+                )
+                for i in range(1, APPLICATIONS_PER_TENANT + 1)
+            ],
+            now=now,
+            rng=history_rng,
+        ),
         "external_id",
         result,
     )
 
     seed_calendar(tenant, now, result)
-    seed_milestones(tenant, req_types, rng, now, result)
+    version = seed_milestones(tenant, req_types, rng, now, result)
+    seed_finished_candidacies(tenant, version, history_rng, now, result)
     seed_approvals(tenant, users, result)
 
     if not ApiClient.objects.filter(name=API_CLIENT_NAME).exists():

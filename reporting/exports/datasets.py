@@ -93,7 +93,8 @@ TRANSITIONS = register_dataset(
                 "kind",
                 STRING,
                 "t.kind",
-                "enter, advance, complete, skip, bypass, regression, fail, reject, withdraw.",
+                "initialize (the entry into the workflow), advance, complete, skip, bypass, "
+                "regression, fail, reject, withdraw.",
             ),
             Column(
                 "cause",

@@ -4,7 +4,7 @@ drill-down list of the applications behind any number, and the list of stuck can
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -113,21 +113,54 @@ def _percent(value) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
 
 
+def _months(first: date, last: date) -> list[date]:
+    """Every month from `first` to `last`, both included (first days of months)."""
+    months = [first]
+    while months[-1] < last:
+        months.append((months[-1] + timedelta(days=32)).replace(day=1))
+    return months
+
+
 def time_to_fill_section(filters: ReportFilters) -> dict:
+    """Months in the order they came, oldest first, with the months between them in which
+    no requisition opened (so the line's spacing is time): the chart and the table list
+    the same months."""
     report = time_to_fill(filters=filters, by="month")
-    rows = [
-        {
-            **row,
-            "month": row["group"]["name"] if row["group"] else "—",
-            "median_words": _words(row["median_seconds"]),
-            "p90_words": _words(row["p90_seconds"]),
-            "href": drill_url(row["applications"]),
-        }
+    found = {
+        datetime.fromisoformat(row["group"]["id"]).date(): row
         for row in report.rows
-    ]
+        if row["group"] and row["group"]["id"]
+    }
+    rows = []
+    for month in _months(min(found), max(found)) if found else []:
+        row = found.get(month)
+        if row is None:
+            rows.append(
+                {
+                    "month": f"{month:%B %Y}",
+                    "short": f"{month:%b %Y}",
+                    "requisitions": 0,
+                    "filled": 0,
+                    "median_seconds": None,
+                    "median_words": "—",
+                    "p90_words": "—",
+                    "href": "",
+                }
+            )
+            continue
+        rows.append(
+            {
+                **row,
+                "month": f"{month:%B %Y}",
+                "short": f"{month:%b %Y}",
+                "median_words": _words(row["median_seconds"]),
+                "p90_words": _words(row["p90_seconds"]),
+                "href": drill_url(row["applications"]),
+            }
+        )
     chart = line_chart(
         "Median time to fill, by month opened",
-        [Datum(r["month"], _days(r["median_seconds"]), r["median_words"], r["href"]) for r in rows],
+        [Datum(r["short"], _days(r["median_seconds"]), r["median_words"], r["href"]) for r in rows],
         unit_text="days",
     )
     return {"rows": rows, "chart": chart}

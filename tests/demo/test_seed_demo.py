@@ -1,10 +1,12 @@
 """`manage.py seed_demo` gives each demo tenant a full, separate data set, once."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import models
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -30,6 +32,8 @@ from milestones.services.timers.sweep import milestones_sweep
 from milestones.services.transitions.moves import application_transition
 from notifications.models import Notification
 from recruiting.models import Application, ApplicationStatus, Candidate, Requisition
+from reporting.models import MilestoneStay
+from reporting.reports import ReportFilters, funnel, recruiter_performance, time_to_fill
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import (
     ApiClient,
@@ -216,8 +220,6 @@ def _row_counts() -> dict[str, int]:
 def test_seed_demo_fills_the_reports_read_model_with_its_history():
     # The seeded history is written as rows; without a replay the dashboards stayed empty.
     _seed()
-    from reporting.models import MilestoneStay
-
     for tenant in Tenant.objects.all():
         with tenant_context(tenant):
             finished = MilestoneStay.objects.filter(left_at__isnull=False).count()
@@ -225,3 +227,56 @@ def test_seed_demo_fills_the_reports_read_model_with_its_history():
             active = Application.objects.filter(status=ApplicationStatus.ACTIVE).count()
         assert finished > 0
         assert open_ == active
+
+
+def test_seed_demo_has_finished_candidacies_for_every_dashboard():
+    # Before, only active applications had a history: the funnel and time to fill were empty.
+    _seed()
+    now = timezone.now()
+    for tenant in Tenant.objects.all():
+        with tenant_context(tenant):
+            finished = Application.objects.exclude(status=ApplicationStatus.ACTIVE)
+            for status in ("hired", "rejected", "withdrawn"):
+                assert finished.filter(status=status).count() >= 10, status
+            assert not finished.filter(current_milestone__isnull=False).exists()
+            assert not finished.exclude(status="hired").filter(reject_reason="").exists()
+            assert finished.values("reject_reason").distinct().count() >= 6
+            assert finished.values("requisition__department").distinct().count() >= 5
+            # A filled requisition: exactly its openings hired, by its fill date, nobody left.
+            filled = Requisition.objects.filter(status="filled")
+            assert filled.count() >= 5
+            for requisition in filled:
+                hires = requisition.applications.filter(status="hired").count()
+                assert hires == requisition.openings
+                assert requisition.opened_at < requisition.filled_at < now
+                assert not requisition.applications.filter(status="active").exists()
+            for requisition in Requisition.objects.exclude(status="filled"):
+                assert requisition.applications.filter(status="hired").count() < max(
+                    requisition.openings, 2
+                )
+            assert not Application.objects.filter(
+                applied_at__lt=models.F("requisition__opened_at")
+            ).exists()
+            # Every finished candidacy ended in the read model as it did on the application.
+            endings = dict(
+                MilestoneStay.objects.filter(
+                    ended__in=("hired", "rejected", "withdrawn")
+                ).values_list("application_id", "ended")
+            )
+            assert endings == dict(finished.values_list("pk", "status"))
+
+            half_year = ReportFilters(since=now - timedelta(days=200))
+            rows = funnel(filters=half_year, by=None).rows
+            assert rows[0]["entered"] == finished.count()
+            assert all(row["entered"] and row["passed"] for row in rows)
+            assert sum(row["dropped"] for row in rows) == finished.exclude(status="hired").count()
+            fills = {
+                row["requisition"]["id"]: row["filled_at"]
+                for row in time_to_fill(filters=half_year).rows
+                if row["filled_at"]
+            }
+            assert fills == {str(r.pk): r.filled_at for r in filled}
+            months = time_to_fill(filters=half_year, by="month").rows
+            assert sum(1 for row in months if row["filled"]) >= 4
+            recruiters = recruiter_performance(filters=half_year).rows
+            assert len({row["recruiter"]["id"] for row in recruiters}) == 2

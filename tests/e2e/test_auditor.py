@@ -14,7 +14,7 @@ from tenants.actors import Actor
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories
-from tests.e2e.support import sign_in
+from tests.e2e.support import nav_link, sign_in
 from tests.milestones.factories import make_tracked_application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,7 +51,7 @@ def test_the_auditor_reads_the_board_and_the_trail_but_moves_no_one(page: Page, 
         0
     )
 
-    page.get_by_role("link", name="Audit trail").click()
+    nav_link(page, "Audit trail").click()
     expect(page).to_have_url(re.compile(r"/audit/$"))
     page.get_by_label("Who (username)").fill("rosa")
     page.get_by_label("Action").fill("milestone.")

@@ -13,7 +13,7 @@ from milestones.services.transitions.initialize import application_milestones_in
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories
-from tests.e2e.support import sign_in
+from tests.e2e.support import nav_link, sign_in
 from tests.milestones.factories import make_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,7 +53,7 @@ def pipeline(tenant_a):
 def _sign_in(page: Page, username: str = "rosa") -> None:
     sign_in(page, username)
     expect(page).to_have_url(re.compile(r"/$"))  # the role's home
-    page.get_by_role("link", name="Requisitions", exact=True).click()
+    nav_link(page, "Requisitions").click()
 
 
 def test_recruiter_advances_a_candidate_and_reads_the_timeline(page: Page, pipeline):

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from tenants.models import Role
 from tests import factories
-from tests.e2e.support import sign_in
+from tests.e2e.support import nav_link, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def test_a_recruiter_sees_a_confidential_requisition_only_once_granted(
     page: Page, browser, live_server, confidential
 ):
     sign_in(page, "otto")
-    page.get_by_role("link", name="Requisitions", exact=True).click()  # from the home
+    nav_link(page, "Requisitions").click()  # from the home
     table = page.get_by_test_id("requisition-table")
     expect(table).to_contain_text("Backend engineer")
     expect(page.get_by_text("Chief of staff")).to_have_count(0)

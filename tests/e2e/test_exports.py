@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -16,7 +17,7 @@ from reporting.exports.datasets import STAYS, TRANSITIONS
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories
-from tests.e2e.support import sign_in
+from tests.e2e.support import nav_link, sign_in
 from tests.milestones.factories import make_tracked_application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,6 +36,16 @@ def history(tenant_a):
             )
 
 
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "exports.md"
+
+
+def _documented_columns(dataset: str) -> list[str]:
+    """The column names of the first table under a dataset's heading in docs/exports.md."""
+    section = DOCS.read_text().split(f"### `{dataset}`:", 1)[1]
+    table = section[section.index("\n|") :].split("\n\n", 1)[0]
+    return re.findall(r"^\| `(\w+)` \|", table, flags=re.MULTILINE)
+
+
 def _download(page: Page, dataset: str, fmt: str):
     page.goto("/exports/")
     page.get_by_label("Dataset").select_option(dataset)
@@ -48,21 +59,21 @@ def _download(page: Page, dataset: str, fmt: str):
 
 def test_an_export_downloads_and_opens_as_csv_and_parquet(page: Page, history):
     sign_in(page, "hanna")
-    page.get_by_role("link", name="Exports").click()
+    nav_link(page, "Exports").click()
     expect(page).to_have_url(re.compile(r"/exports/$"))
     expect(page.get_by_test_id("columns-transitions")).to_contain_text("to_milestone_name")
 
     name, data = _download(page, "transitions", "csv")
     assert name.startswith("transitions-") and name.endswith(".csv")
     lines = list(csv.DictReader(io.StringIO(data.decode())))
-    assert list(lines[0]) == TRANSITIONS.column_names
+    assert list(lines[0]) == TRANSITIONS.column_names == _documented_columns("transitions")
     assert sorted(line["kind"] for line in lines) == ["advance"] * 3 + ["initialize"] * 3
     assert {line["to_milestone_name"] for line in lines} == {"Applied", "Screen"}
 
     name, data = _download(page, "stays", "parquet")
     assert name.endswith(".parquet")
     table = pq.read_table(io.BytesIO(data))
-    assert table.column_names == STAYS.column_names
+    assert table.column_names == STAYS.column_names == _documented_columns("stays")
     assert table.num_rows == 6
     assert sorted(table.column("ended").to_pylist()) == [
         "",

@@ -13,7 +13,7 @@ from recruiting.models import Application, Candidate, Requisition
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
-from tests.e2e.support import sign_in
+from tests.e2e.support import nav_link, sign_in
 from tests.reporting.factories import make_gated_application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,7 +48,7 @@ def test_recruiter_retries_a_failure_after_fixing_its_cause(page: Page, failed_a
     expect(page).to_have_url(re.compile(r"/$"))  # the role's home
     expect(page.get_by_test_id("unread-badge")).to_have_text("1")
 
-    page.get_by_role("link", name="Failures").click()
+    nav_link(page, "Automation failures").click()
     row = page.locator(f'[data-testid="failure-row"][data-failure-id="{failure.pk}"]')
     expect(row).to_contain_text("GATE_NOT_SATISFIED")
     expect(row).to_contain_text(application.candidate.full_name)

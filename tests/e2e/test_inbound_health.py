@@ -18,7 +18,7 @@ from tenants.actors import Actor
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories
-from tests.e2e.support import sign_in
+from tests.e2e.support import nav_link, sign_in
 from tests.integrations.factories import make_connection
 from tests.milestones.factories import make_tracked_application, make_version
 from tests.support import FakeVendor, refreshed
@@ -86,7 +86,7 @@ def test_admin_sees_health_and_resolves_a_conflict(page: Page, live_server, tena
     assert answer["result"]["fields"] == {"candidate.email": "kept_ours"}
 
     sign_in(page, "ada")
-    page.get_by_role("link", name="Integrations", exact=True).click()
+    nav_link(page, "Integrations").click()
     page.get_by_test_id("health-link").click()
     row = page.get_by_test_id("health-row")
     expect(row).to_have_count(1)

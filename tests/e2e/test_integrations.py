@@ -14,7 +14,7 @@ from milestones.services.transitions.moves import application_transition
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories
-from tests.e2e.support import sign_in
+from tests.e2e.support import nav_link, sign_in
 from tests.milestones.factories import make_tracked_application, make_version
 from tests.support import FakeVendor
 
@@ -48,7 +48,7 @@ def test_admin_connects_an_endpoint_loses_it_and_replays_the_dead_letter(
     relay_run()  # its entry into the workflow left before any connection existed
     sign_in(page, "ada")
 
-    page.get_by_role("link", name="Integrations", exact=True).click()
+    nav_link(page, "Integrations").click()
     expect(page.get_by_test_id("no-connections")).to_be_visible()
     page.get_by_label("Name", exact=True).fill("Workday sink")
     # A generic webhook: an HRIS connection hears its connector's status changes only.
@@ -58,7 +58,7 @@ def test_admin_connects_an_endpoint_loses_it_and_replays_the_dead_letter(
     page.get_by_test_id("connection-add").click()
     expect(page.get_by_test_id("validation-result")).to_contain_text("Validated")
     expect(page.get_by_test_id("signing-secret")).to_contain_text("whsec_")
-    page.get_by_role("link", name="Integrations", exact=True).click()
+    nav_link(page, "Integrations").click()
     page.get_by_role("link", name="Workday sink").click()
     detail_url = page.url
     assert vendor.bodies()[0]["type"] == "connection.test"

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tenants.models import Role
 from tests import factories
-from tests.e2e.support import sign_in
+from tests.e2e.support import nav_link, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,7 @@ def test_recruiter_of_two_tenants_switches_tenant_and_opens_a_requisition(
     sign_in(page, "sam")
 
     expect(page).to_have_url(re.compile(r"/$"))  # the recruiter's home
-    page.get_by_role("link", name="Requisitions", exact=True).click()
+    nav_link(page, "Requisitions").click()
     table = page.get_by_test_id("requisition-table")
     expect(table).to_contain_text("Senior welder")
     expect(table).to_contain_text("Backend engineer")
@@ -54,7 +54,7 @@ def test_recruiter_of_two_tenants_switches_tenant_and_opens_a_requisition(
     page.get_by_test_id("tenant-switcher").select_option(label="Globex Inc")
     page.get_by_role("button", name="Switch").click()
     expect(page.get_by_role("heading", name="Your day")).to_be_visible()  # B's home
-    page.get_by_role("link", name="Requisitions", exact=True).click()
+    nav_link(page, "Requisitions").click()
 
     expect(page.get_by_test_id("requisition-table")).to_contain_text("Lab chemist")
     expect(page.get_by_text("Senior welder")).to_have_count(0)
@@ -70,7 +70,7 @@ def test_recruiter_of_two_tenants_switches_tenant_and_opens_a_requisition(
     screenshot_dir = os.environ.get("E2E_SCREENSHOT_DIR")
     if screenshot_dir:
         page.screenshot(path=f"{screenshot_dir}/requisition-detail.png", full_page=True)
-        page.get_by_role("link", name="Requisitions").first.click()
+        nav_link(page, "Requisitions").click()
         page.screenshot(path=f"{screenshot_dir}/requisition-list.png", full_page=True)
 
 
@@ -85,6 +85,7 @@ def test_logout_ends_the_session(page: Page, recruiter_a):
     sign_in(page, "rita")
     expect(page.get_by_role("heading", name="Your day", exact=True)).to_be_visible()
 
+    page.get_by_test_id("account-menu").locator("summary").click()
     page.get_by_role("button", name="Log out").click()
 
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()

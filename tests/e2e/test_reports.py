@@ -16,7 +16,7 @@ from milestones.services.transitions.initialize import application_milestones_in
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
-from tests.e2e.support import sign_in
+from tests.e2e.support import nav_link, sign_in
 from tests.milestones.factories import make_version
 from tests.reporting.factories import move
 
@@ -104,7 +104,7 @@ def test_hiring_manager_sees_the_funnel_of_their_requisition(page: Page, hiring)
 
 def test_the_dashboard_draws_charts_beside_tables_and_drills_down(page: Page, hiring):
     sign_in(page, "rosa")
-    page.get_by_role("link", name="Reports", exact=True).click()
+    nav_link(page, "Dashboard").click()
     for chart in ("time-in-milestone", "funnel", "time-to-fill"):
         expect(page.locator(f'svg[data-testid="chart-{chart}"]')).to_be_visible()
     section = page.get_by_test_id("report-time-in-milestone")

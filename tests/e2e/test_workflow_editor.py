@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tenants.models import Role
 from tests import factories
-from tests.e2e.support import sign_in
+from tests.e2e.support import nav_link, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +44,7 @@ def _screenshot(page: Page, name: str) -> None:
 
 def test_admin_builds_publishes_and_then_reads_a_workflow(page: Page, tenant_admin):
     sign_in(page, "ada")
-    page.get_by_role("link", name="Workflows").click()
+    nav_link(page, "Workflows").click()
     expect(page.get_by_role("heading", name="Workflows")).to_be_visible()
 
     create = page.get_by_test_id("framework-create-form")
@@ -82,7 +82,7 @@ def test_admin_builds_publishes_and_then_reads_a_workflow(page: Page, tenant_adm
     assert _codes(page) == ["ONSITE", "PHONE_SCREEN"]
     _screenshot(page, "workflow-published.png")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Workflows").click()
+    nav_link(page, "Workflows").click()
     table = page.get_by_test_id("framework-table")
     expect(table).to_contain_text("Engineering hiring")
     expect(table).to_contain_text("Active")

@@ -11,6 +11,7 @@ from reporting.pages.charts import (
     bar_chart,
     funnel_chart,
     line_chart,
+    text_width,
 )
 
 SPAN = WIDTH - LABEL_WIDTH - VALUE_WIDTH
@@ -48,4 +49,45 @@ def test_the_line_skips_a_period_without_a_value_but_keeps_its_tick():
     assert len(chart.shapes) == 2 and len(chart.polyline.split()) == 2
     low, high = chart.shapes
     assert high["y"] < low["y"]  # a larger value is drawn higher
-    assert chart.axis_label == "days (top: 4)"
+    assert [g["label"] for g in chart.gridlines] == [
+        "0 days",
+        "1 day",
+        "2 days",
+        "3 days",
+        "4 days",
+    ]
+    assert [s["value_text"] for s in chart.shapes] == ["2 days", "4 days"]
+
+
+def _inside(x: float, text: str, anchor: str) -> bool:
+    half = text_width(text) / 2
+    start = {"middle": x - half, "end": x - 2 * half}.get(anchor, x)
+    return start >= 0 and start + text_width(text) <= WIDTH
+
+
+def test_twelve_month_labels_neither_overlap_nor_leave_the_drawing():
+    # Before, "August 2026" was cut off at the left edge and "September 2026" at the right.
+    months = [f"{m} 2026" for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun")]
+    months += [f"{m} 2026" for m in ("Jul", "Aug", "Sep", "Oct", "Nov", "Dec")]
+    chart = line_chart(
+        "t", [Datum(m, 40 + i, f"{40 + i} days") for i, m in enumerate(months)], unit_text="days"
+    )
+    ticks = chart.ticks
+    assert ticks[0]["label"] == "Jan 2026" and ticks[-1]["label"] == "Dec 2026"
+    assert all(_inside(t["x"], t["label"], "middle") for t in ticks)
+    for before, after in zip(ticks, ticks[1:], strict=False):
+        assert after["x"] - before["x"] >= text_width(before["label"])
+    assert all(_inside(g["label_x"], g["label"], "end") for g in chart.gridlines)
+    assert all(s["x"] > chart.plot["left"] - 1 for s in chart.shapes)
+    assert chart.gridlines[-1]["label"] == "60 days"  # round levels above the largest value
+
+
+def test_long_words_beside_the_longest_bar_stay_inside_the_drawing():
+    words = "15 hours 50 minutes"
+    chart = bar_chart("t", [Datum("A", 100, words), Datum("B", 10, "1 hour")])
+    longest = chart.shapes[0]
+    assert longest["text_x"] + text_width(words) <= WIDTH
+    funnel = funnel_chart("t", [Datum("A", 12345, "")], [Datum("A", 12000, "")])
+    [shape] = funnel.shapes
+    assert shape["value_text"] == "12,000 of 12,345"
+    assert shape["text_x"] + text_width(shape["value_text"]) <= WIDTH

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
@@ -135,3 +136,21 @@ def test_a_select_left_at_any_is_no_filter(recruiter_client):
         reverse("reporting:dashboard"), {"department_id": "", "recruiter_id": "", "period": "30"}
     )
     assert page.status_code == 200
+
+
+def test_time_to_fill_lists_months_oldest_first_with_the_months_between(tenant_a, recruiter_client):
+    # Before, the months came in alphabetical order ("April", "August", "July", ...).
+    for month in (7, 3, 11, 4):
+        factories.make_requisition(
+            tenant=tenant_a, opened_at=datetime(2025, month, 10, 9, tzinfo=UTC)
+        )
+    html = recruiter_client.get(reverse("reporting:dashboard"), {"period": "all"}).content
+    section = html.decode().split('data-testid="report-time-to-fill"')[1]
+    months = re.findall(r'<th scope="row">(\w+ \d{4})</th>', section)
+    assert months == [
+        f"{name} 2025"
+        for name in ("March", "April", "May", "June", "July", "August", "September")
+        + ("October", "November")
+    ]
+    ticks = re.findall(r'class="chart__tick"[^>]*>([^<]+)<', section)
+    assert ticks[0] == "Mar 2025" and ticks[-1] == "Nov 2025"
