@@ -72,10 +72,16 @@ def requisitions_of_user(*, user_id: int, role_field: str, scope: frozenset | No
 
 
 def due_today(
-    *, day_start: datetime, recruiter_id: int | None, scope: frozenset | None, visibility=None
+    *,
+    day_start: datetime,
+    recruiter_id: int | None,
+    scope: frozenset | None,
+    visibility=None,
+    sensitive: bool = False,
 ):
     """Active milestones due in [day_start, day_start + 1 day), soonest first: `count` and
-    the first HOME_ROWS (candidate, requisition, milestone selected)."""
+    the first HOME_ROWS (candidate, requisition, milestone selected); sensitive milestones
+    only if `sensitive` (the viewer has `view_sensitive`)."""
     rows = ApplicationMilestone.objects.filter(
         state=MilestoneState.ACTIVE,
         due_at__gte=day_start,
@@ -87,6 +93,8 @@ def due_today(
         rows = rows.filter(requisition__department_id__in=scope)
     if visibility is not None:  # requisition_visibility(membership, via="requisition__")
         rows = rows.filter(visibility)
+    if not sensitive:
+        rows = rows.exclude(milestone__is_sensitive=True)
     return rows.count(), list(
         rows.select_related("application__candidate", "requisition", "milestone").order_by(
             "due_at"

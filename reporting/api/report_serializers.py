@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ats_milestones.api import serializers
 from milestones.models import ApplicationMilestone
+from milestones.sensitivity import RESTRICTED_LABEL
 from recruiting.models import Application
 from reporting.models import MilestoneStay, RegressionAlert
 
@@ -199,6 +200,17 @@ class ReportApplicationSerializer(serializers.ModelSerializer):
     entered_current_at = serializers.DateTimeField(
         allow_null=True, help_text="when it entered its current milestone (open candidacies)"
     )
+    current_milestone_restricted = serializers.BooleanField(
+        help_text="it stands in a sensitive milestone the caller may not see: its id, name "
+        "and since when are left out (null, 'Restricted milestone', null)"
+    )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if data["current_milestone_restricted"]:
+            data["current_milestone_id"] = None
+            data["current_milestone_name"] = RESTRICTED_LABEL
+        return data
 
     class Meta:
         model = Application
@@ -212,6 +224,7 @@ class ReportApplicationSerializer(serializers.ModelSerializer):
             "applied_at",
             "current_milestone_id",
             "current_milestone_name",
+            "current_milestone_restricted",
             "entered_current_at",
         ]
         read_only_fields = fields

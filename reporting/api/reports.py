@@ -1,6 +1,7 @@
 """`GET /api/v1/reports/<name>`: the reports over the stays read model, with the filters
 of `reporting.reports.params` (a bad one is a 400 naming it), for people who may view
-(within their departments, as the requisition list) and clients with `applications:read`.
+(within their departments, as the requisition list; sensitive milestones only with
+`view_sensitive`) and clients with `applications:read`.
 Also the regression alerts a tenant configures and the misclick window."""
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from rest_framework.response import Response
 from ats_milestones.api.base import TenantScopedAPIView
 from ats_milestones.api.pagination import DefaultCursorPagination
 from ats_milestones.api.schema import E400, E401, E403
-from recruiting.selectors import requisition_visibility
 from reporting import reports
 from reporting.api import report_serializers as s
 from reporting.models import MilestoneStay
+from reporting.reports.filters import viewer_access
 from reporting.reports.params import (
     BasisReportQuerySerializer,
     GroupedReportQuerySerializer,
@@ -24,7 +25,6 @@ from reporting.reports.params import (
 )
 from tenants.models import ApiScope
 from tenants.permissions import Capability
-from tenants.selectors import department_scope_ids
 
 PAGING = ("cursor", "page_size")
 
@@ -42,8 +42,7 @@ class _ReportView(TenantScopedAPIView):
         membership = None if self.api_client else self.membership
         return report_filters_from_query(
             request.query_params,
-            scope=department_scope_ids(membership),
-            visibility=requisition_visibility(membership),
+            viewer=viewer_access(membership),
             serializer=self.query_serializer,
             ignore=PAGING,
         )

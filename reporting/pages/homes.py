@@ -14,8 +14,8 @@ from recruiting.selectors import requisition_visibility
 from reporting import page_selectors
 from reporting.pages.dashboard import drill_url
 from reporting.reports import Candidacy, ReportFilters, funnel, sla_exceptions, time_in_milestone
+from reporting.reports.filters import viewer_access
 from tenants.models import Role
-from tenants.selectors import department_scope_ids
 from tenants.views import TenantPageMixin
 
 TEMPLATES = {
@@ -82,8 +82,8 @@ class HomeView(TenantPageMixin, View):
     def get(self, request):
         membership = request.membership
         role = getattr(membership, "role", None)
-        scope = department_scope_ids(membership)
-        self.visibility = requisition_visibility(membership)
+        self.viewer = viewer_access(membership)
+        scope = self.viewer["scope"]
         context = {"role": role}
         if role in (Role.RECRUITER, Role.HRBP, Role.COORDINATOR):
             context.update(self._recruiter(request.user, role, scope))
@@ -101,9 +101,7 @@ class HomeView(TenantPageMixin, View):
 
     def _recruiter(self, user, role, scope) -> dict:
         mine = role == Role.RECRUITER
-        filters = ReportFilters(
-            recruiter_id=(user.pk,) if mine else (), scope=scope, visibility=self.visibility
-        )
+        filters = ReportFilters(recruiter_id=(user.pk,) if mine else (), **self.viewer)
         stuck = sla_exceptions(filters=filters)
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         due_count, due = page_selectors.due_today(
@@ -111,6 +109,7 @@ class HomeView(TenantPageMixin, View):
             recruiter_id=user.pk if mine else None,
             scope=scope,
             visibility=requisition_visibility(self.request.membership, via="requisition__"),
+            sensitive=self.viewer["sensitive"],
         )
         requisitions = (
             page_selectors.requisitions_of_user(
@@ -135,9 +134,7 @@ class HomeView(TenantPageMixin, View):
             user_id=user.pk, role_field="hiring_manager", scope=scope
         )
         return {
-            "cards": funnels_by_requisition(
-                ReportFilters(scope=scope, visibility=self.visibility), requisitions
-            ),
+            "cards": funnels_by_requisition(ReportFilters(**self.viewer), requisitions),
             "pending_approvals": my_due_approval_count(user_id=user.pk),
         }
 

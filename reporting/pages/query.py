@@ -9,10 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from recruiting.selectors import requisition_visibility
 from reporting.reports import ReportFilters, TimeBasis
+from reporting.reports.filters import viewer_access
 from reporting.reports.params import report_filters_from_query
-from tenants.selectors import department_scope_ids
 
 # The dashboard's period choices: the stays entered in the last N days (None: all time).
 PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
@@ -44,8 +43,9 @@ def _messages(detail) -> dict[str, list[str]]:
 
 
 def page_filters(request, *, with_period: bool = False) -> tuple[ReportFilters, dict]:
-    """The filters of a report page's query string within the person's department scope,
-    and the page's own options (`period`, `basis`). Raises BadQuery."""
+    """The filters of a report page's query string for the person (their departments,
+    requisitions and sensitive milestones: `viewer_access`), and the page's own options
+    (`period`, `basis`). Raises BadQuery."""
     # A select left at "Any" sends an empty value: no filter, not a bad one.
     params = {name: value for name, value in request.GET.items() if value != ""}
     errors: dict[str, list[str]] = {}
@@ -64,8 +64,7 @@ def page_filters(request, *, with_period: bool = False) -> tuple[ReportFilters, 
         membership = getattr(request, "membership", None)
         filters, _ = report_filters_from_query(
             params,
-            scope=department_scope_ids(membership),
-            visibility=requisition_visibility(membership),
+            viewer=viewer_access(membership),
             ignore=PAGE_PARAMS,
         )
     except ValidationError as exc:

@@ -6,6 +6,11 @@ job family, requisition type, framework version), a requisition, a milestone, op
 finished candidacies, and the caller's department scope. `as_params()` is the query string
 of the drill-down: every number a report returns carries it, so the page and the API both
 reach the applications behind the number with the same filters.
+
+Who is asking narrows it too, in one place (`viewer_access`): their departments, the
+confidential requisitions they may see, and whether they may see sensitive milestones
+(`view_sensitive`). Without it a sensitive milestone's stays are in no report: not by
+name, not in a count (`stay_q`, `milestone_visible_q`).
 """
 
 from __future__ import annotations
@@ -16,8 +21,12 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q
 
+from milestones.models import MilestoneDefinition
+from milestones.sensitivity import may_see_sensitive
 from recruiting.models import Requisition
+from recruiting.selectors import requisition_visibility
 from reporting.models import MilestoneStay
+from tenants.selectors import department_scope_ids
 
 
 class Candidacy:
@@ -59,6 +68,10 @@ ID_FILTERS = {
 }
 
 
+# What `viewer_access` sets: who is asking, never a query parameter.
+VIEWER_FIELDS = ("scope", "visibility", "sensitive")
+
+
 @dataclass(frozen=True, slots=True)
 class ReportFilters:
     """Every filter is optional; an id filter lists one or more ids (any of them)."""
@@ -81,6 +94,9 @@ class ReportFilters:
     # The requisitions the caller may see, as a condition on Requisition (confidential
     # ones: `recruiting.selectors.requisition_visibility`); None: every one.
     visibility: Q | None = None
+    # Whether the caller may see sensitive milestones (`view_sensitive`; an API client
+    # does); not a query parameter. False unless said: a caller who forgets hides them.
+    sensitive: bool = False
 
     def narrowed(self, **changes) -> ReportFilters:
         """These filters and more: a row's drill-down (`milestone_id=(m,)`, ...)."""
@@ -94,7 +110,7 @@ class ReportFilters:
         params: dict[str, object] = {}
         for field in fields(self):
             value = getattr(self, field.name)
-            if field.name in ("scope", "visibility") or value in (None, (), Candidacy.ALL):
+            if field.name in VIEWER_FIELDS or value in (None, (), Candidacy.ALL):
                 continue
             if isinstance(value, datetime):
                 value = value.isoformat()
@@ -104,10 +120,33 @@ class ReportFilters:
         return params
 
 
+def viewer_access(membership) -> dict:
+    """The `ReportFilters` fields of who is asking (`membership` None: an API client,
+    whose scopes the API kernel checked, sees every department and sensitive milestone)."""
+    return {
+        "scope": department_scope_ids(membership),
+        "visibility": requisition_visibility(membership),
+        "sensitive": membership is None or may_see_sensitive(membership),
+    }
+
+
+def sensitive_milestone_ids():
+    """The ids of the tenant's sensitive milestones (a subquery)."""
+    return MilestoneDefinition.objects.filter(is_sensitive=True).values("pk")
+
+
+def milestone_visible_q(filters: ReportFilters, column: str = "milestone_id") -> Q:
+    """Rows whose milestone (`column`) the caller may see: all of them with
+    `view_sensitive`, else none of a sensitive milestone."""
+    if filters.sensitive:
+        return Q()
+    return ~Q(**{f"{column}__in": sensitive_milestone_ids()})
+
+
 def stay_q(filters: ReportFilters, *, prefix: str = "") -> Q:
-    """The stays the filters select (reverted ones never), as a Q over MilestoneStay
-    (`prefix` for a relation to it)."""
-    q = Q(**{f"{prefix}reverted": False})
+    """The stays the filters select (reverted ones never, sensitive milestones' only for
+    those who may see them), as a Q over MilestoneStay (`prefix` for a relation to it)."""
+    q = Q(**{f"{prefix}reverted": False}) & milestone_visible_q(filters, f"{prefix}milestone_id")
     if filters.since is not None:
         q &= Q(**{f"{prefix}entered_at__gte": filters.since})
     if filters.until is not None:

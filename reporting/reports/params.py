@@ -116,31 +116,30 @@ class BasisReportQuerySerializer(ReportQuerySerializer):
 OPTIONS = ("by", "basis")
 
 
-def report_filters_of(query: dict, *, scope: frozenset | None, visibility=None) -> ReportFilters:
-    """`ReportFilters` of validated query parameters (options left out), the caller's
-    department scope and requisition visibility."""
+def report_filters_of(query: dict, *, viewer: dict) -> ReportFilters:
+    """`ReportFilters` of validated query parameters (options left out) for who is asking
+    (`viewer`: `filters.viewer_access(membership)`)."""
     values = {
         name: value for name, value in query.items() if name not in OPTIONS and value is not None
     }
     for name in ID_FILTERS:
         values.setdefault(name, ())
-    return ReportFilters(scope=scope, visibility=visibility, **values)
+    return ReportFilters(**viewer, **values)
 
 
 def report_filters_from_query(
     params,
     *,
-    scope: frozenset | None,
-    visibility=None,
+    viewer: dict,
     serializer=ReportQuerySerializer,
     ignore=(),
 ) -> tuple[ReportFilters, dict]:
     """Check a query string (a QueryDict or dict of strings; `ignore` names paging
     parameters) and return the filters and the report's options (`by`, `basis`).
-    `scope`: `department_scope_ids(membership)`; `visibility`:
-    `recruiting.selectors.requisition_visibility(membership)` (confidential requisitions).
-    Raises the API's ValidationError naming each bad parameter."""
+    `viewer`: `filters.viewer_access(membership)` (departments, confidential
+    requisitions, sensitive milestones). Raises the API's ValidationError naming each bad
+    parameter."""
     data = {name: params.get(name) for name in params if name not in ignore}
     query = serializers.validated(serializer, data)
     options = {name: query[name] for name in OPTIONS if name in query}
-    return report_filters_of(query, scope=scope, visibility=visibility), options
+    return report_filters_of(query, viewer=viewer), options

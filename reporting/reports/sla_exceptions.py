@@ -12,7 +12,11 @@ from milestones.models import ApplicationMilestone, MilestoneState
 from milestones.services.timers.escalation_sweep import KIND_ESCALATED
 from notifications.models import Notification
 from reporting.models import MilestoneStay
-from reporting.reports.filters import ReportFilters, visible_requisition_ids
+from reporting.reports.filters import (
+    ReportFilters,
+    milestone_visible_q,
+    visible_requisition_ids,
+)
 
 # The report's filters on a milestone row: its requisition's facts as they are now.
 _ROW_FILTERS = {
@@ -56,12 +60,15 @@ def sla_exceptions(*, filters: ReportFilters) -> QuerySet[ApplicationMilestone]:
     """Active milestone rows past their due date, marked overdue, or escalated, with
     `since` (when the application entered the milestone), `overdue_since`,
     `escalation_level`, `due_at`, the candidate, requisition and milestone, and
-    `people_told` (names): longest waiting first; one query for a page."""
+    `people_told` (names): longest waiting first; one query for a page. Sensitive
+    milestones only for those who may see them."""
     open_stay = MilestoneStay.objects.filter(
         application_id=OuterRef("application_id"), left_at=None, reverted=False
     ).values("entered_at")[:1]
-    q = Q(state=MilestoneState.ACTIVE) & (
-        Q(escalation_level__gt=0) | Q(overdue_since__isnull=False) | Q(due_at__lt=Now())
+    q = (
+        Q(state=MilestoneState.ACTIVE)
+        & (Q(escalation_level__gt=0) | Q(overdue_since__isnull=False) | Q(due_at__lt=Now()))
+        & milestone_visible_q(filters)
     )
     for name, path in _ROW_FILTERS.items():
         values = getattr(filters, name)

@@ -22,6 +22,7 @@ from reporting.reports import (
     time_in_milestone,
     time_to_fill,
 )
+from reporting.reports.filters import viewer_access
 from reporting.reports.params import (
     TimedReportQuerySerializer,
     report_filters_from_query,
@@ -126,7 +127,7 @@ def test_every_number_drills_down_to_the_applications_behind_it(tenant_a, screen
         # The drill-down is query parameters: parsed as the API and the pages parse them.
         filters, _ = report_filters_from_query(
             {k: str(v) for k, v in row["applications"].items()},
-            scope=None,
+            viewer=viewer_access(None),
             serializer=TimedReportQuerySerializer,
         )
         listed = set(report_applications(filters=filters).values_list("pk", flat=True))
