@@ -15,6 +15,7 @@ from reporting.reports.labels import (
     dimension_key,
     dimension_labels,
     group_drill,
+    group_order,
     labelled,
     milestone_labels,
 )
@@ -66,10 +67,5 @@ def funnel(*, filters: ReportFilters, by: str | None = "requisition") -> Report:
                 "dropped_applications": narrowed.narrowed(ended=FELL_OUT).as_params(),
             }
         )
-    rows.sort(
-        key=lambda r: (
-            "" if r["group"] is None else str(r["group"]["name"]),
-            r["milestone"]["order"],
-        )
-    )
+    rows.sort(key=lambda r: (group_order(r, by), r["milestone"]["order"]))
     return Report(name="funnel", time_basis=None, filters=filters, rows=rows)

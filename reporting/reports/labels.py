@@ -94,7 +94,9 @@ def labelled(value, labels: dict) -> dict | None:
     return {"id": key, "name": name if name is not None else "(none)"}
 
 
-def group_name(row: dict) -> str:
-    """A row's group name, for sorting ("" for no group)."""
+def group_order(row: dict, by: str | None) -> str:
+    """A row's place among the groups: by name, months by time ("" for no group)."""
     group = row["group"]
-    return "" if group is None else str(group["name"])
+    if group is None:
+        return ""
+    return str(group["id"] if by == "month" else group["name"])

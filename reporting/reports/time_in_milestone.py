@@ -12,7 +12,7 @@ from reporting.reports.labels import (
     dimension_key,
     dimension_labels,
     group_drill,
-    group_name,
+    group_order,
     labelled,
     milestone_labels,
 )
@@ -80,5 +80,5 @@ def time_in_milestone(
                 "applications": filters.narrowed(**drill).as_params(),
             }
         )
-    rows.sort(key=lambda r: (r["milestone"]["order"], r["milestone"]["name"], group_name(r)))
+    rows.sort(key=lambda r: (r["milestone"]["order"], r["milestone"]["name"], group_order(r, by)))
     return Report(name="time_in_milestone", time_basis=basis, filters=filters, rows=rows)

@@ -9,7 +9,7 @@ from django.db.models import Q
 from recruiting.models import Requisition
 from reporting.models import MilestoneStay
 from reporting.reports.filters import ReportFilters
-from reporting.reports.labels import DIMENSIONS, dimension_labels, labelled
+from reporting.reports.labels import DIMENSIONS, dimension_labels, group_order, labelled
 from reporting.reports.result import Report
 
 # The report's filters on a requisition (its facts as they are now).
@@ -137,5 +137,5 @@ def time_to_fill(*, filters: ReportFilters, by: str | None = "requisition") -> R
                 "applications": filters.narrowed(ended="hired", **drill).as_params(),
             }
         )
-    rows.sort(key=lambda r: str(r["group"]["name"]) if r["group"] else "")
+    rows.sort(key=lambda r: group_order(r, by))
     return Report(name="time_to_fill", time_basis="calendar", filters=filters, rows=rows)

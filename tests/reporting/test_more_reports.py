@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -70,6 +70,28 @@ def test_time_to_fill_runs_to_the_hire_of_the_last_opening(tenant_a):
     assert report.time_basis == "calendar"
     [group] = [r for r in by_department.rows if r["group"]["id"] == str(requisition.department_id)]
     assert (group["requisitions"], group["filled"], group["median_seconds"]) == (1, 1, 10 * 24 * H)
+
+
+def test_time_to_fill_by_month_lists_months_oldest_first(tenant_a):
+    """Months are ordered by time, not by name ("April", "August", "July" before)."""
+
+    for month in (4, 7, 8):  # alphabetically April, August, July
+        opened = datetime(2026, month, 3, tzinfo=UTC)
+        requisition = factories.make_requisition(tenant=tenant_a, openings=1, opened_at=opened)
+        make_stay(
+            tenant=tenant_a,
+            requisition_id=requisition.pk,
+            ended="hired",
+            entered_at=opened,
+            left_at=opened + timedelta(days=5),
+        )
+    with tenant_context(tenant_a):
+        report = time_to_fill(filters=ReportFilters(), by="month")
+    assert [row["group"]["name"] for row in report.rows] == [
+        "April 2026",
+        "July 2026",
+        "August 2026",
+    ]
 
 
 def test_the_regressions_feed_names_where_from_and_where_to(tenant_a):
