@@ -13,7 +13,7 @@ and a kick after each commit that wrote events):
    are updated in the same transaction: a worker killed mid-batch leaves them pending,
    and they go again with the same `webhook-id`. A batch holds one delivery per line at
    most, so its POSTs go out concurrently (`INTEGRATIONS_RELAY_CONCURRENCY` threads, one
-   keep-alive pool per endpoint) and their outcomes are written in two statements
+   keep-alive pool per endpoint) and their outcomes are written in one statement
    (`relay_sql.py`).
 
 Outcomes (Standard Webhooks): 2xx delivered; 410 dead-letters the delivery and disables

@@ -41,7 +41,7 @@ from notifications.models import Notification
 from recruiting.models import Application
 from tenants.actors import SYSTEM, Actor
 from tenants.context import all_tenants_context, tenant_context
-from tenants.models import Role
+from tenants.models import Membership, Role
 from tests import factories
 from tests.support import FakeVendor, assert_error, refreshed, rows
 
@@ -528,3 +528,18 @@ def test_retrying_what_did_not_fail_answers_409_and_a_coordinator_may_not(tenant
     answer = api.post(f"/api/v1/background_checks/{failed.pk}/retry")
     assert answer.status_code == 200, answer.content
     assert answer.json()["status"] == "ordering"
+
+
+def test_a_recruiter_who_is_also_an_admin_is_told_once(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    refusing = FakeVendor(answers=(401,))
+    _vendor_connection(tenant_a, refusing)
+    application = _application(tenant_a)
+    with all_tenants_context():
+        recruiter = Application.all_tenants.get(pk=application.pk).requisition.recruiter
+        Membership.all_tenants.filter(tenant=tenant_a, user=recruiter).update(role=Role.ADMIN)
+    _enter_check(tenant_a, application, django_capture_on_commit_callbacks)
+    refusing.stop()
+    assert _check(tenant_a).order_attempts == 1  # a refused key is not retried either
+    assert [a.recipient_id for a in _alerts(tenant_a)] == [recruiter.pk]
