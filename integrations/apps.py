@@ -11,6 +11,9 @@ class IntegrationsConfig(AppConfig):
         from integrations import outbox, subscribers
         from integrations.connectors import inbound  # noqa: F401 -- registers its handlers
         from integrations.services import inbound_generic  # noqa: F401 -- registers handlers
+        from integrations.web.badges import order_failed_badges
+        from milestones.web.badges import register_application_badges
 
+        register_application_badges(order_failed_badges)
         outbox.connect()
         subscribers.connect()

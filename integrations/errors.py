@@ -20,6 +20,7 @@ class IntegrationErrorCode(StrEnum):
     UNKNOWN_INBOUND_TYPE = "UNKNOWN_INBOUND_TYPE"  # 422: no handler for the body's `type`
     INBOUND_TOO_LARGE = "INBOUND_TOO_LARGE"  # 413
     CONFLICT_RESOLVED = "CONFLICT_RESOLVED"  # 409: a sync conflict resolved already
+    ORDER_NOT_FAILED = "ORDER_NOT_FAILED"  # 409: only a failed background-check order is retried
 
 
 class NotADeadLetter(Conflict):
@@ -41,6 +42,10 @@ class UnknownInboundSubject(RuleViolation):
 
 class AdverseActionRefused(Conflict):
     code = IntegrationErrorCode.NO_ADVERSE_ACTION_PENDING
+
+
+class OrderNotFailed(Conflict):
+    code = IntegrationErrorCode.ORDER_NOT_FAILED
 
 
 class SignatureHeadersMissing(DomainError):

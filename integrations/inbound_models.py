@@ -9,7 +9,7 @@
 - `SyncConflict`: both sides changed a field since the last sync; both values, both
   timestamps, the rule applied, and an admin's resolution.
 - `IntegrationSettings`: a tenant's integration settings (how often connections are
-  re-validated).
+  re-validated; how long inbound receipts and the delivery log are kept).
 
 Imported by `integrations.models` (which re-exports them); foreign keys name models by
 label, so this module imports nothing of the app.
@@ -182,6 +182,10 @@ class IntegrationSettings(TenantScopedModel):
     """A tenant's integration settings (one row per tenant, created on demand)."""
 
     validation_interval_days = models.PositiveIntegerField(default=DEFAULT_VALIDATION_INTERVAL_DAYS)
+    # Days kept before the retention sweep deletes them; empty: the deployment's setting
+    # (INTEGRATIONS_RECEIPT_RETENTION_DAYS, INTEGRATIONS_DELIVERY_LOG_RETENTION_DAYS).
+    receipt_retention_days = models.PositiveIntegerField(null=True, blank=True)
+    delivery_log_retention_days = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "integration settings"

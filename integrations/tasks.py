@@ -13,6 +13,7 @@ from integrations.services.background_checks import (
 )
 from integrations.services.health import connections_validate_due
 from integrations.services.relay import relay_run
+from integrations.services.retention import integrations_retention_prune
 from tenants.tasks import tenant_task
 
 ORDER_RETRIES = 6
@@ -92,3 +93,16 @@ def integrations_validation_sweep_task() -> dict:
     """Validate every connection whose next validation is due (quarterly by default, per
     tenant setting). A cross-tenant job; claimed rows make two sweeps at once safe."""
     return connections_validate_due().as_dict()
+
+
+@shared_task(
+    name="integrations.tasks.integrations_retention_prune_task",
+    acks_late=True,
+    time_limit=1800,
+    soft_time_limit=1740,
+    ignore_result=True,
+)
+def integrations_retention_prune_task() -> dict:
+    """Delete inbound receipts and the delivery log past their retention (beat, hourly);
+    cross-tenant, in batches. Idempotent: a second run finds nothing more to delete."""
+    return integrations_retention_prune().as_dict()

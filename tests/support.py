@@ -6,10 +6,17 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -229,21 +236,36 @@ class FakeVendor:
             return [json.loads(r["body"]) for r in self.received]
 
 
+# Redis for tests that start Celery processes: a database of its own, flushed per test.
+CELERY_TEST_REDIS_URL = os.environ.get("CELERY_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
+
+
+def redis_or_skip(url: str = CELERY_TEST_REDIS_URL) -> None:
+    """Skip without Redis at `url` (fail under CI=true); flush it: no stale tasks of earlier
+    runs reach this test's workers."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis at {url} is required under CI: {exc}")
+        pytest.skip(f"Redis at {url} is not reachable: {exc}")
+    client.flushdb()
+
+
 class CeleryProcesses:
-    """Real Celery workers (solo pool, the `integrations` queue) and beat against Redis, as
-    separate processes on the suite's test database; `stop()` ends them all. Logs go to
-    `tmp_path`, shown when `wait` gives up."""
+    """Real Celery workers (solo pool) and beat against Redis, as separate processes on the
+    suite's test database; `stop()` ends them all, `kill(process)` one at once. Logs go to
+    `tmp_path`, shown when `wait` gives up. `env` overrides the processes' environment
+    (a faster sweep, another broker)."""
 
-    def __init__(self, *, tmp_path, redis_url: str, **env):
-        import os
-        import sys
-        from pathlib import Path
-
+    def __init__(self, *, tmp_path, redis_url: str = CELERY_TEST_REDIS_URL, **env):
         self.tmp_path, self.processes = tmp_path, []
         self._python, self._root = sys.executable, Path(__file__).resolve().parents[1]
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "ats_milestones.settings.test",
+            # The test database, where the test's rows committed.
             "DATABASE_URL": database_url(connection.settings_dict["NAME"]),
             "DATABASE_POOL": "false",
             "CELERY_BROKER_URL": redis_url,
@@ -255,8 +277,6 @@ class CeleryProcesses:
         }
 
     def _start(self, name: str, args: list[str]):
-        import subprocess
-
         process = subprocess.Popen(
             [self._python, "-m", "celery", "-A", "ats_milestones", *args],
             cwd=self._root,
@@ -268,33 +288,43 @@ class CeleryProcesses:
         self.processes.append(process)
         return process
 
-    def worker(self, name: str):
+    def worker(self, name: str, queues: str = "integrations"):
+        """A worker consuming `queues` (comma-separated; `celery` is the default queue)."""
         return self._start(
             name,
-            ["worker", "-P", "solo", "-Q", "integrations", "-n", f"{name}@%h"]
+            ["worker", "-P", "solo", "-Q", queues, "-n", f"{name}@%h"]
             + ["--without-gossip", "--without-mingle", "-l", "INFO"],
         )
 
     def beat(self):
         return self._start("beat", ["beat", "-l", "INFO", "--schedule", str(self.tmp_path / "b")])
 
-    def stop(self) -> None:
-        import os
-        import signal
-        import subprocess
+    @staticmethod
+    def _end(process, sig) -> None:
+        if process.poll() is None:
+            os.killpg(process.pid, sig)  # SIGTERM: a warm shutdown, the current task finishes
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
+    def kill(self, process) -> None:
+        """SIGKILL one process now (a worker dying mid-task)."""
+        self._end(process, signal.SIGKILL)
+
+    def stop(self) -> None:
         for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+            self._end(process, signal.SIGTERM)
+
+    def assert_running(self) -> None:
+        """Every process started is still up (else its log tells why)."""
+        for process in self.processes:
+            if process.poll() is not None:
+                logs = "\n".join(p.read_text()[-3000:] for p in self.tmp_path.glob("*.log"))
+                raise AssertionError(f"a Celery process exited ({process.returncode})\n{logs}")
 
     def wait(self, condition, what: str, timeout_s: float = 60) -> None:
-        import pytest
-
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if condition():

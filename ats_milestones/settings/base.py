@@ -340,6 +340,27 @@ CELERY_BEAT_SCHEDULE["integrations-validation-sweep"] = {
     "options": {"expires": INTEGRATIONS_VALIDATION_SWEEP_S, "queue": INTEGRATIONS_QUEUE},
 }
 
+# Retention (days; a tenant may set its own in its integration settings). Inbound receipts
+# answer a repeated webhook-id: they must outlive the 5-minute signature tolerance and the
+# sender's retry window (Standard Webhooks senders retry for about 3 days), so at least 4.
+# The delivery log (attempts, delivered deliveries) feeds the 7-day health figures: at least 7.
+INTEGRATIONS_RECEIPT_RETENTION_DAYS = int(env("INTEGRATIONS_RECEIPT_RETENTION_DAYS", "30"))
+INTEGRATIONS_DELIVERY_LOG_RETENTION_DAYS = int(
+    env("INTEGRATIONS_DELIVERY_LOG_RETENTION_DAYS", "90")
+)
+if INTEGRATIONS_RECEIPT_RETENTION_DAYS < 4:
+    raise ValueError("INTEGRATIONS_RECEIPT_RETENTION_DAYS must be 4 days or more")
+if INTEGRATIONS_DELIVERY_LOG_RETENTION_DAYS < 7:
+    raise ValueError("INTEGRATIONS_DELIVERY_LOG_RETENTION_DAYS must be 7 days or more")
+# Rows deleted per statement (each batch its own short transaction).
+INTEGRATIONS_RETENTION_BATCH = int(env("INTEGRATIONS_RETENTION_BATCH", "5000"))
+INTEGRATIONS_RETENTION_SWEEP_S = float(env("INTEGRATIONS_RETENTION_SWEEP_S", "3600"))
+CELERY_BEAT_SCHEDULE["integrations-retention"] = {
+    "task": "integrations.tasks.integrations_retention_prune_task",
+    "schedule": INTEGRATIONS_RETENTION_SWEEP_S,
+    "options": {"expires": INTEGRATIONS_RETENTION_SWEEP_S, "queue": INTEGRATIONS_QUEUE},
+}
+
 # Stalled approvals (docs/approvals.md): a due step's approvers are reminded after this many
 # business hours, and the department head (or the admins) told after the second number.
 APPROVAL_REMIND_AFTER_BUSINESS_HOURS = float(env("APPROVAL_REMIND_AFTER_BUSINESS_HOURS", "16"))

@@ -25,6 +25,12 @@ from integrations.models import (
 from integrations.selectors import health_row
 from integrations.services import field_sync
 from integrations.services.health import integration_settings_update
+from integrations.services.retention import (
+    MAX_RETENTION_DAYS,
+    MIN_DELIVERY_LOG_DAYS,
+    MIN_RECEIPT_DAYS,
+    retention_days,
+)
 from tenants.models import ApiScope
 
 POST_ERRORS = {**DETAIL_ERRORS, 400: E400, 404: E404, 409: E409, 422: E422}
@@ -88,13 +94,64 @@ class HealthSerializer(serializers.Serializer):
     next_validation_at = serializers.DateTimeField(allow_null=True)
 
 
+_RECEIPT_HELP = (
+    "Days an inbound receipt (what answers a repeated webhook-id) is kept: at least 4, to "
+    "outlive the 5-minute signature tolerance and a sender's retry window (about 3 days). "
+    "null: the deployment's default."
+)
+_LOG_HELP = (
+    "Days the delivery log (attempts, and deliveries delivered) is kept: at least 7, the "
+    "health figures' window; pending and dead-lettered deliveries are never pruned. "
+    "null: the deployment's default."
+)
+
+
 class IntegrationSettingsSerializer(serializers.Serializer):
+    """What a PUT may change: the fields it names (the others stay)."""
+
     validation_interval_days = serializers.IntegerField(
         min_value=1,
         max_value=366,
+        required=False,
         help_text="Every connection is validated again this many days after its last "
         "validation (91, quarterly, by default).",
     )
+    receipt_retention_days = serializers.IntegerField(
+        min_value=MIN_RECEIPT_DAYS,
+        max_value=MAX_RETENTION_DAYS,
+        required=False,
+        allow_null=True,
+        help_text=_RECEIPT_HELP,
+    )
+    delivery_log_retention_days = serializers.IntegerField(
+        min_value=MIN_DELIVERY_LOG_DAYS,
+        max_value=MAX_RETENTION_DAYS,
+        required=False,
+        allow_null=True,
+        help_text=_LOG_HELP,
+    )
+
+
+class IntegrationSettingsOutputSerializer(serializers.Serializer):
+    validation_interval_days = serializers.IntegerField()
+    receipt_retention_days = serializers.IntegerField(allow_null=True, help_text=_RECEIPT_HELP)
+    delivery_log_retention_days = serializers.IntegerField(allow_null=True, help_text=_LOG_HELP)
+    receipts_kept_days = serializers.IntegerField(
+        help_text="How long receipts are kept in effect (the tenant's, else the default)."
+    )
+    delivery_log_kept_days = serializers.IntegerField(
+        help_text="How long the delivery log is kept in effect (the tenant's, else the default)."
+    )
+
+    def to_representation(self, instance):
+        receipts, log = retention_days(instance)
+        return {
+            "validation_interval_days": instance.validation_interval_days,
+            "receipt_retention_days": instance.receipt_retention_days,
+            "delivery_log_retention_days": instance.delivery_log_retention_days,
+            "receipts_kept_days": receipts,
+            "delivery_log_kept_days": log,
+        }
 
 
 class _Admin:
@@ -170,17 +227,17 @@ class IntegrationSettingsView(_Admin, TenantScopedAPIView):
         return IntegrationSettings.objects.all()
 
     @extend_schema(
-        tags=["connections"], responses={200: IntegrationSettingsSerializer, **READ_ERRORS}
+        tags=["connections"], responses={200: IntegrationSettingsOutputSerializer, **READ_ERRORS}
     )
     def get(self, request):
         settings = selectors.integration_settings_get(tenant_id=self.tenant_id)
-        return Response(IntegrationSettingsSerializer(settings).data)
+        return Response(IntegrationSettingsOutputSerializer(settings).data)
 
     @extend_schema(
         tags=["connections"],
         request=IntegrationSettingsSerializer,
         responses={
-            200: IntegrationSettingsSerializer,
+            200: IntegrationSettingsOutputSerializer,
             400: E400,
             404: E404,
             409: E409,
@@ -189,12 +246,8 @@ class IntegrationSettingsView(_Admin, TenantScopedAPIView):
     )
     def put(self, request):
         data = validated(IntegrationSettingsSerializer, request.data)
-        settings = integration_settings_update(
-            tenant_id=self.tenant_id,
-            actor=self.actor,
-            validation_interval_days=data["validation_interval_days"],
-        )
-        return Response(IntegrationSettingsSerializer(settings).data)
+        settings = integration_settings_update(tenant_id=self.tenant_id, actor=self.actor, **data)
+        return Response(IntegrationSettingsOutputSerializer(settings).data)
 
 
 STATUS_PARAMETER = OpenApiParameter(

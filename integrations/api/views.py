@@ -28,7 +28,10 @@ from integrations.api import serializers as s
 from integrations.api.filters import BackgroundCheckFilter
 from integrations.models import BackgroundCheck, Connection, Delivery
 from integrations.services import connections as services
-from integrations.services.background_checks import background_check_decide
+from integrations.services.background_checks import (
+    background_check_decide,
+    background_check_order_retry,
+)
 from integrations.services.dead_letters import dead_letters_replay
 from integrations.services.signing import ROTATION_OVERLAP_HOURS
 from tenants.models import ApiScope
@@ -297,6 +300,21 @@ class BackgroundCheckViewSet(TenantScopedViewSet):
             actor=self.actor,
             reason=data.get("reason", ""),
         )
+        check = selectors.background_check_list(
+            tenant_id=self.tenant_id, membership=self.viewer
+        ).get(pk=check.pk)
+        return Response(s.BackgroundCheckDetailSerializer(check).data)
+
+    @extend_schema(
+        tags=["background checks"],
+        request=None,
+        responses={200: s.BackgroundCheckDetailSerializer, **DETAIL_ERRORS, 409: E409},
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Order a check whose order failed again (`ordering`, a fresh count of tries; the
+        order goes out after the answer). `409 ORDER_NOT_FAILED` for any other check."""
+        check = background_check_order_retry(check=self.get_object(), actor=self.actor)
         check = selectors.background_check_list(
             tenant_id=self.tenant_id, membership=self.viewer
         ).get(pk=check.pk)

@@ -40,11 +40,7 @@ def check_settings(connection) -> dict:
 def background_check_plan(pairs, context: ConnectorContext, now: datetime) -> dict:
     """Record a check for each move into the milestone; no webhook delivery."""
     checks = []
-    for event, connection in pairs:
-        moved = context.moved(event)
-        if moved is None:
-            continue
-        application, definition = moved
+    for _event, connection, application, definition in context.moves(pairs):
         wanted = check_settings(connection)
         if definition.code != wanted["milestone_code"]:
             continue

@@ -5,6 +5,7 @@ they entered, and their dated deadlines (a start date)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from integrations.models import OutboxEvent
@@ -60,3 +61,30 @@ class ConnectorContext:
             (application.requisition.framework_version_id, data["to_milestone"])
         )
         return (application, definition) if definition is not None else None
+
+    def moves(self, pairs) -> Iterator[tuple]:
+        """(event, connection, application, definition) for each (event, connection) pair
+        whose event moved an application into a milestone of its version."""
+        for event, connection in pairs:
+            moved = self.moved(event)
+            if moved is not None:
+                yield event, connection, *moved
+
+    def bodies(
+        self,
+        pairs,
+        event_type: str,
+        data_of: Callable[[OutboxEvent, object, Application, MilestoneDefinition], dict | None],
+    ) -> dict[tuple, dict]:
+        """(event pk, connection pk) -> the `event_type` body a connection receives for a
+        move, for the moves `data_of` answers data for (None: that move sends nothing)."""
+        plans = {}
+        for event, connection, application, definition in self.moves(pairs):
+            data = data_of(event, connection, application, definition)
+            if data is not None:
+                plans[(event.pk, connection.pk)] = {
+                    "type": event_type,
+                    "timestamp": event.payload["timestamp"],
+                    "data": data,
+                }
+        return plans

@@ -35,32 +35,25 @@ def status_mappings(connection) -> dict[str, str]:
 
 def hris_plan(pairs, context: ConnectorContext, now: datetime) -> dict[tuple, dict]:
     """One `hris.status_changed` body per move into a mapped milestone; nothing else."""
-    plans = {}
-    for event, connection in pairs:
-        moved = context.moved(event)
-        if moved is None:
-            continue
-        application, definition = moved
+
+    def data_of(event, connection, application, definition) -> dict | None:
         hris_status = status_mappings(connection).get(definition.hris_status)
         if not definition.hris_status or not hris_status:
-            continue
+            return None
         kind = (connection.connector_settings or {}).get("start_date_kind")
         start = context.deadlines.get((application.pk, kind or DEFAULT_START_DATE_KIND))
         start_date = start.date() if start is not None else None
         requisition = application.requisition
-        plans[(event.pk, connection.pk)] = {
-            "type": EVENT_TYPE,
-            "timestamp": event.payload["timestamp"],
-            "data": {
-                "hris_status": hris_status,
-                "milestone_hris_status": definition.hris_status,
-                "start_date": start_date.isoformat() if start_date else None,
-                "transition_id": event.payload["data"].get("transition_id"),
-                "application": application_document(application, definition),
-                "candidate": candidate_document(application.candidate, personal_data=True),
-                "job": job_document(requisition),
-                "current_stage": stage_document(definition, requisition),
-                "offer": offer_document(application, status="SIGNED", start_date=start_date),
-            },
+        return {
+            "hris_status": hris_status,
+            "milestone_hris_status": definition.hris_status,
+            "start_date": start_date.isoformat() if start_date else None,
+            "transition_id": event.payload["data"].get("transition_id"),
+            "application": application_document(application, definition),
+            "candidate": candidate_document(application.candidate, personal_data=True),
+            "job": job_document(requisition),
+            "current_stage": stage_document(definition, requisition),
+            "offer": offer_document(application, status="SIGNED", start_date=start_date),
         }
-    return plans
+
+    return context.bodies(pairs, EVENT_TYPE, data_of)

@@ -35,27 +35,22 @@ def payroll_milestones(connection) -> dict[str, str]:
 
 
 def payroll_plan(pairs, context: ConnectorContext, now: datetime) -> dict[tuple, dict]:
-    plans = {}
-    for event, connection in pairs:
-        moved = context.moved(event)
-        if moved is None:
-            continue
-        application, definition = moved
+    """One `payroll.onboarding_requested` body per move into a milestone the connection
+    sends for; nothing else."""
+
+    def data_of(event, connection, application, definition) -> dict | None:
         action = payroll_milestones(connection).get(definition.code)
         if action is None:
-            continue
+            return None
         start = context.deadlines.get((application.pk, "start_date"))
-        plans[(event.pk, connection.pk)] = {
-            "type": EVENT_TYPE,
-            "timestamp": event.payload["timestamp"],
-            "data": {
-                "action": action,
-                "worker_type": WORKER_TYPE.get(action, "EMPLOYEE"),
-                "milestone": definition.code,
-                "start_date": start.date().isoformat() if start is not None else None,
-                "application": application_document(application, definition),
-                "candidate": {"id": str(application.candidate_id)},
-                "job": job_document(application.requisition),
-            },
+        return {
+            "action": action,
+            "worker_type": WORKER_TYPE.get(action, "EMPLOYEE"),
+            "milestone": definition.code,
+            "start_date": start.date().isoformat() if start is not None else None,
+            "application": application_document(application, definition),
+            "candidate": {"id": str(application.candidate_id)},
+            "job": job_document(application.requisition),
         }
-    return plans
+
+    return context.bodies(pairs, EVENT_TYPE, data_of)

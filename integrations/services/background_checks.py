@@ -1,10 +1,9 @@
 """Background checks (Checkr-shaped): ordering from the vendor, applying its results, and
 the adverse-action flow a `consider` result starts.
 
-- `background_check_order`: the vendor's API, directly: `POST {endpoint}/v1/candidates`
-  (name and email: a check cannot run without them), then `POST /v1/invitations` (the
-  candidate completes the rest on the vendor's form) or `POST /v1/reports`. The answers'
-  ids are kept: the vendor's results name them.
+- `background_check_order` / `background_check_order_retry` (in `background_check_orders`,
+  re-exported here): the vendor's API, directly; a failed order alerts once and waits for
+  a person's *Retry*.
 - `background_check_update` (inbound `background_check.updated`): statuses pending,
   suspended, complete (result clear or consider), canceled, dispute, each kept in the
   history. `clear` advances the application through the engine (cause `sync`, the
@@ -18,7 +17,6 @@ the adverse-action flow a `consider` result starts.
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -27,16 +25,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from integrations.connectors.background_check import check_settings
-from integrations.errors import AdverseActionRefused, IntegrationErrorCode, UnknownInboundSubject
+from integrations.errors import (
+    AdverseActionRefused,
+    IntegrationErrorCode,
+    UnknownInboundSubject,
+)
 from integrations.models import (
     AdverseAction,
     BackgroundCheck,
     BackgroundCheckResult,
     BackgroundCheckStatus,
-    BackgroundCheckStatusChange,
 )
-from integrations.services.auth import auth_headers
-from integrations.services.http import EndpointRefused, HttpClient
+from integrations.services.background_check_orders import (  # noqa: F401 -- re-exported
+    VendorCallFailed,
+    background_check_order,
+    background_check_order_retry,
+    background_checks_stalled,
+    check_history,
+    vendor_post,
+)
+from integrations.services.http import HttpClient
 from milestones.core.engine import MoveAction
 from milestones.errors import TransitionRefused
 from milestones.models import TransitionCause
@@ -46,11 +54,9 @@ from milestones.services.transitions.moves import application_transition
 from notifications.services import RECIPIENT_HRBP, RECIPIENT_RECRUITER, notification_send
 from recruiting.models import Application, ApplicationStatus
 from tenants.actors import SYSTEM, Actor
-from tenants.context import all_tenants_context
 from tenants.permissions import Capability, actor_require
 
 logger = logging.getLogger(__name__)
-ORDER_STALLED_AFTER = timedelta(hours=2)
 WAITING_DEADLINE_KIND = "adverse_action_waiting_ends_at"
 VENDOR_STATUSES = {
     BackgroundCheckStatus.PENDING,
@@ -59,122 +65,6 @@ VENDOR_STATUSES = {
     BackgroundCheckStatus.CANCELED,
     BackgroundCheckStatus.DISPUTE,
 }
-
-
-class VendorCallFailed(Exception):
-    """The vendor did not take the order (the task retries)."""
-
-
-def _history(check: BackgroundCheck, *, source: str, note: str = "", at=None) -> None:
-    BackgroundCheckStatusChange.objects.create(
-        tenant_id=check.tenant_id,
-        background_check=check,
-        status=check.status,
-        result=check.result,
-        adverse_action=check.adverse_action,
-        source=source,
-        note=note[:300],
-        occurred_at=at or timezone.now(),
-    )
-
-
-def _vendor_post(client: HttpClient, check: BackgroundCheck, path: str, body: dict) -> dict:
-    connection = check.connection
-    url = connection.endpoint_url.rstrip("/") + path
-    headers = {"Content-Type": "application/json"} | auth_headers(connection, client)
-    try:
-        result = client.post(
-            url, body=json.dumps(body).encode(), headers=headers, timeout_s=connection.timeout_s
-        )
-    except EndpointRefused as refusal:
-        raise VendorCallFailed(str(refusal)) from refusal
-    if result.status is None or not 200 <= result.status < 300:
-        raise VendorCallFailed(f"{path} answered {result.status or result.error}")
-    try:
-        return json.loads(result.excerpt or "{}")
-    except ValueError as exc:
-        raise VendorCallFailed(f"{path} answered no JSON") from exc
-
-
-def background_check_order(
-    *, check: BackgroundCheck, client: HttpClient | None = None, final: bool = False
-) -> BackgroundCheck:
-    """Place the order of a check still being ordered (a no-op for any other: the task may
-    run twice). A failure is kept on the check (attempts, error) and raised as
-    VendorCallFailed for the task to retry; on the `final` try it marks the check
-    order_failed instead."""
-    check, failure = _order_attempt(check=check, client=client, final=final)
-    if failure is not None and not final:
-        raise failure
-    return check
-
-
-@transaction.atomic
-def _order_attempt(
-    *, check: BackgroundCheck, client: HttpClient | None, final: bool
-) -> tuple[BackgroundCheck, VendorCallFailed | None]:
-    check = (
-        BackgroundCheck.objects.select_for_update()
-        .select_related("connection", "application__candidate")
-        .get(pk=check.pk)
-    )
-    if check.status != BackgroundCheckStatus.ORDERING:
-        return check, None
-    client = client or HttpClient()
-    candidate = check.application.candidate
-    check.order_attempts += 1
-    try:
-        if not check.vendor_candidate_id:
-            answer = _vendor_post(
-                client,
-                check,
-                "/v1/candidates",
-                {
-                    "first_name": candidate.first_name,
-                    "last_name": candidate.last_name,
-                    "email": candidate.email,
-                    "custom_id": str(check.application_id),
-                },
-            )
-            check.vendor_candidate_id = str(answer.get("id") or "")[:100]
-        order = {"candidate_id": check.vendor_candidate_id, "package": check.package}
-        if check.invitation:
-            answer = _vendor_post(client, check, "/v1/invitations", order)
-            check.vendor_invitation_id = str(answer.get("id") or "")[:100]
-            check.vendor_report_id = str(answer.get("report_id") or "")[:100]
-        else:
-            answer = _vendor_post(client, check, "/v1/reports", order)
-            check.vendor_report_id = str(answer.get("id") or "")[:100]
-    except VendorCallFailed as failure:
-        check.last_error = str(failure)[:500]
-        if final:
-            check.status = BackgroundCheckStatus.ORDER_FAILED
-            _history(check, source="ats", note=check.last_error)
-        check.save()
-        return check, failure
-    check.status, check.ordered_at, check.last_error = (
-        BackgroundCheckStatus.PENDING,
-        timezone.now(),
-        "",
-    )
-    check.save()
-    how = "an invitation to the candidate" if check.invitation else "a report"
-    _history(check, source="ats", note=f"Ordered {check.package} from the vendor as {how}")
-    return check, None
-
-
-def background_checks_stalled(*, now: datetime | None = None, limit: int = 200) -> list[tuple]:
-    """(tenant id, check id) of checks still being ordered that no attempt touched for
-    ORDER_STALLED_AFTER (longer than the order task's longest retry wait)."""
-    before = (now or timezone.now()) - ORDER_STALLED_AFTER
-    with all_tenants_context():
-        return list(
-            BackgroundCheck.all_tenants.filter(
-                status=BackgroundCheckStatus.ORDERING, updated_at__lt=before
-            )
-            .order_by("updated_at")
-            .values_list("tenant_id", "pk")[:limit]
-        )
 
 
 def _check_of(connection, data: dict) -> BackgroundCheck:
@@ -267,7 +157,7 @@ def background_check_update(*, connection, data: dict, occurred_at: datetime | N
         else:
             outcome = _adverse_action_start(check, now)
     check.save()
-    _history(check, source="vendor", note=f"The application: {outcome}", at=now)
+    check_history(check, source="vendor", note=f"The application: {outcome}", at=now)
     return {"background_check": str(check.pk), "applied": True, "outcome": outcome}
 
 
@@ -321,8 +211,8 @@ def background_check_pre_adverse_notice(
         BackgroundCheck.objects.select_for_update().select_related("connection").get(pk=check.pk)
     )
     client = client or HttpClient()
-    _vendor_post(client, check, f"/v1/reports/{check.vendor_report_id}/adverse_actions", {})
-    _history(check, source="ats", note="The vendor sent the candidate the pre-adverse notice")
+    vendor_post(client, check, f"/v1/reports/{check.vendor_report_id}/adverse_actions", {})
+    check_history(check, source="ats", note="The vendor sent the candidate the pre-adverse notice")
     return check
 
 
@@ -348,14 +238,14 @@ def background_check_decide(
     if proceed:
         check.adverse_action = AdverseAction.PROCEEDED
         check.save()
-        _history(check, source="person", note=reason, at=now)
+        check_history(check, source="person", note=reason, at=now)
         _advance(
             check, actor=actor, cause=TransitionCause.MANUAL, reason=f"Background check: {reason}"
         )
         return check
     check.adverse_action = AdverseAction.REJECTED
     check.save()
-    _history(check, source="person", note=reason, at=now)
+    check_history(check, source="person", note=reason, at=now)
     application_transition(
         application_id=check.application_id,
         action=MoveAction.REJECT,

@@ -15,6 +15,11 @@ from audit.services import audit_record
 from integrations.models import Connection, IntegrationSettings
 from integrations.selectors import integration_settings_get
 from integrations.services.connections import connection_validate
+from integrations.services.retention import (
+    MAX_RETENTION_DAYS,
+    MIN_DELIVERY_LOG_DAYS,
+    MIN_RECEIPT_DAYS,
+)
 from tenants.actors import SYSTEM, Actor
 from tenants.context import all_tenants_context, tenant_context
 
@@ -24,17 +29,52 @@ CLAIM_LEASE = timedelta(minutes=15)
 MAX_INTERVAL_DAYS = 366
 
 
+KEEP = object()  # an argument of integration_settings_update left as it is
+
+
 @transaction.atomic
 def integration_settings_update(
-    *, tenant_id, actor: Actor, validation_interval_days: int
+    *,
+    tenant_id,
+    actor: Actor,
+    validation_interval_days=KEEP,
+    receipt_retention_days=KEEP,
+    delivery_log_retention_days=KEEP,
 ) -> IntegrationSettings:
-    """How often (in days, 1 to 366; 91 by default) each connection is validated again.
-    Connections already scheduled keep their date until their next validation."""
-    if not 1 <= validation_interval_days <= MAX_INTERVAL_DAYS:
-        message = f"Between 1 and {MAX_INTERVAL_DAYS} days."
-        raise InvalidInput(message, fields={"validation_interval_days": [message]})
+    """The tenant's integration settings; what is not passed stays. How often (in days, 1
+    to 366; 91 by default) each connection is validated again (connections already
+    scheduled keep their date until their next validation); how long inbound receipts (4
+    days at least) and the delivery log (7 at least) are kept, None for the deployment's
+    default."""
+    changes = {}
+    for name, value, lowest, highest, nullable in (
+        ("validation_interval_days", validation_interval_days, 1, MAX_INTERVAL_DAYS, False),
+        (
+            "receipt_retention_days",
+            receipt_retention_days,
+            MIN_RECEIPT_DAYS,
+            MAX_RETENTION_DAYS,
+            True,
+        ),
+        (
+            "delivery_log_retention_days",
+            delivery_log_retention_days,
+            MIN_DELIVERY_LOG_DAYS,
+            MAX_RETENTION_DAYS,
+            True,
+        ),
+    ):
+        if value is KEEP or (value is None and nullable):
+            if value is None:
+                changes[name] = None
+            continue
+        if value is None or not lowest <= value <= highest:
+            message = f"Between {lowest} and {highest} days."
+            raise InvalidInput(message, fields={name: [message]})
+        changes[name] = value
     settings = integration_settings_get(tenant_id=tenant_id)
-    settings.validation_interval_days = validation_interval_days
+    for name, value in changes.items():
+        setattr(settings, name, value)
     settings.save()
     audit_record(
         action="integration_settings.updated",
@@ -42,7 +82,7 @@ def integration_settings_update(
         actor=actor,
         object_type="integrations.IntegrationSettings",
         object_id=str(settings.pk),
-        data={"validation_interval_days": validation_interval_days},
+        data=changes,
     )
     return settings
 

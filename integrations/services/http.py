@@ -4,7 +4,9 @@ Every endpoint is resolved before a request and each address checked: private, l
 link-local, multicast and reserved ranges are refused unless `INTEGRATIONS_ENDPOINT_ALLOWLIST`
 names the host, the address or a network holding it (tests and development list loopback).
 The request then goes to the checked address itself (TLS still verifies the host name), so
-a DNS answer that changes between check and connect cannot point it elsewhere. Redirects
+a DNS answer that changes between check and connect cannot point it elsewhere. The relay
+checks each connection's endpoint once per batch and sends the batch's POSTs to that
+address. Redirects
 are never followed: a 3xx is the endpoint's answer like any other.
 """
 
@@ -143,9 +145,19 @@ class HttpClient:
         self._pools[key] = pool
         return pool
 
-    def post(self, url: str, *, body: bytes, headers: dict, timeout_s: float) -> HttpResult:
-        """POST `body`; never raises for the peer's failures (they are results)."""
-        scheme, host, port, address = endpoint_address(url)
+    def post(
+        self,
+        url: str,
+        *,
+        body: bytes,
+        headers: dict,
+        timeout_s: float,
+        target: tuple[str, str, int, str] | None = None,
+    ) -> HttpResult:
+        """POST `body`; never raises for the peer's failures (they are results). `target`
+        is `endpoint_address(url)` when the caller checked it already (the relay: once per
+        connection per batch); else it is checked here."""
+        scheme, host, port, address = target or endpoint_address(url)
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         default_port = 443 if scheme == "https" else 80

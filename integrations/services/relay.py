@@ -13,7 +13,7 @@ and a kick after each commit that wrote events):
    are updated in the same transaction: a worker killed mid-batch leaves them pending,
    and they go again with the same `webhook-id`. A batch holds one delivery per line at
    most, so its POSTs go out concurrently (`INTEGRATIONS_RELAY_CONCURRENCY` threads, one
-   keep-alive pool per endpoint) and their outcomes are written in two statements
+   keep-alive pool per endpoint) and their outcomes are written in one statement
    (`relay_sql.py`).
 
 Outcomes (Standard Webhooks): 2xx delivered; 410 dead-letters the delivery and disables
@@ -24,12 +24,13 @@ the delivery is dead-lettered and the tenant's admins are alerted (in-app and em
 
 from __future__ import annotations
 
-import json
+import itertools
 import random
 import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -42,16 +43,15 @@ from integrations.connectors import connector_plans, has_connector
 from integrations.models import Connection, DeliveryAttempt, DeliveryState, OutboxEvent
 from integrations.services.alerts import admins_alert, connection_disable_gone
 from integrations.services.auth import auth_headers
-from integrations.services.http import EndpointRefused, HttpClient, HttpResult
+from integrations.services.http import EndpointRefused, HttpClient, HttpResult, endpoint_address
 from integrations.services.relay_sql import (
     Sending,
-    attempts_insert,
     deliveries_claim,
     deliveries_insert,
-    deliveries_update,
+    deliveries_record,
 )
 from integrations.services.signing import signed_headers, signing_secrets
-from tenants.context import all_tenants_context
+from tenants.context import all_tenants_context, in_all_tenants_scope
 
 # Standard Webhooks' suggested schedule: waits after attempts 1..9 (about 3 days in all).
 DEFAULT_RETRY_SCHEDULE_S = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
@@ -94,7 +94,7 @@ def outbox_dispatch(*, limit: int = 1000, now: datetime | None = None) -> int:
     """Fan out up to `limit` undispatched events; how many were taken (0 when another
     dispatcher holds the lock or none wait)."""
     now = now or timezone.now()
-    with all_tenants_context():
+    with nullcontext() if in_all_tenants_scope() else all_tenants_context():
         with db.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [DISPATCH_LOCK])
             if not cursor.fetchone()[0]:
@@ -191,33 +191,54 @@ def _rate_budget(connections: dict, now: datetime) -> dict:
 
 
 def _post(
-    client: HttpClient, connection: Connection, headers, secrets: list[str], sending, gone
+    client: HttpClient, connection: Connection, prepared, secrets: list[str], sending, gone
 ) -> tuple[HttpResult, datetime] | None:
-    """One signed POST (a thread of the batch's pool; no database here). `headers` is the
-    connection's auth, or the EndpointRefused its token request met. None: not sent, its
-    connection answered 410 while the batch was under way."""
+    """One signed POST (a thread of the batch's pool; no database here). `prepared` is the
+    connection's (auth headers, checked endpoint), or the EndpointRefused its token request
+    or its endpoint check met. None: not sent, its connection answered 410 while the batch
+    was under way. The body is the stored JSON's text as it is: what is signed is sent."""
     if connection.pk in gone:
         return None
     sent_at = timezone.now()
-    if isinstance(headers, EndpointRefused):
-        return HttpResult(None, 0.0, error=str(headers)[:500]), sent_at
-    body = json.dumps(json.loads(sending.payload), separators=(",", ":"))
-    headers = headers | signed_headers(secrets, msg_id=sending.webhook_id, body=body, now=sent_at)
+    if isinstance(prepared, EndpointRefused):
+        return HttpResult(None, 0.0, error=str(prepared)[:500]), sent_at
+    auth, target = prepared
+    body = sending.payload
+    headers = auth | signed_headers(secrets, msg_id=sending.webhook_id, body=body, now=sent_at)
     try:
         outcome = client.post(
             connection.endpoint_url,
             body=body.encode(),
             headers=headers,
             timeout_s=connection.timeout_s,
+            target=target,
         )
     except EndpointRefused as refusal:
         outcome = HttpResult(None, 0.0, error=str(refusal)[:500])
     return outcome, sent_at
 
 
-def _auth_headers(connection: Connection, client: HttpClient) -> dict | EndpointRefused:
+def _posts(pool: ThreadPoolExecutor, post, sendings: list) -> list:
+    """`post(sending)` for each, on the pool's threads, results in order. Each thread takes
+    the next sending when it is free (a slow endpoint holds one thread, not a share of the
+    batch), with one task per thread rather than a future per POST."""
+    results: list = [None] * len(sendings)
+    taken = itertools.count()
+
+    def work() -> None:
+        while (index := next(taken)) < len(sendings):
+            results[index] = post(sendings[index])
+
+    for task in [pool.submit(work) for _ in range(min(send_concurrency(), len(sendings)))]:
+        task.result()
+    return results
+
+
+def _prepared(connection: Connection, client: HttpClient):
+    """(auth headers, checked endpoint) of a connection for one batch, or the
+    EndpointRefused its OAuth token request or its endpoint check met."""
     try:
-        return auth_headers(connection, client)
+        return auth_headers(connection, client), endpoint_address(connection.endpoint_url)
     except EndpointRefused as refusal:
         return refusal
 
@@ -234,24 +255,24 @@ def deliveries_send(
     client: HttpClient,
     result: RelayResult,
     pool: ThreadPoolExecutor | None = None,
+    connections_seen: dict | None = None,
 ) -> int:
     """Claim and send one batch of due head-of-line deliveries; how many were claimed.
 
     The batch holds at most one delivery per (connection, application) line (the head),
     so its POSTs go out concurrently on `pool` without reordering a line; outcomes are
-    applied in claim order and written in two statements."""
+    applied in claim order and written in one statement. `connections_seen` keeps the
+    connections read by earlier batches of one relay run (re-read when the claim shows
+    a later `updated_at`)."""
     now = now or timezone.now()
-    with all_tenants_context():
+    with nullcontext() if in_all_tenants_scope() else all_tenants_context():
         sendings = deliveries_claim(now, limit)
         if not sendings:
             return 0
-        connections = {
-            c.pk: c
-            for c in Connection.all_tenants.filter(pk__in={s.connection_id for s in sendings})
-        }
+        connections = _connections(sendings, {} if connections_seen is None else connections_seen)
         budget = _rate_budget(connections, now)
         secrets = {pk: signing_secrets(c, now=now) for pk, c in connections.items()}
-        headers_of = {pk: _auth_headers(c, client) for pk, c in connections.items()}
+        prepared = {pk: _prepared(c, client) for pk, c in connections.items()}
         changed, to_send = [], []
         for sending in sendings:
             connection = connections[sending.connection_id]
@@ -267,46 +288,49 @@ def deliveries_send(
                 budget[connection.pk] -= 1
             to_send.append(sending)
         gone: dict = {}
+
+        def post(s):
+            pk = s.connection_id
+            return _post(client, connections[pk], prepared[pk], secrets[pk], s, gone)
+
         own_pool = pool is None
         pool = pool or ThreadPoolExecutor(send_concurrency())
         try:
-            futures = [
-                pool.submit(
-                    _post,
-                    client,
-                    connections[s.connection_id],
-                    headers_of[s.connection_id],
-                    secrets[s.connection_id],
-                    s,
-                    gone,
-                )
-                for s in to_send
-            ]
-            attempts, dead = [], defaultdict(list)
-            for sending, future in zip(to_send, futures, strict=True):
-                sent = future.result()
-                if sent is None:
-                    continue
-                outcome, sent_at = sent
-                connection = connections[sending.connection_id]
-                kind = _outcome(sending, outcome, sent_at, result)
-                if kind == "gone":
-                    gone[connection.pk] = connection
-                changed.append(sending)
-                attempts.append(_attempt_row(sending, outcome, sent_at))
-                if kind in ("dead", "gone"):
-                    dead[connection.pk].append(sending)
+            sent = _posts(pool, post, to_send)
         finally:
             if own_pool:
                 pool.shutdown()
-        attempts_insert(attempts)
-        deliveries_update(changed)
+        attempts, dead = [], defaultdict(list)
+        for sending, answer in zip(to_send, sent, strict=True):
+            if answer is None:
+                continue
+            outcome, sent_at = answer
+            connection = connections[sending.connection_id]
+            kind = _outcome(sending, outcome, sent_at, result)
+            if kind == "gone":
+                gone[connection.pk] = connection
+            changed.append(sending)
+            attempts.append(_attempt_row(sending, outcome, sent_at))
+            if kind in ("dead", "gone"):
+                dead[connection.pk].append(sending)
+        deliveries_record(changed, attempts)
         for connection in gone.values():
             connection_disable_gone(connection, now)
             result.disabled += 1
+            (connections_seen or {}).pop(connection.pk, None)
         if dead or gone:
             admins_alert(connections, dead, gone)
     return len(sendings)
+
+
+def _connections(sendings: list[Sending], seen: dict) -> dict:
+    """The batch's connections: those `seen` by an earlier batch unless the claim shows
+    they changed since (a rotation, an edit, a disable), the others read now."""
+    current = {s.connection_id: s.connection_updated_at for s in sendings}
+    stale = [pk for pk, at in current.items() if pk not in seen or seen[pk].updated_at != at]
+    if stale:
+        seen.update((c.pk, c) for c in Connection.all_tenants.filter(pk__in=stale))
+    return {pk: seen[pk] for pk in current}
 
 
 def _attempt_row(sending, outcome: HttpResult, sent_at: datetime) -> dict:
@@ -334,12 +358,18 @@ def relay_run(
     client = client or HttpClient(maxsize=concurrency)
     result = RelayResult()
     started = time.monotonic()
-    while (taken := outbox_dispatch()) and time.monotonic() - started < budget_s:
-        result.dispatched += taken
-    with ThreadPoolExecutor(concurrency, thread_name_prefix="relay-post") as pool:
-        while time.monotonic() - started < budget_s:
-            if not deliveries_send(limit=batch, client=client, result=result, pool=pool):
-                if not (taken := outbox_dispatch()):
-                    break
-                result.dispatched += taken
+    seen: dict = {}
+    # One all-tenants scope for the run: not two settings statements per batch.
+    with all_tenants_context():
+        while (taken := outbox_dispatch()) and time.monotonic() - started < budget_s:
+            result.dispatched += taken
+        with ThreadPoolExecutor(concurrency, thread_name_prefix="relay-post") as pool:
+            while time.monotonic() - started < budget_s:
+                sent = deliveries_send(
+                    limit=batch, client=client, result=result, pool=pool, connections_seen=seen
+                )
+                if not sent:
+                    if not (taken := outbox_dispatch()):
+                        break
+                    result.dispatched += taken
     return result

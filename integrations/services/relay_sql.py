@@ -2,7 +2,7 @@
 deliveries, record a batch of attempts, update a batch of deliveries. Each is one
 statement over one JSON document (no model instances on the hot path: Django's
 `bulk_create` / `bulk_update` compiled each field of each row in Python, over a second
-per batch)."""
+per batch). A batch's outcomes (attempts and deliveries) go in one round trip."""
 
 from __future__ import annotations
 
@@ -33,10 +33,11 @@ WITH claimed AS (
 )
 SELECT d.id, d.tenant_id, d.connection_id, d.position, d.state, d.attempts,
        d.next_attempt_at, d.last_status, d.last_error, d.delivered_at, d.dead_at,
-       d.updated_at, o.event_id, COALESCE(d.payload, o.payload)
+       d.updated_at, o.event_id, COALESCE(d.payload, o.payload)::text, c.updated_at
 FROM claimed
 JOIN integrations_delivery d ON d.id = claimed.id
 JOIN integrations_outboxevent o ON o.id = d.event_id AND o.tenant_id = d.tenant_id
+JOIN integrations_connection c ON c.id = d.connection_id AND c.tenant_id = d.tenant_id
 ORDER BY d.next_attempt_at, d.position
 """
 
@@ -58,7 +59,8 @@ class Sending:
     dead_at: datetime | None
     updated_at: datetime
     event_id: object
-    payload: str  # its connector's body, else the event's: the jsonb's text (unparsed)
+    payload: str  # its connector's body, else the event's: the jsonb's text, sent as it is
+    connection_updated_at: datetime  # whether a relay's copy of the connection is current
 
     @property
     def webhook_id(self) -> str:
@@ -89,15 +91,20 @@ _UPDATE = (
 )
 
 
+def _update_document(deliveries: list[Sending]) -> str:
+    return json_param(
+        [
+            {"id": d.id, "tenant_id": d.tenant_id, **{f: getattr(d, f) for f in CHANGED}}
+            for d in deliveries
+        ]
+    )
+
+
 def deliveries_update(deliveries: list[Sending]) -> None:
     if not deliveries:
         return
-    document = [
-        {"id": d.id, "tenant_id": d.tenant_id, **{f: getattr(d, f) for f in CHANGED}}
-        for d in deliveries
-    ]
     with db.cursor() as cursor:
-        cursor.execute(_UPDATE, [json_param(document)])
+        cursor.execute(_UPDATE, [_update_document(deliveries)])
 
 
 _DELIVERY_COLUMNS = (
@@ -156,3 +163,16 @@ def attempts_insert(attempts: list[dict]) -> None:
     if attempts:
         with db.cursor() as cursor:
             cursor.execute(_INSERT_ATTEMPTS, [json_param(attempts)])
+
+
+# Both in one round trip: a data-modifying CTE runs once whether or not it is read.
+_RECORD = f"WITH logged AS ({_INSERT_ATTEMPTS}) {_UPDATE}"  # noqa: S608 -- fixed SQL
+
+
+def deliveries_record(deliveries: list[Sending], attempts: list[dict]) -> None:
+    """A batch's outcomes: its attempt log and its deliveries' new state, one statement."""
+    if not attempts:
+        deliveries_update(deliveries)
+        return
+    with db.cursor() as cursor:
+        cursor.execute(_RECORD, [json_param(attempts), _update_document(deliveries)])

@@ -15,7 +15,10 @@ from django.views import View
 from ats_milestones.errors import DomainError
 from integrations import selectors
 from integrations.models import BackgroundCheck
-from integrations.services.background_checks import background_check_decide
+from integrations.services.background_checks import (
+    background_check_decide,
+    background_check_order_retry,
+)
 from tenants.access import access_denied_on_page
 from tenants.permissions import Capability
 from tenants.views import TenantPageMixin
@@ -41,18 +44,25 @@ class BackgroundCheckListView(BackgroundCheckPageMixin, View):
         )
 
 
+def _visible_check(request, pk) -> BackgroundCheck:
+    check = (
+        selectors.background_check_list(tenant_id=request.tenant.pk, membership=request.membership)
+        .filter(pk=pk)
+        .first()
+    )
+    if check is None:
+        access_denied_on_page(request, model=BackgroundCheck, object_id=pk)
+        raise Http404("No such background check.")
+    return check
+
+
+def _refusal_message(refusal: DomainError) -> str:
+    return refusal.message[:1].upper() + refusal.message[1:] + "."
+
+
 class BackgroundCheckDecisionView(BackgroundCheckPageMixin, View):
     def post(self, request, pk):
-        check = (
-            selectors.background_check_list(
-                tenant_id=request.tenant.pk, membership=request.membership
-            )
-            .filter(pk=pk)
-            .first()
-        )
-        if check is None:
-            access_denied_on_page(request, model=BackgroundCheck, object_id=pk)
-            raise Http404("No such background check.")
+        check = _visible_check(request, pk)
         decision = request.POST.get("decision")
         if decision not in ("proceed", "reject"):
             messages.error(request, "Choose to proceed or to reject.")
@@ -67,8 +77,28 @@ class BackgroundCheckDecisionView(BackgroundCheckPageMixin, View):
             except DomainError as refusal:
                 if refusal.status == 403:
                     raise
-                messages.error(request, refusal.message[:1].upper() + refusal.message[1:] + ".")
+                messages.error(request, _refusal_message(refusal))
             else:
                 done = "proceeds to the next milestone" if decision == "proceed" else "is rejected"
                 messages.success(request, f"Decision recorded: the application {done}.")
         return HttpResponseRedirect(reverse("integrations:background-checks"))
+
+
+class BackgroundCheckRetryView(BackgroundCheckPageMixin, View):
+    """*Retry* on a failed order: ordered again from the vendor (back to the page it came
+    from: the background checks or the application)."""
+
+    def post(self, request, pk):
+        check = _visible_check(request, pk)
+        try:
+            background_check_order_retry(check=check, actor=self.actor)
+        except DomainError as refusal:
+            if refusal.status == 403:
+                raise
+            messages.error(request, _refusal_message(refusal))
+        else:
+            messages.success(request, "The background check is being ordered again.")
+        back = reverse("integrations:background-checks")
+        if request.POST.get("back") == "application":
+            back = reverse("recruiting:application-detail", args=[check.application_id])
+        return HttpResponseRedirect(back)

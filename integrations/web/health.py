@@ -3,6 +3,7 @@ with the tenant's validation interval), field precedence, and sync conflicts to 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
@@ -17,6 +18,7 @@ from integrations.models import ConflictStatus, SyncConflict
 from integrations.selectors import health_row
 from integrations.services import field_sync
 from integrations.services.health import integration_settings_update
+from integrations.services.retention import retention_days
 from integrations.web.views import PAGE_SIZE, AdminPageMixin
 from tenants.access import access_denied_on_page
 
@@ -41,10 +43,14 @@ class HealthOverviewView(AdminPageMixin, View):
                 settings=selectors.integration_settings_get(tenant_id=tenant_id),
                 open_conflicts=selectors.open_conflict_count(tenant_id=tenant_id),
                 now=timezone.now(),
+                default_receipt_days=settings.INTEGRATIONS_RECEIPT_RETENTION_DAYS,
+                default_log_days=settings.INTEGRATIONS_DELIVERY_LOG_RETENTION_DAYS,
             ),
         )
 
     def post(self, request):
+        if request.POST.get("form") == "retention":
+            return self._retention(request)
         raw = request.POST.get("validation_interval_days", "").strip()
         try:
             integration_settings_update(
@@ -58,6 +64,27 @@ class HealthOverviewView(AdminPageMixin, View):
             messages.error(request, refusal.message)
         else:
             messages.success(request, f"Connections are validated again every {int(raw)} days.")
+        return HttpResponseRedirect(reverse("integrations:health"), status=303)
+
+    def _retention(self, request):
+        try:
+            days = {
+                name: int(raw) if (raw := request.POST.get(name, "").strip()) else None
+                for name in ("receipt_retention_days", "delivery_log_retention_days")
+            }
+            saved = integration_settings_update(
+                tenant_id=request.tenant.pk, actor=self.actor, **days
+            )
+        except ValueError:
+            messages.error(request, "Enter a whole number of days, or leave the box empty.")
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            receipts, log = retention_days(saved)
+            messages.success(
+                request,
+                f"Receipts are kept {receipts} days and the delivery log {log} days.",
+            )
         return HttpResponseRedirect(reverse("integrations:health"), status=303)
 
 

@@ -47,6 +47,11 @@ urlpatterns = [
         background_checks.BackgroundCheckDecisionView.as_view(),
         name="background-check-decision",
     ),
+    path(
+        "background-checks/<uuid:pk>/retry/",
+        background_checks.BackgroundCheckRetryView.as_view(),
+        name="background-check-retry",
+    ),
     path("dead-letters/replay/", views.DeadLetterReplayView.as_view(), name="dead-letters-replay"),
     path(
         "dead-letters/<uuid:pk>/replay/",

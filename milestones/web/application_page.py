@@ -114,7 +114,13 @@ class ApplicationDetailView(TenantPageMixin, View):
                 deadlines=page_selectors.application_deadlines_for_page(application=application),
                 now=timezone.now(),
                 active_status=ApplicationStatus.ACTIVE,
-                badges=application_badges([application.pk], detail=True).get(application.pk, []),
+                badges=[
+                    badge
+                    for badge in application_badges([application.pk], detail=True).get(
+                        application.pk, []
+                    )
+                    if sensitive or not badge.sensitive
+                ],
                 feedback=feedback,
                 **move_choices(
                     application=application,

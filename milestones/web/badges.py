@@ -16,6 +16,12 @@ class ApplicationBadge:
     link_text: str = ""  # on the application page: "Open the offer"
     tone: str = ""  # "", "warning", "success" or "danger" (the badge colours)
     testid: str = ""
+    # A button beside it on the application page (a POST to `action_url`, back to the page),
+    # shown to those holding `action_capability` ("Retry").
+    action_url: str = ""
+    action_text: str = ""
+    action_capability: str = ""
+    sensitive: bool = False  # shown only to those who may see sensitive milestones
 
 
 #: provider(application_ids, *, detail) -> {application_id: badge}. `detail` is True on one

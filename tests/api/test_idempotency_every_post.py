@@ -267,6 +267,12 @@ POST_RECIPES: dict[str, Callable[..., Post]] = {
         reverse("background_checks-decision", kwargs={"pk": make_background_check(tenant=t).pk}),
         {"decision": "proceed", "reason": "Not relevant to the role"},
     ),
+    "background_checks-retry": lambda t, u: Post(
+        reverse(
+            "background_checks-retry",
+            kwargs={"pk": make_background_check(tenant=t, status="order_failed").pk},
+        )
+    ),
     "sync_conflicts-resolve": lambda t, u: Post(
         reverse("sync_conflicts-resolve", kwargs={"pk": make_sync_conflict(tenant=t).pk}),
         {"choose": "theirs"},

@@ -107,6 +107,7 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
         BackgroundCheck,
         integration_factories.make_background_check,
     ),
+    "background_checks-retry": (BackgroundCheck, integration_factories.make_background_check),
     "connections-validate": (Connection, integration_factories.make_any_connection),
     "connections-rotate-secret": (Connection, integration_factories.make_any_connection),
     "connections-deliveries": (Connection, integration_factories.make_any_connection),

@@ -7,8 +7,6 @@ Select with `-m celery_worker`. Without Redis the test skips, except under CI=tr
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.db import connection
 
@@ -16,26 +14,12 @@ from integrations.models import BackgroundCheck, ConnectionKind
 from milestones.core.engine import MoveAction
 from milestones.services.transitions.moves import application_transition
 from tenants.context import all_tenants_context, tenant_context
-from tests.support import CeleryProcesses, FakeVendor
+from tests.support import CeleryProcesses, FakeVendor, redis_or_skip
 
 from ..milestones.factories import make_tracked_application, make_version
 from .factories import make_connection
 
-REDIS_URL = os.environ.get("CELERY_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 pytestmark = pytest.mark.celery_worker
-
-
-def _redis_or_skip():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis at {REDIS_URL} is required under CI: {exc}")
-        pytest.skip(f"Redis at {REDIS_URL} is not reachable: {exc}")
-    client.flushdb()
 
 
 def _check_status(tenant) -> str | None:
@@ -47,7 +31,7 @@ def _check_status(tenant) -> str | None:
 def test_a_worker_delivers_the_hris_body_and_orders_the_background_check(
     transactional_db, tenant_a, tmp_path
 ):
-    _redis_or_skip()
+    redis_or_skip()
     hris = FakeVendor()
     checkr = FakeVendor(
         routes={"/v1/candidates": b'{"id": "cand_1"}', "/v1/invitations": b'{"id": "inv_1"}'}
@@ -69,7 +53,7 @@ def test_a_worker_delivers_the_hris_body_and_orders_the_background_check(
             application_transition(
                 application_id=application.pk, action=MoveAction.ADVANCE, expected_version=None
             )
-    celery = CeleryProcesses(tmp_path=tmp_path, redis_url=REDIS_URL)
+    celery = CeleryProcesses(tmp_path=tmp_path)
     try:
         celery.beat()
         celery.worker("connectors")

@@ -7,13 +7,17 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection as db
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from standardwebhooks.webhooks import Webhook
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from integrations.models import Delivery, DeliveryAttempt, OutboxEvent
+from integrations.services.connections import connection_rotate_signing_secret
 from integrations.services.http import HttpClient
 from integrations.services.relay import RelayResult, deliveries_send, outbox_dispatch, relay_run
 from notifications.models import Notification
+from tenants.actors import SYSTEM
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories
@@ -262,3 +266,46 @@ def test_a_rate_limited_connection_gets_no_more_attempts_a_minute(tenant_a, vend
     assert result.postponed >= 1
     waiting = [d for d in rows(Delivery, connection=connection) if d.state == "pending"]
     assert len(waiting) == 1 and waiting[0].attempts == 0  # postponed, not counted
+
+
+def _batch_statements(tenant, vendor, applications: int) -> int:
+    version = make_version(tenant=tenant)
+    for _ in range(applications):
+        make_tracked_application(tenant=tenant, version=version)
+    outbox_dispatch()
+    result = RelayResult()
+    with CaptureQueriesContext(db) as queries:
+        deliveries_send(client=HttpClient(), result=result, connections_seen={})
+    assert result.delivered == applications
+    return len(queries)
+
+
+def test_a_batch_takes_the_same_few_statements_whatever_it_holds(tenant_a, vendor):
+    make_connection(tenant=tenant_a, url=vendor.url)
+    # Savepoint, scope, claim, the connections, the attempts with the outcomes, scope
+    # again, release: not one more for 8 times the deliveries (in a relay run the scope is
+    # set once and the connections read once, so a batch is its claim and its record).
+    assert _batch_statements(tenant_a, vendor, 5) == _batch_statements(tenant_a, vendor, 40) == 7
+
+
+def test_a_connection_changed_between_batches_is_read_again(tenant_a, vendor):
+    connection, old_secret = make_connection(tenant=tenant_a, url=vendor.url)
+    version = make_version(tenant=tenant_a)
+    seen: dict = {}
+    make_tracked_application(tenant=tenant_a, version=version)
+    outbox_dispatch()
+    deliveries_send(client=HttpClient(), result=RelayResult(), connections_seen=seen)
+    with tenant_context(tenant_a):
+        new_secret = connection_rotate_signing_secret(
+            connection=refreshed(connection), actor=SYSTEM, overlap=timedelta(0)
+        )
+    make_tracked_application(tenant=tenant_a, version=version)
+    outbox_dispatch()
+    with CaptureQueriesContext(db) as queries:
+        deliveries_send(client=HttpClient(), result=RelayResult(), connections_seen=seen)
+    assert any('FROM "integrations_connection"' in q["sql"] for q in queries)
+    first, second = vendor.received
+    Webhook(old_secret).verify(first["body"], first["headers"])
+    Webhook(new_secret).verify(second["body"], second["headers"])  # the rotation, not a copy
+    with pytest.raises(WebhookVerificationError):
+        Webhook(old_secret).verify(second["body"], second["headers"])

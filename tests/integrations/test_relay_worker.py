@@ -12,10 +12,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -27,101 +25,12 @@ from integrations.models import OutboxEvent
 from milestones.core.engine import MoveAction
 from milestones.services.transitions.moves import application_transition
 from tenants.context import tenant_context
-from tests.support import FakeVendor, database_url
+from tests.support import CeleryProcesses, FakeVendor, redis_or_skip
 
 from ..milestones.factories import make_tracked_application, make_version
 from .factories import make_connection
 
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("CELERY_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
-TIMEOUT_S = 60
-
 pytestmark = pytest.mark.celery_worker
-
-
-def _redis_or_skip():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis at {REDIS_URL} is required under CI: {exc}")
-        pytest.skip(f"Redis at {REDIS_URL} is not reachable: {exc}")
-    client.flushdb()
-
-
-def _env(broker: str = REDIS_URL) -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ats_milestones.settings.test",
-        "DATABASE_URL": database_url(connection.settings_dict["NAME"]),
-        "DATABASE_POOL": "false",
-        "CELERY_BROKER_URL": broker,
-        "REDIS_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "INTEGRATIONS_RELAY_INTERVAL_S": "0.5",
-        "INTEGRATIONS_RETRY_SCHEDULE_S": "1,1,1,1,1",
-    }
-
-
-def _start(name: str, args: list[str], tmp_path: Path, broker: str = REDIS_URL) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "ats_milestones", *args],
-        cwd=ROOT,
-        env=_env(broker),
-        stdout=(tmp_path / f"{name}.log").open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _worker(name: str, tmp_path: Path, broker: str = REDIS_URL) -> subprocess.Popen:
-    return _start(
-        name,
-        [
-            "worker",
-            "-P",
-            "solo",
-            "-Q",
-            "integrations",
-            "-n",
-            f"{name}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "INFO",
-        ],
-        tmp_path,
-        broker,
-    )
-
-
-def _beat(tmp_path: Path, broker: str = REDIS_URL) -> subprocess.Popen:
-    return _start(
-        "beat", ["beat", "-l", "INFO", "--schedule", str(tmp_path / "beat")], tmp_path, broker
-    )
-
-
-def _stop(process: subprocess.Popen, sig=signal.SIGTERM) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def _wait(condition, tmp_path: Path, what: str) -> None:
-    deadline = time.monotonic() + TIMEOUT_S
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    logs = "\n".join(p.read_text()[-2000:] for p in tmp_path.glob("*.log"))
-    pytest.fail(f"{what} within {TIMEOUT_S} s\n{logs}")
 
 
 def _moves(tenant, applications, times: int) -> None:
@@ -149,26 +58,26 @@ def _by_application(vendor: FakeVendor) -> dict[str, list[str]]:
 def test_a_worker_killed_mid_delivery_is_followed_by_one_that_sends_the_same_webhook_id(
     transactional_db, tenant_a, tmp_path
 ):
-    _redis_or_skip()
+    redis_or_skip()
     vendor = FakeVendor(delay_s=4)  # long enough to kill the worker while it waits
     _, secret = make_connection(tenant=tenant_a, url=vendor.url, timeout_s=10)
     application = make_tracked_application(tenant=tenant_a, version=make_version(tenant=tenant_a))
     _moves(tenant_a, [application], times=2)
-    beat, worker = _beat(tmp_path), _worker("first", tmp_path)
+    celery = CeleryProcesses(tmp_path=tmp_path)
     try:
-        _wait(lambda: len(vendor.received) >= 1, tmp_path, "no delivery started")
-        _stop(worker, signal.SIGKILL)
+        celery.beat()
+        worker = celery.worker("first")
+        celery.wait(lambda: len(vendor.received) >= 1, "no delivery started")
+        celery.kill(worker)
         first_id = vendor.received[0]["headers"]["webhook-id"]
         vendor.delay_s = 0
-        worker = _worker("second", tmp_path)
-        _wait(
+        celery.worker("second")
+        celery.wait(
             lambda: len(_by_application(vendor).get(str(application.pk), ())) == 3,
-            tmp_path,
             "the three events were not all delivered",
         )
     finally:
-        _stop(beat)
-        _stop(worker)
+        celery.stop()
         vendor.stop()
         connection.close()
     ids = [r["headers"]["webhook-id"] for r in vendor.received]
@@ -179,21 +88,21 @@ def test_a_worker_killed_mid_delivery_is_followed_by_one_that_sends_the_same_web
 
 
 def test_two_relays_at_once_send_each_event_once_and_in_order(transactional_db, tenant_a, tmp_path):
-    _redis_or_skip()
+    redis_or_skip()
     vendor = FakeVendor()
     make_connection(tenant=tenant_a, url=vendor.url)
     version = make_version(tenant=tenant_a)
     applications = [make_tracked_application(tenant=tenant_a, version=version) for _ in range(6)]
     _moves(tenant_a, applications, times=3)
-    beat = _beat(tmp_path)
-    workers = [_worker("one", tmp_path), _worker("two", tmp_path)]
+    celery = CeleryProcesses(tmp_path=tmp_path)
     try:
-        _wait(lambda: len(vendor.received) >= 24, tmp_path, "not all 24 events were delivered")
+        celery.beat()
+        celery.worker("one")
+        celery.worker("two")
+        celery.wait(lambda: len(vendor.received) >= 24, "not all 24 events were delivered")
         time.sleep(1.5)  # room for a duplicate to show
     finally:
-        _stop(beat)
-        for worker in workers:
-            _stop(worker)
+        celery.stop()
         vendor.stop()
         connection.close()
     ids = [r["headers"]["webhook-id"] for r in vendor.received]
@@ -257,23 +166,23 @@ def test_with_the_broker_down_events_wait_in_the_outbox_and_go_when_it_returns(
     vendor = FakeVendor()
     make_connection(tenant=tenant_a, url=vendor.url)
     application = make_tracked_application(tenant=tenant_a, version=make_version(tenant=tenant_a))
-    beat, worker = _beat(tmp_path, broker.url), _worker("worker", tmp_path, broker.url)
+    celery = CeleryProcesses(tmp_path=tmp_path, redis_url=broker.url)
     try:
-        _wait(lambda: len(vendor.received) == 1, tmp_path, "the entry event was not delivered")
+        celery.beat()
+        celery.worker("worker")
+        celery.wait(lambda: len(vendor.received) == 1, "the entry event was not delivered")
         broker.stop()
         _moves(tenant_a, [application], times=2)  # committed while no kick can reach a worker
         time.sleep(3)  # six beat intervals: nothing may move without the broker
         assert _undispatched(tenant_a) == 2
         assert len(vendor.received) == 1
         broker.start()
-        _wait(
+        celery.wait(
             lambda: len(_by_application(vendor).get(str(application.pk), ())) == 3,
-            tmp_path,
             "the events that waited were not delivered after the broker returned",
         )
     finally:
-        _stop(beat)
-        _stop(worker)
+        celery.stop()
         broker.stop()
         vendor.stop()
         connection.close()
@@ -288,14 +197,16 @@ class _Rollback(Exception):
 def test_a_change_rolled_back_after_its_outbox_write_sends_nothing(
     transactional_db, tenant_a, tmp_path
 ):
-    _redis_or_skip()
+    redis_or_skip()
     vendor = FakeVendor()
     make_connection(tenant=tenant_a, url=vendor.url)
     version = make_version(tenant=tenant_a)
     rolled_back = make_tracked_application(tenant=tenant_a, version=version)
-    beat, worker = _beat(tmp_path), _worker("worker", tmp_path)
+    celery = CeleryProcesses(tmp_path=tmp_path)
     try:
-        _wait(lambda: len(vendor.received) == 1, tmp_path, "the entry event was not delivered")
+        celery.beat()
+        celery.worker("worker")
+        celery.wait(lambda: len(vendor.received) == 1, "the entry event was not delivered")
         with pytest.raises(_Rollback), transaction.atomic():
             _moves(tenant_a, [rolled_back], times=1)
             assert _undispatched(tenant_a) == 1  # written, inside the transaction
@@ -305,11 +216,10 @@ def test_a_change_rolled_back_after_its_outbox_write_sends_nothing(
         # A committed change after it: once it arrives, the relay has looked past the
         # rolled-back one, and only the committed events have been sent.
         committed = make_tracked_application(tenant=tenant_a, version=version)
-        _wait(lambda: len(vendor.received) == 2, tmp_path, "the committed event was not sent")
+        celery.wait(lambda: len(vendor.received) == 2, "the committed event was not sent")
         time.sleep(1.5)  # room for a stray delivery to show
     finally:
-        _stop(beat)
-        _stop(worker)
+        celery.stop()
         vendor.stop()
         connection.close()
     assert _by_application(vendor) == {

@@ -45,6 +45,7 @@ PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
     ),
     "integrations:background-checks": (C.VIEW_SENSITIVE, C.VIEW_SENSITIVE),
     "integrations:background-check-decision": (C.VIEW_SENSITIVE, C.MOVE),
+    "integrations:background-check-retry": (C.VIEW_SENSITIVE, C.MOVE),
     "recruiting:requisition-list": (C.VIEW, C.VIEW),
     "recruiting:requisition-detail": (C.VIEW, C.VIEW),
     "recruiting:requisition-board": (C.VIEW, C.MOVE),
@@ -168,6 +169,7 @@ API_WRITE_NEEDS: dict[str, Capability] = {
         C.CONFIGURE_INTEGRATIONS,
     ),
     "background_checks-decision": C.MOVE,
+    "background_checks-retry": C.MOVE,
     # A peer's signed webhook: no person's capability opens or closes it (signature only).
     "inbound": C.VIEW,
     "requisitions-list": C.MANAGE_REQUISITIONS,

@@ -337,9 +337,10 @@ def test_application_page_runs_a_constant_number_of_queries(
                 expected_version=None,
             )
 
-    # 12, plus the header's unread badge, the application's open automation failures and
-    # whether it has an offer (approvals' badge).
-    with django_assert_max_num_queries(15):
+    # 12, plus the header's unread badge, the application's open automation failures,
+    # whether it has an offer (approvals' badge) and a failed background-check order
+    # (integrations' badge).
+    with django_assert_max_num_queries(16):
         client_a.get(f"/applications/{application.pk}/")
 
 

@@ -140,6 +140,10 @@ BOUNDARY_FACTORIES: dict[str, tuple[type, Callable]] = {
         BackgroundCheck,
         integration_factories.make_background_check,
     ),
+    "integrations:background-check-retry": (
+        BackgroundCheck,
+        integration_factories.make_background_check,
+    ),
     "integrations:connection-health": (Connection, integration_factories.make_any_connection),
     "integrations:connection-precedence": (Connection, integration_factories.make_any_connection),
     "integrations:conflict-resolve": (SyncConflict, integration_factories.make_sync_conflict),
