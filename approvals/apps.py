@@ -15,6 +15,6 @@ class ApprovalsConfig(AppConfig):
 
         register_fact_provider(gates.approval_fact_provider)
         register_application_badges(offer_badges)
-        # A step that becomes due starts its reminder clock in the same transaction.
-        for event_type in (events.ApprovalRequested, events.ApprovalStepResolved):
-            subscribe(event_type, step_clocks_for_event, moment=Moment.IN_TRANSACTION)
+        # A step that becomes due on request starts its reminder clock in the same
+        # transaction (a decision writes its next steps' clocks in its own statement).
+        subscribe(events.ApprovalRequested, step_clocks_for_event, moment=Moment.IN_TRANSACTION)
