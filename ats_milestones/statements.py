@@ -69,6 +69,18 @@ def model_from_db(model: type[Model], values: Sequence, connection=None):
     return obj
 
 
+def model_partial(model: type[Model], connection=None, **values):
+    """An instance holding only `values` (attribute names), for reading those attributes
+    (a policy's name beside a round): reading any other would load it from the database."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    obj = model.__new__(model)
+    obj.__dict__.update(values)
+    obj._state = ModelState()
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return obj
+
+
 def row_document(obj: Model, fields, *, add: bool) -> dict:
     """Column -> value of `fields`; for a new row, auto_now fields filled as save() does."""
     if add:

@@ -50,6 +50,7 @@ from ats_milestones.statements import (
     columns,
     insert_groups,
     model_from_db,
+    model_partial,
     select_list,
     update_document,
     update_sql,
@@ -238,19 +239,20 @@ def _state(records: list, connection) -> DecisionState:
         weekdays,
         holidays,
     ) = first[extra]
-    alias = connection.alias
-    policy = ApprovalPolicy.from_db(alias, ["id", "name"], [policy_id, policy_name])
-    version = ApprovalPolicyVersion.from_db(
-        alias,
-        ["id", "policy_id", "number"],
-        [round_.policy_version_id, policy_id, policy_version_number],
+    policy = model_partial(ApprovalPolicy, connection, id=policy_id, name=policy_name)
+    version = model_partial(
+        ApprovalPolicyVersion,
+        connection,
+        id=round_.policy_version_id,
+        policy_id=policy_id,
+        number=policy_version_number,
     )
     ApprovalPolicyVersion._meta.get_field("policy").set_cached_value(version, policy)
     ApprovalRound._meta.get_field("policy_version").set_cached_value(round_, version)
     offer_version = None
     if round_.offer_version_id is not None:
-        offer_version = OfferVersion.from_db(
-            alias, ["id", "number"], [round_.offer_version_id, offer_version_number]
+        offer_version = model_partial(
+            OfferVersion, connection, id=round_.offer_version_id, number=offer_version_number
         )
     ApprovalRound._meta.get_field("offer_version").set_cached_value(round_, offer_version)
     people: dict[int, Model] = {}
