@@ -69,9 +69,7 @@ def round_rendered(round_: ApprovalRound, *, status_code: int = 200) -> Response
     """A round with its steps and decisions already loaded (as `rounds_with_steps` loads
     them, or as a decision returns it), and its version as the ETag."""
     return Response(
-        s.RoundOutputSerializer(round_).data,
-        status=status_code,
-        headers={"ETag": etag_of(round_.version)},
+        s.round_document(round_), status=status_code, headers={"ETag": etag_of(round_.version)}
     )
 
 

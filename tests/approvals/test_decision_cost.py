@@ -204,3 +204,40 @@ def test_a_decision_that_waited_for_the_lock_sees_the_decision_before_it(
     assert refreshed(round_).status == RoundStatus.APPROVED
     resolved = audit_events(action="approval.step_resolved", object_id=str(round_.pk))
     assert len(resolved) == 1
+
+
+def _both_renderings(round_) -> tuple:
+    from rest_framework.renderers import JSONRenderer
+
+    from approvals.api import serializers as s
+    from approvals.api.rounds import rounds_with_steps
+
+    with tenant_context(round_.tenant):
+        loaded = rounds_with_steps().get(pk=round_.pk)
+        by_hand = JSONRenderer().render(s.round_document(loaded))
+        generic = JSONRenderer().render(s.RoundOutputSerializer(loaded).data)
+    return by_hand, generic
+
+
+@pytest.mark.django_db
+def test_the_round_rendered_by_hand_is_the_serializers_output(tenant_a):
+    from tests.approvals.factories import make_delegation
+
+    world = make_approval_world(tenant=tenant_a)  # its third step is skipped: not executive
+    round_ = world.request()
+    by_hand, generic = _both_renderings(round_)
+    assert by_hand == generic
+    delegate = make_person(tenant=tenant_a, role_name=Role.HIRING_MANAGER)
+    make_delegation(tenant=tenant_a, delegator=world.hiring_manager, delegate=delegate)
+    with tenant_context(tenant_a):
+        approval_decide(
+            round=round_, actor=actor_of(delegate, Role.HIRING_MANAGER), decision="approve"
+        )
+    by_hand, generic = _both_renderings(round_)
+    assert b"on behalf of" in by_hand
+    assert by_hand == generic
+    with tenant_context(tenant_a):
+        approval_decide(round=round_, actor=world.hrbp_actor, decision="decline", reason="No")
+    by_hand, generic = _both_renderings(round_)
+    assert b"Declined: No" in by_hand
+    assert by_hand == generic

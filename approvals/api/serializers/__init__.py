@@ -42,4 +42,5 @@ from approvals.api.serializers.rounds import (  # noqa: F401
     StepOutputSerializer,
     WithdrawSerializer,
     pending_items,
+    round_document,
 )
