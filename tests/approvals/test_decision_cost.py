@@ -241,3 +241,16 @@ def test_the_round_rendered_by_hand_is_the_serializers_output(tenant_a):
     by_hand, generic = _both_renderings(round_)
     assert b"Declined: No" in by_hand
     assert by_hand == generic
+
+
+@pytest.mark.parametrize("model_name", ["ApprovalRound", "ApprovalStep", "ApprovalAssignment"])
+def test_nothing_listens_to_the_init_of_what_a_decision_builds_without_init(model_name):
+    # decision_sql builds these (and users) without __init__: no init signal would be sent.
+    from django.contrib.auth import get_user_model
+    from django.db.models import signals
+
+    import approvals.models
+
+    for model in (getattr(approvals.models, model_name), get_user_model()):
+        assert not signals.pre_init.has_listeners(model)
+        assert not signals.post_init.has_listeners(model)
