@@ -26,6 +26,7 @@ from approvals.api.serializers.offers import (  # noqa: F401
     StepPreviewSerializer,
     preview_data,
 )
+from approvals.api.serializers.round_document import round_document  # noqa: F401
 from approvals.api.serializers.rounds import (  # noqa: F401
     CancelSerializer,
     DecideOnBehalfSerializer,
@@ -42,5 +43,4 @@ from approvals.api.serializers.rounds import (  # noqa: F401
     StepOutputSerializer,
     WithdrawSerializer,
     pending_items,
-    round_document,
 )
