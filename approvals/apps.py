@@ -19,6 +19,6 @@ class ApprovalsConfig(AppConfig):
         register_application_badges(offer_badges)
         # Approvers outside a (confidential) requisition's team open the offer they decide.
         register_application_grant(OFFER_PAGE_GRANT, offer_page_grant)
-        # A step that becomes due starts its reminder clock in the same transaction.
-        for event_type in (events.ApprovalRequested, events.ApprovalStepResolved):
-            subscribe(event_type, step_clocks_for_event, moment=Moment.IN_TRANSACTION)
+        # A step that becomes due on request starts its reminder clock in the same
+        # transaction (a decision writes its next steps' clocks in its own statement).
+        subscribe(events.ApprovalRequested, step_clocks_for_event, moment=Moment.IN_TRANSACTION)

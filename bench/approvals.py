@@ -9,8 +9,9 @@ step clocks). Serves the app with gunicorn and production settings and drives it
 decisions (POST /api/v1/approval_requests/{id}/decisions with If-Match, as an API client
 naming the hiring manager in acting_user; each round decided once) and pings at
 concurrency 8, then decisions paced at half the measured peak for latency. In the same run:
-"My approvals" (GET /api/v1/approvals/pending) of a user with 1,000 pending items, at
-concurrency 1. The last line of output is one JSON object; see docs/benchmarks.md.
+"My approvals" of a user with 1,000 pending items, at concurrency 1, over the API (GET
+/api/v1/approvals/pending) and as the page (GET /approvals/, signed in by a session made
+for the run). The last line of output is one JSON object; see docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -19,14 +20,12 @@ import argparse
 import contextlib
 import json
 import os
-import signal
-import sys
+import secrets
 import time
 from dataclasses import dataclass
 
 from . import harness
-from .harness import say
-from .transitions import LUA, WRK_THREADS, IdSlices
+from .harness import WRK_THREADS, IdSlices, say
 
 _PREFIX = os.environ.get("BENCH_DB_PREFIX", "ats")
 BENCH_DB = f"{_PREFIX}_approvals_bench"
@@ -40,6 +39,7 @@ class SeededApprovals:
     token: str
     approver_id: int  # step 1's approver of every round but MINE of them
     mine_user_id: int  # step 1's approver of MINE rounds
+    mine_session: str  # a signed-in session of that user (the page)
     round_ids: list[str]  # the rounds the hiring manager decides
     version: int
 
@@ -196,9 +196,27 @@ def _seed_approvals(rounds: int) -> SeededApprovals:
         token=seeded.token,
         approver_id=people["hm"].pk,
         mine_user_id=people["mine"].pk,
+        mine_session=_signed_in_session(people["mine"], tenant),
         round_ids=round_ids,
         version=template_round.version,
     )
+
+
+def _signed_in_session(user, tenant) -> str:
+    """A session key of `user` signed in to `tenant`, as a sign-in leaves it (the server
+    runs with this process's secret key, so it reads it)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from tenants.middleware import SESSION_TENANT_KEY
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[SESSION_TENANT_KEY] = str(tenant.pk)
+    session.create()
+    return session.session_key
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,15 +230,16 @@ def main(argv: list[str] | None = None) -> int:
     mine_seconds = 3 if args.quick else 10
 
     harness.ensure_wrk()
-    base_url = harness.base_database_url()
-    harness.migrated_template(base_url, TEMPLATE_DB)
-    bench_url = harness.recreate_database(base_url, BENCH_DB, template=TEMPLATE_DB)
+    _, bench_url = harness.bench_database(template=TEMPLATE_DB, name=BENCH_DB)
+    # Sessions made here are read by the server: both sign with this key.
+    secret_key = os.environ["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
 
     from .seed import setup_django
 
     setup_django(bench_url)
     t0 = time.monotonic()
     seeded = _seed_approvals(args.rounds + 1)  # one application is the template
+    from django.conf import settings
     from django.db import connections
 
     connections.close_all()
@@ -229,47 +248,37 @@ def main(argv: list[str] | None = None) -> int:
     # The bench measures the decision, not the per-client rate limit in front of it.
     os.environ["API_THROTTLE_CLIENT_RATE"] = "100000000/minute"
     ids = IdSlices(seeded.round_ids, harness.RUN_DIR / "approval-ids")
-    auth = {"Authorization": f"Bearer {seeded.token}"}
     lua_env = {
-        "BENCH_LUA_DIR": str(LUA),
         "BENCH_TOKEN": seeded.token,
         "BENCH_VERSION": str(seeded.version),
         "BENCH_APPROVER": str(seeded.approver_id),
     }
-    cores = os.cpu_count() or 2
-    option = {"worker_class": "sync", "workers": 2 * cores + 1, "threads": 1}
+    page_env = {"BENCH_COOKIE": f"{settings.SESSION_COOKIE_NAME}={seeded.mine_session}"}
+    option = harness.server_options()["sync"]
 
     def decisions(base: str, secs: float, run: str, share: int, rate: float = 0) -> dict:
-        prefix = ids.take(run, per_thread=share // WRK_THREADS, threads=WRK_THREADS)
-        env = {**lua_env, "BENCH_IDS_PREFIX": prefix, "BENCH_RATE": str(rate)}
-        env["BENCH_THREADS"] = str(WRK_THREADS)
-        result = harness.run_wrk(
+        return harness.run_wrk_once_each(
             url=base,
-            script=LUA / "decisions.lua",
+            script="decisions.lua",
+            ids=ids,
+            run=run,
+            per_thread=share // WRK_THREADS,
             connections=CONCURRENCY,
             seconds=secs,
-            threads=WRK_THREADS,
-            env=env,
-        )
-        if result["exhausted"]:
-            say(f"{run}: ran out of fresh rounds {result['exhausted']} times (those answer 409)")
-        return result
-
-    def get(base: str, path: str, secs: float, connections_: int) -> dict:
-        return harness.run_wrk(
-            url=base + path,
-            script=LUA / "ping.lua",
-            connections=connections_,
-            seconds=secs,
-            threads=min(connections_, WRK_THREADS),
             env=lua_env,
+            rate=rate,
         )
 
+    def get(url: str, secs: float, connections_: int, env: dict) -> dict:
+        return harness.run_get(url=url, connections=connections_, seconds=secs, env=env)
+
+    harness.collect_static()  # My approvals is a page
     with contextlib.ExitStack() as stack:
-        base, _ = stack.enter_context(harness.gunicorn(database_url=bench_url, **option))
-        harness.warm_up(base + "/api/v1/ping", auth)
+        base = harness.serve(
+            stack, database_url=bench_url, token=seeded.token, secret_key=secret_key, **option
+        )
         peak = decisions(base, seconds, "peak", share=ids.left // 2)
-        ping = get(base, "/api/v1/ping", seconds, CONCURRENCY)
+        ping = get(base + "/api/v1/ping", seconds, CONCURRENCY, lua_env)
         say(f"c={CONCURRENCY}: {peak['rps']:.0f} decisions/s, {ping['rps']:.0f} pings/s")
         target = peak["rps"] / 2
         paced = decisions(base, paced_seconds, "paced", share=ids.left, rate=target)
@@ -278,17 +287,27 @@ def main(argv: list[str] | None = None) -> int:
             f"paced at {paced['rps']:.0f}/s (target {target:.0f}): "
             f"p50 {paced['p50_us'] / 1000:.1f} ms, p99 {paced['p99_us'] / 1000:.1f} ms"
         )
-        mine = get(base, f"/api/v1/approvals/pending?user={seeded.mine_user_id}", mine_seconds, 1)
-        say(f"My approvals ({MINE} pending): p50 {mine['p50_us'] / 1000:.1f} ms")
+        pending = f"{base}/api/v1/approvals/pending?user={seeded.mine_user_id}"
+        mine = get(pending, mine_seconds, 1, lua_env)
+        say(f"My approvals over the API ({MINE} pending): p50 {mine['p50_us'] / 1000:.1f} ms")
+        page = get(base + "/approvals/", mine_seconds, 1, page_env)
+        say(f"My approvals page ({MINE} pending): p50 {page['p50_us'] / 1000:.1f} ms")
 
-    runs = {"decisions c8": peak, "ping c8": ping, "decisions paced": paced, "my approvals": mine}
+    runs = {
+        "decisions c8": peak,
+        "ping c8": ping,
+        "decisions paced": paced,
+        "my approvals API": mine,
+        "my approvals page": page,
+    }
     errors = sum(r["non2xx"] + r["socket_errors"] for r in runs.values())
     rows = [
         (
             name,
-            1 if name == "my approvals" else CONCURRENCY,
+            1 if name.startswith("my approvals") else CONCURRENCY,
             f"{r['rps']:.0f}",
             f"{r['p50_us'] / 1000:.1f}",
+            f"{r['p90_us'] / 1000:.1f}",
             f"{r['p99_us'] / 1000:.1f}",
             r["non2xx"],
             r["socket_errors"],
@@ -297,10 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     ]
     print()
     print(f"machine:  {harness.machine()}; Postgres {harness.server_version(bench_url)}")
+    print(f"load:     {os.getloadavg()[0]:.1f} (1-minute average at the end of the run)")
     print(f"data:     {args.rounds} open offer approvals, 3-step policy, one tenant")
     print(f"server:   gunicorn sync workers={option['workers']}, production settings")
     print()
-    print(harness.table(rows, ("what", "conc", "req/s", "p50 ms", "p99 ms", "non-2xx", "sock err")))
+    headers = ("what", "conc", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx", "sock err")
+    print(harness.table(rows, headers))
     print()
     summary = {
         "bench": "approvals",
@@ -314,7 +335,11 @@ def main(argv: list[str] | None = None) -> int:
         "paced_per_s": round(paced["rps"], 1),
         "my_approvals_items": MINE,
         "my_approvals_p50_ms": round(mine["p50_us"] / 1000, 2),
+        "my_approvals_p95_ms": round(mine["p95_us"] / 1000, 2),
         "my_approvals_p99_ms": round(mine["p99_us"] / 1000, 2),
+        "my_approvals_page_p50_ms": round(page["p50_us"] / 1000, 2),
+        "my_approvals_page_p95_ms": round(page["p95_us"] / 1000, 2),
+        "load_average": round(os.getloadavg()[0], 1),
         "errors": errors,
         "elapsed_s": round(time.monotonic() - started, 1),
     }
@@ -324,15 +349,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt(signal.Signals(signum).name)
-
-
 if __name__ == "__main__":
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        say("interrupted; server stopped")
-        sys.exit(130)
+    harness.run_main(main)

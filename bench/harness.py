@@ -29,6 +29,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RUN_DIR = ROOT / ".run" / "bench"
+LUA = Path(__file__).resolve().parent / "lua"
+WRK_THREADS = 2  # one per core; wrk shares the machine with gunicorn and Postgres
 
 
 def say(message: str) -> None:
@@ -87,6 +89,14 @@ def migrated_template(url: str, name: str) -> str:
     return name
 
 
+def bench_database(*, template: str, name: str) -> tuple[str, str]:
+    """The server's URL and a fresh `name` copied from the migrated `template` (kept between
+    runs); returns (server URL, `name`'s URL)."""
+    base_url = base_database_url()
+    migrated_template(base_url, template)
+    return base_url, recreate_database(base_url, name, template=template)
+
+
 def server_version(url: str) -> str:
     with psycopg.connect(url) as conn:
         return conn.execute("SHOW server_version").fetchone()[0]
@@ -101,14 +111,55 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def server_options() -> dict[str, dict]:
+    """The gunicorn setups a bench may serve with: sync, what the image runs
+    (ats_milestones/gunicorn_conf.py: 2 x cores + 1 workers), and gthread."""
+    cores = os.cpu_count() or 2
+    return {
+        "sync": {"worker_class": "sync", "workers": 2 * cores + 1, "threads": 1},
+        "gthread": {"worker_class": "gthread", "workers": cores, "threads": 4},
+    }
+
+
+def collect_static() -> None:
+    """The static files as the image bakes them (production settings' manifest storage:
+    a page cannot render without them)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ats_milestones.settings.production",
+        "DJANGO_SECRET_KEY": "collectstatic-only",
+        "INTEGRATIONS_SECRET_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or "postgres://build@localhost/build",
+    }
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], check=True, cwd=ROOT, env=env
+    )
+
+
+def serve(stack: contextlib.ExitStack, *, database_url: str, token: str, **option) -> str:
+    """gunicorn (stopped when `stack` closes), warmed up with authenticated pings; its base
+    URL. `option`: `server_options()`' entry, and `secret_key` when the bench signs sessions."""
+    base, _ = stack.enter_context(gunicorn(database_url=database_url, **option))
+    warm_up(base + "/api/v1/ping", {"Authorization": f"Bearer {token}"})
+    return base
+
+
 @contextlib.contextmanager
-def gunicorn(*, database_url: str, workers: int, worker_class: str = "sync", threads: int = 1):
-    """The app as production serves it (production settings, pooled DB); yields its base URL."""
+def gunicorn(
+    *,
+    database_url: str,
+    workers: int,
+    worker_class: str = "sync",
+    threads: int = 1,
+    secret_key: str | None = None,
+):
+    """The app as production serves it (production settings, pooled DB); yields its base URL.
+    A random secret key unless the bench made sessions with its own (`secret_key`)."""
     port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ats_milestones.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_SECRET_KEY": secret_key or secrets.token_urlsafe(50),
         "INTEGRATIONS_SECRET_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
@@ -232,6 +283,76 @@ def run_wrk(
     raise RuntimeError(f"wrk gave no summary:\n{result.stdout}\n{result.stderr}")
 
 
+class IdSlices:
+    """Hands out disjoint slices of ids (applications, approval requests), one file per wrk
+    thread per run, so no id is written twice in a run."""
+
+    def __init__(self, ids: list[str], directory: Path) -> None:
+        self.ids = ids
+        self.next = 0
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def take(self, run: str, *, per_thread: int, threads: int) -> str:
+        prefix = str(self.directory / f"ids-{run}-")
+        for index in range(threads):
+            chunk = self.ids[self.next : self.next + per_thread]
+            self.next += len(chunk)
+            Path(f"{prefix}{index}.txt").write_text("\n".join(chunk) + "\n")
+        return prefix
+
+    @property
+    def left(self) -> int:
+        return len(self.ids) - self.next
+
+
+def run_wrk_once_each(
+    *,
+    url: str,
+    script: str,
+    ids: IdSlices,
+    run: str,
+    per_thread: int,
+    connections: int,
+    seconds: float,
+    env: dict[str, str],
+    rate: float = 0,
+) -> dict:
+    """wrk with one of the scripts that write each id at most once (`lua/once.lua`): fresh
+    ids for each thread, paced at `rate` requests/s when given (open loop)."""
+    prefix = ids.take(run, per_thread=per_thread, threads=WRK_THREADS)
+    result = run_wrk(
+        url=url,
+        script=LUA / script,
+        connections=connections,
+        seconds=seconds,
+        threads=WRK_THREADS,
+        env={
+            **env,
+            "BENCH_LUA_DIR": str(LUA),
+            "BENCH_IDS_PREFIX": prefix,
+            "BENCH_RATE": str(rate),
+            "BENCH_THREADS": str(WRK_THREADS),
+        },
+    )
+    if result["exhausted"]:
+        say(f"{run}: ran out of fresh ids {result['exhausted']} times (those answer 409)")
+    return result
+
+
+def run_get(*, url: str, connections: int, seconds: float, env: dict[str, str]) -> dict:
+    """wrk GETs of `url` with the bench's credentials (`lua/get.lua`: a bearer token, or a
+    session cookie for pages)."""
+    return run_wrk(
+        url=url,
+        script=LUA / "get.lua",
+        connections=connections,
+        seconds=seconds,
+        threads=min(connections, WRK_THREADS),
+        env={**env, "BENCH_LUA_DIR": str(LUA)},
+    )
+
+
 def pgbench_tps(
     *,
     url: str,
@@ -278,6 +399,23 @@ def machine() -> str:
         kb = int(Path("/proc/meminfo").read_text().split()[1])
         mem = f", {kb / 1024 / 1024:.1f} GiB RAM"
     return f"{os.cpu_count()} CPU ({cpu}){mem}, {platform.system()} {platform.release()}"
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def run_main(main) -> None:
+    """Run a bench's `main()` and exit with its status. Ctrl-C and SIGTERM unwind its
+    ExitStack, which stops gunicorn (also when started in the background, where the shell
+    leaves SIGINT ignored)."""
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        say("interrupted; server stopped")
+        sys.exit(130)
 
 
 def table(rows: list[tuple], headers: tuple[str, ...]) -> str:

@@ -16,44 +16,17 @@ import argparse
 import contextlib
 import json
 import os
-import signal
-import sys
 import time
-from pathlib import Path
 
 from . import harness
-from .harness import say
+from .harness import WRK_THREADS, IdSlices, say
 
-LUA = Path(__file__).resolve().parent / "lua"
 # BENCH_DB_PREFIX keeps the databases of benches run side by side on one server apart.
 _PREFIX = os.environ.get("BENCH_DB_PREFIX", "ats")
 BENCH_DB = f"{_PREFIX}_bench"
 TEMPLATE_DB = f"{_PREFIX}_bench_template"
 PGBENCH_DB = f"{_PREFIX}_pgbench"
 CONCURRENCIES = (8, 32)
-WRK_THREADS = 2  # one per core; wrk shares the machine with gunicorn and Postgres
-
-
-class IdSlices:
-    """Hands out disjoint slices of application ids, one file per wrk thread per run."""
-
-    def __init__(self, ids: list[str], directory: Path) -> None:
-        self.ids = ids
-        self.next = 0
-        self.directory = directory
-        directory.mkdir(parents=True, exist_ok=True)
-
-    def take(self, run: str, *, per_thread: int, threads: int) -> str:
-        prefix = str(self.directory / f"ids-{run}-")
-        for index in range(threads):
-            chunk = self.ids[self.next : self.next + per_thread]
-            self.next += len(chunk)
-            Path(f"{prefix}{index}.txt").write_text("\n".join(chunk) + "\n")
-        return prefix
-
-    @property
-    def left(self) -> int:
-        return len(self.ids) - self.next
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,9 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
     harness.ensure_wrk()
     harness.ensure_pgbench()
-    base_url = harness.base_database_url()
-    harness.migrated_template(base_url, TEMPLATE_DB)
-    bench_url = harness.recreate_database(base_url, BENCH_DB, template=TEMPLATE_DB)
+    base_url, bench_url = harness.bench_database(template=TEMPLATE_DB, name=BENCH_DB)
 
     from .seed import seed, setup_django
 
@@ -92,17 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     ids = IdSlices(seeded.application_ids, harness.RUN_DIR / "ids")
-    auth = {"Authorization": f"Bearer {seeded.token}"}
-    lua_env = {
-        "BENCH_LUA_DIR": str(LUA),
-        "BENCH_TOKEN": seeded.token,
-        "BENCH_VERSION": str(seeded.version),
-    }
-    cores = os.cpu_count() or 2
-    options = {
-        "sync": {"worker_class": "sync", "workers": 2 * cores + 1, "threads": 1},
-        "gthread": {"worker_class": "gthread", "workers": cores, "threads": 4},
-    }
+    lua_env = {"BENCH_TOKEN": seeded.token, "BENCH_VERSION": str(seeded.version)}
+    options = harness.server_options()
 
     rate_hint = {"moves_per_s": 1000.0}  # updated after each run; sizes the next id slices
     runs_left = {"n": (2 if args.worker_class == "auto" else 0) + len(CONCURRENCIES) + 1}
@@ -112,35 +74,24 @@ def main(argv: list[str] | None = None) -> int:
         fair = ids.left // (WRK_THREADS * runs_left["n"])
         per_thread = min(int(4 * rate_hint["moves_per_s"] * secs / WRK_THREADS) + 50, fair)
         runs_left["n"] -= 1
-        prefix = ids.take(run, per_thread=per_thread, threads=WRK_THREADS)
-        env = {
-            **lua_env,
-            "BENCH_IDS_PREFIX": prefix,
-            "BENCH_RATE": str(rate),
-            "BENCH_THREADS": str(WRK_THREADS),
-        }
-        result = harness.run_wrk(
+        result = harness.run_wrk_once_each(
             url=base,
-            script=LUA / "moves.lua",
+            script="moves.lua",
+            ids=ids,
+            run=run,
+            per_thread=per_thread,
             connections=connections_,
             seconds=secs,
-            threads=WRK_THREADS,
-            env=env,
+            env=lua_env,
+            rate=rate,
         )
         if not rate:
             rate_hint["moves_per_s"] = max(result["rps"], 50.0)
-        if result["exhausted"]:
-            say(f"{run}: ran out of fresh ids {result['exhausted']} times (those answer 409)")
         return result
 
     def ping(base: str, connections_: int, secs: float) -> dict:
-        return harness.run_wrk(
-            url=base + "/api/v1/ping",
-            script=LUA / "ping.lua",
-            connections=connections_,
-            seconds=secs,
-            threads=WRK_THREADS,
-            env=lua_env,
+        return harness.run_get(
+            url=base + "/api/v1/ping", connections=connections_, seconds=secs, env=lua_env
         )
 
     results: dict = {}
@@ -149,8 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         if choice == "auto":
             trial = {}
             for name, option in options.items():
-                base, _ = stack.enter_context(harness.gunicorn(database_url=bench_url, **option))
-                harness.warm_up(base + "/api/v1/ping", auth)
+                base = harness.serve(stack, database_url=bench_url, token=seeded.token, **option)
                 trial[name] = moves(base, 8, trial_seconds, f"trial-{name}")["rps"]
                 say(f"trial {name}: {trial[name]:.0f} moves/s")
                 stack.close()
@@ -158,8 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             results["worker_trial_moves_per_s"] = {k: round(v, 1) for k, v in trial.items()}
         option = options[choice]
         results["server"] = option
-        base, _ = stack.enter_context(harness.gunicorn(database_url=bench_url, **option))
-        harness.warm_up(base + "/api/v1/ping", auth)
+        base = harness.serve(stack, database_url=bench_url, token=seeded.token, **option)
         for c in CONCURRENCIES:
             results[f"moves_c{c}"] = moves(base, c, seconds, f"c{c}")
             results[f"ping_c{c}"] = ping(base, c, seconds)
@@ -268,17 +217,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt(signal.Signals(signum).name)
-
-
 if __name__ == "__main__":
-    # Ctrl-C and SIGTERM unwind the ExitStack, which stops gunicorn (also when started in the
-    # background, where the shell leaves SIGINT ignored).
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        say("interrupted; server stopped")
-        sys.exit(130)
+    harness.run_main(main)

@@ -155,21 +155,50 @@ def notification_send_to_users(
         else None
     )
     notifications = Notification.objects.bulk_create(
-        [
-            Notification(
-                tenant_id=tenant_id,
-                recipient=user,
-                kind=kind,
-                title=title[:300],
-                body=body if may_see is None or user.pk in may_see else restricted_body,
-                application=application,
-                link=link,
-            )
-            for user in users
-        ]
+        notification_rows_for_users(
+            tenant_id=tenant_id,
+            users=users,
+            kind=kind,
+            title=title,
+            body=lambda user: body if may_see is None or user.pk in may_see else restricted_body,
+            application=application,
+            link=link,
+        )
     )
     _email_after_commit([n.pk for n in notifications if n.recipient.email])
     return notifications
+
+
+def notification_rows_for_users(
+    *, tenant_id, users: Iterable, kind: str, title: str, body, application=None, link: str = ""
+) -> list[Notification]:
+    """The unsaved in-app notifications of `users` (user rows already read), one each;
+    `body` is a text or a function of the user; `application` an Application or its id. A
+    caller that writes them itself (in its own statement) queues their email with
+    `notification_emails_after_commit`."""
+    about = (
+        {"application_id": application}
+        if application is None or isinstance(application, uuid.UUID | str)
+        else {"application": application}
+    )
+    return [
+        Notification(
+            tenant_id=tenant_id,
+            recipient=user,
+            kind=kind,
+            title=title[:300],
+            body=body(user) if callable(body) else body,
+            link=link,
+            **about,
+        )
+        for user in users
+    ]
+
+
+def notification_emails_after_commit(notifications: Iterable[Notification]) -> None:
+    """Queue the email of notifications written by their caller, once they commit (to the
+    recipients with an address)."""
+    _email_after_commit([n.pk for n in notifications if n.recipient.email])
 
 
 def _email_after_commit(notification_ids: list) -> None:

@@ -62,11 +62,14 @@ def rounds_with_steps():
 
 
 def round_response(round_id, *, status_code: int = 200) -> Response:
-    round_ = rounds_with_steps().get(pk=round_id)
+    return round_rendered(rounds_with_steps().get(pk=round_id), status_code=status_code)
+
+
+def round_rendered(round_: ApprovalRound, *, status_code: int = 200) -> Response:
+    """A round with its steps and decisions already loaded (as `rounds_with_steps` loads
+    them, or as a decision returns it), and its version as the ETag."""
     return Response(
-        s.RoundOutputSerializer(round_).data,
-        status=status_code,
-        headers={"ETag": etag_of(round_.version)},
+        s.round_document(round_), status=status_code, headers={"ETag": etag_of(round_.version)}
     )
 
 
@@ -220,7 +223,7 @@ class ApprovalDecisionView(RoundActionView):
         step = data.get("step")
         if step is not None and step.round_id != round_.pk:
             raise exceptions.ValidationError({"step": ["Not a step of this approval request."]})
-        services.approval_decide(
+        decided = services.approval_decide(
             round=round_,
             actor=acting_actor(self, data, person_required=True),
             decision=data["decision"],
@@ -229,7 +232,8 @@ class ApprovalDecisionView(RoundActionView):
             step=step,
             expected_version=expected,
         )
-        return round_response(round_.pk, status_code=201)
+        # The service read the round with everything the answer shows: no read after it.
+        return round_rendered(decided, status_code=201)
 
 
 class PendingApprovalsView(TenantScopedAPIView):

@@ -48,13 +48,8 @@ def _hours(name: str, default: float) -> timedelta:
     return timedelta(hours=float(getattr(settings, name, default)))
 
 
-def step_clocks_start(steps) -> None:
-    """Clocks for steps that just became due (inside the transaction that made them due):
-    one calendar read and one INSERT for any number of steps."""
-    steps = [s for s in steps if s.due_at is not None]
-    if not steps:
-        return
-    calendar = business_calendar_get()
+def step_clocks_build(steps, calendar) -> list[ApprovalStepClock]:
+    """The clocks (unsaved) of steps that just became due, in `calendar`'s business hours."""
     remind = _hours("APPROVAL_REMIND_AFTER_BUSINESS_HOURS", 16)
     escalate = _hours("APPROVAL_ESCALATE_AFTER_BUSINESS_HOURS", 24)
 
@@ -64,22 +59,32 @@ def step_clocks_start(steps) -> None:
         except ValueError:  # a calendar without working hours counts calendar time
             return start + amount
 
+    return [
+        ApprovalStepClock(
+            tenant_id=s.tenant_id,
+            step_id=s.pk,
+            remind_at=after(s.due_at, remind),
+            escalate_at=after(s.due_at, escalate),
+        )
+        for s in steps
+        if s.due_at is not None
+    ]
+
+
+def step_clocks_start(steps) -> None:
+    """Clocks for steps that just became due (inside the transaction that made them due):
+    one calendar read and one INSERT for any number of steps."""
+    steps = [s for s in steps if s.due_at is not None]
+    if not steps:
+        return
     ApprovalStepClock.objects.bulk_create(
-        [
-            ApprovalStepClock(
-                tenant_id=s.tenant_id,
-                step_id=s.pk,
-                remind_at=after(s.due_at, remind),
-                escalate_at=after(s.due_at, escalate),
-            )
-            for s in steps
-        ],
-        ignore_conflicts=True,
+        step_clocks_build(steps, business_calendar_get()), ignore_conflicts=True
     )
 
 
 def step_clocks_for_event(event) -> None:
-    """Subscriber (in the transaction) to the events that make steps due."""
+    """Subscriber (in the transaction) to a request that makes steps due. A decision or an
+    override writes its next steps' clocks in its own statement (`step_clocks_build`)."""
     ids = getattr(event, "due_step_ids", ())
     if ids:
         step_clocks_start(list(ApprovalStep.objects.filter(pk__in=ids)))

@@ -25,7 +25,8 @@ from approvals.services.notify import notify_due_steps
 from approvals.services.plan import policy_choose, steps_plan, subject_facts
 from approvals.services.subjects import ApprovalSubject
 from ats_milestones.events import publish
-from audit.services import audit_record
+from audit.models import AuditEvent
+from audit.services import audit_event_build
 from notifications.services import user_ids_with_capability
 from tenants.actors import Actor
 from tenants.permissions import Capability, actor_require
@@ -51,7 +52,12 @@ def round_event(cls, round_: ApprovalRound, actor: Actor, **extra):
 
 
 def round_audit(action: str, round_: ApprovalRound, actor: Actor, **data) -> None:
-    audit_record(
+    round_audit_build(action, round_, actor, **data).save(force_insert=True)
+
+
+def round_audit_build(action: str, round_: ApprovalRound, actor: Actor, **data) -> AuditEvent:
+    """The audit row (unsaved) of `action` on `round_` as it stands now."""
+    return audit_event_build(
         action=action,
         tenant_id=round_.tenant_id,
         actor=actor,
@@ -93,11 +99,17 @@ def _check_slots(slots: dict | None) -> dict[str, int]:
     return slots
 
 
-def open_steps(round_: ApprovalRound, steps: list[ApprovalStep], group: int, now) -> list:
-    """Make the steps of `group` due; returns them."""
+def steps_open(steps: list[ApprovalStep], group: int, now) -> list[ApprovalStep]:
+    """Make the waiting steps of `group` due (in memory); returns them."""
     due = [s for s in steps if s.group == group and s.status == StepStatus.WAITING]
     for step in due:
-        step.status, step.due_at = StepStatus.DUE, now
+        step.status, step.due_at, step.updated_at = StepStatus.DUE, now, now
+    return due
+
+
+def open_steps(round_: ApprovalRound, steps: list[ApprovalStep], group: int, now) -> list:
+    """Make the steps of `group` due; returns them."""
+    due = steps_open(steps, group, now)
     ApprovalStep.objects.bulk_update(due, ["status", "due_at", "updated_at"])
     if due:
         round_.current_position = min(s.position for s in due)
@@ -225,14 +237,29 @@ def _start_round(*, subject: ApprovalSubject, actor: Actor, slots: dict | None) 
     return round_
 
 
-def close_round(round_: ApprovalRound, status: str, reason: str, now) -> None:
-    """End a round: its status, why, and every step still waiting or due closed."""
+def round_finish(round_: ApprovalRound, status: str, reason: str, now) -> None:
+    """A round's end, in memory: its status, why and when, its next version (409 when it
+    may not end so)."""
     if not core.round_may_become(round_.status, status):
         raise ApprovalError(
             E.ROUND_NOT_OPEN, f"This approval is already {round_.get_status_display().lower()}."
         )
     round_.status, round_.finished_at, round_.outcome_reason = status, now, reason
     round_.version += 1
+    round_.updated_at = now
+
+
+def steps_close(steps: list[ApprovalStep], now) -> list[ApprovalStep]:
+    """Close the steps still waiting or due of a round that ended (in memory); returns them."""
+    closed = [s for s in steps if s.status in (StepStatus.WAITING, StepStatus.DUE)]
+    for step in closed:
+        step.status, step.resolved_at, step.updated_at = StepStatus.CLOSED, now, now
+    return closed
+
+
+def close_round(round_: ApprovalRound, status: str, reason: str, now) -> None:
+    """End a round: its status, why, and every step still waiting or due closed."""
+    round_finish(round_, status, reason, now)
     round_.save(update_fields=["status", "finished_at", "outcome_reason", "version", "updated_at"])
     ApprovalStep.objects.filter(
         round=round_, status__in=[StepStatus.WAITING, StepStatus.DUE]

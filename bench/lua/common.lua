@@ -35,10 +35,11 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     'BENCH_JSON {"requests": %d, "duration_us": %d, "non2xx": %d, "socket_errors": %d, ' ..
-    '"exhausted": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, "mean_us": %.1f, ' ..
+    '"exhausted": %d, "p50_us": %d, "p90_us": %d, "p95_us": %d, "p99_us": %d, "mean_us": %.1f, ' ..
     '"statuses": {%s}}\n',
     summary.requests, summary.duration, bad,
     e.connect + e.read + e.write + e.timeout, exhausted,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.mean,
+    latency:percentile(50), latency:percentile(90), latency:percentile(95),
+    latency:percentile(99), latency.mean,
     table.concat(parts, ", ")))
 end

@@ -1,60 +1,7 @@
 -- Authenticated POST decisions ("approve" as the step's approver, named in acting_user),
--- each approval request at most once per run, so its If-Match version is known. Thread i
--- reads its own slice of ids from $BENCH_IDS_PREFIX<i>.txt. With BENCH_RATE set the run is
--- paced at that many requests/s (open loop, as moves.lua).
+-- each approval request at most once per run (once.lua).
 package.path = os.getenv("BENCH_LUA_DIR") .. "/?.lua;" .. package.path
-require("common")
-
-local token = os.getenv("BENCH_TOKEN")
-local version = os.getenv("BENCH_VERSION")
-local prefix = os.getenv("BENCH_IDS_PREFIX")
-local rate = tonumber(os.getenv("BENCH_RATE") or "0")
-local threads = tonumber(os.getenv("BENCH_THREADS") or "1")
-local body = '{"decision": "approve", "acting_user": ' .. os.getenv("BENCH_APPROVER") .. '}'
-local ids = {}
-local position = 0
-exhausted = 0
-
-function init(args)
-  local f = assert(io.open(prefix .. wrk.thread:get("index") .. ".txt", "r"))
-  for line in f:lines() do
-    if #line > 0 then table.insert(ids, line) end
-  end
-  f:close()
-  assert(#ids > 0, "no approval request ids for this thread")
-end
-
-function request()
-  position = position + 1
-  local id = ids[position]
-  if id == nil then
-    exhausted = exhausted + 1
-    id = ids[#ids]  -- out of fresh ids: repeats answer 409 and are counted, never hidden
-  end
-  return wrk.format("POST", "/api/v1/approval_requests/" .. id .. "/decisions", {
-    ["Authorization"] = "Bearer " .. token,
-    ["Content-Type"] = "application/json",
-    ["If-Match"] = '"' .. version .. '"',
-  }, body)
-end
-
-if rate > 0 then
-  local ffi = require("ffi")
-  ffi.cdef([[
-    typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
-    int clock_gettime(int clk_id, bench_timespec *tp);
-  ]])
-  local ts = ffi.new("bench_timespec")
-  local function now_ms()
-    ffi.C.clock_gettime(1, ts)  -- CLOCK_MONOTONIC
-    return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
-  end
-  local interval = 1000 * threads / rate
-  local next_at = nil
-
-  function delay()
-    local now = now_ms()
-    next_at = next_at and (next_at + interval) or now
-    return math.max(0, math.floor(next_at - now))
-  end
-end
+require("once").post_each(
+  "/api/v1/approval_requests/%s/decisions",
+  '{"decision": "approve", "acting_user": ' .. os.getenv("BENCH_APPROVER") .. '}'
+)

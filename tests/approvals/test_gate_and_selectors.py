@@ -115,3 +115,25 @@ def test_the_offer_milestone_cannot_complete_until_the_round_is_approved(tenant_
         approval_decide(round=round_, actor=world.hiring_manager_actor, decision="approve")
         approval_decide(round=round_, actor=world.hrbp_actor, decision="approve")
     assert _advance(world).to_milestone.code == "HIRED"
+
+
+PENDING_API_QUERIES = 8
+
+
+@pytest.mark.parametrize("size", [1, 1000])
+def test_pending_over_the_api_costs_the_same_queries_at_1_and_1000_items(tenant_a, size):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    world = make_approval_world(tenant=tenant_a)
+    make_pending_offer_rounds(world=world, count=size)
+    client = APIClient()
+    client.force_login(world.hiring_manager)
+    client.get("/api/v1/approvals/pending")  # the first request of a session reads more
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/api/v1/approvals/pending").json()
+    assert len(body["due"]) == size
+    # The session, its user, the tenant's context and membership, the delegations of the
+    # day, the two reads of my_approvals, the context reset.
+    assert len(queries) == PENDING_API_QUERIES

@@ -26,6 +26,7 @@ from approvals.api.serializers.offers import (  # noqa: F401
     StepPreviewSerializer,
     preview_data,
 )
+from approvals.api.serializers.round_document import round_document  # noqa: F401
 from approvals.api.serializers.rounds import (  # noqa: F401
     CancelSerializer,
     DecideOnBehalfSerializer,
