@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from approvals.models import (
@@ -22,6 +23,10 @@ from approvals.models import (
 )
 
 DECIDED_SHOWN = 50
+#: How many due (and, apart, waiting) items a list shows at once, the longest due first;
+#: `MyApprovals.due_count` / `waiting_count` say how many there are.
+PENDING_SHOWN = 50
+PENDING_SHOWN_MAX = 500
 
 #: The purpose under which approvals opens an application to its approvers
 #: (`recruiting.selectors.register_application_grant`): the offer page and its decisions.
@@ -189,6 +194,8 @@ class MyApprovals:
     due: list[ApprovalAssignment] = field(default_factory=list)  # theirs to decide now
     waiting: list[ApprovalAssignment] = field(default_factory=list)  # a later step of theirs
     decided: list[ApprovalAssignment] = field(default_factory=list)  # the latest decisions
+    due_count: int = 0  # all of them, `due` is the first `limit`
+    waiting_count: int = 0
 
 
 def _assignments():
@@ -202,14 +209,20 @@ def _assignments():
 
 
 def my_approvals(
-    *, user_id: int, decided_limit: int = DECIDED_SHOWN, on_behalf_of=()
+    *,
+    user_id: int,
+    limit: int = PENDING_SHOWN,
+    decided_limit: int = DECIDED_SHOWN,
+    on_behalf_of=(),
 ) -> MyApprovals:
-    """One person's approvals: due now, waiting on an earlier step, and their latest
-    decisions (their own, and those they made for someone); two queries whatever the number
-    of items. `on_behalf_of`: the people who delegated to them today (ids, or the subquery
-    `delegations_to_today`), whose pending items are listed too (`assignment.approver` says
-    whose)."""
+    """One person's approvals: the first `limit` due now and the first `limit` waiting on
+    an earlier step (the longest due first, with how many there are of each), and their
+    latest decisions (their own, and those they made for someone); two queries whatever the
+    number of items. `on_behalf_of`: the people who delegated to them today (ids, or the
+    subquery `delegations_to_today`), whose pending items are listed too
+    (`assignment.approver` says whose)."""
     mine = MyApprovals()
+    in_status = [F("step__status")]
     for assignment in (
         _assignments()
         .filter(Q(approver_id=user_id) | Q(approver_id__in=on_behalf_of))
@@ -218,9 +231,23 @@ def my_approvals(
             round__status=RoundStatus.REQUESTED,
             step__status__in=[StepStatus.DUE, StepStatus.WAITING],
         )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=in_status,
+                order_by=[F("step__due_at").asc(), F("created_at").asc(), F("id").asc()],
+            ),
+            of=Window(Count("id"), partition_by=in_status),
+        )
+        .filter(rank__lte=limit)
         .order_by("step__due_at", "created_at", "id")
     ):
-        (mine.due if assignment.step.status == StepStatus.DUE else mine.waiting).append(assignment)
+        if assignment.step.status == StepStatus.DUE:
+            mine.due.append(assignment)
+            mine.due_count = assignment.of
+        else:
+            mine.waiting.append(assignment)
+            mine.waiting_count = assignment.of
     mine.decided = list(
         _assignments()
         .filter(Q(approver_id=user_id) | Q(decided_by_id=user_id))

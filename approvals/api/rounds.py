@@ -258,7 +258,17 @@ class PendingApprovalsView(TenantScopedAPIView):
                 required=False,
                 description="Whose approvals: a person sees their own (an admin may name "
                 "anyone); an API client names the user.",
-            )
+            ),
+            OpenApiParameter(
+                name="limit",
+                type=int,
+                location=OpenApiParameter.QUERY,
+                required=False,
+                description=f"How many due (and, apart, waiting) items to list, the longest "
+                f"due first: 1 to {selectors.PENDING_SHOWN_MAX}, default "
+                f"{selectors.PENDING_SHOWN}; `due_count` / `waiting_count` say how many there "
+                "are.",
+            ),
         ],
         responses={200: s.PendingOutputSerializer, 400: E400, **READ_ERRORS},
     )
@@ -266,17 +276,33 @@ class PendingApprovalsView(TenantScopedAPIView):
         """Due now (theirs and those delegated to them today), waiting on an earlier step,
         and their latest decisions: a constant number of queries at any size."""
         user_id = self._user(request)
+        limit = self._limit(request)
         delegators = delegators_of(user_id)
-        mine = selectors.my_approvals(user_id=user_id, on_behalf_of=delegators)
+        mine = selectors.my_approvals(user_id=user_id, limit=limit, on_behalf_of=delegators)
         names = user_names(delegators) if delegators else {}
         return Response(
             {
                 "user": user_id,
+                "due_count": mine.due_count,
+                "waiting_count": mine.waiting_count,
                 "due": s.pending_items(mine.due, names),
                 "waiting": s.pending_items(mine.waiting, names),
                 "decided": s.pending_items(mine.decided, names),
             }
         )
+
+    def _limit(self, request) -> int:
+        raw = request.query_params.get("limit")
+        if raw is None:
+            return selectors.PENDING_SHOWN
+        wanted = f"A whole number from 1 to {selectors.PENDING_SHOWN_MAX}."
+        try:
+            limit = int(raw)
+        except ValueError:
+            raise exceptions.ValidationError({"limit": [wanted]}) from None
+        if not 1 <= limit <= selectors.PENDING_SHOWN_MAX:
+            raise exceptions.ValidationError({"limit": [wanted]})
+        return limit
 
     def _user(self, request) -> int:
         raw = request.query_params.get("user")

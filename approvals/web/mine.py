@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.views import View
 
 from approvals.models import ApprovalAssignment
-from approvals.selectors import delegations_to_today, my_approvals
+from approvals.selectors import (
+    PENDING_SHOWN,
+    PENDING_SHOWN_MAX,
+    delegations_to_today,
+    my_approvals,
+)
 from approvals.services.subjects import person_name
 from approvals.web.access import ApprovalsPageMixin
 from approvals.web.wording import due_words, money_words
@@ -70,12 +75,24 @@ class MyApprovalsView(ApprovalsPageMixin, View):
         return render_my_approvals(self, request)
 
 
+def _shown(request) -> int:
+    """How many of each list to show: `?show=` up to the most, else the default (a wrong
+    value is not an error on a page: the default is shown)."""
+    try:
+        wanted = int(request.GET.get("show", PENDING_SHOWN))
+    except ValueError:
+        return PENDING_SHOWN
+    return min(max(wanted, 1), PENDING_SHOWN_MAX)
+
+
 def render_my_approvals(view, request, *, failed=None, status=200):
     """The page; `failed` is a decision that did not go through (its round, what was typed,
     the message and the fields to mark)."""
     user_id = request.user.pk
     # Today's delegations to them, as a subquery of the same query.
-    mine = my_approvals(user_id=user_id, on_behalf_of=delegations_to_today(user_id))
+    mine = my_approvals(
+        user_id=user_id, limit=_shown(request), on_behalf_of=delegations_to_today(user_id)
+    )
     now = timezone.now()
     return render(
         request,
@@ -84,6 +101,9 @@ def render_my_approvals(view, request, *, failed=None, status=200):
             due=[_item(a, now, user_id) for a in mine.due],
             waiting=[_item(a, now, user_id) for a in mine.waiting],
             decided=[_item(a, now, user_id) for a in mine.decided],
+            due_count=mine.due_count,
+            waiting_count=mine.waiting_count,
+            show_more=PENDING_SHOWN_MAX,
             failed=failed or {},
         ),
         status=status,

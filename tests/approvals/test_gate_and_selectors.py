@@ -3,7 +3,12 @@ line of the board; "My approvals" in a constant number of queries."""
 
 import pytest
 
-from approvals.selectors import approval_status_for_applications, my_approvals
+from approvals.selectors import (
+    PENDING_SHOWN,
+    PENDING_SHOWN_MAX,
+    approval_status_for_applications,
+    my_approvals,
+)
 from approvals.services import approval_decide, approval_withdraw
 from milestones.core.gates import gate_validate
 from milestones.core.moves import MoveAction
@@ -16,6 +21,7 @@ from tests.approvals.factories import (
     make_pending_offer_rounds,
 )
 from tests.milestones.factories import make_version
+from tests.support import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +72,32 @@ def test_my_approvals_costs_the_same_queries_at_1_and_1000_items(
                 for a in hm.due + hm.decided
             ]
         hrbp = my_approvals(user_id=world.hrbp.pk)
-    assert (len(hm.due), len(hm.waiting), len(hm.decided)) == (size, 0, 1)
-    assert len(shown) == size + 1
-    assert (len(hrbp.due), len(hrbp.waiting)) == (1, size)
+    shown_pending = min(size, PENDING_SHOWN)  # the longest due first, with their count
+    assert (len(hm.due), len(hm.waiting), len(hm.decided)) == (shown_pending, 0, 1)
+    assert (hm.due_count, hm.waiting_count) == (size, 0)
+    assert len(shown) == shown_pending + 1
+    assert (len(hrbp.due), len(hrbp.waiting)) == (1, shown_pending)
+    assert (hrbp.due_count, hrbp.waiting_count) == (1, size)
+
+
+def test_my_approvals_lists_the_longest_due_first_and_counts_the_rest(tenant_a):
+    world = make_approval_world(tenant=tenant_a)
+    make_pending_offer_rounds(world=world, count=3)
+    with tenant_context(tenant_a):
+        mine = my_approvals(user_id=world.hiring_manager.pk, limit=2)
+        everything = my_approvals(user_id=world.hiring_manager.pk)
+    assert (len(mine.due), mine.due_count) == (2, 3)
+    assert [a.pk for a in mine.due] == [a.pk for a in everything.due[:2]]
+
+
+@pytest.mark.parametrize("limit", ["0", "501", "x", ""])
+def test_a_bad_pending_limit_is_a_400_naming_it(tenant_a, limit):
+    from rest_framework.test import APIClient
+
+    world = make_approval_world(tenant=tenant_a)
+    client = APIClient()
+    client.force_login(world.hiring_manager)
+    assert_error(client.get("/api/v1/approvals/pending", {"limit": limit}), 400, field="limit")
 
 
 def test_my_approvals_leaves_out_withdrawn_rounds(tenant_a):
@@ -133,7 +162,9 @@ def test_pending_over_the_api_costs_the_same_queries_at_1_and_1000_items(tenant_
     client.get("/api/v1/approvals/pending")  # the first request of a session reads more
     with CaptureQueriesContext(connection) as queries:
         body = client.get("/api/v1/approvals/pending").json()
-    assert len(body["due"]) == size
+    assert (len(body["due"]), body["due_count"]) == (min(size, PENDING_SHOWN), size)
     # The session, its user, the tenant's context and membership, the delegations of the
     # day, the two reads of my_approvals, the context reset.
     assert len(queries) == PENDING_API_QUERIES
+    everything = client.get("/api/v1/approvals/pending", {"limit": PENDING_SHOWN_MAX}).json()
+    assert len(everything["due"]) == min(size, PENDING_SHOWN_MAX)

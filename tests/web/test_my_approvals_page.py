@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from approvals.models import ApprovalAssignment, ApprovalRound, ApprovalStep, Decision, RoundStatus
+from approvals.selectors import PENDING_SHOWN, PENDING_SHOWN_MAX
 from tenants.context import tenant_context
 from tests import factories
 from tests.approvals.factories import make_approval_world
@@ -173,4 +174,10 @@ def test_my_approvals_runs_the_same_queries_for_1_and_1000_items(
 
     with django_assert_num_queries(QUERIES):
         response = client.get("/approvals/")
-    assert response.content.decode().count('data-testid="due-item"') == size
+    page = response.content.decode()
+    assert page.count('data-testid="due-item"') == min(size, PENDING_SHOWN)
+    assert f"{size} due now" in page
+    if size > PENDING_SHOWN:  # the longest due first, and how to see more
+        assert f"Showing the {PENDING_SHOWN} due longest of {size}" in page
+        more = client.get("/approvals/", {"show": PENDING_SHOWN_MAX}).content.decode()
+        assert more.count('data-testid="due-item"') == min(size, PENDING_SHOWN_MAX)

@@ -265,6 +265,8 @@ def pending_items(assignments, delegator_names: dict[int, str]) -> list[dict]:
 
 class PendingOutputSerializer(Serializer):
     user = serializers.IntegerField()
+    due_count = serializers.IntegerField(help_text="all due now; `due` lists the first `limit`")
+    waiting_count = serializers.IntegerField(help_text="all waiting; `waiting` the first `limit`")
     due = PendingItemSerializer(many=True)
     waiting = PendingItemSerializer(many=True)
     decided = PendingItemSerializer(many=True)
