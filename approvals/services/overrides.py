@@ -76,6 +76,20 @@ def _pending_assignment(round_, step: ApprovalStep, approver_id: int) -> Approva
     return assignment
 
 
+def _refuse_a_second(step: ApprovalStep, approver_id: int) -> None:
+    """One override of an approver waits for a second admin at a time (the round is
+    locked: no second one can slip in beside it)."""
+    awaiting = ApprovalOverride.objects.filter(
+        step=step, approver_id=approver_id, status=OverrideStatus.AWAITING_CONFIRMATION
+    )
+    if awaiting.exists():
+        raise ApprovalError(
+            E.OVERRIDE_AWAITING,
+            "An override of this approver is already waiting for a second admin: confirm "
+            "or reject it first.",
+        )
+
+
 def _check_reason(reason: str) -> str:
     if not (reason or "").strip():
         raise ApprovalError(
@@ -124,6 +138,7 @@ def approval_override_replace(
     reason = _check_reason(reason)
     locked = round_lock(round)
     _pending_assignment(locked, step, approver_id)
+    _refuse_a_second(step, approver_id)
     if replacement_id == approver_id:
         raise _invalid("replacement", "Name someone other than the approver replaced.")
     if not user_ids_with_capability(Capability.APPROVE, user_ids=[replacement_id]):
@@ -164,6 +179,7 @@ def approval_override_decide(
     reason = _check_reason(reason)
     locked = round_lock(round)
     assignment = _pending_assignment(locked, step, approver_id)
+    _refuse_a_second(step, approver_id)
     if assignment.step.status != StepStatus.DUE:
         raise ApprovalError(E.STEP_NOT_DUE, "This step is not due yet: an earlier step is open.")
     override = ApprovalOverride(

@@ -236,6 +236,18 @@ def test_an_executive_hire_waits_for_a_second_admin(tenant_a):
     assert override.status == OverrideStatus.AWAITING_CONFIRMATION
     with tenant_context(tenant_a):
         assert ApprovalAssignment.objects.filter(step=step, approver=world.hiring_manager).exists()
+    # A second override of the same approver while the first waits: refused, not queued.
+    twice = _client(second).post(
+        f"/api/v1/approval_requests/{round_.pk}/decide_on_behalf",
+        {
+            "step": str(step.pk),
+            "approver": world.hiring_manager.pk,
+            "decision": "approve",
+            "reason": "Approved by phone",
+        },
+        format="json",
+    )
+    assert_error(twice, 409, "OVERRIDE_AWAITING")
     same = _client(first).post(
         f"/api/v1/approval_overrides/{override.pk}/confirm", {}, format="json"
     )
