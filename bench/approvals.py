@@ -245,8 +245,6 @@ def main(argv: list[str] | None = None) -> int:
     connections.close_all()
     say(f"seeded {args.rounds} open approval rounds in {time.monotonic() - t0:.1f}s")
 
-    # The bench measures the decision, not the per-client rate limit in front of it.
-    os.environ["API_THROTTLE_CLIENT_RATE"] = "100000000/minute"
     ids = IdSlices(seeded.round_ids, harness.RUN_DIR / "approval-ids")
     lua_env = {
         "BENCH_TOKEN": seeded.token,
