@@ -199,17 +199,21 @@ class TenantScopedMixin:
             raise
 
     def record_forbidden(self, *, capability: str, reason: str) -> None:
-        """A refusal by role or scope (403) on the audit trail of the caller's tenant."""
+        """A refusal by role or scope (403) on the audit trail of the caller's tenant
+        (written after the request's idempotent transaction, as a denied look-up)."""
         tenant_id = getattr(self, "tenant_id", None)
         if tenant_id is None:
             return
-        action_forbidden(
-            tenant_id=tenant_id,
-            capability=capability,
-            reason=reason,
-            path=self.request.path,
-            method=self.request.method,
-            actor=self.actor,
+        self._on_the_record(
+            partial(
+                action_forbidden,
+                tenant_id=tenant_id,
+                capability=capability,
+                reason=reason,
+                path=self.request.path,
+                method=self.request.method,
+                actor=self.actor,
+            )
         )
 
     def record_denied_lookup(self, *, model=None, object_id=None) -> None:
@@ -225,6 +229,11 @@ class TenantScopedMixin:
             method=self.request.method,
             actor=self.actor,
         )
+        self._on_the_record(write)
+
+    def _on_the_record(self, write) -> None:
+        """Write a refusal's audit event now, or, inside a POST's idempotent transaction
+        (which the refusal rolls back, key and all), right after it."""
         if getattr(self, "_idempotent_post", None) is None:
             write()
         else:

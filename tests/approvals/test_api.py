@@ -126,6 +126,25 @@ def test_someone_who_is_not_an_approver_is_refused(tenant_a):
     assert_error(response, 403, "NOT_AN_APPROVER")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_under_an_idempotency_key_stays_on_the_audit_trail(tenant_a):
+    """The request's transaction rolls back with its 403, key and all; the refusal's audit
+    row is written after it (it was rolled back with the rest)."""
+    world = make_approval_world(tenant=tenant_a)
+    body = _request(world).json()
+    other = make_person(tenant=tenant_a, role_name=Role.HIRING_MANAGER)
+    response = _as(other).post(
+        f"/api/v1/approval_requests/{body['id']}/decisions",
+        {"decision": "approve"},
+        format="json",
+        HTTP_IF_MATCH=f'"{body["version"]}"',
+        HTTP_IDEMPOTENCY_KEY="refused-1",
+    )
+    assert_error(response, 403, "NOT_AN_APPROVER")
+    [event] = audit_events(action="access.forbidden", actor_user_id=other.pk)
+    assert event.data["reason"] == response.json()["error"]["message"]
+
+
 def test_a_decision_on_a_finished_round_is_a_conflict(tenant_a):
     world = make_approval_world(tenant=tenant_a)
     body = _request(world).json()
