@@ -171,12 +171,23 @@ def line_chart(title: str, data: list[Datum], *, unit_text: str) -> Chart:
             continue
         y = round(bottom - inner_height * datum.value / top, 1)
         points.append(f"{x},{y}")
+        value_text = _amount(datum.value, unit_text) if labelled_values else ""
+        # Centred above its point, unless that crosses the plot's edge (into the levels on
+        # the left, out of the drawing on the right): then it runs inwards from the point.
+        half = text_width(value_text) / 2
+        value_x, anchor = x, "middle"
+        if x - half < left:
+            value_x, anchor = x + GAP / 2, "start"
+        elif x + half > WIDTH - right:
+            value_x, anchor = x - GAP / 2, "end"
         chart.shapes.append(
             {
                 "datum": datum,
                 "x": x,
                 "y": y,
-                "value_text": _amount(datum.value, unit_text) if labelled_values else "",
+                "value_text": value_text,
+                "value_x": round(value_x, 1),
+                "value_anchor": anchor,
                 "value_y": round(y - 10, 1),
             }
         )

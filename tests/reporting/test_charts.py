@@ -91,3 +91,21 @@ def test_long_words_beside_the_longest_bar_stay_inside_the_drawing():
     [shape] = funnel.shapes
     assert shape["value_text"] == "12,000 of 12,345"
     assert shape["text_x"] + text_width(shape["value_text"]) <= WIDTH
+
+
+def test_a_point_s_value_never_runs_into_the_levels_or_out_of_the_drawing():
+    """The first point sits on the plot's left edge: its value, centred, ran over the
+    level labels ("50 days" under "46 days"); the last one's past the right edge."""
+    chart = line_chart(
+        "t",
+        [Datum("Sep 2026", 46, "46 days"), Datum("Oct 2026", 37, "37 days")],
+        unit_text="days",
+    )
+    for shape in chart.shapes:
+        width = text_width(shape["value_text"])
+        start = {
+            "start": shape["value_x"],
+            "middle": shape["value_x"] - width / 2,
+            "end": shape["value_x"] - width,
+        }[shape["value_anchor"]]
+        assert chart.plot["left"] <= start and start + width <= chart.plot["right"], shape
