@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from approvals import selectors
+from approvals.errors import ApprovalError
 from approvals.models import ApprovalOverride, ApprovalPolicy, ApprovalRound
 from milestones.web import requisition_selectors
 from recruiting.models import Application
@@ -38,6 +39,17 @@ def sees_application(request, application) -> bool:
     return applications_visible(
         Application.objects.filter(pk=application.pk), membership=request.membership
     ).exists()
+
+
+def refusal_shown(refusal: ApprovalError, **posted) -> dict:
+    """A service's refusal as a page shows it: what was typed (`posted`), the message, the
+    fields to mark, and the status to answer with."""
+    return {
+        **posted,
+        "message": refusal.message,
+        "fields": refusal.fields or {},
+        "status": refusal.status,
+    }
 
 
 class ApprovalsPageMixin(TenantPageMixin):

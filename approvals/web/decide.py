@@ -9,7 +9,7 @@ from django.views import View
 
 from approvals.errors import ApprovalError
 from approvals.services import APPROVE, DECLINE, approval_decide
-from approvals.web.access import ApprovalsPageMixin
+from approvals.web.access import ApprovalsPageMixin, refusal_shown
 from approvals.web.mine import render_my_approvals
 from approvals.web.offer import render_offer_page
 from tenants.permissions import Capability, PermissionRefused
@@ -51,7 +51,7 @@ class DecideView(ApprovalsPageMixin, View):
         except ApprovalError as refusal:
             if refusal.status == 403:
                 raise PermissionRefused(refusal.message, fields=refusal.fields) from refusal
-            failed = {**posted, "message": refusal.message, "fields": refusal.fields or {}}
+            failed = refusal_shown(refusal, **posted)
             if from_offer:
                 return render_offer_page(
                     self,

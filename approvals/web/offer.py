@@ -22,7 +22,12 @@ from approvals.services import (
     subject_of_offer,
 )
 from approvals.web import page_selectors
-from approvals.web.access import ApprovalsPageMixin, may_see_salary, sees_application
+from approvals.web.access import (
+    ApprovalsPageMixin,
+    may_see_salary,
+    refusal_shown,
+    sees_application,
+)
 from approvals.web.wording import money_words
 from tenants.permissions import Capability
 
@@ -156,10 +161,6 @@ def _saved_message(updated) -> str:
     return text
 
 
-def _failed(refusal: ApprovalError, **posted) -> dict:
-    return {**posted, "message": refusal.message, "fields": refusal.fields or {}}
-
-
 class OfferPageView(ApprovalsPageMixin, View):
     """GET: everyone who may view the application (the salary only for SALARY_ROLES and the
     round's approvers); POST creates or edits the offer (request approval)."""
@@ -193,7 +194,7 @@ class OfferPageView(ApprovalsPageMixin, View):
                 request,
                 application,
                 form=terms,
-                form_failed=_failed(refusal),
+                form_failed=refusal_shown(refusal),
                 status=refusal.status,
             )
         messages.success(request, message)
@@ -227,7 +228,7 @@ class OfferRequestView(ApprovalsPageMixin, View):
                 self,
                 request,
                 application,
-                request_failed=_failed(refusal, slots=slots),
+                request_failed=refusal_shown(refusal, slots=slots),
                 status=refusal.status,
             )
         if round_.status == RoundStatus.APPROVED:
@@ -260,7 +261,7 @@ class OfferWithdrawView(ApprovalsPageMixin, View):
                 self,
                 request,
                 application,
-                withdraw_failed=_failed(refusal, reason=reason),
+                withdraw_failed=refusal_shown(refusal, reason=reason),
                 status=refusal.status,
             )
         messages.success(request, f"Approval round {open_round.number} withdrawn.")

@@ -30,7 +30,7 @@ from approvals.services import (
 )
 from approvals.services.subjects import person_name
 from approvals.web import page_selectors
-from approvals.web.access import ApprovalsPageMixin
+from approvals.web.access import ApprovalsPageMixin, refusal_shown
 from approvals.web.decide import FROM_OFFER_PAGE
 from approvals.web.offer import inline_where_listed, render_offer_page
 from milestones.core.wording import duration_words
@@ -40,10 +40,6 @@ from tenants.permissions import Capability, PermissionRefused
 
 def _field_error(field: str, message: str, status: int = 400) -> dict:
     return {"message": message, "fields": {field: [message]}, "status": status}
-
-
-def _refused(refusal: ApprovalError) -> dict:
-    return {"message": refusal.message, "fields": refusal.fields or {}, "status": refusal.status}
 
 
 def _user_id(value: str) -> int | None:
@@ -101,7 +97,7 @@ class DelegationsView(ApprovalsPageMixin, View):
                     note=posted["note"],
                 )
             except ApprovalError as refusal:
-                failed = _refused(refusal)
+                failed = refusal_shown(refusal)
             else:
                 delegate = person_name(
                     page_selectors.people_who_may_approve(tenant_id=request.tenant.pk)
@@ -197,7 +193,7 @@ class _OfferOverrideView(ApprovalsPageMixin, View):
                 try:
                     override = self.apply(open_round, place, posted)
                 except ApprovalError as refusal:
-                    failed = _refused(refusal)
+                    failed = refusal_shown(refusal)
                 else:
                     messages.success(request, override_message(override, place))
                     return HttpResponseRedirect(reverse("approvals:offer", args=[pk]), status=303)
@@ -300,7 +296,7 @@ class _OverrideSettleView(ApprovalsPageMixin, View):
         except ApprovalError as refusal:
             if refusal.code == ApprovalErrorCode.SECOND_ADMIN_REQUIRED:
                 raise PermissionRefused(refusal.message, fields=refusal.fields) from refusal
-            failed = {"override_id": override.pk, **_refused(refusal)}
+            failed = {"override_id": override.pk, **refusal_shown(refusal)}
             if from_offer:
                 application = self.application_or_404(override.round.application_id)
                 return render_offer_page(
