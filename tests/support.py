@@ -25,6 +25,15 @@ from audit.models import AuditEvent
 from tenants.context import all_tenants_context
 
 
+def signed_in(user):
+    """A browser-like test client with `user` signed in."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def assert_error(response, status: int, code: str | None = None, field: str | None = None):
     """The response is our error body with this status (and code, and a message for field)."""
     assert response.status_code == status, (response.status_code, response.content[:500])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditAction
@@ -22,15 +21,9 @@ from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
 from tests.milestones.factories import make_tracked_application
-from tests.support import assert_error, audit_events, refreshed
+from tests.support import assert_error, audit_events, refreshed, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _member(tenant, role=Role.RECRUITER):
@@ -77,7 +70,7 @@ def test_someone_off_the_team_gets_an_audited_404(url, tenant_a, secret):
     application, _, _ = secret
     outsider = _member(tenant_a)
     url = url.format(r=application.requisition_id, a=application.pk, c=application.candidate_id)
-    assert _client(outsider).get(url).status_code == 404
+    assert signed_in(outsider).get(url).status_code == 404
     denied = audit_events(action=AuditAction.ACCESS_DENIED)
     assert [event.actor_user_id for event in denied] == [outsider.pk]
 
@@ -99,7 +92,7 @@ def test_its_team_and_permitted_roles_see_it_everywhere(who, tenant_a, secret):
                 user_id=user.pk,
                 actor=Actor(user_id=None),
             )
-    client = _client(user)
+    client = signed_in(user)
     for url in _urls(application):
         assert client.get(url).status_code == 200, url
     listed = client.get("/requisitions/").content.decode()
@@ -108,7 +101,7 @@ def test_its_team_and_permitted_roles_see_it_everywhere(who, tenant_a, secret):
 
 def test_lists_and_filters_leave_it_out_for_someone_off_the_team(tenant_a, secret):
     application, _, _ = secret
-    client = _client(_member(tenant_a))
+    client = signed_in(_member(tenant_a))
     for page in ("/requisitions/", "/applications/", "/applications/?q=Ada"):
         body = client.get(page).content.decode()
         assert "Chief Secret Officer" not in body, page  # nor in the requisition drop-down
@@ -139,7 +132,9 @@ def test_an_hrbp_outside_its_department_does_not_see_it(tenant_a, secret):
         MembershipDepartment.all_tenants.create(
             tenant=tenant_a, membership=hrbp, department=elsewhere
         )
-    assert _client(hrbp.user).get(f"/requisitions/{application.requisition_id}/").status_code == 404
+    assert (
+        signed_in(hrbp.user).get(f"/requisitions/{application.requisition_id}/").status_code == 404
+    )
 
 
 def test_an_admin_grants_and_revokes_access_on_its_page(tenant_a, secret):
@@ -147,7 +142,7 @@ def test_an_admin_grants_and_revokes_access_on_its_page(tenant_a, secret):
     admin, outsider = _member(tenant_a, Role.ADMIN), _member(tenant_a)
     page = f"/requisitions/{application.requisition_id}/"
     access = f"{page}access/"
-    admin_client, outsider_client = _client(admin), _client(outsider)
+    admin_client, outsider_client = signed_in(admin), signed_in(outsider)
     assert 'data-testid="grant-form"' in admin_client.get(page).content.decode()
 
     response = admin_client.post(access, {"change": "grant", "user": outsider.pk})
@@ -171,7 +166,7 @@ def test_an_admin_grants_and_revokes_access_on_its_page(tenant_a, secret):
 
 def test_only_an_admin_sees_the_access_box_and_may_post_to_it(tenant_a, secret):
     application, recruiter, _ = secret
-    client = _client(recruiter)
+    client = signed_in(recruiter)
     page = f"/requisitions/{application.requisition_id}/"
     assert "grant-form" not in client.get(page).content.decode()
     response = client.post(f"{page}access/", {"change": "grant", "user": recruiter.pk})
@@ -182,7 +177,7 @@ def test_only_an_admin_sees_the_access_box_and_may_post_to_it(tenant_a, secret):
 def test_granting_to_someone_outside_the_tenant_changes_nothing(tenant_a, tenant_b, secret):
     application, _, _ = secret
     stranger = _member(tenant_b)
-    admin_client = _client(_member(tenant_a, Role.ADMIN))
+    admin_client = signed_in(_member(tenant_a, Role.ADMIN))
     page = f"/requisitions/{application.requisition_id}/"
     response = admin_client.post(f"{page}access/", {"change": "grant", "user": stranger.pk})
     assert response.status_code == 303
@@ -191,11 +186,11 @@ def test_granting_to_someone_outside_the_tenant_changes_nothing(tenant_a, tenant
 
 def test_marking_it_confidential_over_the_api_needs_manage_access(tenant_a, secret):
     application, recruiter, _ = secret
-    client = _client(recruiter)
+    client = signed_in(recruiter)
     url = f"/api/v1/requisitions/{application.requisition_id}"
     response = client.patch(url, {"is_confidential": False}, content_type="application/json")
     assert_error(response, 403, "PERMISSION_DENIED", "capability")
-    admin = _client(_member(tenant_a, Role.ADMIN))
+    admin = signed_in(_member(tenant_a, Role.ADMIN))
     response = admin.patch(url, {"is_confidential": False}, content_type="application/json")
     assert response.status_code == 200 and response.json()["is_confidential"] is False
 
@@ -204,7 +199,7 @@ def test_the_list_costs_the_same_with_many_granted_requisitions(
     tenant_a, django_assert_num_queries
 ):
     user = _member(tenant_a)
-    client = _client(user)
+    client = signed_in(user)
 
     def grant(n):
         for _ in range(n):
@@ -227,10 +222,10 @@ def test_applying_to_it_over_the_api_off_the_team_is_a_400_naming_it(tenant_a, s
         "candidate": str(factories.make_candidate(tenant=tenant_a).pk),
         "requisition": str(application.requisition_id),
     }
-    outsider = _client(_member(tenant_a))
+    outsider = signed_in(_member(tenant_a))
     response = outsider.post("/api/v1/applications", body, content_type="application/json")
     assert_error(response, 400, field="requisition")
-    response = _client(recruiter).post(
+    response = signed_in(recruiter).post(
         "/api/v1/applications", body, content_type="application/json"
     )
     assert response.status_code == 201
@@ -241,7 +236,7 @@ def test_the_list_pages_cost_the_same_with_many_granted_requisitions(
     page, tenant_a, django_assert_num_queries
 ):
     user = _member(tenant_a)
-    client = _client(user)
+    client = signed_in(user)
 
     def grant(n):
         for _ in range(n):

@@ -6,21 +6,15 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tenants.context import all_tenants_context
 from tenants.models import MembershipDepartment, Role
 from tests import factories
 from tests.reporting.factories import make_pipeline as pipeline
+from tests.support import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -29,9 +23,9 @@ def rita(tenant_a):
 
 
 @pytest.fixture
-def recruiter_client(tenant_a, rita):
+def recruitersigned_in(tenant_a, rita):
     factories.make_membership(tenant=tenant_a, user=rita, role=Role.RECRUITER)
-    return _client(rita)
+    return signed_in(rita)
 
 
 def test_the_dashboard_draws_each_report_as_svg_beside_its_table(tenant_a, rita, recruiter_client):
@@ -103,9 +97,9 @@ def test_a_department_scoped_person_sees_only_their_departments(tenant_a, rita):
         MembershipDepartment.all_tenants.create(
             tenant=tenant_a, membership=membership, department=other
         )
-    html = _client(manager).get(reverse("reporting:stuck")).content.decode()
+    html = signed_in(manager).get(reverse("reporting:stuck")).content.decode()
     assert "Nobody is stuck" in html
-    assert "Nobody is stuck" not in _client(rita).get(reverse("reporting:stuck")).content.decode()
+    assert "Nobody is stuck" not in signed_in(rita).get(reverse("reporting:stuck")).content.decode()
 
 
 def test_another_tenants_ids_in_the_query_select_nothing(

@@ -8,23 +8,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from approvals.models import ApprovalAssignment, ApprovalDelegation, Decision
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests.approvals.factories import make_approval_world, make_delegation, make_person
-from tests.support import audit_events, refreshed
+from tests.support import audit_events, refreshed, signed_in
 
 pytestmark = pytest.mark.django_db
 URL = "/approvals/delegations/"
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _days(n: int) -> str:
@@ -47,12 +40,12 @@ def _delegations(tenant):
 
 
 def test_my_approvals_links_to_the_delegation_page(world):
-    body = _client(world.hiring_manager).get("/approvals/").content.decode()
+    body = signed_in(world.hiring_manager).get("/approvals/").content.decode()
     assert 'data-testid="delegations-link"' in body and URL in body
 
 
 def test_a_person_delegates_their_approvals_for_a_date_range(world, stand_in, tenant_a):
-    client = _client(world.hiring_manager)
+    client = signed_in(world.hiring_manager)
     form = {"delegate": stand_in.pk, "starts_on": _days(0), "ends_on": _days(6), "note": "Away"}
 
     response = client.post(URL, form, follow=True)
@@ -87,7 +80,7 @@ def test_a_bad_delegation_is_named_beside_its_field_and_nothing_is_saved(
     if form.get("delegate") in people:
         form = {**form, "delegate": people[form["delegate"]].pk}
 
-    response = _client(world.hiring_manager).post(URL, form)
+    response = signed_in(world.hiring_manager).post(URL, form)
 
     assert response.status_code == status
     body = response.content.decode()
@@ -100,7 +93,7 @@ def test_a_bad_delegation_is_named_beside_its_field_and_nothing_is_saved(
 def test_an_overlapping_delegation_is_409_beside_the_first_day(world, stand_in, tenant_a):
     make_delegation(tenant=tenant_a, delegator=world.hiring_manager, delegate=stand_in)
 
-    response = _client(world.hiring_manager).post(
+    response = signed_in(world.hiring_manager).post(
         URL, {"delegate": stand_in.pk, "starts_on": _days(2), "ends_on": _days(9)}
     )
 
@@ -113,12 +106,12 @@ def test_the_delegator_revokes_and_the_delegate_may_not(world, stand_in, tenant_
     delegation = make_delegation(tenant=tenant_a, delegator=world.hiring_manager, delegate=stand_in)
     url = f"{URL}{delegation.pk}/cancel/"
 
-    refused = _client(stand_in).post(url)
+    refused = signed_in(stand_in).post(url)
     assert refused.status_code == 403
     assert 'data-testid="forbidden"' in refused.content.decode()
     assert refreshed(delegation).cancelled_at is None
 
-    response = _client(world.hiring_manager).post(url, follow=True)
+    response = signed_in(world.hiring_manager).post(url, follow=True)
     assert response.redirect_chain[-1] == (URL, 303)
     assert refreshed(delegation).cancelled_at is not None
     past = response.content.decode().split('data-testid="past-delegations"')[1]
@@ -129,7 +122,7 @@ def test_the_delegator_revokes_and_the_delegate_may_not(world, stand_in, tenant_
 def test_someone_elses_delegation_is_an_audited_404(world, stand_in, tenant_a):
     theirs = make_delegation(tenant=tenant_a)
 
-    response = _client(world.hiring_manager).post(f"{URL}{theirs.pk}/cancel/")
+    response = signed_in(world.hiring_manager).post(f"{URL}{theirs.pk}/cancel/")
 
     assert response.status_code == 404
     assert refreshed(theirs).cancelled_at is None
@@ -141,8 +134,8 @@ def test_a_person_sees_only_their_delegations_and_an_admin_sees_all(world, stand
     mine = make_delegation(tenant=tenant_a, delegator=world.hiring_manager, delegate=stand_in)
     admin = make_person(tenant=tenant_a, role_name=Role.ADMIN)
 
-    own_page = _client(world.hiring_manager).get(URL).content.decode()
-    admin_page = _client(admin).get(URL).content.decode()
+    own_page = signed_in(world.hiring_manager).get(URL).content.decode()
+    admin_page = signed_in(admin).get(URL).content.decode()
 
     assert f"{mine.pk}/cancel/" in own_page and f"{others.pk}/cancel/" not in own_page
     assert f"{mine.pk}/cancel/" in admin_page and f"{others.pk}/cancel/" in admin_page
@@ -152,7 +145,7 @@ def test_a_person_sees_only_their_delegations_and_an_admin_sees_all(world, stand
 def test_an_admin_arranges_someone_elses_delegation(world, stand_in, tenant_a):
     admin = make_person(tenant=tenant_a, role_name=Role.ADMIN)
 
-    response = _client(admin).post(
+    response = signed_in(admin).post(
         URL,
         {
             "delegator": world.hrbp.pk,
@@ -168,7 +161,7 @@ def test_an_admin_arranges_someone_elses_delegation(world, stand_in, tenant_a):
 
 
 def test_a_delegator_field_posted_by_a_non_admin_is_ignored(world, stand_in, tenant_a):
-    _client(world.hiring_manager).post(
+    signed_in(world.hiring_manager).post(
         URL,
         {
             "delegator": world.hrbp.pk,
@@ -188,7 +181,7 @@ def test_the_delegate_sees_the_item_on_behalf_of_the_delegator_and_decides_it(
     world.hiring_manager.save()
     round_ = world.request()
     make_delegation(tenant=tenant_a, delegator=world.hiring_manager, delegate=stand_in)
-    client = _client(stand_in)
+    client = signed_in(stand_in)
 
     page = client.get("/approvals/").content.decode()
     item = page.split('data-testid="due-item"')[1]
@@ -207,14 +200,14 @@ def test_the_delegate_sees_the_item_on_behalf_of_the_delegator_and_decides_it(
 def test_a_revoked_delegation_takes_the_items_away(world, stand_in, tenant_a):
     world.request()
     delegation = make_delegation(tenant=tenant_a, delegator=world.hiring_manager, delegate=stand_in)
-    _client(world.hiring_manager).post(f"{URL}{delegation.pk}/cancel/")
+    signed_in(world.hiring_manager).post(f"{URL}{delegation.pk}/cancel/")
 
-    page = _client(stand_in).get("/approvals/").content.decode()
+    page = signed_in(stand_in).get("/approvals/").content.decode()
 
     assert 'data-testid="due-item"' not in page
 
 
 def test_a_role_that_does_not_approve_gets_the_styled_403(world):
-    response = _client(world.recruiter).get(URL)
+    response = signed_in(world.recruiter).get(URL)
     assert response.status_code == 403
     assert 'data-testid="forbidden"' in response.content.decode()

@@ -6,22 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 
 from approvals.models import ApprovalAssignment, ApprovalRound, ApprovalStep, Decision, RoundStatus
 from approvals.selectors import PENDING_SHOWN, PENDING_SHOWN_MAX
 from tenants.context import tenant_context
 from tests import factories
 from tests.approvals.factories import make_approval_world
-from tests.support import refreshed
+from tests.support import refreshed, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -31,7 +24,7 @@ def world(tenant_a):
 
 def test_the_hiring_manager_sees_what_is_due_with_names_money_and_the_step(world):
     world.request()
-    body = _client(world.hiring_manager).get("/approvals/").content.decode()
+    body = signed_in(world.hiring_manager).get("/approvals/").content.decode()
 
     assert 'data-testid="due-item"' in body
     assert world.application.candidate.full_name in body
@@ -42,7 +35,7 @@ def test_the_hiring_manager_sees_what_is_due_with_names_money_and_the_step(world
 
 def test_a_later_step_is_waiting_for_the_hrbp(world):
     world.request()
-    body = _client(world.hrbp).get("/approvals/").content.decode()
+    body = signed_in(world.hrbp).get("/approvals/").content.decode()
 
     assert 'data-testid="waiting-item"' in body
     assert 'data-testid="due-item"' not in body
@@ -51,7 +44,7 @@ def test_a_later_step_is_waiting_for_the_hrbp(world):
 
 def test_approving_from_the_list_makes_the_next_step_due(world):
     round_ = world.request()
-    response = _client(world.hiring_manager).post(
+    response = signed_in(world.hiring_manager).post(
         f"/approvals/rounds/{round_.pk}/decide/", {"decision": "approve", "comment": "Good hire"}
     )
 
@@ -60,12 +53,12 @@ def test_approving_from_the_list_makes_the_next_step_due(world):
     with tenant_context(world.tenant):
         mine = ApprovalAssignment.objects.get(round=round_, approver=world.hiring_manager)
     assert (mine.decision, mine.comment) == (Decision.APPROVED, "Good hire")
-    assert 'data-testid="due-item"' in _client(world.hrbp).get("/approvals/").content.decode()
+    assert 'data-testid="due-item"' in signed_in(world.hrbp).get("/approvals/").content.decode()
 
 
 def test_declining_without_a_reason_says_so_inline_and_changes_nothing(world):
     round_ = world.request()
-    response = _client(world.hiring_manager).post(
+    response = signed_in(world.hiring_manager).post(
         f"/approvals/rounds/{round_.pk}/decide/", {"decision": "decline", "comment": "Hmm"}
     )
 
@@ -79,19 +72,19 @@ def test_declining_without_a_reason_says_so_inline_and_changes_nothing(world):
 
 def test_declining_with_a_reason_declines_the_round(world):
     round_ = world.request()
-    response = _client(world.hiring_manager).post(
+    response = signed_in(world.hiring_manager).post(
         f"/approvals/rounds/{round_.pk}/decide/", {"decision": "decline", "reason": "Over band"}
     )
 
     assert response.status_code == 303
     assert refreshed(round_).status == RoundStatus.DECLINED
-    body = _client(world.hiring_manager).get("/approvals/").content.decode()
+    body = signed_in(world.hiring_manager).get("/approvals/").content.decode()
     assert 'data-testid="decided-item"' in body and "Over band" in body
 
 
 def test_deciding_on_a_finished_round_answers_409_on_the_page(world):
     round_ = world.request()
-    client = _client(world.hiring_manager)
+    client = signed_in(world.hiring_manager)
     client.post(f"/approvals/rounds/{round_.pk}/decide/", {"decision": "decline", "reason": "No"})
 
     response = client.post(f"/approvals/rounds/{round_.pk}/decide/", {"decision": "approve"})
@@ -106,7 +99,7 @@ def test_someone_who_is_not_an_approver_gets_the_styled_403(world, tenant_a):
     other = factories.make_membership(tenant=tenant_a, role="hiring_manager").user
 
     url = f"/approvals/rounds/{round_.pk}/decide/"
-    response = _client(other).post(url, {"decision": "approve"})
+    response = signed_in(other).post(url, {"decision": "approve"})
 
     assert response.status_code == 403
     assert 'data-testid="forbidden"' in response.content.decode()
@@ -114,13 +107,13 @@ def test_someone_who_is_not_an_approver_gets_the_styled_403(world, tenant_a):
 
 
 def test_approvers_home_leads_to_my_approvals_and_the_nav_shows_it(world):
-    hm = _client(world.hiring_manager)
+    hm = signed_in(world.hiring_manager)
     home = hm.get("/").content.decode()
     assert 'data-testid="home-approvals-due"' in home
     assert 'href="/approvals/"' in home
     assert 'data-testid="nav-my-approvals"' in hm.get("/approvals/").content.decode()
 
-    recruiter = _client(world.recruiter)
+    recruiter = signed_in(world.recruiter)
     assert 'data-testid="nav-my-approvals"' not in recruiter.get("/requisitions/").content.decode()
 
 
@@ -170,7 +163,7 @@ def test_my_approvals_runs_the_same_queries_for_1_and_1000_items(
     if size > 1:
         with tenant_context(world.tenant):
             _more_pending(world, round_, size - 1)
-    client = _client(world.hiring_manager)
+    client = signed_in(world.hiring_manager)
 
     with django_assert_num_queries(QUERIES):
         response = client.get("/approvals/")

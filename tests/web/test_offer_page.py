@@ -8,14 +8,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from approvals.models import ApprovalRound, Offer, RoundStatus
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests import factories
 from tests.approvals.factories import make_approval_world, make_policy, role, slot, step
-from tests.support import refreshed
+from tests.support import refreshed, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +27,6 @@ TERMS = {
     "start_date": "2027-01-04",
     "employment_type": "full_time",
 }
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(application, tail="") -> str:
@@ -52,7 +45,7 @@ def _rounds(world) -> list[ApprovalRound]:
 
 def test_the_recruiter_drafts_an_offer_for_an_application_without_one(world, tenant_a):
     application = factories.make_application(tenant=tenant_a, requisition=world.requisition)
-    client = _client(world.recruiter)
+    client = signed_in(world.recruiter)
     assert 'data-testid="no-offer"' in client.get(_url(application)).content.decode()
 
     response = client.post(_url(application), TERMS)
@@ -70,7 +63,9 @@ def test_the_recruiter_drafts_an_offer_for_an_application_without_one(world, ten
 def test_a_bad_salary_is_named_inline_and_nothing_is_saved(world, tenant_a):
     application = factories.make_application(tenant=tenant_a, requisition=world.requisition)
 
-    response = _client(world.recruiter).post(_url(application), {**TERMS, "salary_amount": "lots"})
+    response = signed_in(world.recruiter).post(
+        _url(application), {**TERMS, "salary_amount": "lots"}
+    )
 
     assert response.status_code == 400
     body = response.content.decode()
@@ -81,7 +76,7 @@ def test_a_bad_salary_is_named_inline_and_nothing_is_saved(world, tenant_a):
 
 
 def test_before_requesting_the_recruiter_sees_which_steps_apply_and_which_are_skipped(world):
-    body = _client(world.recruiter).get(_url(world.application)).content.decode()
+    body = signed_in(world.recruiter).get(_url(world.application)).content.decode()
 
     assert 'data-testid="approval-preview"' in body
     applies = body.split('data-testid="preview-applies"')[1].split("</ol>")[0]
@@ -91,7 +86,7 @@ def test_before_requesting_the_recruiter_sees_which_steps_apply_and_which_are_sk
 
 
 def test_requesting_approval_starts_a_round_shown_on_the_board_and_application_page(world):
-    client = _client(world.recruiter)
+    client = signed_in(world.recruiter)
 
     response = client.post(_url(world.application, "request/"))
 
@@ -108,7 +103,7 @@ def test_requesting_approval_starts_a_round_shown_on_the_board_and_application_p
 def test_requesting_twice_answers_409_on_the_page(world):
     world.request()
 
-    response = _client(world.recruiter).post(_url(world.application, "request/"))
+    response = signed_in(world.recruiter).post(_url(world.application, "request/"))
 
     assert response.status_code == 409
     assert 'data-testid="request-error"' in response.content.decode()
@@ -117,7 +112,7 @@ def test_requesting_twice_answers_409_on_the_page(world):
 
 def test_a_material_edit_voids_the_open_round_and_starts_a_new_one(world):
     world.request()
-    client = _client(world.recruiter)
+    client = signed_in(world.recruiter)
     page = client.get(_url(world.application)).content.decode()
     assert 'data-testid="material-warning"' in page and "voids the" in page
 
@@ -134,7 +129,7 @@ def test_a_material_edit_voids_the_open_round_and_starts_a_new_one(world):
 
 
 def test_a_stale_edit_answers_409(world):
-    response = _client(world.recruiter).post(
+    response = signed_in(world.recruiter).post(
         _url(world.application), {**TERMS, "version": refreshed(world.offer).version + 5}
     )
 
@@ -145,7 +140,7 @@ def test_a_stale_edit_answers_409(world):
 def test_withdrawing_closes_the_open_round(world):
     round_ = world.request()
 
-    response = _client(world.recruiter).post(
+    response = signed_in(world.recruiter).post(
         _url(world.application, "withdraw/"), {"reason": "Candidate paused"}
     )
 
@@ -155,7 +150,7 @@ def test_withdrawing_closes_the_open_round(world):
 
 def test_the_approver_decides_from_the_offer_page_and_the_history_shows_it(world):
     round_ = world.request()
-    client = _client(world.hiring_manager)
+    client = signed_in(world.hiring_manager)
     assert 'data-testid="offer-decide"' in client.get(_url(world.application)).content.decode()
 
     response = client.post(
@@ -172,7 +167,7 @@ def test_the_approver_decides_from_the_offer_page_and_the_history_shows_it(world
 def test_a_decline_without_reason_on_the_offer_page_is_said_there(world):
     round_ = world.request()
 
-    response = _client(world.hiring_manager).post(
+    response = signed_in(world.hiring_manager).post(
         f"/approvals/rounds/{round_.pk}/decide/", {"decision": "decline", "next": "offer"}
     )
 
@@ -203,7 +198,7 @@ def test_the_salary_is_shown_only_to_those_who_may_see_it(world, tenant_a, who, 
         "auditor": factories.make_membership(tenant=tenant_a, role=Role.AUDITOR).user,
     }
 
-    body = _client(people[who]).get(_url(world.application)).content.decode()
+    body = signed_in(people[who]).get(_url(world.application)).content.decode()
 
     assert ("$120,000" in body) is sees
     assert ("Not shown to your role" in body) is not sees
@@ -211,11 +206,11 @@ def test_the_salary_is_shown_only_to_those_who_may_see_it(world, tenant_a, who, 
 
 def test_roles_that_may_not_request_see_no_forms(world, tenant_a):
     auditor = factories.make_membership(tenant=tenant_a, role=Role.AUDITOR).user
-    body = _client(auditor).get(_url(world.application)).content.decode()
+    body = signed_in(auditor).get(_url(world.application)).content.decode()
 
     assert 'data-testid="offer-form"' not in body
     assert 'data-testid="request-form"' not in body
-    assert _client(auditor).post(_url(world.application, "request/")).status_code == 403
+    assert signed_in(auditor).post(_url(world.application, "request/")).status_code == 403
 
 
 def test_a_policy_with_a_slot_asks_the_requester_to_name_the_person(tenant_a):
@@ -224,7 +219,7 @@ def test_a_policy_with_a_slot_asks_the_requester_to_name_the_person(tenant_a):
     )
     make_policy(tenant=tenant_a, steps=[step("Other", role("hrbp"))], position=999)
     finance = factories.make_membership(tenant=tenant_a, role=Role.HRBP).user
-    client = _client(world.recruiter)
+    client = signed_in(world.recruiter)
     page = client.get(_url(world.application)).content.decode()
     assert 'name="slot:Finance partner"' in page
 
@@ -238,7 +233,7 @@ def test_a_policy_with_a_slot_asks_the_requester_to_name_the_person(tenant_a):
 
 def test_the_application_page_says_whether_there_is_an_offer_and_links_to_it(world, tenant_a):
     bare = factories.make_application(tenant=tenant_a, requisition=world.requisition)
-    client = _client(world.recruiter)
+    client = signed_in(world.recruiter)
 
     without = client.get(f"/applications/{bare.pk}/").content.decode()
     drafted = client.get(f"/applications/{world.application.pk}/").content.decode()
@@ -253,9 +248,9 @@ def test_a_confidential_requisitions_offer_is_404_for_someone_outside_its_team(w
     round_ = world.request()
     outsider = factories.make_membership(tenant=tenant_a, role=Role.RECRUITER).user
 
-    assert _client(outsider).get(_url(world.application)).status_code == 404
-    assert _client(outsider).post(_url(world.application, "withdraw/")).status_code == 404
-    assert _client(world.recruiter).get(_url(world.application)).status_code == 200
+    assert signed_in(outsider).get(_url(world.application)).status_code == 404
+    assert signed_in(outsider).post(_url(world.application, "withdraw/")).status_code == 404
+    assert signed_in(world.recruiter).get(_url(world.application)).status_code == 200
     assert refreshed(round_).status == RoundStatus.REQUESTED
 
 
@@ -265,7 +260,7 @@ def test_the_request_form_shows_the_slots_still_to_fill_and_names_a_bad_one(tena
         steps=[step("Finance", slot("Finance partner")), step("Legal", slot("Counsel"))],
     )
     finance = factories.make_membership(tenant=tenant_a, role=Role.HRBP).user
-    client = _client(world.recruiter)
+    client = signed_in(world.recruiter)
 
     page = client.get(_url(world.application)).content.decode()
     applies = page.split('data-testid="preview-applies"')[1].split("</ol>")[0]

@@ -8,7 +8,6 @@ other candidates' offers. The grant lives in the one visibility layer
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from approvals.models import ApprovalAssignment, Decision
 from approvals.services import approval_withdraw
@@ -25,14 +24,9 @@ from tests.approvals.factories import (
     step,
     user,
 )
+from tests.support import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(person) -> Client:
-    client = Client()
-    client.force_login(person)
-    return client
 
 
 def _offer_url(application) -> str:
@@ -55,7 +49,7 @@ def world(tenant_a, outsider):
 
 
 def test_before_being_asked_the_outsider_sees_nothing(world, outsider):
-    assert _client(outsider).get(_offer_url(world.application)).status_code == 404
+    assert signed_in(outsider).get(_offer_url(world.application)).status_code == 404
 
 
 def test_the_approver_opens_the_offer_page_of_their_round_and_nothing_else(
@@ -64,7 +58,7 @@ def test_the_approver_opens_the_offer_page_of_their_round_and_nothing_else(
     world.request()
     other = factories.make_application(tenant=tenant_a, requisition=world.requisition)
     make_offer(tenant=tenant_a, application=other)
-    client = _client(outsider)
+    client = signed_in(outsider)
 
     page = client.get(_offer_url(world.application))
 
@@ -86,7 +80,7 @@ def test_the_approver_opens_the_offer_page_of_their_round_and_nothing_else(
 def test_the_approver_decides_from_the_offer_page(world, outsider, tenant_a):
     round_ = world.request()
 
-    response = _client(outsider).post(
+    response = signed_in(outsider).post(
         f"/approvals/rounds/{round_.pk}/decide/", {"decision": "approve", "next": "offer"}
     )
 
@@ -95,7 +89,7 @@ def test_the_approver_decides_from_the_offer_page(world, outsider, tenant_a):
     with tenant_context(tenant_a):
         assert ApprovalAssignment.objects.get(round=round_).decision == Decision.APPROVED
     # A decided round still opens the page (the history of what they approved).
-    assert _client(outsider).get(_offer_url(world.application)).status_code == 200
+    assert signed_in(outsider).get(_offer_url(world.application)).status_code == 200
 
 
 def test_the_grant_ends_with_the_round(world, outsider, tenant_a):
@@ -103,7 +97,7 @@ def test_the_grant_ends_with_the_round(world, outsider, tenant_a):
     with tenant_context(tenant_a):
         approval_withdraw(round=round_, actor=world.recruiter_actor, reason="Changed plans")
 
-    assert _client(outsider).get(_offer_url(world.application)).status_code == 404
+    assert signed_in(outsider).get(_offer_url(world.application)).status_code == 404
 
 
 def test_todays_delegate_of_the_approver_opens_it_too_and_not_after_revoking(
@@ -113,13 +107,13 @@ def test_todays_delegate_of_the_approver_opens_it_too_and_not_after_revoking(
     stand_in = make_person(tenant=tenant_a, role_name=Role.HIRING_MANAGER)
     delegation = make_delegation(tenant=tenant_a, delegator=outsider, delegate=stand_in)
 
-    page = _client(stand_in).get(_offer_url(world.application))
+    page = signed_in(stand_in).get(_offer_url(world.application))
     assert page.status_code == 200
     decide = page.content.decode().split('data-testid="offer-decide"')[1]
     assert "on behalf of olga" in decide.split("</h2>")[0]
 
-    _client(outsider).post(f"/approvals/delegations/{delegation.pk}/cancel/")
-    assert _client(stand_in).get(_offer_url(world.application)).status_code == 404
+    signed_in(outsider).post(f"/approvals/delegations/{delegation.pk}/cancel/")
+    assert signed_in(stand_in).get(_offer_url(world.application)).status_code == 404
 
 
 def test_the_grant_is_asked_for_by_name_only(world, outsider, tenant_a):

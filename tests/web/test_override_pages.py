@@ -7,7 +7,6 @@ overrides list with Confirm / Reject, and the admin who asked may not confirm it
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from approvals.models import (
     ApprovalAssignment,
@@ -20,15 +19,9 @@ from approvals.models import (
 from tenants.context import tenant_context
 from tenants.models import Role
 from tests.approvals.factories import make_approval_world, make_override, make_person
-from tests.support import audit_events, refreshed
+from tests.support import audit_events, refreshed, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(application, tail="") -> str:
@@ -57,8 +50,8 @@ def _place(step, user) -> str:
 def test_the_admin_sees_the_override_forms_and_others_do_not(world, admin):
     world.request()
 
-    admin_page = _client(admin).get(_url(world.application)).content.decode()
-    recruiter_page = _client(world.recruiter).get(_url(world.application)).content.decode()
+    admin_page = signed_in(admin).get(_url(world.application)).content.decode()
+    recruiter_page = signed_in(world.recruiter).get(_url(world.application)).content.decode()
 
     assert 'data-testid="replace-form"' in admin_page and 'data-testid="behalf-form"' in admin_page
     # the waiting HRBP step can be replaced, only the due one decided for
@@ -74,7 +67,7 @@ def test_the_admin_replaces_an_approver(world, admin, tenant_a):
     step = _step(round_, "Hiring manager")
     other = make_person(tenant=tenant_a, role_name=Role.HIRING_MANAGER)
 
-    response = _client(admin).post(
+    response = signed_in(admin).post(
         _url(world.application, "replace-approver/"),
         {"approver": _place(step, world.hiring_manager), "replacement": other.pk, "reason": "Left"},
         follow=True,
@@ -106,7 +99,7 @@ def test_a_bad_replacement_is_named_beside_its_field(world, admin, tenant_a, for
     form = {"approver": _place(step, world.hiring_manager), **form}
     form["replacement"] = str(people[form["replacement"]].pk) if form["replacement"] else ""
 
-    response = _client(admin).post(_url(world.application, "replace-approver/"), form)
+    response = signed_in(admin).post(_url(world.application, "replace-approver/"), form)
 
     assert response.status_code == status
     replace = response.content.decode().split('data-testid="replace-form"')[1].split("</form>")[0]
@@ -122,7 +115,7 @@ def test_a_bad_replacement_is_named_beside_its_field(world, admin, tenant_a, for
 def test_the_admin_decides_on_someones_behalf_with_a_reason(world, admin, tenant_a):
     round_ = world.request()
     step = _step(round_, "Hiring manager")
-    client = _client(admin)
+    client = signed_in(admin)
     url = _url(world.application, "decide-on-behalf/")
     form = {"approver": _place(step, world.hiring_manager), "decision": "approve"}
 
@@ -147,7 +140,7 @@ def test_a_recruiter_forging_an_override_gets_the_styled_403(world):
     round_ = world.request()
     step = _step(round_, "Hiring manager")
 
-    response = _client(world.recruiter).post(
+    response = signed_in(world.recruiter).post(
         _url(world.application, "decide-on-behalf/"),
         {"approver": _place(step, world.hiring_manager), "decision": "approve", "reason": "x"},
     )
@@ -170,9 +163,9 @@ def test_an_executive_hires_override_waits_for_a_second_admin(admin, tenant_a):
     application = override.round.application
     asker = override.requested_by
 
-    offer_page = _client(admin).get(_url(application)).content.decode()
-    own_page = _client(asker).get(_url(application)).content.decode()
-    listed = _client(admin).get("/approvals/overrides/").content.decode()
+    offer_page = signed_in(admin).get(_url(application)).content.decode()
+    own_page = signed_in(asker).get(_url(application)).content.decode()
+    listed = signed_in(admin).get("/approvals/overrides/").content.decode()
 
     awaiting = offer_page.split('data-testid="awaiting-overrides"')[1]
     assert 'data-testid="confirm-override"' in awaiting and "On leave" in awaiting
@@ -184,7 +177,7 @@ def test_an_executive_hires_override_waits_for_a_second_admin(admin, tenant_a):
 def test_the_admin_who_asked_may_not_confirm_their_own(tenant_a):
     override = _awaiting(tenant_a)
 
-    response = _client(override.requested_by).post(f"/approvals/overrides/{override.pk}/confirm/")
+    response = signed_in(override.requested_by).post(f"/approvals/overrides/{override.pk}/confirm/")
 
     assert response.status_code == 403
     body = response.content.decode()
@@ -196,7 +189,7 @@ def test_the_admin_who_asked_may_not_confirm_their_own(tenant_a):
 def test_a_second_admin_confirms_and_it_takes_effect(admin, tenant_a):
     override = _awaiting(tenant_a)
 
-    response = _client(admin).post(
+    response = signed_in(admin).post(
         f"/approvals/overrides/{override.pk}/confirm/", {"next": "offer"}, follow=True
     )
 
@@ -208,7 +201,7 @@ def test_a_second_admin_confirms_and_it_takes_effect(admin, tenant_a):
     [event] = audit_events(action="approval.overridden", object_id=str(override.round_id))
     assert event.data["confirmed_by"] == admin.pk
 
-    again = _client(admin).post(f"/approvals/overrides/{override.pk}/confirm/")
+    again = signed_in(admin).post(f"/approvals/overrides/{override.pk}/confirm/")
     assert again.status_code == 409
     assert 'role="alert"' in again.content.decode()
 
@@ -216,7 +209,7 @@ def test_a_second_admin_confirms_and_it_takes_effect(admin, tenant_a):
 def test_a_second_admin_rejects_and_nothing_changes(admin, tenant_a):
     override = _awaiting(tenant_a)
 
-    response = _client(admin).post(f"/approvals/overrides/{override.pk}/reject/", follow=True)
+    response = signed_in(admin).post(f"/approvals/overrides/{override.pk}/reject/", follow=True)
 
     assert response.redirect_chain[-1] == ("/approvals/overrides/", 303)
     assert refreshed(override).status == OverrideStatus.REJECTED
@@ -228,6 +221,6 @@ def test_a_second_admin_rejects_and_nothing_changes(admin, tenant_a):
 
 
 def test_the_overrides_list_is_for_admins_only(world):
-    response = _client(world.hrbp).get("/approvals/overrides/")
+    response = signed_in(world.hrbp).get("/approvals/overrides/")
     assert response.status_code == 403
     assert 'data-testid="forbidden"' in response.content.decode()
