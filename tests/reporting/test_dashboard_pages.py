@@ -23,7 +23,7 @@ def rita(tenant_a):
 
 
 @pytest.fixture
-def recruitersigned_in(tenant_a, rita):
+def recruiter_client(tenant_a, rita):
     factories.make_membership(tenant=tenant_a, user=rita, role=Role.RECRUITER)
     return signed_in(rita)
 
