@@ -17,9 +17,13 @@ their stays (the read model as the moves leave it). In the same run:
 - the read model's lag after 10,000 moves (--quick: 500) through the API: from the last
   move's response until the stays hold every one of them.
 
-`export_rows_per_s` / `export_peak_rss_mb` stay null until the exports bench fills them
-(`exports_numbers`). Last line, JSON: report_p95_ms, bare_sql_ms, ratio (p95 / bare), lag_s,
-export_rows_per_s, export_peak_rss_mb. Targets: p95 < 300 ms, ratio <= 0.1, lag < 5 s.
+- then every transition of the tenant exported as CSV and as Parquet, each in a fresh
+  process (bench.exports' `measure`: the streaming export, to /dev/null, beside Postgres'
+  own COPY as the baseline): rows per second and the exporting process's peak memory.
+
+Last line, JSON: report_p95_ms, bare_sql_ms, ratio (p95 / bare), lag_s, export_rows_per_s
+(the slower format), export_peak_rss_mb (the larger). Targets: p95 < 300 ms, ratio <= 0.1,
+lag < 5 s, export peak < 300 MB.
 """
 
 from __future__ import annotations
@@ -324,9 +328,28 @@ def _lag(url: str, *, tenant: str, since: datetime, moved_at: float, timeout: fl
             time.sleep(0.05)
 
 
-def exports_numbers() -> dict:
-    """The hook of the exports bench: its numbers, null until it measures them."""
-    return {"export_rows_per_s": None, "export_peak_rss_mb": None}
+def _exports(url: str, tenant: str) -> dict:
+    """Every transition of the tenant, exported as CSV and as Parquet (bench.exports)."""
+    import psycopg
+
+    from . import exports
+
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT set_config('app.all_tenants', 'on', false)")
+        rows = conn.execute(
+            "SELECT count(*) FROM milestones_milestonetransition WHERE tenant_id = %s", [tenant]
+        ).fetchone()[0]
+    say(f"exporting {rows:,} transitions as CSV and as Parquet")
+    numbers = exports.measure(url, tenant, rows)
+    return {
+        "export_rows": rows,
+        "export_rows_per_s": numbers["export_rows_per_s"],
+        "export_csv_rows_per_s": numbers["csv_rows_per_s"],
+        "export_parquet_rows_per_s": numbers["parquet_rows_per_s"],
+        "export_baseline_rows_per_s": numbers["baseline_rows_per_s"],
+        "export_peak_rss_mb": numbers["export_peak_rss_mb"],
+        "export_first_chunk_ms": numbers["first_chunk_ms"],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -378,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
             bench_url, tenant=seeded.tenant_id, since=moves_from, moved_at=moved_at
         )
 
+    exported = _exports(bench_url, seeded.tenant_id)
+
     p50 = statistics.median(times)
     p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
     same = _same(via_app, via_sql) and _same(via_app, via_pushed)
@@ -394,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
                 ("moves answered 200", f"{moved:,} / {n_moves:,} in {moves_s:.1f}s"),
                 ("stays missing after the lag", f"{missing} of {total:,}"),
                 ("read model lag (s)", f"{lag_s:.3f}"),
+                ("export rows/s, slower format", f"{exported['export_rows_per_s']:,}"),
+                ("export peak memory (MB)", f"{exported['export_peak_rss_mb']:.0f}"),
             ],
             ("measure", "value"),
         )
@@ -410,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
         "same_numbers": same,
         "lag_s": round(lag_s, 3),
         "moves": moved,
-        **exports_numbers(),
+        **exported,
         "seconds": round(time.monotonic() - started),
         "machine": harness.machine(),
     }
