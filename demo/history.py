@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from audit.models import AuditEvent
-from audit.services import AUDIT_OBJECT_APPLICATION
+from audit.services import AUDIT_OBJECT_APPLICATION, audit_event_build
 from demo.automation import seed_automation_activity
 from demo.data import CURRENT_MILESTONE_WEIGHTS
 from demo.result import SeedResult
@@ -126,12 +126,11 @@ def transition_audit(tenant, transition: MilestoneTransition) -> AuditEvent:
     """The audit event a live move writes beside its transition: the demo's history is on
     the audit trail like any other (cause `import`)."""
     initialize = transition.kind == TransitionKind.INITIALIZE
-    return AuditEvent(
-        tenant=tenant,
+    event = audit_event_build(
+        tenant_id=tenant.pk,
         action=AUDIT_INITIALIZED if initialize else AUDIT_TRANSITIONED,
         object_type=AUDIT_OBJECT_APPLICATION,
         object_id=str(transition.application_id),
-        at=transition.at,
         data={
             "transition_id": str(transition.pk),
             "kind": transition.kind,
@@ -142,3 +141,5 @@ def transition_audit(tenant, transition: MilestoneTransition) -> AuditEvent:
             "reason": transition.reason,
         },
     )
+    event.at = transition.at  # when the seeded move happened, not when the seed ran
+    return event

@@ -1,5 +1,6 @@
 """What integrations does when others change things: wake the relay after commits that
-wrote events; note when a syncable field changed on our side (per-field precedence)."""
+wrote events; note when a syncable field changed on our side (per-field precedence). And
+what it does after its own changes commit: queue the background-check tasks."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from django.conf import settings
 
 from ats_milestones.events import Moment, subscribe
+from integrations.events import AdverseActionStarted, BackgroundCheckOrderDue
 from integrations.outbox import OUTBOX_EVENT_CLASSES
 from integrations.services.field_sync import field_versions_record_ours
 from tenants.events import ObjectChanged
@@ -33,7 +35,36 @@ def relay_kick(event) -> None:
     integrations_relay_task.apply_async(queue=settings.INTEGRATIONS_QUEUE, expires=60, retry=False)
 
 
+def background_check_order_queue(event: BackgroundCheckOrderDue) -> None:
+    """Queue the vendor order; with the broker down the check stays `ordering` (logged) and
+    the resume sweep queues it again later; the change that asked for it stands."""
+    from integrations.tasks import background_check_order_task
+
+    try:
+        background_check_order_task.apply_async(
+            kwargs={"tenant_id": str(event.tenant_id), "check_id": str(event.check_id)},
+            retry=False,
+        )
+    except Exception:  # the broker
+        logger.exception("could not queue the order of background check %s", event.check_id)
+
+
+def pre_adverse_notice_queue(event: AdverseActionStarted) -> None:
+    """Queue the vendor's pre-adverse notice; with the broker down it is not sent (logged)."""
+    from integrations.tasks import background_check_pre_adverse_task
+
+    try:
+        background_check_pre_adverse_task.apply_async(
+            kwargs={"tenant_id": str(event.tenant_id), "check_id": str(event.check_id)},
+            retry=False,
+        )
+    except Exception:  # the broker: the result has committed; the notice is not sent
+        logger.exception("could not queue the pre-adverse notice of check %s", event.check_id)
+
+
 def connect() -> None:
     for event_type in OUTBOX_EVENT_CLASSES:
         subscribe(event_type, relay_kick, moment=Moment.AFTER_COMMIT)
+    subscribe(BackgroundCheckOrderDue, background_check_order_queue, moment=Moment.AFTER_COMMIT)
+    subscribe(AdverseActionStarted, pre_adverse_notice_queue, moment=Moment.AFTER_COMMIT)
     subscribe(ObjectChanged, field_versions_record_ours, moment=Moment.IN_TRANSACTION)

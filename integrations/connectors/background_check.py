@@ -11,15 +11,13 @@ Connection settings (`connector_settings`, all optional):
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
-from django.db import transaction
-
+from ats_milestones.events import publish_many
 from integrations.connectors.context import ConnectorContext
+from integrations.events import BackgroundCheckOrderDue
 from integrations.models import BackgroundCheck, BackgroundCheckStatus, BackgroundCheckStatusChange
 
-logger = logging.getLogger(__name__)
 DEFAULT_MILESTONE_CODE = "BACKGROUND_CHECK"
 DEFAULT_PACKAGE = "tasker_standard"
 DEFAULT_WAITING_DAYS = 5
@@ -69,20 +67,8 @@ def background_check_plan(pairs, context: ConnectorContext, now: datetime) -> di
                 for c in checks
             ]
         )
-        ordered = [(c.tenant_id, c.pk) for c in checks]
-        transaction.on_commit(lambda: _order_after_commit(ordered))
+        # Ordered by a task after the dispatch commits (integrations.subscribers).
+        publish_many(
+            [BackgroundCheckOrderDue(tenant_id=c.tenant_id, check_id=c.pk) for c in checks]
+        )
     return {}
-
-
-def _order_after_commit(checks) -> None:
-    """Queue each order; with the broker down the check stays `ordering` (logged), and the
-    relay that dispatched it must not fail for that."""
-    from integrations.tasks import background_check_order_task
-
-    for tenant_id, check_id in checks:
-        try:
-            background_check_order_task.apply_async(
-                kwargs={"tenant_id": str(tenant_id), "check_id": str(check_id)}, retry=False
-            )
-        except Exception:  # the broker: the dispatch has committed, the check waits
-            logger.exception("could not queue the order of background check %s", check_id)

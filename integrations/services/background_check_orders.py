@@ -13,15 +13,16 @@ tenant's admins and the application's recruiter are alerted once (`alerts`);
 from __future__ import annotations
 
 import json
-import logging
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from ats_milestones.events import publish
 from audit.services import audit_record
 from integrations.errors import OrderNotFailed
+from integrations.events import BackgroundCheckOrderDue
 from integrations.models import BackgroundCheck, BackgroundCheckStatus, BackgroundCheckStatusChange
 from integrations.services.alerts import background_check_order_failed_alert
 from integrations.services.auth import auth_headers
@@ -30,7 +31,6 @@ from tenants.actors import Actor
 from tenants.context import all_tenants_context
 from tenants.permissions import Capability, actor_require
 
-logger = logging.getLogger(__name__)
 ORDER_STALLED_AFTER = timedelta(hours=2)
 # 4xx answers a retry may cure (the relay's rule too); any other 4xx is a refusal.
 RETRYABLE_4XX = frozenset({408, 409, 425, 429})
@@ -188,8 +188,7 @@ def background_check_order_retry(*, check: BackgroundCheck, actor: Actor) -> Bac
         object_id=str(check.pk),
         data={"application_id": str(check.application_id), "last_error": check.last_error},
     )
-    ids = (check.tenant_id, check.pk)
-    transaction.on_commit(lambda: _order_after_commit(*ids))
+    publish(BackgroundCheckOrderDue(tenant_id=check.tenant_id, check_id=check.pk))
     return check
 
 
@@ -200,17 +199,6 @@ def _who(actor: Actor) -> str:
         if user is not None:
             return user.get_full_name() or user.get_username()
     return "an API client" if actor.api_client_id else "the system"
-
-
-def _order_after_commit(tenant_id, check_id) -> None:
-    from integrations.tasks import background_check_order_task
-
-    try:
-        background_check_order_task.apply_async(
-            kwargs={"tenant_id": str(tenant_id), "check_id": str(check_id)}, retry=False
-        )
-    except Exception:  # the broker: the resume sweep queues it again later
-        logger.exception("could not queue the retried order of check %s", check_id)
 
 
 def background_checks_stalled(*, now: datetime | None = None, limit: int = 200) -> list[tuple]:

@@ -17,19 +17,20 @@ the adverse-action flow a `consider` result starts.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
+from ats_milestones.events import publish
 from integrations.connectors.background_check import check_settings
 from integrations.errors import (
     AdverseActionRefused,
     IntegrationErrorCode,
     UnknownInboundSubject,
 )
+from integrations.events import AdverseActionStarted
 from integrations.models import (
     AdverseAction,
     BackgroundCheck,
@@ -56,7 +57,6 @@ from recruiting.models import Application, ApplicationStatus
 from tenants.actors import SYSTEM, Actor
 from tenants.permissions import Capability, actor_require
 
-logger = logging.getLogger(__name__)
 WAITING_DEADLINE_KIND = "adverse_action_waiting_ends_at"
 VENDOR_STATUSES = {
     BackgroundCheckStatus.PENDING,
@@ -185,20 +185,8 @@ def _adverse_action_start(check: BackgroundCheck, now: datetime) -> str:
         ),
     )
     if check.vendor_report_id:
-        ids = (check.tenant_id, check.pk)
-        transaction.on_commit(lambda: _pre_adverse_after_commit(*ids))
+        publish(AdverseActionStarted(tenant_id=check.tenant_id, check_id=check.pk))
     return "adverse action started"
-
-
-def _pre_adverse_after_commit(tenant_id, check_id) -> None:
-    from integrations.tasks import background_check_pre_adverse_task
-
-    try:
-        background_check_pre_adverse_task.apply_async(
-            kwargs={"tenant_id": str(tenant_id), "check_id": str(check_id)}, retry=False
-        )
-    except Exception:  # the broker: the result has committed; the notice is not sent
-        logger.exception("could not queue the pre-adverse notice of check %s", check_id)
 
 
 @transaction.atomic

@@ -55,6 +55,17 @@ def test_every_api_route_is_in_the_schema(schema):
         assert _openapi_path(route) in documented, route
 
 
+def test_every_api_path_is_snake_case(schema):
+    """One style of path (docs/api.md, changelog 2026-12-01): resources, actions and
+    sub-resources in lower-case snake_case, parameters aside."""
+    odd = sorted(
+        path
+        for path in schema["paths"]
+        if not re.fullmatch(r"[a-z0-9_/]*", re.sub(r"\{\w+\}", "", path))
+    )
+    assert odd == []
+
+
 def _openapi_path(route: str) -> str:
     """A URL route as the schema spells it: `pk` is `{id}`, any other parameter `{name}`."""
     route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route)  # router regex groups

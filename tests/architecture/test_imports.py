@@ -6,9 +6,11 @@ these tests prove what a contract cannot say as directly.
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import grimp
@@ -17,19 +19,16 @@ import pytest
 import milestones.core
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = [
-    "ats_milestones",
-    "tenants",
-    "audit",
-    "notifications",
-    "recruiting",
-    "milestones",
-    "approvals",
-    "integrations",
-    "reporting",
-    "compliance",
-    "demo",
-]
+# The apps and the project kernel: the same list import-linter reads.
+APPS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
+# Directories of code that are not packages yet, and why. grimp (and so lint-imports and the
+# cycle test below) sees no module in a directory without __init__.py.
+NOT_YET_PACKAGES = {
+    # another session is working in approvals/: its empty __init__.py lands with that work
+    "approvals/api",
+}
+# Modules over ~400 lines that another session is splitting (see docs/architecture.md).
+NOT_YET_SPLIT = {"bench/harness.py", "bench/reports.py"}
 CORE_MODULES = sorted(
     f"milestones.core.{m.name}" for m in pkgutil.iter_modules(milestones.core.__path__)
 )
@@ -73,7 +72,7 @@ def _cycles(graph, modules: set[str]) -> list[list[str]]:
         counter[0] += 1
         stack.append(node)
         on_stack.add(node)
-        for target in graph.find_modules_directly_imported_by(node) & modules:
+        for target in sorted(graph.find_modules_directly_imported_by(node) & modules):
             if target not in index:
                 visit(target)
                 low[node] = min(low[node], low[target])
@@ -96,24 +95,58 @@ def _cycles(graph, modules: set[str]) -> list[list[str]]:
     return found
 
 
+def _app_cycles(graph, apps) -> list[str]:
+    """Each cycle between the modules of one app, with the imports that close it. Packages
+    count as modules (a cycle through a re-exporting __init__ is one), lazy imports inside
+    functions too (grimp reads every import statement); migrations are left out."""
+    found = []
+    for app in apps:
+        modules = {m for m in graph.find_descendants(app) | {app} if ".migrations" not in m}
+        for cycle in _cycles(graph, modules):
+            members = set(cycle)
+            lines = [
+                f"  {d['importer']}:{d['line_number']} {d['line_contents']}"
+                for importer in cycle
+                for imported in sorted(graph.find_modules_directly_imported_by(importer) & members)
+                for d in graph.get_import_details(importer=importer, imported=imported)
+            ]
+            found.append("\n".join([" <-> ".join(cycle), *lines]))
+    return found
+
+
 def test_no_import_cycles_between_the_files_of_an_app():
     sys.path.insert(0, str(ROOT))
-    graph = grimp.build_graph(*APPS)
-    cycles = []
-    for app in APPS:
-        # A package's __init__ that re-exports its modules is not a file of logic.
-        modules = {
-            m
-            for m in graph.find_descendants(app) | {app}
-            if ".migrations" not in m and not _is_reexporting_package(m)
-        }
-        cycles += _cycles(graph, modules)
-    assert cycles == []
+    # No cache: a cached graph keeps the imports of unchanged files as they were resolved,
+    # so a directory that just became a package would still look empty.
+    graph = grimp.build_graph(*APPS, cache_dir=None)
+    cycles = _app_cycles(graph, APPS)
+    assert not cycles, "import cycles between files of an app:\n" + "\n".join(cycles)
 
 
-def _is_reexporting_package(module: str) -> bool:
-    path = ROOT / module.replace(".", "/") / "__init__.py"
-    return path.exists()
+def test_the_cycle_check_sees_a_cycle_through_a_package_and_a_lazy_import():
+    """The check above can fail: a re-exporting __init__ in the loop is still a loop."""
+    graph = grimp.ImportGraph()
+    graph.add_import(importer="app.tasks", imported="app.services")  # package __init__
+    graph.add_import(importer="app.services", imported="app.services.orders")
+    graph.add_import(importer="app.services.orders", imported="app.tasks")  # a lazy import
+    graph.add_import(importer="app.views", imported="app.services")
+    assert _cycles(graph, set(graph.modules)) == [
+        ["app.services", "app.services.orders", "app.tasks"]
+    ]
+
+
+def test_every_directory_of_code_is_a_package():
+    """A directory without __init__.py is a namespace package that grimp skips: its modules
+    escape lint-imports and the cycle check (integrations/services did until now)."""
+    missing = sorted(
+        str(directory.relative_to(ROOT))
+        for app in APPS
+        for directory in {path.parent for path in (ROOT / app).rglob("*.py")}
+        if not (directory / "__init__.py").exists()
+    )
+    assert missing == sorted(NOT_YET_PACKAGES), "add an __init__.py to: " + ", ".join(
+        sorted(set(missing) - NOT_YET_PACKAGES)
+    )
 
 
 def test_no_test_module_imports_another():
@@ -130,10 +163,56 @@ def test_no_test_module_imports_another():
 
 
 def test_no_module_outside_migrations_is_longer_than_about_400_lines():
-    too_long = {
-        str(path.relative_to(ROOT)): lines
-        for app in APPS
-        for path in (ROOT / app).rglob("*.py")
-        if "migrations" not in path.parts and (lines := len(path.read_text().splitlines())) > 420
+    """Apps, tests, scripts and benches alike: a module past ~400 lines becomes modules by
+    subject (a package re-exporting them, or test files named for what they test)."""
+    lengths = {
+        str(path.relative_to(ROOT)): len(path.read_text().splitlines())
+        for top in [*APPS, "tests", "scripts", "bench"]
+        for path in (ROOT / top).rglob("*.py")
+        if "migrations" not in path.parts
     }
-    assert too_long == {}
+    too_long = {name: lines for name, lines in lengths.items() if lines > 420}
+    assert set(too_long) == NOT_YET_SPLIT, too_long
+
+
+def _python_files(tops):
+    for top in tops:
+        for path in (ROOT / top).rglob("*.py"):
+            if "migrations" not in path.parts:
+                yield path, ast.parse(path.read_text())
+
+
+def test_audit_rows_are_built_in_one_place():
+    """One row builder (`audit.services.audit_event_build`): an `AuditEvent(...)` anywhere
+    else skips the request columns and the actor rules it applies."""
+    builders = sorted(
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path, tree in _python_files(APPS)
+        if path != ROOT / "audit" / "services.py"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) == "AuditEvent"
+    )
+    assert builders == []
+
+
+# Private names imported across modules today, in approvals/ (another session's work there).
+PRIVATE_IMPORTS_TO_MEND = {
+    "approvals/services/overrides.py: approvals.services.decisions._resolve",
+    "approvals/api/oversight.py: approvals.api.rounds._err",
+    "approvals/api/serializers/offers.py: approvals.api.serializers.common._money",
+    "approvals/api/serializers/__init__.py: approvals.api.serializers.common._money",
+}
+
+
+def test_no_module_imports_another_module_s_private_names():
+    """What another module calls has a public name (issue #10)."""
+    private = {
+        f"{path.relative_to(ROOT)}: {node.module}.{alias.name}"
+        for path, tree in _python_files(APPS)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    }
+    assert private == PRIVATE_IMPORTS_TO_MEND

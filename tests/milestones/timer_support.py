@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from milestones.models import ApplicationMilestone, DeadlineRule, EscalationRule
 from milestones.services.transitions.initialize import application_milestones_initialize
+from notifications.models import Notification
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
+from tests.support import rows
 
 from .factories import make_version
 
@@ -75,3 +77,8 @@ def overdue_application(*, tenant, hours_ago: float, version=None):
             application_id=application.pk, now=timezone.now() - hours_ago * H
         )
     return application
+
+
+def escalated_notifications(application):
+    """The escalation notifications the sweep sent about an application."""
+    return rows(Notification, application=application, kind="milestone.escalated")

@@ -1,0 +1,1 @@
+"""The services of integrations: every write, one module per use case."""
