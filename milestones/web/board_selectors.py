@@ -1,9 +1,13 @@
 """Reads behind the pipeline board: filtered, capped columns with their full counts.
 
 Five queries whatever the size of the pipeline (the requisition, its milestones, the count
-of each column, the ids of each column's first cards, those cards), each column's first
-cards a LIMIT-ed walk of `application_board_idx`, so a requisition with 10,000 active
-applications costs what one with 100 does (the counts read the same index only).
+of each column, the ids of each non-empty column's first cards, those cards; the last two
+are skipped when every column is empty), each column's first cards a LIMIT-ed walk of
+`application_board_idx`, so a requisition with 10,000 active applications costs what one
+with 100 does (the counts read the same index only).
+
+Candidate search (`icontains`) scans the requisition's candidates: a trigram index would
+not be used under the tables' row-level security (see docs/benchmarks.md, 2026-12-02).
 """
 
 from __future__ import annotations
