@@ -74,6 +74,21 @@ class ApplicationMilestone(TenantScopedModel):
                 condition=models.Q(state="active", escalates_at__isnull=False),
                 name="app_milestone_escalates_idx",
             ),
+            # The board and the application list filtered to overdue candidates: one
+            # requisition's active stays past their due time, and those an escalation
+            # level marked overdue (the due index above spans every tenant's).
+            models.Index(
+                fields=["tenant", "requisition", "due_at"],
+                include=["application"],
+                condition=models.Q(state="active", due_at__isnull=False),
+                name="app_milestone_late_idx",
+            ),
+            models.Index(
+                fields=["tenant", "requisition"],
+                include=["application"],
+                condition=models.Q(state="active", overdue_since__isnull=False),
+                name="app_milestone_overdue_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,13 @@
 """Reads behind the pipeline board: filtered, capped columns with their full counts.
 
 Five queries whatever the size of the pipeline (the requisition, its milestones, the count
-of each column, the ids of each column's first cards, those cards), each column's first
-cards a LIMIT-ed walk of `application_board_idx`, so a requisition with 10,000 active
-applications costs what one with 100 does (the counts read the same index only).
+of each column, the ids of each non-empty column's first cards, those cards; the last two
+are skipped when every column is empty), each column's first cards a LIMIT-ed walk of
+`application_board_idx`, so a requisition with 10,000 active applications costs what one
+with 100 does (the counts read the same index only).
+
+Candidate search (`icontains`) scans the requisition's candidates: a trigram index would
+not be used under the tables' row-level security (see docs/benchmarks.md, 2026-12-02).
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ def overdue_now(*, tenant, now: datetime) -> Exists:
         ApplicationMilestone.objects.for_tenant(tenant).filter(
             Q(overdue_since__isnull=False) | Q(due_at__lt=now),
             application_id=OuterRef("pk"),
+            # The stay names its requisition: the overdue stays of one requisition are a
+            # walk of app_milestone_overdue_idx and app_milestone_late_idx.
+            requisition_id=OuterRef("requisition_id"),
             state=MilestoneState.ACTIVE,
         )
     )
@@ -124,11 +131,14 @@ def board_get_for_page(
         .values_list("current_milestone_id", "n")
     )
     # The first cards of every column: one LIMIT-ed walk of the board index per column,
-    # glued with UNION ALL, so a column of 10,000 costs what one of 30 does.
+    # glued with UNION ALL, so a column of 10,000 costs what one of 30 does. A column the
+    # counts say is empty is not read: under a filter, looking for a match it does not
+    # have walks the whole column (the overdue filter's 3 of 6 columns at 100,000).
     in_version = [milestone.pk for milestone in milestones]
     columns_first = [
         pipeline.filter(current_milestone_id=pk).order_by("applied_at", "id")[:per_column]
         for pk in in_version
+        if counts.get(pk)
     ]
     parts = [part.values_list("pk", flat=True) for part in columns_first]
     # Applications on no milestone of the version (not started, or left over from an older

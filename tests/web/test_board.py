@@ -191,6 +191,36 @@ def test_board_filters_by_hire_type_source_overdue_and_candidate(client_a, tenan
     assert response.context["application_count"] == 0
 
 
+def test_the_overdue_filter_finds_a_stay_an_escalation_marked_overdue(client_a, tenant_a):
+    requisition, [marked, on_time] = _pipeline(tenant_a, applications=2)
+    with all_tenants_context():
+        ApplicationMilestone.all_tenants.filter(
+            application_id=marked.pk, state=MilestoneState.ACTIVE
+        ).update(overdue_since=timezone.now() - timedelta(hours=1), due_at=None)
+
+    response = client_a.get(f"/requisitions/{requisition.pk}/board/?overdue=on")
+
+    assert _names_on(response) == {marked.candidate.full_name}
+    assert response.context["application_count"] == 1
+
+
+def test_a_filtered_board_reads_no_column_its_counts_say_is_empty(client_a, tenant_a):
+    requisition, [late, *_] = _pipeline(tenant_a, applications=3)
+    with all_tenants_context():
+        ApplicationMilestone.all_tenants.filter(
+            application_id=late.pk, state=MilestoneState.ACTIVE
+        ).update(due_at=timezone.now() - timedelta(hours=1))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client_a.get(f"/requisitions/{requisition.pk}/board/?overdue=on")
+
+    assert _names_on(response) == {late.candidate.full_name}
+    # One column has a match: one LIMIT-ed walk, not one per column of the version (five),
+    # since looking for a match a column does not have walks all of it.
+    walks = sum(q["sql"].count(f"LIMIT {CARDS_PER_COLUMN}") for q in queries.captured_queries)
+    assert walks == 1
+
+
 def test_a_bad_filter_value_is_shown_and_filters_nothing(client_a, tenant_a):
     requisition, [application] = pipeline(tenant_a)
 
