@@ -44,7 +44,12 @@ class TimeInMilestoneRowSerializer(serializers.Serializer):
     mean_seconds = serializers.FloatField(allow_null=True)
     open_count = serializers.IntegerField(help_text="stays still open (waiting)")
     open_median_age_seconds = serializers.FloatField(allow_null=True, help_text="calendar")
-    applications = serializers.DictField(help_text=DRILL_DOWN)
+    applications = serializers.DictField(
+        help_text=DRILL_DOWN.replace("this number", "the finished stays")
+    )
+    open_applications = serializers.DictField(
+        help_text=DRILL_DOWN.replace("this number", "the stays still open")
+    )
 
 
 class TimeInMilestoneSerializer(_Report):
@@ -63,6 +68,7 @@ class FunnelRowSerializer(serializers.Serializer):
     applications = serializers.DictField(help_text=DRILL_DOWN)
     passed_applications = serializers.DictField(help_text=DRILL_DOWN)
     dropped_applications = serializers.DictField(help_text=DRILL_DOWN)
+    regressed_applications = serializers.DictField(help_text=DRILL_DOWN)
 
 
 class FunnelSerializer(_Report):
@@ -81,6 +87,7 @@ class RecruiterRowSerializer(serializers.Serializer):
     median_seconds = serializers.FloatField(allow_null=True)
     p90_seconds = serializers.FloatField(allow_null=True)
     applications = serializers.DictField(help_text=DRILL_DOWN)
+    passed_applications = serializers.DictField(help_text=DRILL_DOWN)
     regressed_applications = serializers.DictField(help_text=DRILL_DOWN)
     fell_out_applications = serializers.DictField(help_text=DRILL_DOWN)
 
@@ -95,7 +102,7 @@ class TimeToFillRowSerializer(serializers.Serializer):
     requisition = _Named(required=False)
     opened_at = serializers.DateTimeField(required=False)
     openings = serializers.IntegerField(required=False)
-    hires = serializers.IntegerField(required=False)
+    hires = serializers.IntegerField(required=False, help_text="hired applications")
     filled_at = serializers.DateTimeField(required=False, allow_null=True)
     seconds = serializers.FloatField(required=False, allow_null=True)
     group = _Named(required=False, allow_null=True)

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views import View
 
@@ -66,6 +67,7 @@ def time_in_milestone_section(filters: ReportFilters, basis: str) -> dict:
                 "p90_words": _words(row["p90_seconds"]),
                 "open_age_words": _words(row["open_median_age_seconds"]),
                 "href": finished,
+                "open_href": drill_url(row["open_applications"]),
             }
         )
     chart = bar_chart(
@@ -91,6 +93,7 @@ def funnel_section(filters: ReportFilters) -> dict:
             "href": drill_url(row["applications"]),
             "passed_href": drill_url(row["passed_applications"]),
             "dropped_href": drill_url(row["dropped_applications"]),
+            "regressed_href": drill_url(row["regressed_applications"]),
             "conversion_text": _percent(row["conversion"]),
         }
         for row in report.rows
@@ -141,6 +144,7 @@ def time_to_fill_section(filters: ReportFilters) -> dict:
                     "short": f"{month:%b %Y}",
                     "requisitions": 0,
                     "filled": 0,
+                    "hires": 0,
                     "median_seconds": None,
                     "median_words": "—",
                     "p90_words": "—",
@@ -164,6 +168,31 @@ def time_to_fill_section(filters: ReportFilters) -> dict:
         unit_text="days",
     )
     return {"rows": rows, "chart": chart}
+
+
+def _day(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y}"
+
+
+def period_text(filters: ReportFilters, options: dict) -> str:
+    """The period the numbers cover, in words, saying when it is the default."""
+    name = PERIOD_NAMES.get(options["period"], "")
+    if filters.since is None and filters.until is None:
+        span = "all the history there is"
+    elif filters.until is None:
+        span = f"since {_day(filters.since)}, today included"
+    elif filters.since is None:
+        span = f"before {_day(filters.until)}"
+    else:
+        span = f"from {_day(filters.since)} to before {_day(filters.until)}"
+    if "since" in options["asked"] or "until" in options["asked"]:
+        name = "The dates in the address"
+    default = " (the default)" if options.get("period_is_default") else ""
+    return (
+        f"{name}{default}: {span}. Stays entered and requisitions opened in this period "
+        "are counted."
+    )
 
 
 class DashboardView(TenantPageMixin, View):
@@ -193,6 +222,7 @@ class DashboardView(TenantPageMixin, View):
                 ],
                 periods=list(PERIOD_NAMES.items()),
                 period=options["period"],
+                period_text=period_text(filters, {**options, "asked": request.GET}),
                 basis=options["basis"],
                 bases=[
                     (TimeBasis.BUSINESS, "Business time"),

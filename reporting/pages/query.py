@@ -3,7 +3,7 @@ parameter answers a styled 400 page naming it, never a 500."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,15 +13,29 @@ from reporting.reports import ReportFilters, TimeBasis
 from reporting.reports.filters import viewer_access
 from reporting.reports.params import report_filters_from_query
 
-# The dashboard's period choices: the stays entered in the last N days (None: all time).
-PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
+# The dashboard's period choices: the last N days, or N whole months before this one and
+# this month so far (a chart by month then starts on a month's first day, not halfway
+# through it); None: all time.
+PERIODS = {
+    "30": timedelta(days=30),
+    "90": timedelta(days=90),
+    "6m": 6,
+    "12m": 12,
+    "all": None,
+}
 PERIOD_NAMES = {
     "30": "Last 30 days",
     "90": "Last 90 days",
-    "365": "Last 12 months",
+    "6m": "Last 6 months",
+    "12m": "Last 12 months",
     "all": "All time",
 }
-DEFAULT_PERIOD = "90"
+# Six months: time to fill takes weeks (a requisition opened in the last 90 days has
+# rarely been filled yet), so a shorter default shows a line of a month or two and the
+# demo's half year of history half empty (docs/reporting.md).
+DEFAULT_PERIOD = "6m"
+# Old addresses keep working ("Last 12 months" was 365 days).
+PERIOD_ALIASES = {"365": "12m"}
 PAGE_PARAMS = ("page", "period", "basis")
 
 
@@ -54,7 +68,9 @@ def page_filters(request, *, with_period: bool = False) -> tuple[ReportFilters, 
         errors["basis"] = [f"Choose one of {', '.join(TimeBasis.CHOICES)}."]
     if with_period:
         default = DEFAULT_PERIOD if "since" not in params else "all"
-        options["period"] = params.get("period") or default
+        period = params.get("period") or default
+        options["period"] = PERIOD_ALIASES.get(period, period)
+        options["period_is_default"] = "period" not in params and "since" not in params
         if options["period"] not in PERIODS:
             errors["period"] = [f"Choose one of {', '.join(PERIODS)}."]
     page = params.get("page", "1")
@@ -71,10 +87,24 @@ def page_filters(request, *, with_period: bool = False) -> tuple[ReportFilters, 
         errors.update(_messages(exc.detail))
     if errors:
         raise BadQuery(errors)
-    days = PERIODS.get(options["period"]) if with_period else None
-    if days is not None and filters.since is None:
-        filters = filters.narrowed(since=timezone.now() - timedelta(days=days))
+    if with_period and filters.since is None:
+        since = period_start(options["period"], timezone.now())
+        if since is not None:
+            filters = filters.narrowed(since=since)
     return filters, options
+
+
+def period_start(period: str, now: datetime) -> datetime | None:
+    """When a period of PERIODS begins, `now` being its end: N days before, or the first
+    day of the month N months before this one (midnight, the site's time zone)."""
+    length = PERIODS[period]
+    if length is None:
+        return None
+    if isinstance(length, timedelta):
+        return now - length
+    first = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    month = first.month - length
+    return first.replace(year=first.year + (month - 1) // 12, month=(month - 1) % 12 + 1)
 
 
 def bad_query_page(view, request, exc: BadQuery):

@@ -3,7 +3,7 @@
 
 from reporting.reports.applications import report_applications
 from reporting.reports.automation import automation_impact
-from reporting.reports.filters import Candidacy, MovedBy, ReportFilters, TimeBasis
+from reporting.reports.filters import Candidacy, MovedBy, ReportFilters, StayState, TimeBasis
 from reporting.reports.funnel import funnel
 from reporting.reports.recruiters import recruiter_performance
 from reporting.reports.regressions import regressions_feed
@@ -17,6 +17,7 @@ __all__ = [
     "MovedBy",
     "Report",
     "ReportFilters",
+    "StayState",
     "TimeBasis",
     "automation_impact",
     "funnel",

@@ -36,6 +36,13 @@ class Candidacy:
     CHOICES = (ALL, OPEN, FINISHED)
 
 
+class StayState:
+    ALL = "all"
+    OPEN = "open"  # still waiting in the milestone
+    FINISHED = "finished"  # left it (any ending)
+    CHOICES = (ALL, OPEN, FINISHED)
+
+
 class TimeBasis:
     BUSINESS = "business"  # inside the tenant's business hours (its calendar)
     CALENDAR = "calendar"  # wall-clock time
@@ -89,6 +96,13 @@ class ReportFilters:
     # Only the stays that ended so (a drill-down from "dropped", "regressed").
     ended: tuple[str, ...] = ()
     moved_by: str | None = None
+    # Only open stays (still waiting there) or finished ones: "2 finished stays" and
+    # "1 there now" of one milestone drill down apart.
+    stay: str = StayState.ALL
+    # Requisitions opened in [opened_since, opened_until): what time to fill's period
+    # selects, so its drill-down lists the hires of those requisitions whenever they came.
+    opened_since: datetime | None = None
+    opened_until: datetime | None = None
     # The departments the caller may see (None: every one); not a query parameter.
     scope: frozenset | None = None
     # The requisitions the caller may see, as a condition on Requisition (confidential
@@ -110,7 +124,7 @@ class ReportFilters:
         params: dict[str, object] = {}
         for field in fields(self):
             value = getattr(self, field.name)
-            if field.name in VIEWER_FIELDS or value in (None, (), Candidacy.ALL):
+            if field.name in VIEWER_FIELDS or value in (None, (), Candidacy.ALL, StayState.ALL):
                 continue
             if isinstance(value, datetime):
                 value = value.isoformat()
@@ -161,6 +175,26 @@ def stay_q(filters: ReportFilters, *, prefix: str = "") -> Q:
         q &= Q(**{f"{prefix}requisition_id__in": visible_requisition_ids(filters)})
     if filters.ended:
         q &= Q(**{f"{prefix}ended__in": filters.ended})
+    if filters.stay == StayState.OPEN:
+        q &= Q(**{f"{prefix}left_at__isnull": True})
+    elif filters.stay == StayState.FINISHED:
+        q &= Q(**{f"{prefix}left_at__isnull": False})
+    if filters.opened_since is not None or filters.opened_until is not None:
+        opened = Requisition.objects.filter(
+            requisition_opened_q(filters.opened_since, filters.opened_until)
+        )
+        q &= Q(**{f"{prefix}requisition_id__in": opened.values("pk")})
+    return q
+
+
+def requisition_opened_q(since: datetime | None, until: datetime | None) -> Q:
+    """Requisitions opened in [since, until) (a requisition never opened: its creation),
+    as a Q over Requisition."""
+    q = Q()
+    if since is not None:
+        q &= Q(opened_at__gte=since) | Q(opened_at=None, created_at__gte=since)
+    if until is not None:
+        q &= Q(opened_at__lt=until) | Q(opened_at=None, created_at__lt=until)
     return q
 
 

@@ -65,6 +65,7 @@ def funnel(*, filters: ReportFilters, by: str | None = "requisition") -> Report:
                 "applications": narrowed.as_params(),
                 "passed_applications": narrowed.narrowed(ended=PASSED).as_params(),
                 "dropped_applications": narrowed.narrowed(ended=FELL_OUT).as_params(),
+                "regressed_applications": narrowed.narrowed(ended="regressed").as_params(),
             }
         )
     rows.sort(key=lambda r: (group_order(r, by), r["milestone"]["order"]))

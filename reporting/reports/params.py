@@ -16,6 +16,7 @@ from reporting.reports.filters import (
     Candidacy,
     MovedBy,
     ReportFilters,
+    StayState,
     TimeBasis,
 )
 from reporting.reports.labels import DIMENSIONS
@@ -82,11 +83,23 @@ class ReportQuerySerializer(serializers.Serializer):
         required=False,
         help_text="rules: an automation rule moved it at least once; hand: never",
     )
+    stay = serializers.ChoiceField(
+        choices=StayState.CHOICES,
+        required=False,
+        help_text="open: stays still waiting in their milestone; finished: stays that ended",
+    )
+    opened_since = serializers.DateTimeField(
+        required=False, help_text="stays of requisitions opened at or after"
+    )
+    opened_until = serializers.DateTimeField(
+        required=False, help_text="stays of requisitions opened before"
+    )
 
     def validate(self, attrs):
-        since, until = attrs.get("since"), attrs.get("until")
-        if since and until and until <= since:
-            raise serializers.ValidationError({"until": ["Must be after since."]})
+        for after, before in (("since", "until"), ("opened_since", "opened_until")):
+            since, until = attrs.get(after), attrs.get(before)
+            if since and until and until <= since:
+                raise serializers.ValidationError({before: [f"Must be after {after}."]})
         return attrs
 
 

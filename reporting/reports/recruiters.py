@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from reporting.reports.filters import FELL_OUT, PASSED, ReportFilters, TimeBasis, stays_for
+from reporting.reports.filters import (
+    FELL_OUT,
+    PASSED,
+    ReportFilters,
+    StayState,
+    TimeBasis,
+    stays_for,
+)
 from reporting.reports.labels import dimension_labels, labelled
 from reporting.reports.result import Percentile, Report, ratio
 
@@ -49,7 +56,9 @@ def recruiter_performance(*, filters: ReportFilters, basis: str = TimeBasis.BUSI
                 "fall_out_rate": ratio(row["fell_out"], row["stays"]),
                 "median_seconds": row["median"],
                 "p90_seconds": row["p90"],
-                "applications": mine.as_params(),
+                # The finished stays counted, none still open.
+                "applications": mine.narrowed(stay=StayState.FINISHED).as_params(),
+                "passed_applications": mine.narrowed(ended=PASSED).as_params(),
                 "regressed_applications": mine.narrowed(ended="regressed").as_params(),
                 "fell_out_applications": mine.narrowed(ended=FELL_OUT).as_params(),
             }

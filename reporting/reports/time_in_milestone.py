@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField
 from django.db.models.functions import Extract, Now
 
-from reporting.reports.filters import ReportFilters, TimeBasis, stays_for
+from reporting.reports.filters import ReportFilters, StayState, TimeBasis, stays_for
 from reporting.reports.labels import (
     dimension_expression,
     dimension_key,
@@ -25,7 +25,8 @@ def time_in_milestone(
     """Per milestone (and per value of `by`: department, recruiter, job_family,
     requisition_type, framework_version, requisition, month): `count`, `median_seconds`,
     `p90_seconds`, `mean_seconds` of the stays that ended (in `basis` time), and
-    `open_count` / `open_median_age_seconds` (calendar) of those still open. Ordered by
+    `open_count` / `open_median_age_seconds` (calendar) of those still open; drill-downs
+    `applications` (the finished stays) and `open_applications` (the waiting ones). Ordered by
     the workflow's order, then the group's name. Four queries whatever the data."""
     column = TimeBasis.COLUMN[basis]
     key = dimension_key(by)
@@ -77,7 +78,9 @@ def time_in_milestone(
                 "mean_seconds": cell["mean"],
                 "open_count": cell["open_count"],
                 "open_median_age_seconds": cell["open_median"],
-                "applications": filters.narrowed(**drill).as_params(),
+                # The finished stays counted, and apart the ones still waiting there.
+                "applications": filters.narrowed(stay=StayState.FINISHED, **drill).as_params(),
+                "open_applications": filters.narrowed(stay=StayState.OPEN, **drill).as_params(),
             }
         )
     rows.sort(key=lambda r: (r["milestone"]["order"], r["milestone"]["name"], group_order(r, by)))

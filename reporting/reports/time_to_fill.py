@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 from django.db import connection
 from django.db.models import Q
 
 from recruiting.models import Requisition
 from reporting.models import MilestoneStay
-from reporting.reports.filters import ReportFilters
+from reporting.reports.filters import ReportFilters, requisition_opened_q
 from reporting.reports.labels import DIMENSIONS, dimension_labels, group_order, labelled
 from reporting.reports.result import Report
 
@@ -42,6 +45,7 @@ LEFT JOIN LATERAL (
 
 _GROUP_SQL = """
 SELECT {key} AS key, count(*) AS requisitions, count(filled_at) AS filled,
+       sum(hires) AS hires,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
        percentile_cont(0.9) WITHIN GROUP (ORDER BY seconds) AS p90, avg(seconds) AS mean
 FROM ({fills}) AS fills GROUP BY 1
@@ -59,15 +63,25 @@ def _requisitions(filters: ReportFilters):
     rows = Requisition.objects.filter(q)
     if filters.visibility is not None:
         rows = rows.filter(filters.visibility)
-    if filters.since is not None:
-        rows = rows.filter(
-            Q(opened_at__gte=filters.since) | Q(opened_at=None, created_at__gte=filters.since)
-        )
-    if filters.until is not None:
-        rows = rows.filter(
-            Q(opened_at__lt=filters.until) | Q(opened_at=None, created_at__lt=filters.until)
-        )
-    return rows
+    # The period is when a requisition opened (from the API, or a drill-down's bounds).
+    rows = rows.filter(requisition_opened_q(filters.since, filters.until))
+    return rows.filter(requisition_opened_q(filters.opened_since, filters.opened_until))
+
+
+def _hires_drill(filters: ReportFilters, *, since=None, until=None, **narrow) -> dict:
+    """The drill-down of a number of time to fill: the hires of the requisitions it
+    counted, the ones opened in the period (and in [since, until)), whenever they were
+    hired; never a period over the hires' own stays, which would lose a late hire."""
+    lower = [d for d in (filters.since, filters.opened_since, since) if d is not None]
+    upper = [d for d in (filters.until, filters.opened_until, until) if d is not None]
+    opened = replace(
+        filters,
+        since=None,
+        until=None,
+        opened_since=max(lower) if lower else None,
+        opened_until=min(upper) if upper else None,
+    )
+    return opened.narrowed(ended="hired", **narrow).as_params()
 
 
 def time_to_fill(*, filters: ReportFilters, by: str | None = "requisition") -> Report:
@@ -75,8 +89,9 @@ def time_to_fill(*, filters: ReportFilters, by: str | None = "requisition") -> R
     latest MAX_REQUISITIONS): `opened_at`, `openings`, `hires`, `filled_at` (the hire of
     its last opening, or None), `seconds` to fill. Any other `by` (department, recruiter,
     job_family, requisition_type, framework_version; `None` for all): per group
-    `requisitions`, `filled`, `median_seconds`, `p90_seconds`, `mean_seconds` of the
-    filled ones. Calendar time. Two queries."""
+    `requisitions`, `filled`, `hires` (of those requisitions), `median_seconds`,
+    `p90_seconds`, `mean_seconds` of the filled ones. Each row's `applications` lists the
+    hires of its requisitions (`_hires_drill`). Calendar time. Two queries."""
     inner, params = (
         _requisitions(filters)
         .order_by("-created_at")
@@ -115,9 +130,7 @@ def time_to_fill(*, filters: ReportFilters, by: str | None = "requisition") -> R
                 "hires": row["hires"],
                 "filled_at": row["filled_at"],
                 "seconds": row["seconds"],
-                "applications": filters.narrowed(
-                    requisition_id=row["id"], ended="hired"
-                ).as_params(),
+                "applications": _hires_drill(filters, requisition_id=row["id"]),
             }
             for row in found
         ]
@@ -125,16 +138,23 @@ def time_to_fill(*, filters: ReportFilters, by: str | None = "requisition") -> R
     names = dimension_labels(by, (row["key"] for row in found))
     rows = []
     for row in found:
-        drill = {DIMENSIONS[by]: row["key"]} if by not in (None, "month") else {}
+        if by == "month":
+            after = (row["key"] + timedelta(days=32)).replace(day=1)
+            drill = _hires_drill(filters, since=row["key"], until=after)
+        elif by is None:
+            drill = _hires_drill(filters)
+        else:
+            drill = _hires_drill(filters, **{DIMENSIONS[by]: row["key"]})
         rows.append(
             {
                 "group": labelled(row["key"], names) if by else None,
                 "requisitions": row["requisitions"],
                 "filled": row["filled"],
+                "hires": int(row["hires"] or 0),
                 "median_seconds": row["median"],
                 "p90_seconds": row["p90"],
                 "mean_seconds": row["mean"],
-                "applications": filters.narrowed(ended="hired", **drill).as_params(),
+                "applications": drill,
             }
         )
     rows.sort(key=lambda r: group_order(r, by))

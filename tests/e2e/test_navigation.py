@@ -105,3 +105,49 @@ def test_one_menu_is_open_at_a_time_and_escape_closes_it(page: Page, tenant_a):
     expect(nav.get_by_role("link", name="Exports")).to_be_visible()
     page.get_by_role("heading", level=1).first.click()
     expect(nav.get_by_role("link", name="Exports")).to_be_hidden()
+
+
+def _parts_on_rows(page: Page) -> set[int]:
+    """The rows every visible part of the top bar sits on, the links and menus inside the
+    main nav and the session included (a part wrapping inside its group counts)."""
+    boxes = page.locator(
+        ".topbar__inner > *, .mainnav > *, .session > *, .session > details > summary"
+    ).evaluate_all(
+        "parts => parts.filter(p => p.offsetParent !== null).map(p => {"
+        " const r = p.getBoundingClientRect(); return Math.round((r.top + r.bottom) / 2); })"
+    )
+    return {round(y / 10) for y in boxes}
+
+
+def test_an_admin_of_two_tenants_has_one_row_and_switches_tenant_by_keyboard(
+    page: Page, tenant_a, tenant_b
+):
+    # Before, the switcher (a select and a Switch button) pushed the admin's bar onto two
+    # rows at 1280 px. Now it is a menu like the others, named for the current tenant.
+    user = factories.make_user(
+        username="acme-admin", first_name="Avery", last_name="Administrator", is_staff=True
+    )
+    for tenant in (tenant_a, tenant_b):
+        factories.make_membership(tenant=tenant, user=user, role=Role.ADMIN)
+    sign_in(page, "acme-admin")
+    assert page.viewport_size["width"] == 1280
+    assert len(_parts_on_rows(page)) == 1, "the admin's top bar wraps"
+    right = page.locator(".topbar__inner").evaluate("e => e.getBoundingClientRect().right")
+    assert right <= 1280
+
+    menu = page.get_by_test_id("tenant-switcher")
+    summary = menu.locator("summary")
+    expect(summary).to_have_accessible_name("Tenant: Acme Corp")
+    summary.focus()
+    page.keyboard.press("Enter")
+    other = menu.get_by_role("button", name="Globex Inc")
+    expect(other).to_be_visible()
+    assert len(_parts_on_rows(page)) == 1  # the open menu drops below, it moves nothing
+    page.keyboard.press("Tab")
+    expect(other).to_be_focused()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_test_id("tenant-switcher").locator("summary")).to_have_accessible_name(
+        "Tenant: Globex Inc"
+    )
+    assert len(_parts_on_rows(page)) == 1

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from reporting.pages.query import period_start
 from tenants.context import all_tenants_context
 from tenants.models import MembershipDepartment, Role
 from tests import factories
+from tests.milestones.factories import make_version, milestone_of
 from tests.reporting.factories import make_pipeline as pipeline
+from tests.reporting.factories import make_stay
 from tests.support import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +152,73 @@ def test_time_to_fill_lists_months_oldest_first_with_the_months_between(tenant_a
     ]
     ticks = re.findall(r'class="chart__tick"[^>]*>([^<]+)<', section)
     assert ticks[0] == "Mar 2025" and ticks[-1] == "Nov 2025"
+
+
+def _hired(tenant, *, opened_at, version, name):
+    """A requisition opened at `opened_at`, filled 40 days later by `name`'s application."""
+    requisition = factories.make_requisition(tenant=tenant, opened_at=opened_at)
+    candidate = factories.make_candidate(tenant=tenant, first_name=name, last_name="Hired")
+    application = factories.make_application(
+        tenant=tenant, requisition=requisition, candidate=candidate
+    )
+    hired_at = opened_at + timedelta(days=40)
+    make_stay(
+        tenant=tenant,
+        application_id=application.pk,
+        requisition_id=requisition.pk,
+        milestone_id=milestone_of(version, "OFFER").pk,
+        entered_at=hired_at - timedelta(days=2),
+        left_at=hired_at,
+        ended="hired",
+    )
+    return application
+
+
+def _fill_links(html: str) -> list[str]:
+    section = html.split('data-testid="report-time-to-fill"')[1]
+    drill = re.escape(reverse("reporting:report-applications"))
+    return [link.replace("&amp;", "&") for link in re.findall(rf'href="({drill}\?[^"]+)"', section)]
+
+
+def test_time_to_fill_links_each_month_to_its_own_hires(tenant_a, recruiter_client):
+    # Before, every month's link listed the same applications: every hire of the period.
+    version = make_version(tenant=tenant_a)
+    _hired(tenant_a, opened_at=datetime(2025, 3, 10, tzinfo=UTC), version=version, name="March")
+    _hired(tenant_a, opened_at=datetime(2025, 4, 10, tzinfo=UTC), version=version, name="April")
+    html = recruiter_client.get(reverse("reporting:dashboard"), {"period": "all"}).content.decode()
+    pages = [recruiter_client.get(link).content.decode() for link in _fill_links(html)]
+    listed = [{n for n in ("March", "April") if f"{n} Hired" in page} for page in pages]
+    # The chart's point of each month, then the table's hires of each month.
+    assert listed == [{"March"}, {"April"}] * 2
+
+
+def test_the_default_period_is_the_last_six_whole_months_and_says_so(tenant_a, recruiter_client):
+    # Before, the default was 90 days: a requisition opened five months ago, filled since,
+    # was not on the page, and nothing said which period the numbers covered.
+    version = make_version(tenant=tenant_a)
+    _hired(tenant_a, opened_at=timezone.now() - timedelta(days=150), version=version, name="Early")
+    page = recruiter_client.get(reverse("reporting:dashboard"))
+    html = page.content.decode()
+    since = period_start("6m", timezone.now())
+    assert 'value="6m" selected' in html
+    assert f"Last 6 months (the default): since {since.day} {since:%B %Y}, today included." in html
+    assert _fill_links(html), "the requisition opened five months ago is in time to fill"
+
+
+@pytest.mark.parametrize(
+    ("now", "period", "start"),
+    [
+        (datetime(2026, 12, 2, 18, tzinfo=UTC), "6m", datetime(2026, 6, 1, tzinfo=UTC)),
+        (datetime(2026, 3, 31, 23, tzinfo=UTC), "6m", datetime(2025, 9, 1, tzinfo=UTC)),
+        (datetime(2026, 1, 15, tzinfo=UTC), "12m", datetime(2025, 1, 1, tzinfo=UTC)),
+        (datetime(2026, 1, 15, tzinfo=UTC), "30", datetime(2025, 12, 16, tzinfo=UTC)),
+        (datetime(2026, 1, 15, tzinfo=UTC), "all", None),
+    ],
+)
+def test_a_period_of_months_starts_on_a_months_first_day(now, period, start):
+    assert period_start(period, now) == start
+
+
+def test_an_old_address_of_twelve_months_still_works(recruiter_client):
+    html = recruiter_client.get(reverse("reporting:dashboard"), {"period": "365"}).content
+    assert b'value="12m" selected' in html

@@ -131,7 +131,11 @@ def test_every_number_drills_down_to_the_applications_behind_it(tenant_a, screen
             serializer=TimedReportQuerySerializer,
         )
         listed = set(report_applications(filters=filters).values_list("pk", flat=True))
-    assert row["applications"] == {"department_id": str(sales.pk), "milestone_id": str(screen.pk)}
+    assert row["applications"] == {
+        "department_id": str(sales.pk),
+        "milestone_id": str(screen.pk),
+        "stay": "finished",
+    }
     assert listed == {a.pk for a in counted} and row["count"] == len(listed)
 
 
