@@ -39,12 +39,26 @@ class Item:
     on_behalf_of: str  # "" for the person's own; the approver's name for a delegated one
 
     @property
+    def what(self) -> list[tuple[str, bool]]:
+        """The line under the heading as (text, is the salary) parts: the offer's title, its
+        salary and the requisition, each once (an offer titled as its requisition, the usual
+        case, reads "Senior Engineer · $120,000", not the title twice)."""
+        parts = [(self.offer_title, False), (self.salary, True)]
+        if _same_words(self.requisition, self.offer_title):
+            return [p for p in parts if p[0]]
+        return [p for p in (*parts, (self.requisition, False)) if p[0]]
+
+    @property
     def round_id(self):
         return self.assignment.round_id
 
     @property
     def prefix(self) -> str:  # unique ids for the item's form fields
         return f"decide-{self.assignment.pk}"
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def _item(assignment: ApprovalAssignment, now, user_id) -> Item:

@@ -9,7 +9,8 @@ import pytest
 
 from approvals.models import ApprovalAssignment, ApprovalRound, ApprovalStep, Decision, RoundStatus
 from approvals.selectors import PENDING_SHOWN, PENDING_SHOWN_MAX
-from tenants.context import tenant_context
+from recruiting.models import Requisition
+from tenants.context import all_tenants_context, tenant_context
 from tests import factories
 from tests.approvals.factories import make_approval_world
 from tests.support import refreshed, signed_in
@@ -31,6 +32,29 @@ def test_the_hiring_manager_sees_what_is_due_with_names_money_and_the_step(world
     assert "$120,000" in body
     assert "Step 1 of 2: Hiring manager" in body
     assert re.search(r'badge--warning">Due now</span>', body), body
+
+
+def _item_line(body: str) -> str:
+    [line] = re.findall(r'data-testid="item-what">(.*?)</p>', body)
+    return re.sub(r"<[^>]+>", "", line)
+
+
+def test_an_offer_titled_as_its_requisition_names_the_title_once(world):
+    with all_tenants_context():
+        Requisition.all_tenants.filter(pk=world.requisition.pk).update(title="Senior Engineer")
+    world.request()
+
+    body = signed_in(world.hiring_manager).get("/approvals/").content.decode()
+
+    assert _item_line(body) == "Senior engineer · $120,000"  # the same words, case aside
+
+
+def test_an_offer_titled_otherwise_names_its_requisition_too(world):
+    world.request()
+
+    body = signed_in(world.hiring_manager).get("/approvals/").content.decode()
+
+    assert _item_line(body) == f"Senior engineer · $120,000 · {world.requisition.title}"
 
 
 def test_a_later_step_is_waiting_for_the_hrbp(world):
