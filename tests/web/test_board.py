@@ -192,7 +192,7 @@ def test_board_filters_by_hire_type_source_overdue_and_candidate(client_a, tenan
 
 
 def test_the_overdue_filter_finds_a_stay_an_escalation_marked_overdue(client_a, tenant_a):
-    requisition, [marked, on_time] = _pipeline(tenant_a, applications=2)
+    requisition, [marked, on_time] = pipeline(tenant_a, applications=2)
     with all_tenants_context():
         ApplicationMilestone.all_tenants.filter(
             application_id=marked.pk, state=MilestoneState.ACTIVE
@@ -205,7 +205,7 @@ def test_the_overdue_filter_finds_a_stay_an_escalation_marked_overdue(client_a, 
 
 
 def test_a_filtered_board_reads_no_column_its_counts_say_is_empty(client_a, tenant_a):
-    requisition, [late, *_] = _pipeline(tenant_a, applications=3)
+    requisition, [late, *_] = pipeline(tenant_a, applications=3)
     with all_tenants_context():
         ApplicationMilestone.all_tenants.filter(
             application_id=late.pk, state=MilestoneState.ACTIVE
