@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from approvals.api import filters
 from approvals.api import serializers as s
 from approvals.api.acting import acting_actor
-from approvals.api.rounds import RoundActionView, _err
+from approvals.api.rounds import RoundActionView, error_responses
 from approvals.api.visibility import visible_rows
 from approvals.errors import ApprovalErrorCode as Code
 from approvals.models import ApprovalDelegation, ApprovalOverride
@@ -28,7 +28,7 @@ from ats_milestones.api.serializers import validated
 from tenants.models import ApiScope
 from tenants.permissions import Capability, role_may
 
-_ERRORS_422 = _err("IDEMPOTENCY_KEY_REUSED")
+_ERRORS_422 = error_responses("IDEMPOTENCY_KEY_REUSED")
 
 
 @extend_schema_view(
@@ -45,9 +45,9 @@ _ERRORS_422 = _err("IDEMPOTENCY_KEY_REUSED")
         request=s.DelegationCreateSerializer,
         responses={
             201: s.DelegationOutputSerializer,
-            400: _err("VALIDATION_ERROR", Code.INVALID_DELEGATION),
+            400: error_responses("VALIDATION_ERROR", Code.INVALID_DELEGATION),
             **DETAIL_ERRORS,
-            409: _err(Code.DELEGATION_OVERLAPS),
+            409: error_responses(Code.DELEGATION_OVERLAPS),
             422: _ERRORS_422,
         },
     ),
@@ -105,7 +105,7 @@ class ApprovalDelegationViewSet(TenantScopedViewSet):
             200: s.DelegationOutputSerializer,
             400: E400,
             **DETAIL_ERRORS,
-            409: _err("CONFLICT"),
+            409: error_responses("CONFLICT"),
             422: _ERRORS_422,
         },
     )
@@ -126,9 +126,9 @@ _OVERRIDE_RESPONSES = {
         s.OverrideOutputSerializer,
         description="Applied, or (an executive hire) `awaiting_confirmation` by a second admin.",
     ),
-    400: _err("VALIDATION_ERROR", Code.INVALID_OVERRIDE, Code.REASON_REQUIRED),
+    400: error_responses("VALIDATION_ERROR", Code.INVALID_OVERRIDE, Code.REASON_REQUIRED),
     **DETAIL_ERRORS,
-    409: _err(Code.ROUND_NOT_OPEN, Code.STEP_NOT_DUE, Code.ALREADY_DECIDED),
+    409: error_responses(Code.ROUND_NOT_OPEN, Code.STEP_NOT_DUE, Code.ALREADY_DECIDED),
     422: _ERRORS_422,
 }
 
@@ -229,8 +229,8 @@ class ApprovalOverrideViewSet(TenantScopedViewSet):
             400: E400,
             **DETAIL_ERRORS,
             404: E404,
-            409: _err(Code.OVERRIDE_NOT_PENDING, Code.ROUND_NOT_OPEN, Code.STEP_NOT_DUE),
-            422: _err(Code.SECOND_ADMIN_REQUIRED, "IDEMPOTENCY_KEY_REUSED"),
+            409: error_responses(Code.OVERRIDE_NOT_PENDING, Code.ROUND_NOT_OPEN, Code.STEP_NOT_DUE),
+            422: error_responses(Code.SECOND_ADMIN_REQUIRED, "IDEMPOTENCY_KEY_REUSED"),
         },
     )
     @action(detail=True, methods=["post"])
@@ -251,7 +251,7 @@ class ApprovalOverrideViewSet(TenantScopedViewSet):
             400: E400,
             **DETAIL_ERRORS,
             404: E404,
-            409: _err(Code.OVERRIDE_NOT_PENDING),
+            409: error_responses(Code.OVERRIDE_NOT_PENDING),
             422: _ERRORS_422,
         },
     )

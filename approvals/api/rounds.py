@@ -43,7 +43,7 @@ from tenants.models import ApiScope
 from tenants.permissions import Capability, actor_require
 
 
-def _err(*codes: str) -> OpenApiResponse:
+def error_responses(*codes: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=error_codes(*codes))
 
 
@@ -95,10 +95,12 @@ class _ApprovalsWrite:
         parameters=[ETAG_HEADER],
         responses={
             201: s.RoundOutputSerializer,
-            400: _err("VALIDATION_ERROR", Code.SLOT_NOT_FILLED, "INVALID_INPUT"),
+            400: error_responses("VALIDATION_ERROR", Code.SLOT_NOT_FILLED, "INVALID_INPUT"),
             **DETAIL_ERRORS,
-            409: _err(Code.ROUND_ALREADY_OPEN),
-            422: _err(Code.NO_POLICY_APPLIES, Code.NOTHING_TO_APPROVE, "IDEMPOTENCY_KEY_REUSED"),
+            409: error_responses(Code.ROUND_ALREADY_OPEN),
+            422: error_responses(
+                Code.NO_POLICY_APPLIES, Code.NOTHING_TO_APPROVE, "IDEMPOTENCY_KEY_REUSED"
+            ),
         },
     ),
 )
@@ -147,8 +149,8 @@ class ApprovalRequestViewSet(_ApprovalsWrite, TenantScopedViewSet):
             200: s.RoundOutputSerializer,
             400: E400,
             **DETAIL_ERRORS,
-            409: _err(Code.ROUND_NOT_OPEN, Code.STALE_VERSION),
-            422: _err("IDEMPOTENCY_KEY_REUSED"),
+            409: error_responses(Code.ROUND_NOT_OPEN, Code.STALE_VERSION),
+            422: error_responses("IDEMPOTENCY_KEY_REUSED"),
         },
     )
     @action(detail=True, methods=["post"])
@@ -204,14 +206,14 @@ class ApprovalDecisionView(RoundActionView):
             201: OpenApiResponse(
                 s.RoundOutputSerializer, description="Decided; `ETag` is the new version."
             ),
-            400: _err("VALIDATION_ERROR", Code.REASON_REQUIRED, Code.INVALID_DECISION),
-            403: _err("PERMISSION_DENIED", Code.NOT_AN_APPROVER),
+            400: error_responses("VALIDATION_ERROR", Code.REASON_REQUIRED, Code.INVALID_DECISION),
+            403: error_responses("PERMISSION_DENIED", Code.NOT_AN_APPROVER),
             404: E404,
-            409: _err(
+            409: error_responses(
                 Code.ROUND_NOT_OPEN, Code.STEP_NOT_DUE, Code.ALREADY_DECIDED, Code.STALE_VERSION
             ),
-            422: _err("IDEMPOTENCY_KEY_REUSED"),
-            428: _err("PRECONDITION_REQUIRED"),
+            422: error_responses("IDEMPOTENCY_KEY_REUSED"),
+            428: error_responses("PRECONDITION_REQUIRED"),
         },
     )
     def post(self, request, pk):

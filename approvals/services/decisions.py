@@ -2,7 +2,7 @@
 
 A decision is a hot path: one locking read and one write (`decision_sql`), whatever the
 number of steps and approvers; what it resolves is worked out in memory in between
-(`_resolution`), shared with an admin's override (`_resolve`)."""
+(`_resolution`), shared with an admin's override (`step_resolve`)."""
 
 from __future__ import annotations
 
@@ -248,7 +248,7 @@ def _write(
     notification_emails_after_commit(notifications)
 
 
-def _resolve(round_: ApprovalRound, step: ApprovalStep, actor: Actor, now, reason: str) -> None:
+def step_resolve(round_: ApprovalRound, step: ApprovalStep, actor: Actor, now, reason: str) -> None:
     """What an override's decision (already saved with the round's new version) resolves,
     as a decision resolves it: one read and one write. `round_` is updated to match."""
     state = decision_state_load(round_.pk, actor_user_id=None, today=timezone.localdate())

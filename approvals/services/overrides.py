@@ -21,7 +21,7 @@ from approvals.models import (
     StepStatus,
     SubjectKind,
 )
-from approvals.services.decisions import DECISIONS, DECLINE, _resolve
+from approvals.services.decisions import DECISIONS, DECLINE, step_resolve
 from approvals.services.notify import MY_APPROVALS_PATH, NOTIFICATION_KIND
 from approvals.services.rounds import round_audit, round_event, round_lock
 from approvals.services.subjects import (
@@ -308,7 +308,7 @@ def _apply(override: ApprovalOverride, round_: ApprovalRound, actor: Actor) -> N
         **common,
     )
     _publish(override, round_, actor)
-    _resolve(round_, step, actor, now, assignment.reason)
+    step_resolve(round_, step, actor, now, assignment.reason)
 
 
 def _publish(override: ApprovalOverride, round_: ApprovalRound, actor: Actor) -> None:

@@ -5,7 +5,7 @@ from approvals.api.serializers.common import (  # noqa: F401
     DECISION_CHOICES,
     ActingUserMixin,
     RoundRefSerializer,
-    _money,
+    money_field,
     person_name,
     round_ref,
     scoped,

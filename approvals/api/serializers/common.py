@@ -17,7 +17,7 @@ def scoped(model):
     return lambda *, tenant_id: model.objects.for_tenant(tenant_id)
 
 
-def _money(*, read_only: bool = False, **kwargs):
+def money_field(*, read_only: bool = False, **kwargs):
     """An amount as a decimal string ("120000.00"): up to 12 digits and 2 decimals, never
     negative (the service checks it again)."""
     if read_only:

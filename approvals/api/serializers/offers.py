@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from approvals.api.serializers.common import (
     ActingUserMixin,
     RoundRefSerializer,
-    _money,
+    money_field,
     round_ref,
     scoped,
 )
@@ -33,8 +33,8 @@ _STAMPS = ("id", "created_at", "updated_at")
 
 
 class OfferOutputSerializer(ModelSerializer):
-    salary_amount = _money(read_only=True)
-    bonus_amount = _money(read_only=True, allow_null=True)
+    salary_amount = money_field(read_only=True)
+    bonus_amount = money_field(read_only=True, allow_null=True)
     custom_fields = serializers.DictField(read_only=True)
 
     class Meta:
@@ -60,11 +60,11 @@ class OfferUpdateSerializer(ActingUserMixin):
     """Any of the terms; a change to a material one voids the open round (see the answer)."""
 
     title = serializers.CharField(max_length=200, required=False)
-    salary_amount = _money(required=False)
+    salary_amount = money_field(required=False)
     salary_currency = serializers.RegexField(
         r"^[A-Z]{3}$", required=False, help_text="ISO 4217, e.g. USD."
     )
-    bonus_amount = _money(required=False, allow_null=True)
+    bonus_amount = money_field(required=False, allow_null=True)
     equity = serializers.CharField(max_length=200, required=False, allow_blank=True)
     start_date = serializers.DateField(required=False, allow_null=True)
     employment_type = serializers.ChoiceField(choices=EmploymentType.choices, required=False)
@@ -74,7 +74,7 @@ class OfferUpdateSerializer(ActingUserMixin):
 class OfferCreateSerializer(OfferUpdateSerializer):
     application = TenantRelatedField(scoped=scoped(Application))
     title = serializers.CharField(max_length=200)
-    salary_amount = _money()
+    salary_amount = money_field()
     salary_currency = serializers.RegexField(r"^[A-Z]{3}$", help_text="ISO 4217, e.g. USD.")
 
 
@@ -196,11 +196,11 @@ class PreviewInputSerializer(Serializer):
     requisition_type = TenantRelatedField(
         scoped=scoped(RequisitionType), required=False, allow_null=True
     )
-    salary_band_min = _money(required=False, allow_null=True)
-    salary_band_max = _money(required=False, allow_null=True)
+    salary_band_min = money_field(required=False, allow_null=True)
+    salary_band_max = money_field(required=False, allow_null=True)
     salary_band_currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
     hire_type = serializers.ChoiceField(choices=HireType.choices, required=False)
-    salary_amount = _money(required=False)
+    salary_amount = money_field(required=False)
     salary_currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
     employment_type = serializers.ChoiceField(choices=EmploymentType.choices, required=False)
 
