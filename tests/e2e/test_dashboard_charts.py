@@ -94,7 +94,9 @@ def test_every_chart_keeps_its_text_inside_and_matches_its_table(browser, live_s
         short = [m[:3] + m[-5:] for m in months]  # "August 2026" -> "Aug 2026"
         assert ticks[0] == short[0] and ticks[-1] == short[-1]
         assert ticks == [m for m in short if m in ticks]  # in the table's order, oldest first
-        medians = page.get_by_test_id("report-time-to-fill").locator("tbody tr td:nth-child(4)")
+        medians = page.get_by_test_id("report-time-to-fill").locator(
+            "tbody tr td:nth-child(5)"
+        )  # the Median column
         filled = [m for m in medians.all_text_contents() if m != "—"]
         assert len(filled) >= 3
         assert page.locator('svg[data-testid="chart-time-to-fill"] circle').count() == len(filled)
