@@ -85,6 +85,36 @@ def template_application(
     return candidate, template, requisitions
 
 
+def seed_found(*, applications: int) -> Seeded:
+    """The `Seeded` of a database `seed(applications=...)` filled earlier and copied since:
+    the same tenant and applications (never moved), with a new API token."""
+    from django.db import connection
+
+    from recruiting.models import Application
+    from tenants.context import all_tenants_context
+    from tenants.models import ApiClient, Tenant
+
+    tenant = Tenant.objects.get(slug="bench")
+    with all_tenants_context():
+        client = ApiClient.all_tenants.get(tenant=tenant, name="bench")
+        token = client.set_new_token()
+        client.save()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT md5('bench-app-' || g)::uuid::text"
+                f" FROM generate_series(1, {int(applications)}) AS g ORDER BY random()"
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        version = Application.all_tenants.get(pk=ids[0]).version
+    return Seeded(
+        tenant_id=str(tenant.pk),
+        token=token,
+        version=version,
+        application_ids=ids,
+        milestones=len(MILESTONES),
+    )
+
+
 def seed(*, applications: int) -> Seeded:
     from django.db import connection, transaction
 
