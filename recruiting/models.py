@@ -8,7 +8,9 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from recruiting.lookups import SearchKeyField
 from tenants.history import history_user
+from tenants.managers import AllTenantsManager, TenantScopedManager
 from tenants.models import (
     Department,
     JobFamily,
@@ -120,6 +122,30 @@ class Candidate(TenantScopedModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class CandidateSearchTerm(models.Model):
+    """Each word of a candidate's first and last name, and their email, lower-cased: what
+    the search by the beginning of a word walks (recruiting.search). Written only by
+    Postgres, by the triggers of migration 0009 on recruiting_candidate, so every way a
+    candidate is written (the ORM, bulk SQL, erasure's UPDATE) keeps it current; deleted
+    with the candidate (ON DELETE CASCADE)."""
+
+    id = models.BigAutoField(primary_key=True)
+    tenant = tenant_key(db_index=False)  # the term index leads with it
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    term = SearchKeyField(max_length=254, db_collation="C")
+
+    objects = TenantScopedManager()
+    all_tenants = AllTenantsManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "term"], name="candidate_term_idx")]
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class ApplicationSource(models.TextChoices):

@@ -6,8 +6,8 @@ are skipped when every column is empty), each column's first cards a LIMIT-ed wa
 `application_board_idx`, so a requisition with 10,000 active applications costs what one
 with 100 does (the counts read the same index only).
 
-Candidate search (`icontains`) scans the requisition's candidates: a trigram index would
-not be used under the tables' row-level security (see docs/benchmarks.md, 2026-12-02).
+Candidate search is by the beginning of a word (recruiting.search), a walk of the
+candidates' name and email indexes, at any size.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from milestones.models import ApplicationMilestone, MilestoneDefinition, MilestoneState
 from milestones.selectors import active_stay_annotations
 from recruiting.models import Application, ApplicationStatus, Requisition
+from recruiting.search import candidate_search_q
 from recruiting.selectors import requisitions_visible
 
 #: Cards shown per column; the column's count says how many there are in all.
@@ -52,23 +53,12 @@ def overdue_now(*, tenant, now: datetime) -> Exists:
     )
 
 
-def candidate_search(search: str) -> Q:
-    """Every word of `search` in the candidate's first name, last name or email."""
-    query = Q()
-    for word in search.split()[:5]:
-        query &= (
-            Q(candidate__first_name__icontains=word)
-            | Q(candidate__last_name__icontains=word)
-            | Q(candidate__email__icontains=word)
-        )
-    return query
-
-
 def applications_filtered(
     applications: QuerySet[Application], *, tenant, filters: CandidateFilters, now: datetime
 ) -> QuerySet[Application]:
     if filters.search.strip():
-        applications = applications.filter(candidate_search(filters.search))
+        search = candidate_search_q(filters.search, candidate_ref="candidate_id")
+        applications = applications.filter(search)
     if filters.hire_type:
         applications = applications.filter(hire_type=filters.hire_type)
     if filters.source:
