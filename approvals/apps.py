@@ -7,7 +7,12 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self) -> None:
         from approvals import events, gates
-        from approvals.selectors import OFFER_PAGE_GRANT, offer_page_grant
+        from approvals.selectors import (
+            OFFER_PAGE_GRANT,
+            ROUND_PAGE_GRANT,
+            offer_page_grant,
+            round_page_grant,
+        )
         from approvals.services.reminders import step_clocks_for_event
         from approvals.web.badges import offer_badges
         from ats_milestones.events import Moment, subscribe
@@ -19,6 +24,8 @@ class ApprovalsConfig(AppConfig):
         register_application_badges(offer_badges)
         # Approvers outside a (confidential) requisition's team open the offer they decide.
         register_application_grant(OFFER_PAGE_GRANT, offer_page_grant)
+        # ... and the page of a round they are named in (a requisition's opening too).
+        register_application_grant(ROUND_PAGE_GRANT, round_page_grant)
         # A step that becomes due on request starts its reminder clock in the same
         # transaction (a decision writes its next steps' clocks in its own statement).
         subscribe(events.ApprovalRequested, step_clocks_for_event, moment=Moment.IN_TRANSACTION)

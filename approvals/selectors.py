@@ -31,6 +31,9 @@ PENDING_SHOWN_MAX = 500
 #: The purpose under which approvals opens an application to its approvers
 #: (`recruiting.selectors.register_application_grant`): the offer page and its decisions.
 OFFER_PAGE_GRANT = "approvals.offer_page"
+#: The purpose under which a round's page (and a decision posted to it) opens to the people
+#: named in the rounds of its subject; the rows it is asked about are rounds.
+ROUND_PAGE_GRANT = "approvals.round_page"
 #: The rounds whose approvers may open the offer page: open or decided, not withdrawn/voided.
 _GRANTING_STATUSES = (RoundStatus.REQUESTED, RoundStatus.APPROVED, RoundStatus.DECLINED)
 
@@ -44,6 +47,16 @@ def delegations_to_today(user_id, *, on=None):
     ).values_list("delegator_id", flat=True)
 
 
+def _named(assignments, user_id):
+    """The assignments of `user_id`: theirs, those they decided for someone, and those of the
+    people who delegated to them today."""
+    return assignments.filter(
+        Q(approver_id=user_id)
+        | Q(decided_by_id=user_id)
+        | Q(approver_id__in=delegations_to_today(user_id))
+    )
+
+
 def approver_condition(user_id, *, via: str = "", statuses=_GRANTING_STATUSES) -> Q:
     """On an application (reached through `via`): `user_id` is an approver of one of its
     rounds in `statuses`, holds today the delegation of one, or decided in one for someone."""
@@ -51,12 +64,7 @@ def approver_condition(user_id, *, via: str = "", statuses=_GRANTING_STATUSES) -
     theirs = ApprovalAssignment.objects.filter(round__application_id=OuterRef(application_id))
     if statuses is not None:
         theirs = theirs.filter(round__status__in=statuses)
-    theirs = theirs.filter(
-        Q(approver_id=user_id)
-        | Q(decided_by_id=user_id)
-        | Q(approver_id__in=delegations_to_today(user_id))
-    )
-    return Q(Exists(theirs))
+    return Q(Exists(_named(theirs, user_id)))
 
 
 def offer_page_grant(membership, via: str) -> Q:
@@ -64,6 +72,18 @@ def offer_page_grant(membership, via: str) -> Q:
     an open or decided round of it, for as long as that holds; nothing else of its
     requisition does (registered in `ApprovalsConfig.ready`)."""
     return approver_condition(membership.user_id, via=via)
+
+
+def round_page_grant(membership, via: str) -> Q:
+    """On a round (reached through `via`): the person is named in an open or decided round
+    of the same subject (an approver, today's delegate of one, or who decided for one), for
+    as long as that holds: a requisition's opening or a milestone's clearance opens to its
+    approvers outside the requisition's team, nothing else of it does (registered in
+    `ApprovalsConfig.ready`)."""
+    theirs = ApprovalAssignment.objects.filter(
+        round__subject_key=OuterRef(f"{via}subject_key"), round__status__in=_GRANTING_STATUSES
+    )
+    return Q(Exists(_named(theirs, membership.user_id)))
 
 
 def offer_get(*, offer_id) -> Offer | None:

@@ -1,7 +1,8 @@
 """What every approvals page shares: finding its object among those the person may see
 (another tenant's, another department's or a confidential requisition's id is an audited
-404, as on the application page; the offer page and its decisions also open to the
-approvers of the offer's rounds, `selectors.OFFER_PAGE_GRANT`), and who sees a salary."""
+404, as on the application page; the offer page also opens to the approvers of the offer's
+rounds, `selectors.OFFER_PAGE_GRANT`, and a round's page and its decisions to the people
+named in the rounds of its subject, `selectors.ROUND_PAGE_GRANT`), and who sees a salary."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from django.http import Http404
 
 from approvals import selectors
 from approvals.errors import ApprovalError
-from approvals.models import ApprovalOverride, ApprovalPolicy, ApprovalRound
+from approvals.models import ApprovalOverride, ApprovalPolicy, ApprovalRound, SubjectKind
+from approvals.web import page_selectors
+from milestones import sensitivity
 from milestones.web import requisition_selectors
 from recruiting.models import Application
 from recruiting.selectors import applications_visible, visible_to
@@ -41,6 +44,16 @@ def sees_application(request, application) -> bool:
     ).exists()
 
 
+def named_in_round(membership, round_) -> bool:
+    """Whether the person is named in a round of the round's subject (the round page's
+    grant): an approver, today's delegate of one, or who decided for one."""
+    return (
+        ApprovalRound.objects.filter(pk=round_.pk)
+        .filter(selectors.round_page_grant(membership, ""))
+        .exists()
+    )
+
+
 def refusal_shown(refusal: ApprovalError, **posted) -> dict:
     """A service's refusal as a page shows it: what was typed (`posted`), the message, the
     fields to mark, and the status to answer with."""
@@ -68,16 +81,26 @@ class ApprovalsPageMixin(TenantPageMixin):
         return application
 
     def round_or_404(self, pk) -> ApprovalRound:
+        """The round, or an audited 404: its requisition's team sees it, and so do the
+        people named in a round of its subject (`selectors.ROUND_PAGE_GRANT`), who may open
+        its page and decide even outside the team. A clearance of a sensitive milestone is
+        a 404 to anyone else who may not see sensitive milestones."""
         round_ = selectors.approval_round_get(round_id=pk)
+        membership = self.request.membership
         visible = round_ is not None and (
             visible_to(
                 ApprovalRound.objects.filter(pk=round_.pk),
-                membership=self.request.membership,
+                membership=membership,
                 via="requisition__",
-                grant=selectors.OFFER_PAGE_GRANT,
-                application_via="application__",
+                grant=selectors.ROUND_PAGE_GRANT,
             ).exists()
         )
+        if visible and round_.subject_kind == SubjectKind.MILESTONE:
+            visible = (
+                sensitivity.may_see_sensitive(membership)
+                or not getattr(page_selectors.milestone_of_round(round_), "is_sensitive", False)
+                or named_in_round(membership, round_)
+            )
         if not visible:
             access_denied_on_page(self.request, model=ApprovalRound, object_id=pk)
             raise Http404("No such approval.")

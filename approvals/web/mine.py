@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from approvals.models import ApprovalAssignment
+from approvals.models import ApprovalAssignment, SubjectKind
 from approvals.selectors import (
     PENDING_SHOWN,
     PENDING_SHOWN_MAX,
@@ -35,16 +35,18 @@ class Item:
     salary: str
     step: str  # "Step 2 of 3: HRBP"
     due: str  # "due in 2 days"
-    offer_url: str
+    url: str  # the offer page, or the round's page for another subject
+    kind: str  # "" for an offer; "Opening of the requisition", "Milestone clearance"
     on_behalf_of: str  # "" for the person's own; the approver's name for a delegated one
 
     @property
     def what(self) -> list[tuple[str, bool]]:
         """The line under the heading as (text, is the salary) parts: the offer's title, its
         salary and the requisition, each once (an offer titled as its requisition, the usual
-        case, reads "Senior Engineer · $120,000", not the title twice)."""
-        parts = [(self.offer_title, False), (self.salary, True)]
-        if _same_words(self.requisition, self.offer_title):
+        case, reads "Senior Engineer · $120,000", not the title twice; a requisition's
+        opening, headed by the requisition, does not repeat it)."""
+        parts = [(self.kind, False), (self.offer_title, False), (self.salary, True)]
+        if _same_words(self.requisition, self.offer_title) or not self.candidate:
             return [p for p in parts if p[0]]
         return [p for p in (*parts, (self.requisition, False)) if p[0]]
 
@@ -55,6 +57,12 @@ class Item:
     @property
     def prefix(self) -> str:  # unique ids for the item's form fields
         return f"decide-{self.assignment.pk}"
+
+
+_KIND_WORDS = {
+    SubjectKind.REQUISITION: "Opening of the requisition",
+    SubjectKind.MILESTONE: "Milestone clearance",
+}
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -74,7 +82,10 @@ def _item(assignment: ApprovalAssignment, now, user_id) -> Item:
         salary=money_words(offer.salary_amount, offer.salary_currency) if offer else "",
         step=f"Step {step.position} of {round_.step_count}: {step.name}",
         due=due_words(step.due_at, now),
-        offer_url=reverse("approvals:offer", args=[application.pk]) if application else "",
+        url=reverse("approvals:offer", args=[application.pk])
+        if round_.subject_kind == SubjectKind.OFFER and application
+        else reverse("approvals:round", args=[round_.pk]),
+        kind=_KIND_WORDS.get(round_.subject_kind, ""),
         on_behalf_of=(
             person_name(assignment.approver) if assignment.approver_id != user_id else ""
         ),

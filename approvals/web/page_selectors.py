@@ -19,6 +19,7 @@ from approvals.models import (
     StepStatus,
 )
 from approvals.services import subject_of_offer
+from milestones.models import MilestoneDefinition
 from recruiting.selectors import visible_to
 from tenants.permissions import Capability, roles_with
 from tenants.selectors import tenant_user_list
@@ -42,13 +43,26 @@ def offer_of_application(*, application_id) -> Offer | None:
     )
 
 
-def offer_rounds(offer: Offer) -> list[ApprovalRound]:
-    """Every round of the offer, newest first, with steps, decisions and approvers' names."""
+def rounds_of_subject(subject_key: str) -> list[ApprovalRound]:
+    """Every round of one subject, newest first, with steps, decisions, approvers' names and
+    who decided for them."""
     return list(
-        selectors.approval_rounds_of_subject(
-            subject_key=subject_of_offer(offer).key
-        ).prefetch_related("steps__assignments__approver", "requested_by")
+        selectors.approval_rounds_of_subject(subject_key=subject_key).prefetch_related(
+            "steps__assignments__approver", "steps__assignments__decided_by", "requested_by"
+        )
     )
+
+
+def offer_rounds(offer: Offer) -> list[ApprovalRound]:
+    """Every round of the offer, newest first (`rounds_of_subject`)."""
+    return rounds_of_subject(subject_of_offer(offer).key)
+
+
+def milestone_of_round(round_: ApprovalRound) -> MilestoneDefinition | None:
+    """The milestone a clearance round is about, in its requisition's pinned version."""
+    return MilestoneDefinition.objects.filter(
+        version_id=round_.requisition.framework_version_id, code=round_.milestone_code
+    ).first()
 
 
 def open_round_of(offer: Offer) -> ApprovalRound | None:
@@ -124,12 +138,16 @@ def _overrides():
     )
 
 
-def overrides_awaiting(*, offer: Offer | None = None, membership=None) -> list[ApprovalOverride]:
-    """Overrides awaiting a second admin: of one offer's rounds, or every one the person
-    sees (`visible_to`)."""
+def overrides_awaiting(
+    *, offer: Offer | None = None, round_: ApprovalRound | None = None, membership=None
+) -> list[ApprovalOverride]:
+    """Overrides awaiting a second admin: of one offer's rounds, of one round, or every one
+    the person sees (`visible_to`)."""
     rows = _overrides().filter(status=OverrideStatus.AWAITING_CONFIRMATION)
     if offer is not None:
         rows = rows.filter(round__offer=offer)
+    if round_ is not None:
+        rows = rows.filter(round=round_)
     rows = visible_to(rows, membership=membership, via="round__requisition__")
     return list(rows.order_by("created_at", "id"))
 

@@ -88,6 +88,11 @@ PAGE_NEEDS: dict[str, tuple[Capability, Capability]] = {
     "reconciliation:page": (C.VIEW, C.MANAGE_CANDIDATES),  # its form imports activities
     "approvals:mine": (C.APPROVE, C.APPROVE),
     "approvals:decide": (C.APPROVE, C.APPROVE),
+    "approvals:round": (C.VIEW, C.VIEW),
+    "approvals:round-replace-approver": (C.DECIDE_ON_BEHALF, C.DECIDE_ON_BEHALF),
+    "approvals:round-decide-on-behalf": (C.DECIDE_ON_BEHALF, C.DECIDE_ON_BEHALF),
+    "approvals:requisition-opening": (C.VIEW, C.VIEW),
+    "approvals:milestone-clearance": (C.VIEW, C.VIEW),
     "approvals:offer": (C.VIEW, C.REQUEST_APPROVAL),
     "approvals:offer-request": (C.REQUEST_APPROVAL, C.REQUEST_APPROVAL),
     "approvals:offer-withdraw": (C.REQUEST_APPROVAL, C.REQUEST_APPROVAL),
