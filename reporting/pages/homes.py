@@ -10,9 +10,11 @@ from django.views import View
 
 from approvals.selectors import my_due_approval_count
 from audit.selectors import action_label, actor_name, actor_names
+from milestones.selectors import milestone_settings_get
 from recruiting.selectors import requisition_visibility
 from reporting import page_selectors
 from reporting.pages.dashboard import drill_url
+from reporting.pages.wording import due_words, zone_of
 from reporting.reports import Candidacy, ReportFilters, funnel, sla_exceptions, time_in_milestone
 from reporting.reports.filters import viewer_access
 from tenants.models import Role
@@ -103,7 +105,10 @@ class HomeView(TenantPageMixin, View):
         mine = role == Role.RECRUITER
         filters = ReportFilters(recruiter_id=(user.pk,) if mine else (), **self.viewer)
         stuck = sla_exceptions(filters=filters)
-        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        # "Today" and its clock times are the tenant's (its business time zone).
+        zone = zone_of(milestone_settings_get().business_timezone)
+        now = timezone.now()
+        today = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
         due_count, due = page_selectors.due_today(
             day_start=today,
             recruiter_id=user.pk if mine else None,
@@ -124,8 +129,8 @@ class HomeView(TenantPageMixin, View):
             "stuck": list(stuck[: page_selectors.HOME_ROWS]),
             "stuck_href": drill_url(filters.as_params(), "reporting:stuck"),
             "due_count": due_count,
-            "due": due,
-            "now": timezone.now(),
+            "due": [{"row": row, "when": due_words(row.due_at, now=now, zone=zone)} for row in due],
+            "zone": str(zone),
             "cards": funnels_by_requisition(filters, requisitions),
         }
 
