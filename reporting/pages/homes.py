@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 
 from approvals.selectors import my_due_approval_count
+from audit.models import AuditAction
 from audit.selectors import action_label, actor_name, actor_names
 from milestones.selectors import milestone_settings_get
 from recruiting.selectors import requisition_visibility
@@ -20,6 +21,7 @@ from reporting.reports.filters import viewer_access
 from tenants.models import Role
 from tenants.views import TenantPageMixin
 
+FORBIDDEN = AuditAction.FORBIDDEN.value
 TEMPLATES = {
     Role.RECRUITER: "reporting/home_recruiter.html",
     Role.HRBP: "reporting/home_recruiter.html",
@@ -157,7 +159,13 @@ class HomeView(TenantPageMixin, View):
         names = actor_names(events)
         return {
             "events": [
-                {"event": e, "label": action_label(e.action), "actor": actor_name(e, names)}
+                {
+                    "event": e,
+                    "label": action_label(e.action),
+                    "actor": actor_name(e, names),
+                    # What a refusal refused, in the words the person was shown.
+                    "why": (e.data or {}).get("reason", "") if e.action == FORBIDDEN else "",
+                }
                 for e in events
             ],
             "last_activity_at": events[0].at if events else None,

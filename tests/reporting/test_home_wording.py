@@ -113,3 +113,23 @@ def test_the_admins_rules_that_fired_name_the_rule_and_link_to_it(tenant_a):
         html = client.get("/").content.decode()
     link = f'href="/workflows/versions/{version.pk}/#automation-rules"'
     assert f"{link}>Advance after the test</a> moved" in html
+
+
+def test_the_auditors_feed_names_people_and_says_what_was_refused(tenant_a):
+    from tests.milestones.factories import make_tracked_application
+    from tests.support import refreshed
+
+    application = make_tracked_application(tenant=tenant_a)
+    _, auditor = _member(tenant_a, Role.AUDITOR, "aiko")
+    refused = auditor.post(
+        f"/requisitions/{application.requisition_id}/board/",
+        {
+            "application_id": str(application.pk),
+            "action": "advance",
+            "expected_version": refreshed(application).version,
+        },
+    )
+    assert refused.status_code == 403
+    html = auditor.get("/").content.decode()
+    assert "Aiko Reyes: Action refused (" in html
+    assert "Refused by role" not in html and "by aiko" not in html
