@@ -75,6 +75,20 @@ ID_FILTERS = {
 }
 
 
+# An id filter's value for "none": the rows with no recruiter (no job family, ...), in the
+# query string; None in the filters' tuples.
+NONE = "none"
+
+
+def ids_q(column: str, values) -> Q:
+    """Rows whose `column` is one of `values` (None among them: or has no value)."""
+    ids = [value for value in values if value is not None]
+    q = Q(**{f"{column}__in": ids})
+    if len(ids) < len(values):
+        q |= Q(**{f"{column}__isnull": True})
+    return q
+
+
 # What `viewer_access` sets: who is asking, never a query parameter.
 VIEWER_FIELDS = ("scope", "visibility", "sensitive")
 
@@ -129,7 +143,7 @@ class ReportFilters:
             if isinstance(value, datetime):
                 value = value.isoformat()
             elif isinstance(value, tuple):
-                value = ",".join(str(v) for v in value)
+                value = ",".join(NONE if v is None else str(v) for v in value)
             params[field.name] = value
         return params
 
@@ -168,7 +182,7 @@ def stay_q(filters: ReportFilters, *, prefix: str = "") -> Q:
     for name, column in ID_FILTERS.items():
         values = getattr(filters, name)
         if values:
-            q &= Q(**{f"{prefix}{column}__in": values})
+            q &= ids_q(f"{prefix}{column}", values)
     if filters.scope is not None:
         q &= Q(**{f"{prefix}department_id__in": filters.scope})
     if filters.visibility is not None:

@@ -13,6 +13,7 @@ from ats_milestones.api import serializers
 from reporting.models import StayEnding
 from reporting.reports.filters import (
     ID_FILTERS,
+    NONE,
     Candidacy,
     MovedBy,
     ReportFilters,
@@ -25,7 +26,8 @@ MAX_IDS = 100
 
 
 class IdListField(serializers.CharField):
-    """Comma-separated ids (UUIDs, or whole numbers for users), at most MAX_IDS."""
+    """Comma-separated ids (UUIDs, or whole numbers for users), at most MAX_IDS; `none`
+    among them means "no value" (the drill-down of a row with no recruiter, ...)."""
 
     def __init__(self, *, integers: bool = False, **kwargs):
         self.integers = integers
@@ -38,15 +40,18 @@ class IdListField(serializers.CharField):
         if not all(parts) or len(parts) > MAX_IDS:
             raise serializers.ValidationError(f"List 1 to {MAX_IDS} ids separated by commas.")
         try:
-            if self.integers:
-                values = tuple(int(part) for part in parts)
-                if not all(0 < value < 2**63 for value in values):
-                    raise ValueError
-                return values
-            return tuple(uuid.UUID(part) for part in parts)
+            return tuple(None if part.lower() == NONE else self._id(part) for part in parts)
         except ValueError:
             kind = "whole numbers" if self.integers else "UUIDs"
-            raise serializers.ValidationError(f"Not {kind}: {text!r}.") from None
+            raise serializers.ValidationError(f"Not {kind} or {NONE!r}: {text!r}.") from None
+
+    def _id(self, part: str):
+        if not self.integers:
+            return uuid.UUID(part)
+        value = int(part)
+        if not 0 < value < 2**63:
+            raise ValueError
+        return value
 
 
 class EndingListField(serializers.CharField):

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from recruiting.models import Requisition
 from reporting.models import MilestoneStay
-from reporting.reports.filters import ReportFilters, requisition_opened_q
+from reporting.reports.filters import ReportFilters, ids_q, requisition_opened_q
 from reporting.reports.labels import DIMENSIONS, dimension_labels, group_order, labelled
 from reporting.reports.result import Report
 
@@ -57,7 +57,7 @@ def _requisitions(filters: ReportFilters):
     for name, path in _REQUISITION_FILTERS.items():
         values = getattr(filters, name)
         if values:
-            q &= Q(**{f"{path}__in": values})
+            q &= ids_q(path, values)
     if filters.scope is not None:
         q &= Q(department_id__in=filters.scope)
     rows = Requisition.objects.filter(q)

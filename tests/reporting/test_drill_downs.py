@@ -205,3 +205,39 @@ def test_a_drill_down_of_the_last_days_lists_the_same_applications_as_the_number
         filters = ReportFilters(since=timezone.now() - timedelta(days=180))
         [row] = time_in_milestone(filters=filters).rows
         assert row["count"] == 1 and drilled(row["applications"]) == {recent.pk}
+
+
+def test_a_row_with_no_recruiter_drills_down_to_the_stays_without_one(tenant_a, version):
+    screen = milestone_of(version, "SCREEN")
+    nobodys, ritas = (factories.make_application(tenant=tenant_a) for _ in range(2))
+    _stay(tenant_a, nobodys, screen, recruiter_id=None)
+    _stay(tenant_a, ritas, screen, recruiter_id=7)
+
+    with tenant_context(tenant_a):
+        rows = {
+            r["recruiter"]["id"]: r for r in recruiter_performance(filters=ReportFilters()).rows
+        }
+        by_recruiter = {
+            r["group"]["id"]: r
+            for r in time_in_milestone(filters=ReportFilters(), by="recruiter").rows
+        }
+        listed = drilled(rows[None]["applications"])
+        listed_by_milestone = drilled(by_recruiter[None]["applications"])
+        ritas_listed = drilled(rows["7"]["applications"])
+    # Before, "no recruiter" drilled down without the filter: everyone.
+    assert rows[None]["recruiter"]["name"] == "No recruiter"
+    assert rows[None]["applications"]["recruiter_id"] == "none"
+    assert listed == listed_by_milestone == {nobodys.pk}
+    assert ritas_listed == {ritas.pk}
+
+
+def test_none_among_ids_selects_the_rows_without_a_value_too(tenant_a, version):
+    screen = milestone_of(version, "SCREEN")
+    nobodys, ritas, others = (factories.make_application(tenant=tenant_a) for _ in range(3))
+    _stay(tenant_a, nobodys, screen, recruiter_id=None)
+    _stay(tenant_a, ritas, screen, recruiter_id=7)
+    _stay(tenant_a, others, screen, recruiter_id=8)
+
+    with tenant_context(tenant_a):
+        assert drilled({"recruiter_id": "none,7"}) == {nobodys.pk, ritas.pk}
+        assert drilled({"recruiter_id": "None"}) == {nobodys.pk}
