@@ -15,6 +15,7 @@ from reporting.reports.filters import (
     ID_FILTERS,
     NONE,
     Candidacy,
+    Facts,
     MovedBy,
     ReportFilters,
     StayState,
@@ -98,6 +99,13 @@ class ReportQuerySerializer(serializers.Serializer):
     )
     opened_until = serializers.DateTimeField(
         required=False, help_text="stays of requisitions opened before"
+    )
+
+    facts = serializers.ChoiceField(
+        choices=Facts.CHOICES,
+        required=False,
+        help_text="stay: the id filters test the facts as they were (default); "
+        "requisition: as the requisition is now (time to fill's drill-downs)",
     )
 
     def validate(self, attrs):

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from reporting.models import MilestoneStay
 from reporting.reports import (
     ReportFilters,
     automation_impact,
@@ -20,7 +21,7 @@ from reporting.reports import (
 )
 from reporting.reports.filters import viewer_access
 from reporting.reports.params import TimedReportQuerySerializer, report_filters_from_query
-from tenants.context import tenant_context
+from tenants.context import all_tenants_context, tenant_context
 from tests import factories
 from tests.milestones.factories import make_version, milestone_of
 from tests.reporting.factories import make_stay
@@ -241,3 +242,41 @@ def test_none_among_ids_selects_the_rows_without_a_value_too(tenant_a, version):
     with tenant_context(tenant_a):
         assert drilled({"recruiter_id": "none,7"}) == {nobodys.pk, ritas.pk}
         assert drilled({"recruiter_id": "None"}) == {nobodys.pk}
+
+
+def test_time_to_fill_drills_by_the_requisitions_facts_as_its_number_counts_them(tenant_a, version):
+    # The requisition moved to Support after its hire: the hire's stay says Engineering.
+    engineering, support = (factories.make_department(tenant=tenant_a) for _ in range(2))
+    march = datetime(2025, 3, 10, 9, tzinfo=UTC)
+    requisition, hired = _hire(tenant_a, version, opened_at=march, hired_at=march + timedelta(40))
+    with all_tenants_context():
+        MilestoneStay.all_tenants.filter(application_id=hired.pk).update(
+            department_id=engineering.pk
+        )
+        type(requisition).all_tenants.filter(pk=requisition.pk).update(department=support)
+
+    with tenant_context(tenant_a):
+        [row] = time_to_fill(filters=ReportFilters(department_id=(support.pk,)), by=None).rows
+        listed = drilled(row["applications"])
+    # Before, the number counted the hire (Support now) and its drill-down listed nobody.
+    assert (row["requisitions"], row["hires"]) == (1, 1)
+    assert listed == {hired.pk}
+
+
+def test_time_to_fill_counts_no_hire_its_drill_down_hides_from_its_reader(tenant_a):
+    secret = make_version(tenant=tenant_a, milestones={"OFFER": {"is_sensitive": True}})
+    march = datetime(2025, 3, 10, 9, tzinfo=UTC)
+    _hire(tenant_a, secret, opened_at=march, hired_at=march + timedelta(40))
+    no_sensitive = {"scope": None, "visibility": None, "sensitive": False}
+
+    with tenant_context(tenant_a):
+        [row] = time_to_fill(filters=ReportFilters(**no_sensitive), by=None).rows
+        filters, _ = report_filters_from_query(
+            row["applications"], viewer=no_sensitive, serializer=TimedReportQuerySerializer
+        )
+        listed = set(report_applications(filters=filters).values_list("pk", flat=True))
+        [seen_by_all] = time_to_fill(filters=ReportFilters(sensitive=True), by=None).rows
+    # Before, a hiring manager's number counted a hire its drill-down would not list.
+    assert row["hires"] == len(listed) == 0
+    assert (row["requisitions"], row["filled"]) == (1, 0)
+    assert (seen_by_all["hires"], seen_by_all["filled"]) == (1, 1)
