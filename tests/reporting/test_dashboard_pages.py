@@ -254,3 +254,44 @@ def test_a_drill_down_page_says_which_number_it_explains_and_links_back(tenant_a
     nobody = signed_in(user).get("/reports/applications/", {"recruiter_id": "none"})
     assert "Stays in any milestone" not in nobody.content.decode()
     assert "Applications, no recruiter: 1 application<" in nobody.content.decode()
+
+
+def test_a_drill_down_of_time_to_fill_and_of_the_funnel_says_so_in_words(tenant_a):
+    from reporting.pages.describe import drill_words
+    from reporting.reports import ReportFilters, funnel, time_to_fill
+    from tenants.context import tenant_context
+    from tests.milestones.factories import make_version, milestone_of
+    from tests.reporting.factories import make_stay
+
+    version = make_version(tenant=tenant_a)
+    requisition = factories.make_requisition(
+        tenant=tenant_a, opened_at=datetime(2025, 3, 10, 9, tzinfo=UTC)
+    )
+    application = factories.make_application(tenant=tenant_a, requisition=requisition)
+    make_stay(
+        tenant=tenant_a,
+        application_id=application.pk,
+        requisition_id=requisition.pk,
+        milestone_id=milestone_of(version, "SCREEN").pk,
+        ended="rejected",
+    )
+    with tenant_context(tenant_a):
+        [fill] = time_to_fill(filters=ReportFilters(), by="month").rows
+        [row] = funnel(filters=ReportFilters(), by=None).rows
+        from reporting.reports.filters import viewer_access
+        from reporting.reports.params import report_filters_from_query
+
+        def words(params):
+            filters, _ = report_filters_from_query(params, viewer=viewer_access(None))
+            return drill_words(filters)
+
+        assert words(fill["applications"]) == {
+            "report": "Time to fill",
+            "what": "Hires of the requisitions",
+            "facts": ["opened from 1 March 2025 to before 1 April 2025"],
+        }
+        assert words(row["dropped_applications"]) == {
+            "report": "Funnel",
+            "what": "Dropped out at Screen",
+            "facts": ["finished candidacies"],
+        }
