@@ -5,7 +5,7 @@ One query per kind of id named."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -36,6 +36,11 @@ def _span(verb: str, since: datetime | None, until: datetime | None) -> str | No
         return f"{verb} since {_day(since)}"
     if since is None:
         return f"{verb} before {_day(until)}"
+    start = timezone.localtime(since)
+    if start == start.replace(day=1, hour=0, minute=0, second=0, microsecond=0):
+        after = (start + timedelta(days=32)).replace(day=1)
+        if timezone.localtime(until) == after:  # one whole month: "opened in March 2025"
+            return f"{verb} in {start:%B %Y}"
     return f"{verb} from {_day(since)} to before {_day(until)}"
 
 
