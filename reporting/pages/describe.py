@@ -99,9 +99,17 @@ def _what(filters) -> tuple[str, str]:
     return report, f"Stays in {where}" if where else "Applications"
 
 
+# The dashboard's section of a report it shows (the others are the API's alone).
+DASHBOARD_SECTIONS = {
+    "Time in milestone": "stays-heading",
+    "Funnel": "funnel-heading",
+    "Time to fill": "fill-heading",
+}
+
+
 def drill_words(filters) -> dict:
-    """`report` (its name), `what` (the row and column), `facts` (the other filters and
-    the period, each in words)."""
+    """`report` (its name), `section` (its place on the dashboard, if it is there), `what`
+    (the row and column), `facts` (the other filters and the period, each in words)."""
     report, what = _what(filters)
     facts = []
     for name, dimension, prefix in _NAMED:
@@ -125,4 +133,9 @@ def drill_words(filters) -> dict:
         facts.append("finished candidacies")
     elif filters.candidacy == Candidacy.OPEN:
         facts.append("open candidacies")
-    return {"report": report, "what": what, "facts": facts}
+    return {
+        "report": report,
+        "section": DASHBOARD_SECTIONS.get(report),
+        "what": what,
+        "facts": facts,
+    }

@@ -250,7 +250,8 @@ def test_a_drill_down_page_says_which_number_it_explains_and_links_back(tenant_a
     assert "Applications behind the number" not in html
     assert "Finished stays in Screen, Engineering: 1 application<" in html
     assert "number of <strong>Time in milestone</strong>" in html
-    assert f'href="/reports/?department_id={department.pk}">← Back to Time in milestone' in html
+    back = f'href="/reports/?department_id={department.pk}#stays-heading"'
+    assert f"{back}>← Back to Time in milestone in the reports" in html
     nobody = signed_in(user).get("/reports/applications/", {"recruiter_id": "none"})
     assert "Stays in any milestone" not in nobody.content.decode()
     assert "Applications, no recruiter: 1 application<" in nobody.content.decode()
@@ -287,11 +288,13 @@ def test_a_drill_down_of_time_to_fill_and_of_the_funnel_says_so_in_words(tenant_
 
         assert words(fill["applications"]) == {
             "report": "Time to fill",
+            "section": "fill-heading",
             "what": "Hires of the requisitions",
             "facts": ["opened in March 2025"],
         }
         assert words(row["dropped_applications"]) == {
             "report": "Funnel",
+            "section": "funnel-heading",
             "what": "Dropped out at Screen",
             "facts": ["finished candidacies"],
         }
