@@ -9,8 +9,9 @@ from tenants.models import ApiClient, Tenant, TenantScopedModel, tenant_key
 
 
 class AuditAction(models.TextChoices):
-    ACCESS_DENIED = "access.denied", "Access denied"
-    FORBIDDEN = "access.forbidden", "Refused by role"
+    # Labels read after who did it ("Aiko Tanaka: Action refused"), in the search and the CSV.
+    ACCESS_DENIED = "access.denied", "Looked up a record outside the tenant"
+    FORBIDDEN = "access.forbidden", "Action refused"
     CREATED = "object.created", "Created"
     UPDATED = "object.updated", "Updated"
     LOGIN = "auth.login", "Logged in"

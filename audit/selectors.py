@@ -79,7 +79,8 @@ def actor_names(events: Iterable[AuditEvent]) -> dict[tuple[str, object], str]:
     names: dict[tuple[str, object], str] = {}
     if user_ids:
         users = get_user_model().objects.filter(pk__in=user_ids)
-        names.update({("user", u.pk): u.get_username() for u in users})
+        # The name people read, the username only for someone without one.
+        names.update({("user", u.pk): u.get_full_name() or u.get_username() for u in users})
     if client_ids:
         clients = ApiClient.objects.filter(pk__in=client_ids).values_list("pk", "name")
         names.update({("client", pk): f"API client {name}" for pk, name in clients})

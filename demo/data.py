@@ -18,6 +18,24 @@ DEMO_PASSWORD = "demo-pass-2026"
 SHARED_USERNAME = "consultant"  # a recruiter who works for both tenants
 
 
+# The names people read for the demo logins (pages show names, not usernames).
+PEOPLE = {
+    "acme-admin": ("Amara", "Okafor"),
+    "acme-recruiter": ("Rita", "Moreno"),
+    "acme-hiring-manager": ("Henrik", "Larsen"),
+    "acme-hrbp": ("Priya", "Nair"),
+    "acme-coordinator": ("Carlos", "Mendes"),
+    "acme-auditor": ("Aiko", "Tanaka"),
+    "globex-admin": ("Grace", "Adeyemi"),
+    "globex-recruiter": ("Tomás", "Herrera"),
+    "globex-hiring-manager": ("Helen", "Park"),
+    "globex-hrbp": ("Bilal", "Haddad"),
+    "globex-coordinator": ("Chloé", "Martin"),
+    "globex-auditor": ("Oskar", "Lindqvist"),
+    SHARED_USERNAME: ("Sam", "Whitfield"),
+}
+
+
 API_CLIENT_NAME = "Demo HRIS"
 
 

@@ -22,6 +22,7 @@ from demo.data import (
     JOB_FAMILIES,
     LAST_NAMES,
     LOCATIONS,
+    PEOPLE,
     REQUISITION_TYPES,
     REQUISITIONS_PER_TENANT,
     ROLES_OPEN,
@@ -58,16 +59,32 @@ def demo_password_hash() -> str:
 
 
 def demo_user(username: str, *, is_staff: bool, result: SeedResult):
+    """The demo login `username`, created once; a re-seed gives an existing one its name
+    (demo databases seeded before the names had none) and staff status."""
     User = get_user_model()
+    first_name, last_name = PEOPLE.get(username, ("", ""))
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, email=f"{username}@example.com", is_staff=is_staff)
+        user = User(
+            username=username,
+            email=f"{username}@example.com",
+            is_staff=is_staff,
+            first_name=first_name,
+            last_name=last_name,
+        )
         user.password = demo_password_hash()  # hashing once keeps the seed fast
         user.save()
         result.count("users", 1)
-    elif is_staff and not user.is_staff:
+        return user
+    changed = []
+    if is_staff and not user.is_staff:
         user.is_staff = True
-        user.save(update_fields=["is_staff"])
+        changed.append("is_staff")
+    if not (user.first_name or user.last_name) and (first_name or last_name):
+        user.first_name, user.last_name = first_name, last_name
+        changed += ["first_name", "last_name"]
+    if changed:
+        user.save(update_fields=changed)
     return user
 
 

@@ -4,15 +4,17 @@ whatever the tenant's size (the lists are cut to a few rows; the counts are one 
 
 from __future__ import annotations
 
+import re
+import uuid
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
 
 from audit.models import AuditEvent
 from audit.selectors import audit_event_search
 from milestones.models import (
     ApplicationMilestone,
+    AutomationRule,
     DeadlineFiring,
     FrameworkVersion,
     MilestoneState,
@@ -64,7 +66,7 @@ def requisitions_of_user(*, user_id: int, role_field: str, scope: frozenset | No
     requisitions = (
         Requisition.objects.filter(**{f"{role_field}_id": user_id})
         .exclude(status__in=(RequisitionStatus.FILLED, RequisitionStatus.CANCELLED))
-        .select_related("department")
+        .select_related("department", "location")
     )
     if scope is not None:
         requisitions = requisitions.filter(department_id__in=scope)
@@ -127,13 +129,27 @@ def open_failures(*, membership) -> tuple[int, list]:
     return failures.count(), list(failures[:HOME_ROWS])
 
 
-def rule_moves_recent() -> QuerySet[MilestoneTransition]:
-    """The latest moves automation rules made (a rule firing on an event), newest first."""
-    return (
+# A rule's move records "rule <name> (<id>): <event>" as its reason (milestones.core.rules).
+_RULE_ID = re.compile(r"\(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)")
+
+
+def rule_of_reason(reason: str) -> uuid.UUID | None:
+    """The id of the automation rule a triggered move's reason names, if any."""
+    found = _RULE_ID.search(reason or "")
+    return uuid.UUID(found.group(1)) if found else None
+
+
+def rule_moves_recent() -> list[tuple[MilestoneTransition, AutomationRule | None]]:
+    """The latest moves automation rules made (a rule firing on an event), newest first,
+    each with the rule that made it (None once deleted): two queries."""
+    moves = list(
         MilestoneTransition.objects.filter(cause=TransitionCause.TRIGGER)
         .select_related("application__candidate", "from_milestone", "to_milestone")
         .order_by("-at")[:HOME_ROWS]
     )
+    rule_ids = {rule_of_reason(move.reason) for move in moves} - {None}
+    rules = AutomationRule.objects.in_bulk(rule_ids) if rule_ids else {}
+    return [(move, rules.get(rule_of_reason(move.reason))) for move in moves]
 
 
 def audit_recent() -> list[AuditEvent]:

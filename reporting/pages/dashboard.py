@@ -16,6 +16,7 @@ from django.views import View
 from milestones.core.wording import duration_words
 from reporting import page_selectors
 from reporting.pages.charts import Datum, bar_chart, funnel_chart, line_chart
+from reporting.pages.describe import drill_words
 from reporting.pages.query import PERIOD_NAMES, BadQuery, bad_query_page, page_filters
 from reporting.reports import (
     ReportFilters,
@@ -249,7 +250,11 @@ class ReportApplicationsView(TenantPageMixin, View):
         return render(
             request,
             "reporting/report_applications.html",
-            self.page_context(page_obj=page_obj, dashboard_url=_dashboard_url(filters)),
+            self.page_context(
+                page_obj=page_obj,
+                dashboard_url=_dashboard_url(filters),
+                number=drill_words(filters),
+            ),
         )
 
 
@@ -269,5 +274,10 @@ class StuckListView(TenantPageMixin, View):
 
 
 def _dashboard_url(filters: ReportFilters) -> str:
+    """The dashboard with the drill-down's filters and period (time to fill's: when its
+    requisitions opened)."""
     params = {n: v for n, v in filters.as_params().items() if n in FILTER_LABELS}
+    since = filters.since or filters.opened_since
+    until = filters.until or filters.opened_until
+    params.update({n: v.isoformat() for n, v in (("since", since), ("until", until)) if v})
     return drill_url(params, "reporting:dashboard")

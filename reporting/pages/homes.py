@@ -9,15 +9,19 @@ from django.utils import timezone
 from django.views import View
 
 from approvals.selectors import my_due_approval_count
+from audit.models import AuditAction
 from audit.selectors import action_label, actor_name, actor_names
+from milestones.selectors import milestone_settings_get
 from recruiting.selectors import requisition_visibility
 from reporting import page_selectors
 from reporting.pages.dashboard import drill_url
+from reporting.pages.wording import due_words, zone_of
 from reporting.reports import Candidacy, ReportFilters, funnel, sla_exceptions, time_in_milestone
 from reporting.reports.filters import viewer_access
 from tenants.models import Role
 from tenants.views import TenantPageMixin
 
+FORBIDDEN = AuditAction.FORBIDDEN.value
 TEMPLATES = {
     Role.RECRUITER: "reporting/home_recruiter.html",
     Role.HRBP: "reporting/home_recruiter.html",
@@ -103,7 +107,10 @@ class HomeView(TenantPageMixin, View):
         mine = role == Role.RECRUITER
         filters = ReportFilters(recruiter_id=(user.pk,) if mine else (), **self.viewer)
         stuck = sla_exceptions(filters=filters)
-        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        # "Today" and its clock times are the tenant's (its business time zone).
+        zone = zone_of(milestone_settings_get().business_timezone)
+        now = timezone.now()
+        today = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
         due_count, due = page_selectors.due_today(
             day_start=today,
             recruiter_id=user.pk if mine else None,
@@ -124,8 +131,8 @@ class HomeView(TenantPageMixin, View):
             "stuck": list(stuck[: page_selectors.HOME_ROWS]),
             "stuck_href": drill_url(filters.as_params(), "reporting:stuck"),
             "due_count": due_count,
-            "due": due,
-            "now": timezone.now(),
+            "due": [{"row": row, "when": due_words(row.due_at, now=now, zone=zone)} for row in due],
+            "zone": str(zone),
             "cards": funnels_by_requisition(filters, requisitions),
         }
 
@@ -152,7 +159,13 @@ class HomeView(TenantPageMixin, View):
         names = actor_names(events)
         return {
             "events": [
-                {"event": e, "label": action_label(e.action), "actor": actor_name(e, names)}
+                {
+                    "event": e,
+                    "label": action_label(e.action),
+                    "actor": actor_name(e, names),
+                    # What a refusal refused, in the words the person was shown.
+                    "why": (e.data or {}).get("reason", "") if e.action == FORBIDDEN else "",
+                }
                 for e in events
             ],
             "last_activity_at": events[0].at if events else None,

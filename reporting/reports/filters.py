@@ -43,6 +43,26 @@ class StayState:
     CHOICES = (ALL, OPEN, FINISHED)
 
 
+class Facts:
+    """Which facts the id filters (department, recruiter, ...) and the department scope
+    test: the stay's, as they were when it began (every report but one), or the
+    requisition's as they are now (time to fill's, whose numbers count requisitions)."""
+
+    STAY = "stay"
+    REQUISITION = "requisition"
+    CHOICES = (STAY, REQUISITION)
+
+
+# The id filters that are facts of a requisition (its column of the same name).
+REQUISITION_FACTS = (
+    "department_id",
+    "recruiter_id",
+    "job_family_id",
+    "requisition_type_id",
+    "framework_version_id",
+)
+
+
 class TimeBasis:
     BUSINESS = "business"  # inside the tenant's business hours (its calendar)
     CALENDAR = "calendar"  # wall-clock time
@@ -75,6 +95,20 @@ ID_FILTERS = {
 }
 
 
+# An id filter's value for "none": the rows with no recruiter (no job family, ...), in the
+# query string; None in the filters' tuples.
+NONE = "none"
+
+
+def ids_q(column: str, values) -> Q:
+    """Rows whose `column` is one of `values` (None among them: or has no value)."""
+    ids = [value for value in values if value is not None]
+    q = Q(**{f"{column}__in": ids})
+    if len(ids) < len(values):
+        q |= Q(**{f"{column}__isnull": True})
+    return q
+
+
 # What `viewer_access` sets: who is asking, never a query parameter.
 VIEWER_FIELDS = ("scope", "visibility", "sensitive")
 
@@ -103,6 +137,9 @@ class ReportFilters:
     # selects, so its drill-down lists the hires of those requisitions whenever they came.
     opened_since: datetime | None = None
     opened_until: datetime | None = None
+    # The facts the id filters and the scope test (`Facts`): time to fill's drill-downs
+    # test the requisition as it is, as its numbers do.
+    facts: str = Facts.STAY
     # The departments the caller may see (None: every one); not a query parameter.
     scope: frozenset | None = None
     # The requisitions the caller may see, as a condition on Requisition (confidential
@@ -124,12 +161,13 @@ class ReportFilters:
         params: dict[str, object] = {}
         for field in fields(self):
             value = getattr(self, field.name)
-            if field.name in VIEWER_FIELDS or value in (None, (), Candidacy.ALL, StayState.ALL):
+            defaults = (None, (), Candidacy.ALL, StayState.ALL, Facts.STAY)
+            if field.name in VIEWER_FIELDS or value in defaults:
                 continue
             if isinstance(value, datetime):
                 value = value.isoformat()
             elif isinstance(value, tuple):
-                value = ",".join(str(v) for v in value)
+                value = ",".join(NONE if v is None else str(v) for v in value)
             params[field.name] = value
         return params
 
@@ -165,11 +203,14 @@ def stay_q(filters: ReportFilters, *, prefix: str = "") -> Q:
         q &= Q(**{f"{prefix}entered_at__gte": filters.since})
     if filters.until is not None:
         q &= Q(**{f"{prefix}entered_at__lt": filters.until})
+    on_requisition = filters.facts == Facts.REQUISITION
     for name, column in ID_FILTERS.items():
         values = getattr(filters, name)
-        if values:
-            q &= Q(**{f"{prefix}{column}__in": values})
-    if filters.scope is not None:
+        if values and not (on_requisition and name in REQUISITION_FACTS):
+            q &= ids_q(f"{prefix}{column}", values)
+    if on_requisition:
+        q &= Q(**{f"{prefix}requisition_id__in": _requisitions_as_they_are(filters)})
+    elif filters.scope is not None:
         q &= Q(**{f"{prefix}department_id__in": filters.scope})
     if filters.visibility is not None:
         q &= Q(**{f"{prefix}requisition_id__in": visible_requisition_ids(filters)})
@@ -185,6 +226,18 @@ def stay_q(filters: ReportFilters, *, prefix: str = "") -> Q:
         )
         q &= Q(**{f"{prefix}requisition_id__in": opened.values("pk")})
     return q
+
+
+def _requisitions_as_they_are(filters: ReportFilters):
+    """The ids of the requisitions whose facts now match the id filters and the scope."""
+    q = Q()
+    for name in REQUISITION_FACTS:
+        values = getattr(filters, name)
+        if values:
+            q &= ids_q(name, values)
+    if filters.scope is not None:
+        q &= Q(department_id__in=filters.scope)
+    return Requisition.objects.filter(q).values("pk")
 
 
 def requisition_opened_q(since: datetime | None, until: datetime | None) -> Q:

@@ -50,14 +50,32 @@ def group_drill(filters, by: str, value) -> dict:
     }
 
 
+# The name of a group with no value: "No recruiter", not "(none)".
+NONE_NAMES = {
+    "department": "No department",
+    "recruiter": "No recruiter",
+    "job_family": "No job family",
+    "requisition_type": "No requisition type",
+    "framework_version": "No workflow version",
+    "requisition": "No requisition",
+    "month": "No month",
+}
+
+
 def _names(model, ids, label) -> dict:
     return {row.pk: label(row) for row in model.objects.filter(pk__in=ids)}
 
 
 def dimension_labels(by: str | None, ids: Iterable) -> dict:
-    """id -> name for the values of one dimension (a month is its own label)."""
-    ids = {i for i in ids if i is not None}
-    if by is None or not ids:
+    """id -> name for the values of one dimension (a month is its own label; None, a
+    group with no value, is "No recruiter" and so on)."""
+    if by is None:
+        return {}
+    return {None: NONE_NAMES[by], **_dimension_names(by, {i for i in ids if i is not None})}
+
+
+def _dimension_names(by: str, ids: set) -> dict:
+    if not ids:
         return {}
     if by == "month":
         return {month: f"{month:%B %Y}" for month in ids}
@@ -91,7 +109,7 @@ def labelled(value, labels: dict) -> dict | None:
     else:  # ids as text, as everywhere in the API (user ids too)
         key = value.isoformat() if hasattr(value, "isoformat") else str(value)
     name = labels.get(value)
-    return {"id": key, "name": name if name is not None else "(none)"}
+    return {"id": key, "name": name if name is not None else "(deleted)"}
 
 
 def group_order(row: dict, by: str | None) -> str:

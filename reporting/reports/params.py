@@ -13,7 +13,9 @@ from ats_milestones.api import serializers
 from reporting.models import StayEnding
 from reporting.reports.filters import (
     ID_FILTERS,
+    NONE,
     Candidacy,
+    Facts,
     MovedBy,
     ReportFilters,
     StayState,
@@ -25,7 +27,8 @@ MAX_IDS = 100
 
 
 class IdListField(serializers.CharField):
-    """Comma-separated ids (UUIDs, or whole numbers for users), at most MAX_IDS."""
+    """Comma-separated ids (UUIDs, or whole numbers for users), at most MAX_IDS; `none`
+    among them means "no value" (the drill-down of a row with no recruiter, ...)."""
 
     def __init__(self, *, integers: bool = False, **kwargs):
         self.integers = integers
@@ -38,15 +41,18 @@ class IdListField(serializers.CharField):
         if not all(parts) or len(parts) > MAX_IDS:
             raise serializers.ValidationError(f"List 1 to {MAX_IDS} ids separated by commas.")
         try:
-            if self.integers:
-                values = tuple(int(part) for part in parts)
-                if not all(0 < value < 2**63 for value in values):
-                    raise ValueError
-                return values
-            return tuple(uuid.UUID(part) for part in parts)
+            return tuple(None if part.lower() == NONE else self._id(part) for part in parts)
         except ValueError:
             kind = "whole numbers" if self.integers else "UUIDs"
-            raise serializers.ValidationError(f"Not {kind}: {text!r}.") from None
+            raise serializers.ValidationError(f"Not {kind} or {NONE!r}: {text!r}.") from None
+
+    def _id(self, part: str):
+        if not self.integers:
+            return uuid.UUID(part)
+        value = int(part)
+        if not 0 < value < 2**63:
+            raise ValueError
+        return value
 
 
 class EndingListField(serializers.CharField):
@@ -93,6 +99,13 @@ class ReportQuerySerializer(serializers.Serializer):
     )
     opened_until = serializers.DateTimeField(
         required=False, help_text="stays of requisitions opened before"
+    )
+
+    facts = serializers.ChoiceField(
+        choices=Facts.CHOICES,
+        required=False,
+        help_text="stay: the id filters test the facts as they were (default); "
+        "requisition: as the requisition is now (time to fill's drill-downs)",
     )
 
     def validate(self, attrs):

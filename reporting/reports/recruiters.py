@@ -41,9 +41,8 @@ def recruiter_performance(*, filters: ReportFilters, basis: str = TimeBasis.BUSI
     names = dimension_labels("recruiter", (row["recruiter_id"] for row in counted))
     rows = []
     for row in counted:
-        mine = (
-            filters.narrowed(recruiter_id=row["recruiter_id"]) if row["recruiter_id"] else filters
-        )
+        # No recruiter narrows to the stays without one (recruiter_id=none), not to everyone.
+        mine = filters.narrowed(recruiter_id=row["recruiter_id"])
         rows.append(
             {
                 "recruiter": labelled(row["recruiter_id"], names),

@@ -9,13 +9,15 @@ from datetime import timedelta
 from django.db import connection
 from django.db.models import Q
 
+from milestones.models import MilestoneDefinition
 from recruiting.models import Requisition
 from reporting.models import MilestoneStay
-from reporting.reports.filters import ReportFilters, requisition_opened_q
+from reporting.reports.filters import Facts, ReportFilters, ids_q, requisition_opened_q
 from reporting.reports.labels import DIMENSIONS, dimension_labels, group_order, labelled
 from reporting.reports.result import Report
 
-# The report's filters on a requisition (its facts as they are now).
+# The report's filters on a requisition (its facts as they are now; its drill-downs say
+# `facts=requisition` to test the same).
 _REQUISITION_FILTERS = {
     "department_id": "department_id",
     "recruiter_id": "recruiter_id",
@@ -35,13 +37,19 @@ FROM ({{requisitions}}) AS r
 LEFT JOIN LATERAL (
     SELECT count(*) AS hires FROM {MilestoneStay._meta.db_table} s
     WHERE s.tenant_id = r.tenant_id AND s.requisition_id = r.id AND s.ended = 'hired'
-      AND NOT s.reverted) AS h ON true
+      AND NOT s.reverted {{hidden}}) AS h ON true
 LEFT JOIN LATERAL (
     SELECT s.left_at AS filled_at FROM {MilestoneStay._meta.db_table} s
     WHERE s.tenant_id = r.tenant_id AND s.requisition_id = r.id AND s.ended = 'hired'
-      AND NOT s.reverted
+      AND NOT s.reverted {{hidden}}
     ORDER BY s.left_at OFFSET greatest(r.openings, 1) - 1 LIMIT 1) AS f ON true
 """  # noqa: S608 -- table names are the models', the inner query is the ORM's, values params
+
+# For a person who may not see sensitive milestones: the hires made in one are not
+# counted (their drill-down could not list them), neither as hires nor as the fill.
+_HIDDEN_SQL = f"""AND NOT EXISTS (
+        SELECT 1 FROM {MilestoneDefinition._meta.db_table} m
+        WHERE m.id = s.milestone_id AND m.is_sensitive)"""  # noqa: S608 -- the model's table name
 
 _GROUP_SQL = """
 SELECT {key} AS key, count(*) AS requisitions, count(filled_at) AS filled,
@@ -57,7 +65,7 @@ def _requisitions(filters: ReportFilters):
     for name, path in _REQUISITION_FILTERS.items():
         values = getattr(filters, name)
         if values:
-            q &= Q(**{f"{path}__in": values})
+            q &= ids_q(path, values)
     if filters.scope is not None:
         q &= Q(department_id__in=filters.scope)
     rows = Requisition.objects.filter(q)
@@ -80,6 +88,8 @@ def _hires_drill(filters: ReportFilters, *, since=None, until=None, **narrow) ->
         until=None,
         opened_since=max(lower) if lower else None,
         opened_until=min(upper) if upper else None,
+        # The requisitions' facts as they are, as the number selected them.
+        facts=Facts.REQUISITION,
     )
     return opened.narrowed(ended="hired", **narrow).as_params()
 
@@ -110,7 +120,7 @@ def time_to_fill(*, filters: ReportFilters, by: str | None = "requisition") -> R
         )
         .query.sql_with_params()
     )
-    fills = _FILL_SQL.format(requisitions=inner)
+    fills = _FILL_SQL.format(requisitions=inner, hidden="" if filters.sensitive else _HIDDEN_SQL)
     if by == "requisition":
         sql = f"{fills} ORDER BY opened_at DESC, r.id LIMIT {MAX_REQUISITIONS}"
     else:

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from demo.data import PEOPLE
 from milestones.models import (
     ApplicationDeadline,
     ApplicationEvent,
@@ -185,6 +186,18 @@ def test_seed_demo_admins_are_staff_and_one_user_belongs_to_both_tenants():
     with all_tenants_context():
         tenants = Membership.objects.filter(user=shared).values_list("tenant__slug", flat=True)
         assert sorted(tenants) == ["acme", "globex"]
+
+
+def test_seed_demo_gives_every_login_a_name_and_a_reseed_names_old_ones():
+    _seed()
+    User = get_user_model()
+    logins = User.objects.filter(username__in=[*PEOPLE, "acme-recruiter", "globex-auditor"])
+    assert logins.count() == len(PEOPLE)
+    assert all(user.get_full_name() for user in logins)
+    # A demo database seeded before the names: its logins have none, until the next seed.
+    User.objects.filter(username="acme-recruiter").update(first_name="", last_name="")
+    _seed()
+    assert User.objects.get(username="acme-recruiter").get_full_name() == "Rita Moreno"
 
 
 def _row_counts() -> dict[str, int]:

@@ -222,3 +222,79 @@ def test_a_period_of_months_starts_on_a_months_first_day(now, period, start):
 def test_an_old_address_of_twelve_months_still_works(recruiter_client):
     html = recruiter_client.get(reverse("reporting:dashboard"), {"period": "365"}).content
     assert b'value="12m" selected' in html
+
+
+def test_a_drill_down_page_says_which_number_it_explains_and_links_back(tenant_a):
+    from reporting.reports import ReportFilters, time_in_milestone
+    from tenants.context import tenant_context
+    from tests.milestones.factories import make_version, milestone_of
+    from tests.reporting.factories import make_stay
+    from tests.support import signed_in
+
+    version = make_version(tenant=tenant_a)
+    department = factories.make_department(tenant=tenant_a, name="Engineering")
+    application = factories.make_application(tenant=tenant_a)
+    make_stay(
+        tenant=tenant_a,
+        application_id=application.pk,
+        requisition_id=application.requisition_id,
+        milestone_id=milestone_of(version, "SCREEN").pk,
+        department_id=department.pk,
+        recruiter_id=None,
+    )
+    user = factories.make_user(username="rita")
+    factories.make_membership(tenant=tenant_a, user=user, role="recruiter")
+    with tenant_context(tenant_a):
+        [row] = time_in_milestone(filters=ReportFilters(), by="department").rows
+    html = signed_in(user).get("/reports/applications/", row["applications"]).content.decode()
+    assert "Applications behind the number" not in html
+    assert "Finished stays in Screen, Engineering: 1 application<" in html
+    assert "number of <strong>Time in milestone</strong>" in html
+    back = f'href="/reports/?department_id={department.pk}#stays-heading"'
+    assert f"{back}>← Back to Time in milestone in the reports" in html
+    nobody = signed_in(user).get("/reports/applications/", {"recruiter_id": "none"})
+    assert "Stays in any milestone" not in nobody.content.decode()
+    assert "Applications, no recruiter: 1 application<" in nobody.content.decode()
+
+
+def test_a_drill_down_of_time_to_fill_and_of_the_funnel_says_so_in_words(tenant_a):
+    from reporting.pages.describe import drill_words
+    from reporting.reports import ReportFilters, funnel, time_to_fill
+    from tenants.context import tenant_context
+    from tests.milestones.factories import make_version, milestone_of
+    from tests.reporting.factories import make_stay
+
+    version = make_version(tenant=tenant_a)
+    requisition = factories.make_requisition(
+        tenant=tenant_a, opened_at=datetime(2025, 3, 10, 9, tzinfo=UTC)
+    )
+    application = factories.make_application(tenant=tenant_a, requisition=requisition)
+    make_stay(
+        tenant=tenant_a,
+        application_id=application.pk,
+        requisition_id=requisition.pk,
+        milestone_id=milestone_of(version, "SCREEN").pk,
+        ended="rejected",
+    )
+    with tenant_context(tenant_a):
+        [fill] = time_to_fill(filters=ReportFilters(), by="month").rows
+        [row] = funnel(filters=ReportFilters(), by=None).rows
+        from reporting.reports.filters import viewer_access
+        from reporting.reports.params import report_filters_from_query
+
+        def words(params):
+            filters, _ = report_filters_from_query(params, viewer=viewer_access(None))
+            return drill_words(filters)
+
+        assert words(fill["applications"]) == {
+            "report": "Time to fill",
+            "section": "fill-heading",
+            "what": "Hires of the requisitions",
+            "facts": ["opened in March 2025"],
+        }
+        assert words(row["dropped_applications"]) == {
+            "report": "Funnel",
+            "section": "funnel-heading",
+            "what": "Dropped out at Screen",
+            "facts": ["finished candidacies"],
+        }

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from reporting.models import MilestoneStay
 from reporting.reports import (
     ReportFilters,
     automation_impact,
@@ -20,7 +21,7 @@ from reporting.reports import (
 )
 from reporting.reports.filters import viewer_access
 from reporting.reports.params import TimedReportQuerySerializer, report_filters_from_query
-from tenants.context import tenant_context
+from tenants.context import all_tenants_context, tenant_context
 from tests import factories
 from tests.milestones.factories import make_version, milestone_of
 from tests.reporting.factories import make_stay
@@ -205,3 +206,77 @@ def test_a_drill_down_of_the_last_days_lists_the_same_applications_as_the_number
         filters = ReportFilters(since=timezone.now() - timedelta(days=180))
         [row] = time_in_milestone(filters=filters).rows
         assert row["count"] == 1 and drilled(row["applications"]) == {recent.pk}
+
+
+def test_a_row_with_no_recruiter_drills_down_to_the_stays_without_one(tenant_a, version):
+    screen = milestone_of(version, "SCREEN")
+    nobodys, ritas = (factories.make_application(tenant=tenant_a) for _ in range(2))
+    _stay(tenant_a, nobodys, screen, recruiter_id=None)
+    _stay(tenant_a, ritas, screen, recruiter_id=7)
+
+    with tenant_context(tenant_a):
+        rows = {
+            r["recruiter"]["id"]: r for r in recruiter_performance(filters=ReportFilters()).rows
+        }
+        by_recruiter = {
+            r["group"]["id"]: r
+            for r in time_in_milestone(filters=ReportFilters(), by="recruiter").rows
+        }
+        listed = drilled(rows[None]["applications"])
+        listed_by_milestone = drilled(by_recruiter[None]["applications"])
+        ritas_listed = drilled(rows["7"]["applications"])
+    # Before, "no recruiter" drilled down without the filter: everyone.
+    assert rows[None]["recruiter"]["name"] == "No recruiter"
+    assert rows[None]["applications"]["recruiter_id"] == "none"
+    assert listed == listed_by_milestone == {nobodys.pk}
+    assert ritas_listed == {ritas.pk}
+
+
+def test_none_among_ids_selects_the_rows_without_a_value_too(tenant_a, version):
+    screen = milestone_of(version, "SCREEN")
+    nobodys, ritas, others = (factories.make_application(tenant=tenant_a) for _ in range(3))
+    _stay(tenant_a, nobodys, screen, recruiter_id=None)
+    _stay(tenant_a, ritas, screen, recruiter_id=7)
+    _stay(tenant_a, others, screen, recruiter_id=8)
+
+    with tenant_context(tenant_a):
+        assert drilled({"recruiter_id": "none,7"}) == {nobodys.pk, ritas.pk}
+        assert drilled({"recruiter_id": "None"}) == {nobodys.pk}
+
+
+def test_time_to_fill_drills_by_the_requisitions_facts_as_its_number_counts_them(tenant_a, version):
+    # The requisition moved to Support after its hire: the hire's stay says Engineering.
+    engineering, support = (factories.make_department(tenant=tenant_a) for _ in range(2))
+    march = datetime(2025, 3, 10, 9, tzinfo=UTC)
+    requisition, hired = _hire(tenant_a, version, opened_at=march, hired_at=march + timedelta(40))
+    with all_tenants_context():
+        MilestoneStay.all_tenants.filter(application_id=hired.pk).update(
+            department_id=engineering.pk
+        )
+        type(requisition).all_tenants.filter(pk=requisition.pk).update(department=support)
+
+    with tenant_context(tenant_a):
+        [row] = time_to_fill(filters=ReportFilters(department_id=(support.pk,)), by=None).rows
+        listed = drilled(row["applications"])
+    # Before, the number counted the hire (Support now) and its drill-down listed nobody.
+    assert (row["requisitions"], row["hires"]) == (1, 1)
+    assert listed == {hired.pk}
+
+
+def test_time_to_fill_counts_no_hire_its_drill_down_hides_from_its_reader(tenant_a):
+    secret = make_version(tenant=tenant_a, milestones={"OFFER": {"is_sensitive": True}})
+    march = datetime(2025, 3, 10, 9, tzinfo=UTC)
+    _hire(tenant_a, secret, opened_at=march, hired_at=march + timedelta(40))
+    no_sensitive = {"scope": None, "visibility": None, "sensitive": False}
+
+    with tenant_context(tenant_a):
+        [row] = time_to_fill(filters=ReportFilters(**no_sensitive), by=None).rows
+        filters, _ = report_filters_from_query(
+            row["applications"], viewer=no_sensitive, serializer=TimedReportQuerySerializer
+        )
+        listed = set(report_applications(filters=filters).values_list("pk", flat=True))
+        [seen_by_all] = time_to_fill(filters=ReportFilters(sensitive=True), by=None).rows
+    # Before, a hiring manager's number counted a hire its drill-down would not list.
+    assert row["hires"] == len(listed) == 0
+    assert (row["requisitions"], row["filled"]) == (1, 0)
+    assert (seen_by_all["hires"], seen_by_all["filled"]) == (1, 1)

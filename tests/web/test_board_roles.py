@@ -4,7 +4,6 @@ API and the service refuse the same people (the issue: an auditor advanced candi
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from milestones.core.engine import MoveAction
 from milestones.models import MilestoneTransition
@@ -15,18 +14,11 @@ from tenants.models import Role
 from tenants.permissions import PermissionRefused
 from tests import factories
 from tests.milestones.factories import make_tracked_application
-from tests.support import assert_error, refreshed
+from tests.support import assert_error, refreshed, signed_in
 
 pytestmark = pytest.mark.django_db
 
 NON_MOVERS = (Role.AUDITOR, Role.HIRING_MANAGER, Role.COORDINATOR, Role.HRBP)
-
-
-def _signed_in(tenant, role):
-    user = factories.make_membership(tenant=tenant, role=role).user
-    client = Client()
-    client.force_login(user)
-    return user, client
 
 
 def _transitions(application) -> int:
@@ -37,7 +29,7 @@ def _transitions(application) -> int:
 @pytest.mark.parametrize("role", NON_MOVERS)
 def test_the_board_hides_move_controls_from_roles_that_may_not_move(role, tenant_a):
     application = make_tracked_application(tenant=tenant_a)
-    _, client = _signed_in(tenant_a, role)
+    client = signed_in(factories.make_membership(tenant=tenant_a, role=role).user)
     response = client.get(f"/requisitions/{application.requisition_id}/board/")
     assert response.status_code == 200
     body = response.content.decode()
@@ -47,8 +39,7 @@ def test_the_board_hides_move_controls_from_roles_that_may_not_move(role, tenant
 
 def test_the_board_shows_move_controls_to_a_recruiter(tenant_a, recruiter_a):
     application = make_tracked_application(tenant=tenant_a)
-    client = Client()
-    client.force_login(recruiter_a)
+    client = signed_in(recruiter_a)
     body = client.get(f"/requisitions/{application.requisition_id}/board/").content.decode()
     assert ">Advance<" in body
 
@@ -57,7 +48,7 @@ def test_the_board_shows_move_controls_to_a_recruiter(tenant_a, recruiter_a):
 def test_a_posted_move_by_a_role_that_may_not_move_is_403_with_the_reason(role, tenant_a):
     application = make_tracked_application(tenant=tenant_a)
     before = _transitions(application)
-    _, client = _signed_in(tenant_a, role)
+    client = signed_in(factories.make_membership(tenant=tenant_a, role=role).user)
     response = client.post(
         f"/requisitions/{application.requisition_id}/board/",
         {
@@ -74,7 +65,7 @@ def test_a_posted_move_by_a_role_that_may_not_move_is_403_with_the_reason(role, 
 @pytest.mark.parametrize("role", NON_MOVERS)
 def test_the_api_refuses_a_move_by_a_role_that_may_not_move(role, tenant_a):
     application = make_tracked_application(tenant=tenant_a)
-    _, client = _signed_in(tenant_a, role)
+    client = signed_in(factories.make_membership(tenant=tenant_a, role=role).user)
     response = client.post(
         f"/api/v1/applications/{application.pk}/transitions",
         {"action": "advance"},
