@@ -7,6 +7,7 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self) -> None:
         from approvals import events, gates
+        from approvals.audit_words import AUDIT_WORDS
         from approvals.selectors import (
             OFFER_PAGE_GRANT,
             ROUND_PAGE_GRANT,
@@ -16,11 +17,13 @@ class ApprovalsConfig(AppConfig):
         from approvals.services.reminders import step_clocks_for_event
         from approvals.web.badges import offer_badges
         from ats_milestones.events import Moment, subscribe
+        from audit.selectors import register_action_labels
         from milestones.services.transitions.facts import register_fact_provider
         from milestones.web.badges import register_application_badges
         from recruiting.selectors import register_application_grant
 
         register_fact_provider(gates.approval_fact_provider)
+        register_action_labels(AUDIT_WORDS)
         register_application_badges(offer_badges)
         # Approvers outside a (confidential) requisition's team open the offer they decide.
         register_application_grant(OFFER_PAGE_GRANT, offer_page_grant)

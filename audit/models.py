@@ -18,6 +18,10 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "auth.login_failed", "Sign-in failed"
     LOCKED_OUT = "auth.locked_out", "Sign-in locked out"
     TENANT_SWITCHED = "auth.tenant_switched", "Switched tenant"
+    PRUNED = "audit.pruned", "Removed audit events past the retention period"
+    MEMBERSHIP_CREATED = "membership.created", "Gave someone a role"
+    MEMBERSHIP_CHANGED = "membership.changed", "Changed someone's role"
+    MEMBERSHIP_REMOVED = "membership.removed", "Removed someone from the tenant"
 
 
 def actor_indexes(prefix: str) -> list[models.Index]:

@@ -24,6 +24,7 @@ from milestones.models import (
 from milestones.selectors import automation_failure_list_for_page
 from recruiting.models import Requisition, RequisitionStatus
 from tenants.models import Department, JobFamily, Membership, RequisitionType, Role
+from tenants.people import person_name
 
 HOME_ROWS = 10
 # A due row the sweep has not worked off this long after it fell due: the sweep is behind.
@@ -49,7 +50,7 @@ def report_filter_choices(*, scope: frozenset | None) -> dict[str, list[tuple[st
     )
     return {
         "department_id": [(str(d.pk), d.name) for d in departments],
-        "recruiter_id": [(str(u.pk), u.get_full_name() or u.get_username()) for u in recruiters],
+        "recruiter_id": [(str(u.pk), person_name(u)) for u in recruiters],
         "job_family_id": [(str(f.pk), f.name) for f in JobFamily.objects.order_by("name")],
         "requisition_type_id": [
             (str(t.pk), t.name) for t in RequisitionType.objects.order_by("name")

@@ -26,7 +26,6 @@ from approvals.api.visibility import visible_rows
 from approvals.errors import ApprovalErrorCode as Code
 from approvals.models import ApprovalAssignment, ApprovalRound, ApprovalStep
 from approvals.services.delegation import delegators_of
-from approvals.services.subjects import user_names
 from ats_milestones.api.base import TenantScopedAPIView, TenantScopedViewSet
 from ats_milestones.api.etag import etag_of, expected_version_from
 from ats_milestones.api.schema import (
@@ -40,6 +39,7 @@ from ats_milestones.api.schema import (
 )
 from ats_milestones.api.serializers import validated
 from tenants.models import ApiScope
+from tenants.people import user_names
 from tenants.permissions import Capability, actor_require
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from approvals import core
 from approvals.models import ApprovalPolicyVersion
 from approvals.services.plan import policy_choose, steps_plan, subject_facts
-from approvals.services.subjects import ApprovalSubject, user_names
+from approvals.services.subjects import ApprovalSubject
+from tenants.people import user_names
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
-
 from approvals.models import Offer, SubjectKind
 from notifications.services import (
     RECIPIENT_HIRING_MANAGER,
@@ -147,18 +145,3 @@ class ApproverResolver:
             return [value], "user"
         filled = (slots or {}).get(value)
         return ([filled] if filled else []), f"slot:{value}"
-
-
-def person_name(user) -> str | None:
-    """The name people read: the full name, else the username (None for nobody)."""
-    return None if user is None else (user.get_full_name() or user.username)
-
-
-def user_names(user_ids) -> dict[int, str]:
-    """Names people read, one query: the full name, else the username."""
-    users = (
-        get_user_model()
-        .objects.filter(pk__in=set(user_ids))
-        .only("pk", "first_name", "last_name", "username")
-    )
-    return {u.pk: person_name(u) for u in users}

@@ -16,12 +16,12 @@ from django.views import View
 from approvals.errors import ApprovalError
 from approvals.models import ApprovalDelegation
 from approvals.services import approval_delegation_cancel, approval_delegation_create
-from approvals.services.subjects import person_name
 from approvals.web import page_selectors
 from approvals.web.access import ApprovalsPageMixin, refusal_shown
 from approvals.web.forms import DelegationForm, form_refused
 from milestones.core.wording import duration_words
 from tenants.access import access_denied_on_page
+from tenants.people import person_name
 from tenants.permissions import Capability
 
 _POSTED = ("delegator", "delegate", "starts_on", "ends_on", "note")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from approvals.services import APPROVE, DECLINE
-from approvals.services.subjects import person_name
+from tenants.people import person_name
 from tenants.selectors import tenant_user_list
 
 

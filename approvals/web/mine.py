@@ -18,9 +18,9 @@ from approvals.selectors import (
     delegations_to_today,
     my_approvals,
 )
-from approvals.services.subjects import person_name
 from approvals.web.access import ApprovalsPageMixin
 from approvals.web.wording import due_words, money_words
+from tenants.people import person_name
 from tenants.permissions import Capability
 
 

@@ -30,13 +30,13 @@ from approvals.services import (
     approval_override_reject,
     approval_override_replace,
 )
-from approvals.services.subjects import person_name
 from approvals.web import page_selectors
 from approvals.web.access import ApprovalsPageMixin, refusal_shown
 from approvals.web.decide import FROM_OFFER_PAGE, FROM_ROUND_PAGE
 from approvals.web.forms import DecideOnBehalfForm, ReplaceApproverForm, form_refused
 from approvals.web.offer import inline_where_listed, render_offer_page
 from approvals.web.round_page import render_round_page
+from tenants.people import person_name
 from tenants.permissions import Capability, PermissionRefused
 
 

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.views import View
 
 from approvals.models import ApprovalRound, StepStatus, SubjectKind
-from approvals.services.subjects import person_name
 from approvals.web import page_selectors
 from approvals.web.access import ApprovalsPageMixin, sees_application
 from approvals.web.offer import inline_where_listed
@@ -22,6 +21,7 @@ from approvals.web.wording import money_words
 from recruiting.models import Application, Requisition
 from recruiting.selectors import applications_visible, requisitions_visible
 from tenants.access import access_denied_on_page
+from tenants.people import person_name
 from tenants.permissions import Capability
 
 _KIND_WORDS = {

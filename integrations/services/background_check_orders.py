@@ -29,6 +29,7 @@ from integrations.services.auth import auth_headers
 from integrations.services.http import EndpointRefused, HttpClient
 from tenants.actors import Actor
 from tenants.context import all_tenants_context
+from tenants.people import person_name
 from tenants.permissions import Capability, actor_require
 
 ORDER_STALLED_AFTER = timedelta(hours=2)
@@ -197,7 +198,7 @@ def _who(actor: Actor) -> str:
     if actor.user_id is not None:
         user = get_user_model().objects.filter(pk=actor.user_id).first()
         if user is not None:
-            return user.get_full_name() or user.get_username()
+            return person_name(user)
     return "an API client" if actor.api_client_id else "the system"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from recruiting.models import ApplicationSource, ApplicationStatus, HireType, RequisitionStatus
+from tenants.people import person_name
 from tenants.selectors import tenant_user_list
 
 MINE = "me"
@@ -65,7 +66,7 @@ class RequisitionAccessForm(forms.Form):
     def __init__(self, *args, tenant_id, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = tenant_user_list(tenant_id=tenant_id).order_by("username")
-        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["user"].label_from_instance = person_name
 
     def clean(self):
         data = super().clean()

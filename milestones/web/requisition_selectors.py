@@ -20,6 +20,7 @@ from milestones.web.board_selectors import CandidateFilters, applications_filter
 from recruiting.models import Application, ApplicationStatus, Requisition
 from recruiting.selectors import applications_visible, requisitions_visible
 from tenants.models import Department
+from tenants.people import person_name
 
 NO_FILTERS = CandidateFilters()
 
@@ -133,7 +134,7 @@ def recruiter_choices(*, tenant) -> list[tuple[str, str]]:
         .distinct()
     )
     users = get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk")
-    return [(str(user.pk), user.get_full_name() or user.get_username()) for user in users]
+    return [(str(user.pk), person_name(user)) for user in users]
 
 
 def milestone_name(*, tenant, membership, milestone_id) -> str:

@@ -26,6 +26,7 @@ from recruiting import access
 from recruiting import selectors as recruiting_selectors
 from recruiting.models import Requisition
 from tenants.access import access_denied_on_page
+from tenants.people import person_name
 from tenants.permissions import Capability
 from tenants.views import TenantPageMixin
 
@@ -129,7 +130,7 @@ def _access_change(request, actor, requisition, form) -> str:
             return "Only its team and the people you grant access now see this requisition."
         return "Everyone in its departments now sees this requisition."
     user = form.cleaned_data["user"]
-    name = user.get_full_name() or user.get_username()
+    name = person_name(user)
     try:
         if change == RequisitionAccessForm.GRANT:
             done = access.requisition_access_grant(

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.db.models.functions import TruncMonth
 
 from milestones.models import FrameworkVersion, MilestoneDefinition
 from recruiting.models import Requisition
 from tenants.models import Department, JobFamily, RequisitionType
+from tenants.people import user_names
 
 # The dimensions a report may group by: the stay's column (a month: its entry's month).
 DIMENSIONS = {
@@ -80,8 +80,7 @@ def _dimension_names(by: str, ids: set) -> dict:
     if by == "month":
         return {month: f"{month:%B %Y}" for month in ids}
     if by == "recruiter":
-        users = get_user_model().objects.filter(pk__in=ids)
-        return {user.pk: user.get_full_name() or user.get_username() for user in users}
+        return user_names(ids)
     if by == "framework_version":
         versions = FrameworkVersion.objects.filter(pk__in=ids).select_related("framework")
         return {v.pk: f"{v.framework.name} v{v.number}" for v in versions}

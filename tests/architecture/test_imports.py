@@ -204,3 +204,21 @@ def test_no_module_imports_another_module_s_private_names():
         if alias.name.startswith("_") and not alias.name.startswith("__")
     }
     assert private == set()
+
+
+def test_the_name_people_read_comes_from_one_helper():
+    """`tenants.people` says what a user is called (the full name, else the username): a
+    `get_full_name` anywhere else in the apps or the templates is a second way to say it."""
+    elsewhere = sorted(
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path, tree in _python_files(APPS)
+        if path != ROOT / "tenants" / "people.py"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "get_full_name"
+    )
+    elsewhere += sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "templates").rglob("*.html")
+        if "get_full_name" in path.read_text()
+    )
+    assert elsewhere == []

@@ -59,7 +59,7 @@ def test_the_auditor_reads_the_board_and_the_trail_but_moves_no_one(page: Page, 
     rows = page.get_by_test_id("audit-row")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("rosa")
-    expect(rows.first).to_contain_text("Milestone transitioned")
+    expect(rows.first).to_contain_text("Moved a candidate")
     expect(rows.first).to_contain_text("10.0.0.9")
     expect(page.get_by_test_id("audit-export")).to_be_visible()
 

@@ -6,7 +6,6 @@ from approvals.api.serializers.common import (  # noqa: F401
     ActingUserMixin,
     RoundRefSerializer,
     money_field,
-    person_name,
     round_ref,
     scoped,
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from approvals.services.subjects import person_name as person_name  # re-exported
 from ats_milestones.api import serializers
 from ats_milestones.api.serializers import (
     Serializer,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from approvals.api.serializers.common import person_name
 from approvals.models import ApprovalAssignment, ApprovalRound, ApprovalStep
 from approvals.selectors import status_words
 from ats_milestones.api import serializers
+from tenants.people import person_name
 
 _TIMESTAMP = serializers.DateTimeField()
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from approvals.api.serializers.common import (
     DECISION_CHOICES,
     ActingUserMixin,
-    person_name,
     scoped,
 )
 from approvals.models import (
@@ -26,6 +25,7 @@ from ats_milestones.api.serializers import (
     TenantUserField,
 )
 from recruiting.models import Application, Requisition
+from tenants.people import person_name
 
 _STAMPS = ("id", "created_at", "updated_at")
 
