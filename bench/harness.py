@@ -153,8 +153,9 @@ def gunicorn(
     threads: int = 1,
     secret_key: str | None = None,
 ):
-    """The app as production serves it (production settings, pooled DB); yields its base URL.
-    A random secret key unless the bench made sessions with its own (`secret_key`)."""
+    """The app as production serves it (production settings, pooled DB), through bench.wsgi
+    (the product's app plus the framework-ceiling endpoint); yields its base URL. A random
+    secret key unless the bench made sessions with its own (`secret_key`)."""
     port = free_port()
     env = {
         **os.environ,
@@ -179,7 +180,7 @@ def gunicorn(
         "-m",
         "gunicorn",
         "--config=python:ats_milestones.gunicorn_conf",
-        "ats_milestones.wsgi:application",
+        "bench.wsgi:application",
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
         f"--worker-class={worker_class}",
