@@ -133,7 +133,14 @@ def test_a_decision_over_the_api_costs_the_same_at_1_and_10_approvers(tenant_a, 
     assert small == large == DECISION_API_STATEMENTS
 
 
-def _api_client_decision(tenant, size: int):
+#: With an Idempotency-Key: the request's transaction (a savepoint and its release inside
+#: the test's own transaction; BEGIN and COMMIT when served), the key claimed (or the
+#: stored one read) in one statement, `INSERT ... ON CONFLICT DO NOTHING`, and the answer
+#: stored with it. It was 7: the look-up, a savepoint, the insert and its release besides.
+IDEMPOTENCY_KEY_STATEMENTS = 4
+
+
+def _api_client_decision(tenant, size: int, **headers):
     from tests.factories import make_api_client
 
     world, round_, people = _round_with_panel(tenant, size, Quorum.ANY)
@@ -146,9 +153,17 @@ def _api_client_decision(tenant, size: int):
             {"decision": "approve", "comment": "Fine", "acting_user": people[0].pk},
             format="json",
             HTTP_IF_MATCH=f'"{round_.version}"',
+            **headers,
         )
     assert response.status_code == 201, response.content
     return len(queries), response, round_
+
+
+@pytest.mark.django_db
+def test_an_idempotency_key_adds_two_statements_to_a_decision(tenant_a):
+    count, response, round_ = _api_client_decision(tenant_a, 3, HTTP_IDEMPOTENCY_KEY="d-1")
+    assert count == DECISION_API_CLIENT_STATEMENTS + IDEMPOTENCY_KEY_STATEMENTS
+    assert "Idempotent-Replayed" not in response
 
 
 @pytest.mark.django_db
