@@ -7,8 +7,10 @@ three-step policy (hiring manager, HRBP, department head): one offer and one rou
 the services, then cloned by set-based SQL (offers, versions, rounds, steps, assignments,
 step clocks). Serves the app with gunicorn and production settings and drives it with wrk:
 decisions (POST /api/v1/approval_requests/{id}/decisions with If-Match, as an API client
-naming the hiring manager in acting_user; each round decided once) and pings at
-concurrency 8, then decisions paced at half the measured peak for latency. In the same run:
+naming the hiring manager in acting_user; each round decided once), the framework's ceiling
+(bench.ceiling: the same authenticated POST to a bare DRF endpoint that locks one row and
+writes four) and pings at concurrency 8, then decisions paced at half the measured peak for
+latency. In the same run:
 "My approvals" of a user with 1,000 pending items, at concurrency 1, over the API (GET
 /api/v1/approvals/pending) and as the page (GET /approvals/, signed in by a session made
 for the run). The last line of output is one JSON object; see docs/benchmarks.md.
@@ -242,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     from django.conf import settings
     from django.db import connections
 
+    from .ceiling import ceiling_tables_create
+
+    ceiling_ids = IdSlices(ceiling_tables_create(rows=args.rounds), harness.RUN_DIR / "ceiling")
     connections.close_all()
     say(f"seeded {args.rounds} open approval rounds in {time.monotonic() - t0:.1f}s")
 
@@ -254,11 +259,13 @@ def main(argv: list[str] | None = None) -> int:
     page_env = {"BENCH_COOKIE": f"{settings.SESSION_COOKIE_NAME}={seeded.mine_session}"}
     option = harness.server_options()["sync"]
 
-    def decisions(base: str, secs: float, run: str, share: int, rate: float = 0) -> dict:
+    def decisions(
+        base: str, secs: float, run: str, share: int, rate: float = 0, ceiling: bool = False
+    ) -> dict:
         return harness.run_wrk_once_each(
             url=base,
-            script="decisions.lua",
-            ids=ids,
+            script="ceiling.lua" if ceiling else "decisions.lua",
+            ids=ceiling_ids if ceiling else ids,
             run=run,
             per_thread=share // WRK_THREADS,
             connections=CONCURRENCY,
@@ -276,8 +283,12 @@ def main(argv: list[str] | None = None) -> int:
             stack, database_url=bench_url, token=seeded.token, secret_key=secret_key, **option
         )
         peak = decisions(base, seconds, "peak", share=ids.left // 2)
+        ceiling = decisions(base, seconds, "ceiling", share=ceiling_ids.left, ceiling=True)
         ping = get(base + "/api/v1/ping", seconds, CONCURRENCY, lua_env)
-        say(f"c={CONCURRENCY}: {peak['rps']:.0f} decisions/s, {ping['rps']:.0f} pings/s")
+        say(
+            f"c={CONCURRENCY}: {peak['rps']:.0f} decisions/s, {ceiling['rps']:.0f} ceiling "
+            f"writes/s, {ping['rps']:.0f} pings/s"
+        )
         target = peak["rps"] / 2
         paced = decisions(base, paced_seconds, "paced", share=ids.left, rate=target)
         paced["target_rps"] = target
@@ -293,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
 
     runs = {
         "decisions c8": peak,
+        "ceiling c8": ceiling,
         "ping c8": ping,
         "decisions paced": paced,
         "my approvals API": mine,
@@ -328,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
         "decisions_per_s": round(peak["rps"], 1),
         "ping_per_s": round(ping["rps"], 1),
         "ratio": round(peak["rps"] / ping["rps"], 3),
+        "ceiling_per_s": round(ceiling["rps"], 1),
+        "ratio_vs_ceiling": round(peak["rps"] / ceiling["rps"], 3),
         "p50_ms": round(paced["p50_us"] / 1000, 2),
         "p99_ms": round(paced["p99_us"] / 1000, 2),
         "paced_per_s": round(paced["rps"], 1),

@@ -5,6 +5,8 @@ what it does after its own changes commit: queue the background-check tasks."""
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 
 from django.conf import settings
@@ -17,22 +19,57 @@ from tenants.events import ObjectChanged
 
 KICK_EVERY_S = 0.2  # at most one kick per process this often; beat sweeps up the rest
 logger = logging.getLogger(__name__)
-_last_kick = 0.0
+
+
+class _Kicker:
+    """Sends the relay's kicks from a daemon thread of its own, one per process (started on
+    the first kick after a fork): a commit only sets an event, and never waits on the
+    broker. The thread sends one kick, then sleeps KICK_EVERY_S; the commits of that
+    interval are one kick sent at its end (before, they were dropped and waited for beat)."""
+
+    def __init__(self) -> None:
+        self._pid: int | None = None
+        self._wake = threading.Event()
+        self._start = threading.Lock()
+
+    def kick(self) -> None:
+        if self._pid != os.getpid():
+            with self._start:
+                if self._pid != os.getpid():  # a forked worker has no thread: start one
+                    self._wake = threading.Event()
+                    thread = threading.Thread(
+                        target=self._run, args=(self._wake,), name="relay-kick", daemon=True
+                    )
+                    thread.start()
+                    self._pid = os.getpid()
+        self._wake.set()
+
+    def _run(self, wake: threading.Event) -> None:
+        from integrations.tasks import integrations_relay_task
+
+        while True:
+            wake.wait()
+            wake.clear()
+            try:
+                # retry=False: with the broker down the change has committed and beat sends
+                # it later.
+                integrations_relay_task.apply_async(
+                    queue=settings.INTEGRATIONS_QUEUE, expires=60, retry=False
+                )
+            except Exception:  # the broker
+                logger.exception("could not kick the relay; beat will sweep the outbox")
+            time.sleep(KICK_EVERY_S)
+
+
+_kicker = _Kicker()
 
 
 def relay_kick(event) -> None:
-    """Ask a relay worker to run now (debounced: a burst of moves sends one message)."""
-    global _last_kick
+    """Ask a relay worker to run now (coalesced: a burst of moves sends one message, from
+    the kicker's thread, so no request waits on the broker)."""
     if not settings.INTEGRATIONS_RELAY_KICK:
         return
-    now = time.monotonic()
-    if now - _last_kick < KICK_EVERY_S:
-        return
-    _last_kick = now
-    from integrations.tasks import integrations_relay_task
-
-    # retry=False: with the broker down the change has committed and beat sends it later.
-    integrations_relay_task.apply_async(queue=settings.INTEGRATIONS_QUEUE, expires=60, retry=False)
+    _kicker.kick()
 
 
 def background_check_order_queue(event: BackgroundCheckOrderDue) -> None:

@@ -11,20 +11,25 @@ from tenants.actors import Actor
 from tenants.models import Membership
 
 
-def acting_actor(view, data: dict, *, person_required: bool = False) -> Actor:
-    """The Actor for the services; pops `acting_user` from `data`. A person naming someone
-    else, or (when `person_required`) an API client naming nobody, is a 400 naming
-    `acting_user`."""
+def acting_actor(
+    view, data: dict, *, person_required: bool = False, role_read_by_service: bool = False
+) -> Actor:
+    """The Actor for the services; pops `acting_user` (a user, or a user id when the
+    service looks the person up) from `data`. A person naming someone else, or (when
+    `person_required`) an API client naming nobody, is a 400 naming `acting_user`. With
+    `role_read_by_service` an API client's person is neither looked up nor given a role here:
+    the service reads both with what it locks (`approval_decide`)."""
     actor = view.actor
     named = data.pop("acting_user", None)
+    named_id = getattr(named, "pk", named)
     if view.api_client is None:
-        if named is not None and named.pk != actor.user_id:
+        if named_id is not None and named_id != actor.user_id:
             raise InvalidInput(
                 "A person signed in acts as themselves.",
                 fields={"acting_user": ["leave it out: only API clients act for someone"]},
             )
         return actor
-    user_id = getattr(view, "on_behalf_of_user_id", None) or (named.pk if named else None)
+    user_id = getattr(view, "on_behalf_of_user_id", None) or named_id
     if user_id is None:
         if person_required:
             raise InvalidInput(
@@ -32,6 +37,8 @@ def acting_actor(view, data: dict, *, person_required: bool = False) -> Actor:
                 fields={"acting_user": ["required for an API client"]},
             )
         return actor
+    if role_read_by_service:
+        return replace(actor, user_id=user_id, role=None)
     role = Membership.objects.filter(user_id=user_id, is_active=True).values_list("role", flat=True)
     # The caller's Actor with the person filled in: whatever else the kernel put in it
     # (its client address, the On-Behalf-Of it resolved) stays.

@@ -38,6 +38,7 @@ from ats_milestones.api.schema import (
     error_codes,
 )
 from ats_milestones.api.serializers import validated
+from ats_milestones.errors import DomainError
 from tenants.models import ApiScope
 from tenants.people import user_names
 from tenants.permissions import Capability, actor_require
@@ -219,21 +220,35 @@ class ApprovalDecisionView(RoundActionView):
     def post(self, request, pk):
         """Approve or decline as an approver of the due step (or as the delegate of one);
         a decline needs a reason. A round that is finished or voided answers 409."""
-        round_ = self.round_or_404(pk)
-        data = validated(s.DecisionInputSerializer, request.data)
-        expected = expected_version_from(request, required=True)
-        step = data.get("step")
-        if step is not None and step.round_id != round_.pk:
-            raise exceptions.ValidationError({"step": ["Not a step of this approval request."]})
-        decided = services.approval_decide(
-            round=round_,
-            actor=acting_actor(self, data, person_required=True),
-            decision=data["decision"],
-            comment=data.get("comment", ""),
-            reason=data.get("reason", ""),
-            step=step,
-            expected_version=expected,
-        )
+        # A person's sight limits the rounds they reach: looked up first. An API client's
+        # round is looked up by the decision's locking read (the whole tenant is its sight),
+        # and its person with it: no statement of the view's own.
+        person = self.api_client is None
+        round_ = self.round_or_404(pk) if person else None
+        try:
+            data = validated(s.DecisionInputSerializer, request.data)
+            expected = expected_version_from(request, required=True)
+            actor = acting_actor(self, data, person_required=True, role_read_by_service=not person)
+            step = data.get("step")
+            if step is not None and step.round_id != pk:
+                raise exceptions.ValidationError({"step": ["Not a step of this approval request."]})
+        except (exceptions.APIException, DomainError):
+            if not person:
+                self.round_or_404(pk)  # an id not ours answers 404 before any body check
+            raise
+        try:
+            decided = services.approval_decide(
+                round=round_ or pk,
+                actor=actor,
+                decision=data["decision"],
+                comment=data.get("comment", ""),
+                reason=data.get("reason", ""),
+                step=step,
+                expected_version=expected,
+            )
+        except ApprovalRound.DoesNotExist:
+            self.record_denied_lookup()
+            raise Http404 from None
         # The service read the round with everything the answer shows: no read after it.
         return round_rendered(decided, status_code=201)
 

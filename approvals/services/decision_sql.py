@@ -8,9 +8,11 @@ commit. As the move does (milestones/services/transitions/move_sql.py, the kerne
 `ats_milestones.statements`), a decision is now:
 
 - `decision_state_load`: the round (locked), its policy version's number and name, its
-  offer version's number, its requisition's title, the deciding person (their user row and
-  whom they stand in for today), the tenant's business calendar, and every step with its
-  assignments and their people, in one SELECT;
+  offer version's number, its requisition's title, the deciding person (their user row,
+  their active membership's role in the tenant, and whom they stand in for today), the
+  tenant's business calendar, and every step with its assignments and their people, in one
+  SELECT. It is also the round's look-up (an id not in the tenant finds no row) and, for an
+  API client acting for a person, that person's look-up: no statement before it;
 - `decision_write`: the assignment, the round, the steps that changed, the audit rows, the
   outbox rows, the next step's clocks and notifications in one statement of data-modifying
   CTEs, the last statement before COMMIT, so the audit chain lock is held only from it to
@@ -62,6 +64,7 @@ from milestones.services.timers.calendar import business_calendar_of
 from recruiting.models import Requisition
 from tenants.context import current_tenant_id
 from tenants.errors import TenantContextMissing
+from tenants.models import Membership
 
 ROUND_FIELDS = (
     "version",
@@ -85,6 +88,7 @@ class DecisionState:
     requisition_title: str
     delegators: list[int]
     actor_user: Model | None
+    actor_role: str | None  # the deciding person's active membership's role; None: none
     calendar_settings: MilestoneSettings | None  # None: the tenant never saved any
     holidays: list[datetime.date] = field(default_factory=list)
 
@@ -113,6 +117,7 @@ def _load_sql() -> str:
             ApprovalDelegation,
             ApprovalStep,
             ApprovalAssignment,
+            Membership,
         )
     }
     select = ", ".join(
@@ -137,6 +142,7 @@ def _load_sql() -> str:
             "ms.business_weekdays::text",
             f"ARRAY(SELECT h.date FROM {t['Holiday']} h "  # noqa: S608
             "WHERE h.tenant_id = r.tenant_id)",
+            "mm.role",
             *select_list(_user_model(), "me"),
             *select_list(ApprovalStep, "s"),
             *select_list(ApprovalAssignment, "a"),
@@ -157,6 +163,8 @@ def _load_sql() -> str:
         + same_tenant.format(a="ov")
         + f"LEFT JOIN {t['MilestoneSettings']} ms ON ms.tenant_id = r.tenant_id "
         f"LEFT JOIN {user} me ON me.id = %(actor)s "
+        f"LEFT JOIN {t['Membership']} mm ON mm.user_id = me.id AND mm.tenant_id = r.tenant_id "
+        "AND mm.is_active "
         f"LEFT JOIN {t['ApprovalStep']} s ON s.round_id = r.id "
         + same_tenant.format(a="s")
         + f"LEFT JOIN {t['ApprovalAssignment']} a ON a.step_id = s.id "
@@ -220,7 +228,7 @@ def _state(records: list, connection) -> DecisionState:
         assignment_cols,
         approver_cols,
         decider_cols,
-    ) = _slices(ApprovalRound, 14, user, ApprovalStep, ApprovalAssignment, user, user)
+    ) = _slices(ApprovalRound, 15, user, ApprovalStep, ApprovalAssignment, user, user)
     first = records[0]
     round_ = model_from_db(ApprovalRound, first[round_cols], connection)
     (
@@ -238,6 +246,7 @@ def _state(records: list, connection) -> DecisionState:
         day_end,
         weekdays,
         holidays,
+        actor_role,
     ) = first[extra]
     policy = model_partial(ApprovalPolicy, connection, id=policy_id, name=policy_name)
     version = model_partial(
@@ -299,6 +308,7 @@ def _state(records: list, connection) -> DecisionState:
         requisition_title=requisition_title,
         delegators=list(delegators),
         actor_user=actor_user,
+        actor_role=actor_role,
         calendar_settings=settings,
         holidays=list(holidays),
     )

@@ -6,7 +6,8 @@ number of steps and approvers; what it resolves is worked out in memory in betwe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +32,7 @@ from approvals.services.rounds import (
     steps_close,
     steps_open,
 )
+from ats_milestones.errors import DomainError, InvalidReference
 from ats_milestones.events import publish_many, statement_rows
 from notifications.services import notification_emails_after_commit
 from tenants.actors import Actor
@@ -74,7 +76,7 @@ def _my_assignment(state: DecisionState, actor: Actor, step) -> ApprovalAssignme
 
 def approval_decide(
     *,
-    round: ApprovalRound,
+    round: ApprovalRound | uuid.UUID,
     actor: Actor,
     decision: str,
     comment: str = "",
@@ -87,9 +89,40 @@ def approval_decide(
     is not open, or a step not due, answers 409. The round row is locked, so two approvers
     deciding the last open place of a step at once resolve it exactly once.
 
+    `round` is the round or its id: the locking read is also its look-up (an id not in the
+    tenant raises ApprovalRound.DoesNotExist). An API client acting for a person (`actor`
+    with both ids) has that person's role read there too: a person without an active
+    membership in the tenant is an InvalidReference naming `acting_user`.
+
     Returns the round as it now stands, with its steps, their assignments and people, and
     its policy and offer versions loaded (what the API answers), read once before the write.
     """
+    round_id = round.pk if isinstance(round, ApprovalRound) else round
+    role_read = actor.api_client_id is not None and actor.user_id is not None
+    if not role_read:
+        _refuse_early(actor, decision, reason)
+    refusal: Exception | None = None
+    # No savepoint of its own inside a caller's transaction (an Idempotency-Key's): a
+    # refusal is found before anything is written and raised once the block is left, so
+    # the caller's transaction stays usable for what it records about the refusal.
+    with transaction.atomic(savepoint=False):
+        try:
+            state = decision_state_load(
+                round_id, actor_user_id=actor.user_id, today=timezone.localdate()
+            )
+            if role_read:
+                actor = _acting_person(state, actor)
+                _refuse_early(actor, decision, reason)
+            _decide(state, actor, decision, comment, reason, step, expected_version)
+        except (DomainError, ApprovalRound.DoesNotExist) as exc:
+            refusal = exc
+    if refusal is not None:
+        raise refusal
+    return state.round
+
+
+def _refuse_early(actor: Actor, decision: str, reason: str) -> None:
+    """What refuses a decision before its round is looked at, in this order."""
     actor_require(actor, Capability.APPROVE)
     if decision not in DECISIONS:
         raise ApprovalError(
@@ -101,21 +134,16 @@ def approval_decide(
         raise ApprovalError(
             E.REASON_REQUIRED, "Say why you decline.", fields={"reason": ["a reason is required"]}
         )
-    refusal: ApprovalError | None = None
-    # No savepoint of its own inside a caller's transaction (an Idempotency-Key's): a
-    # refusal is found before anything is written and raised once the block is left, so
-    # the caller's transaction stays usable for what it records about the refusal.
-    with transaction.atomic(savepoint=False):
-        state = decision_state_load(
-            round.pk, actor_user_id=actor.user_id, today=timezone.localdate()
+
+
+def _acting_person(state: DecisionState, actor: Actor) -> Actor:
+    """An API client's Actor with its person's role in the tenant, as the read found it."""
+    if state.actor_role is None:
+        raise InvalidReference(
+            f"No person {actor.user_id} in this tenant.",
+            fields={"acting_user": [f'Invalid pk "{actor.user_id}" - object does not exist.']},
         )
-        try:
-            _decide(state, actor, decision, comment, reason, step, expected_version)
-        except ApprovalError as exc:
-            refusal = exc
-    if refusal is not None:
-        raise refusal
-    return state.round
+    return replace(actor, role=state.actor_role)
 
 
 def _decide(state: DecisionState, actor, decision, comment, reason, step, expected) -> None:

@@ -4,8 +4,12 @@
 - same key, other request -> 422 IDEMPOTENCY_KEY_REUSED
 - two requests at once    -> the key row is inserted first, inside the transaction that
   also holds the request's writes; the second insert waits on the unique index until the
-  first commits, then fails, and the second request replays the first one's response
-  (if the first is refused and rolls back, the second goes ahead as a fresh request).
+  first commits, then does nothing, and the second request replays the first one's
+  response (if the first is refused and rolls back, the second goes ahead as a fresh
+  request).
+
+Claiming a key is one statement (`INSERT ... ON CONFLICT DO NOTHING` with a read of the
+key already stored), not a look-up, a savepoint, an insert and its release.
 
 The base API view (`ats_milestones.api.base`) runs this around every POST handler, so no
 view opts in and none can opt out. Only successful responses are stored: a refused request
@@ -17,14 +21,23 @@ from __future__ import annotations
 import hashlib
 import json
 from contextlib import ExitStack
+from functools import cache
 from urllib.parse import urlencode
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from ats_milestones.db import json_param
 from ats_milestones.errors import DomainError, InvalidInput
 from ats_milestones.idempotency.models import IdempotencyKey
+from ats_milestones.statements import (
+    insert_sql,
+    inserted_columns,
+    model_from_db,
+    row_document,
+    select_list,
+)
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -72,6 +85,41 @@ def _stored(*, tenant_id, principal: str, key: str) -> IdempotencyKey | None:
     return IdempotencyKey.objects.for_tenant(tenant_id).filter(principal=principal, key=key).first()
 
 
+@cache
+def _claim_sql() -> str:
+    table = IdempotencyKey._meta.db_table
+    stored = ", ".join(select_list(IdempotencyKey, "k"))
+    insert = insert_sql(IdempotencyKey, many=False)
+    return (
+        f"WITH claimed AS ({insert} "  # noqa: S608 -- model names
+        "ON CONFLICT (tenant_id, principal, key) DO NOTHING RETURNING id) "
+        f"SELECT EXISTS (SELECT 1 FROM claimed), {stored} "
+        f"FROM (SELECT 1) one LEFT JOIN {table} k "
+        "ON k.tenant_id = %s AND k.principal = %s AND k.key = %s"
+    )
+
+
+def _claim(record: IdempotencyKey) -> tuple[bool, IdempotencyKey | None]:
+    """Insert `record` unless its key is taken, and read the taken one, in one statement:
+    (True, None) when claimed; else (False, the stored key), or (False, None) when the key
+    was committed by a concurrent request after the statement's snapshot (the insert waited
+    for it, the read cannot see it)."""
+    document = row_document(record, inserted_columns(IdempotencyKey), add=True)
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _claim_sql(),
+            [json_param(document), record.tenant_id, record.principal, record.key],
+        )
+        claimed, *stored = cursor.fetchone()
+    if claimed:
+        record._state.adding = False  # finish() updates the row just inserted
+        return True, None
+    if stored[0] is None:
+        return False, None
+    return False, model_from_db(IdempotencyKey, stored, connection)
+
+
 def _replay(stored: IdempotencyKey, fingerprint: str) -> IdempotentReplay:
     if stored.request_hash != fingerprint:
         raise IdempotencyKeyReused(
@@ -102,27 +150,25 @@ class IdempotentPost:
         if key is None:
             return None
         fingerprint = request_fingerprint(request)
-        stored = _stored(tenant_id=tenant_id, principal=principal, key=key)
-        if stored is not None:
-            raise _replay(stored, fingerprint)
         scope.enter_context(transaction.atomic())
-        try:
-            with transaction.atomic():
-                record = IdempotencyKey.objects.create(
-                    tenant_id=tenant_id,
-                    principal=principal,
-                    key=key,
-                    method=request.method,
-                    path=request.path[:500],
-                    request_hash=fingerprint,
-                )
-        except IntegrityError:
-            # A concurrent request with the same key committed first (we waited for it).
+        record = IdempotencyKey(
+            tenant_id=tenant_id,
+            principal=principal,
+            key=key,
+            method=request.method,
+            path=request.path[:500],
+            request_hash=fingerprint,
+        )
+        claimed, stored = _claim(record)
+        if claimed:
+            return cls(record)
+        if stored is None:
+            # A concurrent request with the same key committed after this statement began
+            # (its insert waited for it): read it again, now that it is visible.
             stored = _stored(tenant_id=tenant_id, principal=principal, key=key)
             if stored is None:
-                raise
-            raise _replay(stored, fingerprint) from None
-        return cls(record)
+                raise RuntimeError(f"idempotency key {key!r} neither claimed nor stored")
+        raise _replay(stored, fingerprint)
 
     def finish(self, response) -> None:
         """Store a success with the key; anything else rolls the request back, key and all."""

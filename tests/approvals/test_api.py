@@ -159,6 +159,43 @@ def test_an_api_client_decides_for_the_person_it_names(tenant_a, api_a):
     assert decided.decided_by_id == world.hiring_manager.pk
 
 
+def test_an_api_client_naming_someone_outside_the_tenant_is_told_which_field(
+    tenant_a, tenant_b, api_a
+):
+    world = make_approval_world(tenant=tenant_a)
+    body = request_approval(world).json()
+    stranger = make_person(tenant=tenant_b, role_name=Role.HIRING_MANAGER)
+    for named in (stranger.pk, 2**62):
+        response = decide(api_a, body["id"], body["version"], decision="approve", acting_user=named)
+        assert_error(response, 400, "VALIDATION_ERROR", "acting_user")
+    assert not audit_events(action="approval.approved_step")
+
+
+def test_an_api_client_acting_for_a_person_whose_role_may_not_approve_is_refused(tenant_a, api_a):
+    world = make_approval_world(tenant=tenant_a)
+    body = request_approval(world).json()
+    auditor = make_person(tenant=tenant_a, role_name=Role.AUDITOR)
+    response = decide(
+        api_a, body["id"], body["version"], decision="approve", acting_user=auditor.pk
+    )
+    assert_error(response, 403, "PERMISSION_DENIED")
+    assert not audit_events(action="approval.approved_step")
+
+
+def test_an_api_client_deciding_another_tenants_round_with_a_valid_body_gets_404(
+    tenant_a, tenant_b, api_b
+):
+    world = make_approval_world(tenant=tenant_a)
+    body = request_approval(world).json()
+    response = decide(
+        api_b, body["id"], body["version"], decision="approve", acting_user=world.hiring_manager.pk
+    )
+    assert_error(response, 404, "NOT_FOUND")
+    (denied,) = audit_events(action="access.denied", object_id=body["id"])
+    assert denied.tenant_id == tenant_b.pk
+    assert not audit_events(action="approval.approved_step")
+
+
 def test_an_api_client_names_its_person_by_on_behalf_of(tenant_a, api_a):
     world = make_approval_world(tenant=tenant_a)
     body = request_approval(world).json()

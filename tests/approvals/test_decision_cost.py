@@ -40,6 +40,11 @@ DECISION_STATEMENTS = 2
 #: context and membership, the round's look-up (404 before the body), the decision's two,
 #: the context reset. No read after the write: the answer is built from what was read.
 DECISION_API_STATEMENTS = 8
+#: An API client acting for a person (`acting_user`): the tenant context opened for the
+#: token's look-up and closed, the token, the client's tenant in context, the decision's
+#: two, the context reset. The round, the person and their role are found by the locking
+#: read (they were three statements of their own before it: ten in all).
+DECISION_API_CLIENT_STATEMENTS = 7
 
 
 def _round_with_panel(tenant, size: int, quorum: str):
@@ -126,6 +131,49 @@ def test_a_decision_over_the_api_costs_the_same_at_1_and_10_approvers(tenant_a, 
     small, *_ = _api_decision(tenant_a, 1)
     large, *_ = _api_decision(tenant_b, 10)
     assert small == large == DECISION_API_STATEMENTS
+
+
+#: With an Idempotency-Key: the request's transaction (a savepoint and its release inside
+#: the test's own transaction; BEGIN and COMMIT when served), the key claimed (or the
+#: stored one read) in one statement, `INSERT ... ON CONFLICT DO NOTHING`, and the answer
+#: stored with it. It was 7: the look-up, a savepoint, the insert and its release besides.
+IDEMPOTENCY_KEY_STATEMENTS = 4
+
+
+def _api_client_decision(tenant, size: int, **headers):
+    from tests.factories import make_api_client
+
+    world, round_, people = _round_with_panel(tenant, size, Quorum.ANY)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {make_api_client(tenant=tenant)[1]}")
+    client.get("/api/v1/ping")  # a token's first use records when it was last used
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            f"/api/v1/approval_requests/{round_.pk}/decisions",
+            {"decision": "approve", "comment": "Fine", "acting_user": people[0].pk},
+            format="json",
+            HTTP_IF_MATCH=f'"{round_.version}"',
+            **headers,
+        )
+    assert response.status_code == 201, response.content
+    return len(queries), response, round_
+
+
+@pytest.mark.django_db
+def test_an_idempotency_key_adds_two_statements_to_a_decision(tenant_a):
+    count, response, round_ = _api_client_decision(tenant_a, 3, HTTP_IDEMPOTENCY_KEY="d-1")
+    assert count == DECISION_API_CLIENT_STATEMENTS + IDEMPOTENCY_KEY_STATEMENTS
+    assert "Idempotent-Replayed" not in response
+
+
+@pytest.mark.django_db
+def test_an_api_clients_decision_costs_seven_statements_at_1_and_10_approvers(tenant_a, tenant_b):
+    small, response, round_ = _api_client_decision(tenant_a, 1)
+    large, *_ = _api_client_decision(tenant_b, 10)
+    assert small == large == DECISION_API_CLIENT_STATEMENTS
+    decided = response.json()["steps"][0]["decisions"][0]
+    assert (decided["decision"], decided["comment"]) == ("approved", "Fine")
+    assert response["ETag"] == f'"{round_.version + 1}"'
 
 
 @pytest.mark.django_db

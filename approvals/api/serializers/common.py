@@ -28,14 +28,15 @@ def money_field(*, read_only: bool = False, **kwargs):
     )
 
 
+ACTING_USER_HELP = (
+    "API clients only: the person this write is done for (a member of the tenant; their "
+    "role's capabilities apply, and a decision is theirs). A person signed in acts as "
+    "themselves and leaves it out."
+)
+
+
 class ActingUserMixin(Serializer):
-    acting_user = TenantUserField(
-        required=False,
-        allow_null=True,
-        help_text="API clients only: the person this write is done for (a member of the "
-        "tenant; their role's capabilities apply, and a decision is theirs). A person "
-        "signed in acts as themselves and leaves it out.",
-    )
+    acting_user = TenantUserField(required=False, allow_null=True, help_text=ACTING_USER_HELP)
 
 
 class RoundRefSerializer(Serializer):

@@ -4,6 +4,7 @@ overrides over the API."""
 from __future__ import annotations
 
 from approvals.api.serializers.common import (
+    ACTING_USER_HELP,
     DECISION_CHOICES,
     ActingUserMixin,
     scoped,
@@ -176,7 +177,21 @@ class WithdrawSerializer(ActingUserMixin):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+class ActingUserIdField(TenantUserField):
+    """`acting_user` as an id only (its range checked, no query): the decision's locking read
+    looks the person up and refuses one without a membership in the tenant, naming this
+    field (`approval_decide`)."""
+
+    def to_internal_value(self, data):
+        return self.pk_field.run_validation(data)
+
+
 class DecisionInputSerializer(ActingUserMixin):
+    acting_user = ActingUserIdField(
+        required=False,
+        allow_null=True,
+        help_text=ACTING_USER_HELP,
+    )
     decision = serializers.ChoiceField(choices=DECISION_CHOICES)
     comment = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     reason = serializers.CharField(
