@@ -15,7 +15,7 @@ from milestones.selectors import milestone_settings_get
 from recruiting.selectors import requisition_visibility
 from reporting import page_selectors
 from reporting.pages.dashboard import drill_url
-from reporting.pages.wording import due_words, zone_of
+from reporting.pages.wording import due_words, zone_of, zone_words
 from reporting.reports import Candidacy, ReportFilters, funnel, sla_exceptions, time_in_milestone
 from reporting.reports.filters import viewer_access
 from tenants.models import Role
@@ -132,7 +132,7 @@ class HomeView(TenantPageMixin, View):
             "stuck_href": drill_url(filters.as_params(), "reporting:stuck"),
             "due_count": due_count,
             "due": [{"row": row, "when": due_words(row.due_at, now=now, zone=zone)} for row in due],
-            "zone": str(zone),
+            "zone": zone_words(zone),
             "cards": funnels_by_requisition(filters, requisitions),
         }
 

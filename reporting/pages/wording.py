@@ -20,6 +20,14 @@ def zone_of(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def zone_words(zone: ZoneInfo) -> str:
+    """A time zone as people name it: "New York time", "Auckland time", "UTC"."""
+    key = str(zone)
+    if "/" not in key:
+        return key
+    return f"{key.rsplit('/', 1)[1].replace('_', ' ')} time"
+
+
 def due_words(due_at: datetime, *, now: datetime, zone: ZoneInfo) -> str:
     """When something is due, from `now`: "overdue since 03:19 (2 hours ago)", "due in 45
     minutes", "due at 15:00" (clock times in `zone`)."""

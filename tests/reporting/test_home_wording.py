@@ -15,7 +15,7 @@ from milestones.models import (
     MilestoneState,
     TransitionCause,
 )
-from reporting.pages.wording import due_words
+from reporting.pages.wording import due_words, zone_words
 from tenants.context import all_tenants_context, tenant_context
 from tenants.models import Role
 from tests import factories
@@ -55,6 +55,18 @@ def test_due_clock_times_are_in_the_tenants_zone():
     )
 
 
+@pytest.mark.parametrize(
+    ("zone", "words"),
+    [
+        ("America/New_York", "New York time"),
+        ("America/Argentina/Buenos_Aires", "Buenos Aires time"),
+        ("UTC", "UTC"),
+    ],
+)
+def test_a_time_zone_reads_as_people_name_it(zone, words):
+    assert zone_words(ZoneInfo(zone)) == words
+
+
 def test_the_recruiters_due_today_says_overdue_since_in_the_tenants_time_zone(tenant_a):
     zone = ZoneInfo("Pacific/Auckland")
     with all_tenants_context():
@@ -71,7 +83,7 @@ def test_the_recruiters_due_today_says_overdue_since_in_the_tenants_time_zone(te
     html = client.get("/").content.decode()
     assert 'Due today <span class="count">1</span>' in html
     assert f"overdue since {due_at.astimezone(zone):%H:%M}" in html
-    assert "(passed)" not in html and "Times in Pacific/Auckland" in html
+    assert "(passed)" not in html and "Times are Auckland time." in html
 
 
 def test_a_hiring_manager_tells_same_titled_requisitions_apart(tenant_a):
