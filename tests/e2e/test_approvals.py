@@ -163,7 +163,9 @@ def test_the_offer_approval_story(story, as_person):
     expect(audrey.get_by_test_id("audit-row")).to_have_count(2)
     audrey.get_by_label("Action").fill("milestone.")
     audrey.get_by_role("button", name="Apply").click()
-    expect(audrey.get_by_test_id("audit-row").first).to_contain_text("rosa")
+    expect(audrey.get_by_test_id("audit-row").first).to_contain_text(
+        "Rosa Recruiter"
+    )  # the name, not the username
 
     # ... and moves no one: no buttons on the application page, and a forged POST is 403.
     audrey.goto(f"/applications/{world.application.pk}/")
