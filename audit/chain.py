@@ -1,9 +1,20 @@
 """The per-tenant hash chain of the audit trail.
 
-Postgres computes each link at insert (a BEFORE INSERT trigger, so the move's single
-statement and the sweep's batch INSERT chain their rows too): it locks the tenant's
-`AuditChainHead`, numbers the row `seq = head.seq + 1`, sets `prev_hash` to the head's hash
-and `hash = sha256(prev_hash RS canonical row)`, and moves the head on.
+Postgres links each row as its transaction commits: a deferred constraint trigger (so the
+move's single statement, a decision's and the sweep's batch INSERT are linked too) locks
+the tenant's `AuditChainHead`, numbers the row `seq = head.seq + 1`, sets `prev_hash` to the
+head's hash and `hash = sha256(prev_hash RS canonical row)`, and moves the head on. Rows
+are linked in commit order, and the head is locked only while a transaction commits: until
+2026-12-03 it was locked from a transaction's first audit row to its commit, so every
+writer of one tenant waited for the one before it through its remaining statements, its
+client's round trips and its COMMIT.
+
+A row is linked by an UPDATE from within that trigger; the table's append-only trigger lets
+exactly that through (only `seq`, `prev_hash` and `hash` change, from inside a trigger) and
+refuses every other UPDATE or DELETE. No other transaction ever sees a row unlinked: it
+becomes visible at the commit that links it. A transaction that wants its rows linked at
+once (the tests that never commit) says `SET CONSTRAINTS compliance_auditevent_chain
+IMMEDIATE` (`LINK_NOW_SQL`).
 
 `chain_verify` recomputes every link in Python from the stored columns, independently of
 the trigger's SQL, and names the first row that was altered, removed or inserted.
@@ -108,6 +119,77 @@ CREATE_TRIGGER_SQL = (
     "FOR EACH ROW EXECUTE FUNCTION ats_audit_chain();"
 )
 DROP_TRIGGER_SQL = f'DROP TRIGGER IF EXISTS "{TABLE}_chain" ON "{TABLE}";'
+
+
+#: Since 2026-12-03 (migration 0005) a row is linked as its transaction commits.
+LINK_AT_COMMIT_SQL = f"""
+CREATE OR REPLACE FUNCTION ats_audit_chain_link() RETURNS trigger AS $$
+DECLARE
+    head_seq bigint;
+    head_hash text;
+    link text;
+    scope text := current_setting('app.all_tenants', true);
+BEGIN
+    -- At commit the tenant may have left the context: link with every tenant in sight,
+    -- then give the transaction its own setting back.
+    PERFORM set_config('app.all_tenants', 'on', true);
+    SELECT seq, hash INTO head_seq, head_hash FROM {HEAD_TABLE}
+    WHERE tenant_id = NEW.tenant_id FOR UPDATE;
+    IF NOT FOUND THEN  -- the tenant's first row: start its chain (a racing first row waits)
+        INSERT INTO {HEAD_TABLE} (tenant_id, seq, hash) VALUES (NEW.tenant_id, 0, '{GENESIS}')
+        ON CONFLICT (tenant_id) DO NOTHING;
+        SELECT seq, hash INTO head_seq, head_hash FROM {HEAD_TABLE}
+        WHERE tenant_id = NEW.tenant_id FOR UPDATE;
+    END IF;
+    NEW.seq := head_seq + 1;
+    link := encode(sha256(convert_to(
+        head_hash || E'\\x1e' || {_CANONICAL_NEW} || {_request_suffix_sql("NEW.")},
+        'UTF8')), 'hex');
+    UPDATE "{TABLE}" SET seq = NEW.seq, prev_hash = head_hash, hash = link WHERE id = NEW.id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'audit row % is gone before its commit linked it', NEW.id;
+    END IF;
+    UPDATE {HEAD_TABLE} SET seq = NEW.seq, hash = link WHERE tenant_id = NEW.tenant_id;
+    PERFORM set_config('app.all_tenants', coalesce(scope, ''), true);
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+-- Append-only, but for the link the trigger above writes into a row of its own commit.
+CREATE OR REPLACE FUNCTION ats_audit_refuse_change() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1
+       AND to_jsonb(OLD) - '{{seq,prev_hash,hash}}'::text[]
+           = to_jsonb(NEW) - '{{seq,prev_hash,hash}}'::text[] THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'table % is append-only', TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS "{TABLE}_chain" ON "{TABLE}";
+DROP TRIGGER IF EXISTS "{TABLE}_append_only" ON "{TABLE}";
+CREATE TRIGGER "{TABLE}_append_only" BEFORE UPDATE OR DELETE ON "{TABLE}"
+    FOR EACH ROW EXECUTE FUNCTION ats_audit_refuse_change();
+CREATE CONSTRAINT TRIGGER "{TABLE}_chain" AFTER INSERT ON "{TABLE}"
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION ats_audit_chain_link();
+"""  # noqa: S608 -- table names are constants, values come from the row
+
+#: Back to linking at insert (migration 0005 reversed).
+LINK_AT_INSERT_SQL = f"""
+DROP TRIGGER IF EXISTS "{TABLE}_chain" ON "{TABLE}";
+DROP TRIGGER IF EXISTS "{TABLE}_append_only" ON "{TABLE}";
+CREATE TRIGGER "{TABLE}_append_only" BEFORE UPDATE OR DELETE ON "{TABLE}"
+    FOR EACH ROW EXECUTE FUNCTION ats_refuse_change();
+{TRIGGER_FUNCTION_WITH_REQUEST_SQL}
+{CREATE_TRIGGER_SQL}
+DROP FUNCTION IF EXISTS ats_audit_chain_link();
+DROP FUNCTION IF EXISTS ats_audit_refuse_change();
+"""
+#: Link this transaction's rows as each statement ends, not at its commit.
+LINK_NOW_SQL = f'SET CONSTRAINTS "{TABLE}_chain" IMMEDIATE'
 
 
 def link_hash(prev_hash: str, canonical: tuple[str, ...], request: tuple[str, ...] = ()) -> str:

@@ -77,7 +77,8 @@ class AuditEvent(TenantScopedModel):
     # client's user agent; empty outside a request (sweeps, tasks, commands).
     request_id = models.CharField(max_length=64, blank=True, db_default="")
     user_agent = models.CharField(max_length=300, blank=True, db_default="")
-    # The tenant's hash chain, filled by the database at insert (audit/chain.py): a row's
+    # The tenant's hash chain, filled by the database as the row's transaction commits
+    # (audit/chain.py): a row's
     # place in its tenant's trail, the hash of the row before, and its own.
     seq = models.BigIntegerField(null=True, editable=False)
     prev_hash = models.CharField(max_length=64, null=True, editable=False)
@@ -112,8 +113,8 @@ class AuditEvent(TenantScopedModel):
 
 
 class AuditChainHead(models.Model):
-    """The last link of a tenant's audit chain; the insert trigger locks it, so the links
-    of one tenant are made one at a time and in order."""
+    """The last link of a tenant's audit chain; the chain's trigger locks it as a transaction
+    commits, so the links of one tenant are made one at a time and in commit order."""
 
     tenant = models.OneToOneField(
         Tenant, primary_key=True, on_delete=models.PROTECT, related_name="+"

@@ -78,6 +78,24 @@ def _commits(item) -> bool:
     )
 
 
+@pytest.fixture(autouse=True)
+def _audit_rows_linked_at_statement_end(request):
+    """A test that never commits would never see its audit rows linked (the chain links a
+    row as its transaction commits, audit/chain.py): its transaction links them as each
+    statement ends instead. Tests whose writes commit link them at commit, as production
+    does (tests/audit/test_chain_at_commit.py)."""
+    marker = request.node.get_closest_marker("django_db")
+    if _commits(request.node) or not (marker or "db" in request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    from django.db import connection
+
+    from audit.chain import LINK_NOW_SQL
+
+    with connection.cursor() as cursor:
+        cursor.execute(LINK_NOW_SQL)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """Let the flush after a committing test empty append-only tables, then guard them again.

@@ -15,8 +15,8 @@ commit. As the move does (milestones/services/transitions/move_sql.py, the kerne
   API client acting for a person, that person's look-up: no statement before it;
 - `decision_write`: the assignment, the round, the steps that changed, the audit rows, the
   outbox rows, the next step's clocks and notifications in one statement of data-modifying
-  CTEs, the last statement before COMMIT, so the audit chain lock is held only from it to
-  the commit.
+  CTEs, the last statement before COMMIT (its audit rows are linked into the tenant's
+  chain as it commits, audit/chain.py).
 
 A read that waited for the round's lock sees the round as the other decision left it, but
 its steps and assignments as they were when the statement began (Read Committed re-checks

@@ -1,4 +1,4 @@
-"""The audit trail is hash-chained per tenant at insert, whichever path writes the row (a
+"""The audit trail is hash-chained per tenant, whichever path writes the row (a
 service's audit_record, a move's single statement, the sweep's batch INSERT), and
 `manage.py audit_verify` names the first row a database owner altered, removed or inserted."""
 
