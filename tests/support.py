@@ -151,6 +151,27 @@ def allowed_methods(pattern: URLPattern) -> set[str]:
 # -- processes a test starts (a Celery worker, `make run`) --------------------------------
 
 
+def migrate_to(targets):
+    """Migrate the test database to `targets` (`(app, migration)` pairs; a migration of
+    None unapplies the app) and return the apps as they stand there, for a migration test
+    that writes rows with the models of an older schema."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
+
+
+def latest_migrations(app: str | None = None) -> list[tuple[str, str]]:
+    """The newest migration of every app (or of one app)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    return [node for node in leaves if app is None or node[0] == app]
+
+
 def database_url(name: str) -> str:
     """The suite's DATABASE_URL pointed at database `name`, for a process the test starts.
 

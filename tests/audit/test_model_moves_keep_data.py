@@ -8,7 +8,6 @@ import uuid
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from ats_milestones.idempotency.models import IdempotencyKey
@@ -16,6 +15,7 @@ from audit.models import AuditEvent
 from notifications.models import Notification
 from tenants.context import all_tenants_context
 from tests import factories
+from tests.support import latest_migrations, migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,24 +30,11 @@ BEFORE = [
 ]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
-
-
 def test_rows_written_before_the_move_are_all_there_after_it():
     tenant = factories.make_tenant()
     user = factories.make_user()
     application = factories.make_application(tenant=tenant)
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     OldAudit = old.get_model("compliance", "AuditEvent")
     OldNotification = old.get_model("reporting", "Notification")
     OldKey = old.get_model("integrations", "IdempotencyKey")
@@ -80,7 +67,7 @@ def test_rows_written_before_the_move_are_all_there_after_it():
             response_body={"id": "x"},
         )
 
-    _migrate(_latest())
+    migrate_to(latest_migrations())
 
     with all_tenants_context():
         assert sorted(

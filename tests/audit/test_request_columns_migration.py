@@ -6,8 +6,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from audit.chain import chain_verify
 from audit.models import AuditEvent
@@ -15,31 +13,23 @@ from audit.services import audit_record
 from tenants.context import all_tenants_context, tenant_context
 from tenants.request_context import RequestContext, request_context_entered
 from tests import factories
+from tests.support import latest_migrations, migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("audit", "0003_chain_pruning")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 def test_rows_chained_before_the_request_columns_still_verify_after_them():
     tenant = factories.make_tenant()
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     OldAudit = old.get_model("audit", "AuditEvent")
     with all_tenants_context():
         for n in range(3):
             OldAudit.objects.create(
                 id=uuid.uuid4(), tenant_id=tenant.pk, action="object.created", object_id=str(n)
             )
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    _migrate([node for node in latest if node[0] == "audit"])
+    migrate_to(latest_migrations("audit"))
 
     with all_tenants_context():
         assert chain_verify(tenant_id=tenant.pk) == (3, [])

@@ -6,38 +6,28 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from recruiting.models import Candidate, CandidateSearchTerm
 from recruiting.search import candidate_search_q
 from tenants.context import all_tenants_context, tenant_context
 from tests import factories
+from tests.support import latest_migrations, migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("recruiting", "0008_requisition_confidential")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 def test_candidates_there_before_get_their_terms_and_keep_them():
     acme, globex = factories.make_tenant(), factories.make_tenant()
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     OldCandidate = old.get_model("recruiting", "Candidate")
     with all_tenants_context():
         for tenant, first, last in ((acme, "Grace", "Hopper"), (globex, "Ada", "de Lovelace")):
             OldCandidate.objects.create(
                 id=uuid.uuid4(), tenant_id=tenant.pk, first_name=first, last_name=last
             )
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    _migrate([node for node in latest if node[0] == "recruiting"])
+    migrate_to(latest_migrations("recruiting"))
 
     with all_tenants_context():
         terms = set(CandidateSearchTerm.all_tenants.values_list("tenant_id", "term"))

@@ -7,14 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from milestones.models import MilestoneTransition
 from reporting.models import MilestoneStay
 from tests.milestones.factories import make_tracked_application
 from tests.reporting.factories import move
-from tests.support import rows
+from tests.support import latest_migrations, migrate_to, rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,21 +24,14 @@ MONDAY = (_AHEAD + timedelta(days=7 - _AHEAD.weekday())).replace(
 )
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
 def test_existing_stays_are_kept_and_get_business_time_and_cause(tenant_a):
     application = make_tracked_application(tenant=tenant_a)
     move(tenant_a, application, "advance", at=MONDAY)
     move(tenant_a, application, "advance", at=MONDAY + timedelta(hours=5))
     before = {s.pk for s in rows(MilestoneStay, application_id=application.pk)}
 
-    _migrate(BEFORE)
-    executor = MigrationExecutor(connection)
-    _migrate(executor.loader.graph.leaf_nodes())
+    migrate_to(BEFORE)
+    migrate_to(latest_migrations())
 
     stays = {s.pk: s for s in rows(MilestoneStay, application_id=application.pk)}
     assert set(stays) == before
