@@ -67,6 +67,27 @@ def inline_where_listed(failed: dict | None, awaiting) -> dict:
     return failed
 
 
+def override_context(
+    request, *, capabilities, open_round, awaiting, override_failed, confirm_failed
+) -> dict:
+    """What a round's page and an offer's page show of the admin's overrides: the open
+    round's unresolved places (for a user who may decide on someone's behalf) with the
+    people who may approve, the overrides awaiting a second admin, and what failed."""
+    places = []
+    if open_round is not None and Capability.DECIDE_ON_BEHALF in capabilities:
+        places = page_selectors.unresolved_assignments(open_round)
+    return {
+        "places": places,
+        "due_places": [p for p in places if p.step.status == StepStatus.DUE],
+        "approvers": list(page_selectors.people_who_may_approve(tenant_id=request.tenant.pk))
+        if places
+        else [],
+        "override_failed": override_failed or {},
+        "awaiting": awaiting,
+        "confirm_failed": inline_where_listed(confirm_failed, awaiting),
+    }
+
+
 def render_offer_page(
     view,
     request,
@@ -106,8 +127,6 @@ def render_offer_page(
     )
     shows_salary = may_see_salary(request, offer)
     awaiting = page_selectors.overrides_awaiting(offer=offer) if offer else []
-    overrides = Capability.DECIDE_ON_BEHALF in capabilities
-    places = page_selectors.unresolved_assignments(open_round) if open_round and overrides else []
     return render(
         request,
         "approvals/offer.html",
@@ -135,14 +154,14 @@ def render_offer_page(
             decide_failed=decide_failed or {},
             withdraw_failed=withdraw_failed or {},
             sees_application=sees_application(request, application),
-            places=places,
-            due_places=[p for p in places if p.step.status == StepStatus.DUE],
-            approvers=list(page_selectors.people_who_may_approve(tenant_id=request.tenant.pk))
-            if places
-            else [],
-            override_failed=override_failed or {},
-            awaiting=awaiting,
-            confirm_failed=inline_where_listed(confirm_failed, awaiting),
+            **override_context(
+                request,
+                capabilities=capabilities,
+                open_round=open_round,
+                awaiting=awaiting,
+                override_failed=override_failed,
+                confirm_failed=confirm_failed,
+            ),
         ),
         status=status,
     )

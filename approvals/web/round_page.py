@@ -13,10 +13,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
-from approvals.models import ApprovalRound, StepStatus, SubjectKind
+from approvals.models import ApprovalRound, SubjectKind
 from approvals.web import page_selectors
 from approvals.web.access import ApprovalsPageMixin, sees_application
-from approvals.web.offer import inline_where_listed
+from approvals.web.offer import override_context
 from approvals.web.wording import money_words
 from recruiting.models import Application, Requisition
 from recruiting.selectors import applications_visible, requisitions_visible
@@ -105,8 +105,6 @@ def render_round_page(
         if open_round is not None and Capability.APPROVE in capabilities
         else None
     )
-    overrides = Capability.DECIDE_ON_BEHALF in capabilities
-    places = page_selectors.unresolved_assignments(open_round) if open_round and overrides else []
     awaiting = page_selectors.overrides_awaiting(round_=current)
     membership = request.membership
     sees_requisition = requisitions_visible(
@@ -129,14 +127,14 @@ def render_round_page(
             if my_due and my_due.approver_id != request.user.pk
             else "",
             decide_failed=decide_failed or {},
-            places=places,
-            due_places=[p for p in places if p.step.status == StepStatus.DUE],
-            approvers=list(page_selectors.people_who_may_approve(tenant_id=request.tenant.pk))
-            if places
-            else [],
-            override_failed=override_failed or {},
-            awaiting=awaiting,
-            confirm_failed=inline_where_listed(confirm_failed, awaiting),
+            **override_context(
+                request,
+                capabilities=capabilities,
+                open_round=open_round,
+                awaiting=awaiting,
+                override_failed=override_failed,
+                confirm_failed=confirm_failed,
+            ),
         ),
         status=status,
     )

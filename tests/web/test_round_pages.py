@@ -9,6 +9,8 @@ page and the application page link to it."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from approvals.models import ApprovalAssignment, Decision, RoundStatus
 from approvals.services import approval_withdraw
@@ -256,3 +258,25 @@ def test_an_offer_round_is_shown_on_the_offer_page(tenant_a):
 
     assert response.status_code == 302
     assert response["Location"] == f"/applications/{world.application.pk}/offer/"
+
+
+def test_the_round_page_costs_as_many_queries_with_four_rounds_before_it_as_with_none(tenant_a):
+    world = opening_world(tenant_a)
+    client = signed_in(world.recruiter)
+
+    def queries(round_) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(round_url(round_)).status_code == 200
+        return len(captured.captured_queries)
+
+    latest = request_opening(world)
+    client.get(round_url(latest))  # the session's first page
+    alone = queries(latest)
+    for n in range(4):
+        with tenant_context(tenant_a):
+            approval_withdraw(round=latest, actor=world.recruiter_actor, reason=f"Try {n}")
+        latest = request_opening(world)
+
+    body = client.get(round_url(latest)).content.decode()
+    assert body.split('data-testid="round-history"')[1].count("Try ") == 4
+    assert queries(latest) == alone
