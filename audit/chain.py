@@ -81,14 +81,8 @@ def request_suffix(request_columns: tuple[str, ...]) -> str:
 _CANONICAL_NEW = " || E'\\x1f' || ".join(f"({c})" for c in _canonical("NEW."))
 
 
-def _trigger_function_sql(canonical: str) -> str:
-    return f"""
-CREATE OR REPLACE FUNCTION ats_audit_chain() RETURNS trigger AS $$
-DECLARE
-    head_seq bigint;
-    head_hash text;
-BEGIN
-    SELECT seq, hash INTO head_seq, head_hash FROM {HEAD_TABLE}
+#: Both triggers' first step: the tenant's chain head, locked (made with its first row).
+_HEAD_LOCKED = f"""    SELECT seq, hash INTO head_seq, head_hash FROM {HEAD_TABLE}
     WHERE tenant_id = NEW.tenant_id FOR UPDATE;
     IF NOT FOUND THEN  -- the tenant's first row: start its chain (a racing first row waits)
         INSERT INTO {HEAD_TABLE} (tenant_id, seq, hash) VALUES (NEW.tenant_id, 0, '{GENESIS}')
@@ -96,7 +90,17 @@ BEGIN
         SELECT seq, hash INTO head_seq, head_hash FROM {HEAD_TABLE}
         WHERE tenant_id = NEW.tenant_id FOR UPDATE;
     END IF;
-    NEW.seq := head_seq + 1;
+"""  # noqa: S608 -- table names are constants
+
+
+def _trigger_function_sql(canonical: str) -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION ats_audit_chain() RETURNS trigger AS $$
+DECLARE
+    head_seq bigint;
+    head_hash text;
+BEGIN
+{_HEAD_LOCKED}    NEW.seq := head_seq + 1;
     NEW.prev_hash := head_hash;
     NEW.hash := encode(sha256(convert_to(
         head_hash || E'\\x1e' || {canonical}, 'UTF8')), 'hex');
@@ -133,15 +137,7 @@ BEGIN
     -- At commit the tenant may have left the context: link with every tenant in sight,
     -- then give the transaction its own setting back.
     PERFORM set_config('app.all_tenants', 'on', true);
-    SELECT seq, hash INTO head_seq, head_hash FROM {HEAD_TABLE}
-    WHERE tenant_id = NEW.tenant_id FOR UPDATE;
-    IF NOT FOUND THEN  -- the tenant's first row: start its chain (a racing first row waits)
-        INSERT INTO {HEAD_TABLE} (tenant_id, seq, hash) VALUES (NEW.tenant_id, 0, '{GENESIS}')
-        ON CONFLICT (tenant_id) DO NOTHING;
-        SELECT seq, hash INTO head_seq, head_hash FROM {HEAD_TABLE}
-        WHERE tenant_id = NEW.tenant_id FOR UPDATE;
-    END IF;
-    NEW.seq := head_seq + 1;
+{_HEAD_LOCKED}    NEW.seq := head_seq + 1;
     link := encode(sha256(convert_to(
         head_hash || E'\\x1e' || {_CANONICAL_NEW} || {_request_suffix_sql("NEW.")},
         'UTF8')), 'hex');
