@@ -264,11 +264,9 @@ def my_approvals(
         .filter(rank__lte=limit)
         .values_list("pk", "step__status", "of")
     )
-    for _, status, count in ranked:
-        if status == StepStatus.DUE:
-            mine.due_count = count
-        else:
-            mine.waiting_count = count
+    counts = {status: count for _, status, count in ranked}
+    mine.due_count = counts.get(StepStatus.DUE, 0)
+    mine.waiting_count = counts.get(StepStatus.WAITING, 0)
     if ranked:
         for assignment in (
             _assignments()
