@@ -262,6 +262,9 @@ def my_approvals(
             of=Window(Count("id"), partition_by=in_status),
         )
         .filter(rank__lte=limit)
+        # Not the model's ordering: it joined each step's round again to sort rows by it
+        # that the ranking has already put in order, and the next query orders them.
+        .order_by()
         .values_list("pk", "step__status", "of")
     )
     counts = {status: count for _, status, count in ranked}

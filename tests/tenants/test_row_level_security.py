@@ -75,6 +75,28 @@ def test_every_table_with_tenant_id_has_forced_rls_and_the_policy(db):
     assert unprotected == []
 
 
+def test_every_policy_reads_the_session_settings_once_per_statement(tenant_a):
+    """The policy's settings are read in scalar subqueries (InitPlans), so a scan compares
+    each row's tenant_id to a constant; read bare, `current_setting` and the cast to uuid
+    ran for every row scanned (a 30,000-row scan cost 4x its policy-free time)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT qual, with_check FROM pg_policies "
+            "WHERE policyname = 'tenant_isolation' AND schemaname = current_schema()"
+        )
+        policies = cursor.fetchall()
+    assert len(policies) == 1, policies
+    with tenant_context(tenant_a), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN (VERBOSE) SELECT id FROM tenants_department")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    filters = [line for line in plan.splitlines() if "Filter:" in line]
+    assert filters, plan
+    assert "InitPlan" in plan, plan
+    assert not any("current_setting" in line for line in filters), plan
+
+
 def test_every_unique_constraint_on_a_tenant_table_leads_with_tenant_id(db):
     with connection.cursor() as cursor:
         cursor.execute(
