@@ -19,6 +19,7 @@ from approvals.selectors import (
     my_approvals,
 )
 from approvals.web.access import ApprovalsPageMixin
+from approvals.web.page_selectors import milestone_names_of_rounds
 from approvals.web.wording import due_words, money_words
 from tenants.people import person_name
 from tenants.permissions import Capability
@@ -36,7 +37,7 @@ class Item:
     step: str  # "Step 2 of 3: HRBP"
     due: str  # "due in 2 days"
     url: str  # the offer page, or the round's page for another subject
-    kind: str  # "" for an offer; "Opening of the requisition", "Milestone clearance"
+    kind: str  # "" for an offer; "Opening of the requisition", "Clearance of Background check"
     on_behalf_of: str  # "" for the person's own; the approver's name for a delegated one
 
     @property
@@ -69,7 +70,13 @@ def _same_words(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def _item(assignment: ApprovalAssignment, now, user_id) -> Item:
+def _kind(round_, milestone_names: dict) -> str:
+    if round_.subject_kind == SubjectKind.MILESTONE and round_.pk in milestone_names:
+        return f"Clearance of {milestone_names[round_.pk]}"
+    return _KIND_WORDS.get(round_.subject_kind, "")
+
+
+def _item(assignment: ApprovalAssignment, now, user_id, milestone_names: dict) -> Item:
     round_ = assignment.round
     step = assignment.step
     offer = round_.offer
@@ -85,7 +92,7 @@ def _item(assignment: ApprovalAssignment, now, user_id) -> Item:
         url=reverse("approvals:offer", args=[application.pk])
         if round_.subject_kind == SubjectKind.OFFER and application
         else reverse("approvals:round", args=[round_.pk]),
-        kind=_KIND_WORDS.get(round_.subject_kind, ""),
+        kind=_kind(round_, milestone_names),
         on_behalf_of=(
             person_name(assignment.approver) if assignment.approver_id != user_id else ""
         ),
@@ -119,13 +126,15 @@ def render_my_approvals(view, request, *, failed=None, status=200):
         user_id=user_id, limit=_shown(request), on_behalf_of=delegations_to_today(user_id)
     )
     now = timezone.now()
+    # A clearance names its milestone: one more query, only when one is listed.
+    names = milestone_names_of_rounds(a.round for a in (*mine.due, *mine.waiting, *mine.decided))
     return render(
         request,
         "approvals/my_approvals.html",
         view.page_context(
-            due=[_item(a, now, user_id) for a in mine.due],
-            waiting=[_item(a, now, user_id) for a in mine.waiting],
-            decided=[_item(a, now, user_id) for a in mine.decided],
+            due=[_item(a, now, user_id, names) for a in mine.due],
+            waiting=[_item(a, now, user_id, names) for a in mine.waiting],
+            decided=[_item(a, now, user_id, names) for a in mine.decided],
             due_count=mine.due_count,
             waiting_count=mine.waiting_count,
             show_more=PENDING_SHOWN_MAX,

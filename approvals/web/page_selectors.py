@@ -17,6 +17,7 @@ from approvals.models import (
     OverrideStatus,
     RoundStatus,
     StepStatus,
+    SubjectKind,
 )
 from approvals.services import subject_of_offer
 from milestones.models import MilestoneDefinition
@@ -63,6 +64,26 @@ def milestone_of_round(round_: ApprovalRound) -> MilestoneDefinition | None:
     return MilestoneDefinition.objects.filter(
         version_id=round_.requisition.framework_version_id, code=round_.milestone_code
     ).first()
+
+
+def milestone_names_of_rounds(rounds) -> dict:
+    """The name of the milestone each clearance round among `rounds` is about (by round id,
+    in its requisition's pinned version): one query, none without a clearance round."""
+    wanted = {
+        r.pk: (r.requisition.framework_version_id, r.milestone_code)
+        for r in rounds
+        if r.subject_kind == SubjectKind.MILESTONE
+    }
+    if not wanted:
+        return {}
+    names = {
+        (version_id, code): name
+        for version_id, code, name in MilestoneDefinition.objects.filter(
+            version_id__in={v for v, _ in wanted.values()},
+            code__in={c for _, c in wanted.values()},
+        ).values_list("version_id", "code", "name")
+    }
+    return {pk: names[key] for pk, key in wanted.items() if key in names}
 
 
 def open_round_of(offer: Offer) -> ApprovalRound | None:

@@ -247,7 +247,7 @@ def test_the_application_page_and_my_approvals_link_to_the_clearance_round(tenan
     assert client.get(link)["Location"] == round_url(round_)
     mine = signed_in(world.hrbp).get("/approvals/").content.decode()
     item = mine.split('data-testid="due-item"')[1].split("</li>")[0]
-    assert f'href="{round_url(round_)}"' in item and "Milestone clearance" in item
+    assert f'href="{round_url(round_)}"' in item and "Clearance of Executive clearance" in item
 
 
 def test_an_offer_round_is_shown_on_the_offer_page(tenant_a):
