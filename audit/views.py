@@ -80,6 +80,7 @@ def _search_page(view, request):
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
     older = request.GET.copy()
+    more = more and page[-1].seq is not None  # an unlinked row has no older page to cite
     if more:
         older["before"] = page[-1].seq
     export = request.GET.copy()
@@ -142,31 +143,40 @@ def _export_csv(view, request):
 
 
 def _csv_lines(writer, events):
-    """The export in batches of EXPORT_BATCH rows, walking the chain down by seq."""
+    """The export in batches of EXPORT_BATCH rows: first any row not yet linked into the
+    chain (no seq: visible only to its own transaction before it commits, or with the chain
+    trigger off), then the linked ones, walking the chain down by seq."""
     yield writer.writerow(CSV_HEADER)
-    before = None
-    while batch := list((events.filter(seq__lt=before) if before else events)[:EXPORT_BATCH]):
-        for row in _rows(batch):
-            event = row["event"]
-            yield writer.writerow(
-                [
-                    event.seq,
-                    event.at.isoformat(),
-                    event.action,
-                    row["who"],
-                    event.actor_user_id or "",
-                    event.actor_api_client_id or "",
-                    event.on_behalf_of_user_id or "",
-                    event.object_type,
-                    event.object_id,
-                    row["details"],
-                    event.ip_address or "",
-                    event.user_agent,
-                    event.request_id,
-                    event.hash or "",
-                ]
-            )
+    yield from _csv_rows(writer, list(events.filter(seq__isnull=True)))
+    linked, before = events.filter(seq__isnull=False), None
+    while batch := list(
+        (linked.filter(seq__lt=before) if before is not None else linked)[:EXPORT_BATCH]
+    ):
+        yield from _csv_rows(writer, batch)
         before = batch[-1].seq
+
+
+def _csv_rows(writer, events):
+    for row in _rows(events):
+        event = row["event"]
+        yield writer.writerow(
+            [
+                event.seq,
+                event.at.isoformat(),
+                event.action,
+                row["who"],
+                event.actor_user_id or "",
+                event.actor_api_client_id or "",
+                event.on_behalf_of_user_id or "",
+                event.object_type,
+                event.object_id,
+                row["details"],
+                event.ip_address or "",
+                event.user_agent,
+                event.request_id,
+                event.hash or "",
+            ]
+        )
 
 
 class AuditSearchView(TenantPageMixin, View):
