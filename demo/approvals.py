@@ -1,5 +1,7 @@
 """Demo approvals: department heads, pay bands, the three-step offer policy, and offers in
-every state, so the hiring manager and the HRBP find something due on "My approvals".
+every state, so the hiring manager and the HRBP find something due on "My approvals"; and
+the opening policy with one draft requisition's opening due for the HRBP, so a round that
+is not an offer's has its page to walk.
 
 Written through the services a recruiter and the approvers use (audit rows, events and
 notifications as in real use); idempotent: nothing is made once the tenant has an offer.
@@ -9,16 +11,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from approvals.models import ApprovalPolicy, Offer
+from approvals.models import ApprovalPolicy, ApprovalRound, Offer, SubjectKind
 from approvals.services import (
     approval_decide,
     approval_policy_create,
     approval_request,
     offer_create,
     subject_of_offer,
+    subject_of_requisition,
 )
 from demo.result import SeedResult
-from recruiting.models import Application, ApplicationStatus, HireType, Requisition
+from recruiting.models import (
+    Application,
+    ApplicationStatus,
+    HireType,
+    Requisition,
+    RequisitionStatus,
+)
 from tenants.actors import Actor
 from tenants.models import Department, Role, Tenant
 
@@ -40,6 +49,12 @@ POLICY_STEPS = [
     },
 ]
 
+OPENING_POLICY_NAME = "Opening approval"
+OPENING_STEPS = [
+    {"name": "HRBP", "approvers": [{"role": "hrbp"}]},
+    {"name": "Department head", "approvers": [{"role": "department_head"}]},
+]
+
 
 def seed_approvals(tenant: Tenant, users: dict, result: SeedResult) -> None:
     # The admin heads every department (the demo has no separate head login).
@@ -56,9 +71,30 @@ def seed_approvals(tenant: Tenant, users: dict, result: SeedResult) -> None:
             actor=admin, name=POLICY_NAME, subject_kind="offer", steps=POLICY_STEPS, position=10
         )
         result.count("approval policies", 1)
+    if not ApprovalPolicy.objects.filter(name=OPENING_POLICY_NAME).exists():
+        approval_policy_create(
+            actor=admin,
+            name=OPENING_POLICY_NAME,
+            subject_kind=SubjectKind.REQUISITION,
+            steps=OPENING_STEPS,
+            position=20,
+        )
+        result.count("approval policies", 1)
+    if not ApprovalRound.objects.filter(subject_kind=SubjectKind.REQUISITION).exists():
+        _seed_opening(users, result)
     if Offer.objects.exists():
         return
     _seed_offers(users, result)
+
+
+def _seed_opening(users: dict, result: SeedResult) -> None:
+    """The recruiter asks to open the first draft requisition: due for the HRBP."""
+    draft = Requisition.objects.filter(status=RequisitionStatus.DRAFT).order_by("title").first()
+    if draft is None:
+        return
+    recruiter = Actor(user_id=users[Role.RECRUITER].pk, role=Role.RECRUITER)
+    approval_request(subject=subject_of_requisition(draft), actor=recruiter)
+    result.count("approval rounds", 1)
 
 
 def _offer_candidates() -> list[Application]:

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from approvals.models import ApprovalPolicy, ApprovalRound, RoundStatus
+from approvals.models import ApprovalPolicy, ApprovalRound, RoundStatus, SubjectKind
 from approvals.selectors import my_approvals
 from milestones.models import MilestoneDefinition
 from notifications.models import Notification
@@ -36,6 +36,9 @@ def test_the_demo_seeds_a_policy_and_offers_due_for_the_hiring_manager_and_the_h
     assert hm.due and hrbp.due
     assert {"type": "approval_granted"} in offer_gate
     assert told >= 2
+    # A requisition's opening, due for the HRBP, has a round page of its own.
+    opening = [a for a in hrbp.due if a.round.subject_kind == SubjectKind.REQUISITION]
+    assert len(opening) == 1 and opening[0].step.name == "HRBP"
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert "nothing created" in out.getvalue()
