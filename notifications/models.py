@@ -42,7 +42,13 @@ class Notification(TenantScopedModel):
             models.Index(
                 fields=["tenant", "recipient", "read_at", "-created_at"],
                 name="notification_inbox_idx",
-            )
+            ),
+            # The mail catch-up's walk: the recent ones not yet emailed.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_unmailed_idx",
+            ),
         ]
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
@@ -16,6 +17,8 @@ from notifications.models import Notification
 from notifications.tasks import notifications_email_task
 from tenants.models import Department, Membership, Role
 from tenants.permissions import Capability, role_may
+
+logger = logging.getLogger(__name__)
 
 # Who on a requisition a recipient name stands for (see milestones AlertRecipient).
 RECIPIENT_RECRUITER = "recruiter"
@@ -207,7 +210,18 @@ def _email_after_commit(notification_ids: list) -> None:
     if not notification_ids:
         return
     ids = [str(pk) for pk in notification_ids]
-    transaction.on_commit(lambda: notifications_email_task.delay(ids))
+    transaction.on_commit(lambda: _queue_email(ids))
+
+
+def _queue_email(ids: list[str]) -> None:
+    try:
+        notifications_email_task.delay(ids)
+    except Exception:  # the broker is down; what wrote them has committed and stands
+        logger.warning(
+            "could not queue the email of %d notifications; the mail catch-up sends them",
+            len(ids),
+            exc_info=True,
+        )
 
 
 @transaction.atomic

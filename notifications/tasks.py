@@ -6,7 +6,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from notifications.mail import notifications_email
+from notifications.mail import notifications_email, notifications_email_catch_up
 
 
 @shared_task(
@@ -25,3 +25,14 @@ def notifications_email_task(notification_ids: list[str]) -> int:
     sweep). Cross-tenant by primary key, so no tenant_id; safe to run twice: only what is
     not yet marked `emailed_at` is sent."""
     return notifications_email(notification_ids=notification_ids)
+
+
+@shared_task(
+    name="notifications.tasks.notifications_email_catch_up_task",
+    time_limit=600,
+    soft_time_limit=540,
+    ignore_result=True,
+)
+def notifications_email_catch_up_task() -> int:
+    """Beat, every few minutes: mail the notifications whose email was never queued."""
+    return notifications_email_catch_up()

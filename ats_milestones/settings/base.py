@@ -301,6 +301,12 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep not started within one interval is superseded by the next one.
         "options": {"expires": MILESTONE_SWEEP_INTERVAL_S},
     },
+    # Mail of notifications that could not be queued as they committed (the broker down).
+    "notifications-email-catch-up": {
+        "task": "notifications.tasks.notifications_email_catch_up_task",
+        "schedule": 300.0,
+        "options": {"expires": 300.0},
+    },
 }
 
 # Integrations (docs/integrations.md). Outbound HTTP runs on its own queue, so a slow vendor

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import socket
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
 from milestones.models import AutomationFailure, FailureSource
 from milestones.services.automation.failures import automation_failure_record
-from notifications.mail import notifications_email
+from notifications.mail import notifications_email, notifications_email_catch_up
 from notifications.models import Notification
 from notifications.services import (
     hrbp_user_ids_by_department,
@@ -146,3 +149,52 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]  # nothing listens there once the probe closes
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Tasks are published to a real broker address where nothing listens (not run eagerly,
+    as the rest of the suite does)."""
+    from ats_milestones.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_url", f"redis://127.0.0.1:{_closed_port()}/0")
+    monkeypatch.setattr(app, "_pool", None)  # connections to the real broker, made lazily
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    yield
+    app._pool, app.amqp._producer_pool = None, None  # nothing of the dead broker stays
+
+
+def test_a_broker_down_fails_no_write_and_the_catch_up_mails_it_later(
+    tenant_a, broker_down, django_capture_on_commit_callbacks, caplog
+):
+    """The email was queued after the commit with nothing to catch a broker error: the
+    notification (and the decision or move that wrote it) had committed, and the caller got
+    an error for it; the mail was never sent."""
+    application, (recruiter, _, _) = _application_with_people(tenant_a)
+    caplog.set_level(logging.WARNING, logger="notifications.services")
+    with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
+        (note,) = notification_send(
+            application=application, recipients=["recruiter"], kind="x", title="Overdue"
+        )
+    assert mail.outbox == [] and refreshed(note).emailed_at is None
+    assert "could not queue the email of 1 notifications" in caplog.text
+
+    now = timezone.now()
+    assert notifications_email_catch_up(now=now) == 0  # it may still be on its way
+    assert notifications_email_catch_up(now=now + timedelta(minutes=6)) == 1
+    assert [m.to for m in mail.outbox] == [["rec@example.com"]]
+    assert notifications_email_catch_up(now=now + timedelta(minutes=7)) == 0
+
+
+def test_the_catch_up_leaves_what_is_too_old_and_what_has_no_address(
+    tenant_a, broker_down, django_capture_on_commit_callbacks
+):
+    application, _ = _application_with_people(tenant_a)
+    with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
+        notification_send(
+            application=application, recipients=["recruiter", "hrbp"], kind="x", title="Old"
+        )
+    assert notifications_email_catch_up(now=timezone.now() + timedelta(days=3)) == 0
+    assert notifications_email_catch_up(now=timezone.now() + timedelta(hours=1)) == 1
+    assert [m.to for m in mail.outbox] == [["rec@example.com"]]  # the HRBP has no address
