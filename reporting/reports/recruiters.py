@@ -15,7 +15,7 @@ from reporting.reports.filters import (
     stays_for,
 )
 from reporting.reports.labels import dimension_labels, labelled
-from reporting.reports.result import Percentile, Report, ratio
+from reporting.reports.result import Percentiles, Report, ratio, split_percentiles
 
 
 def recruiter_performance(*, filters: ReportFilters, basis: str = TimeBasis.BUSINESS) -> Report:
@@ -33,11 +33,12 @@ def recruiter_performance(*, filters: ReportFilters, basis: str = TimeBasis.BUSI
             passed=Count("ended", filter=Q(ended__in=PASSED)),
             regressed=Count("ended", filter=Q(ended="regressed")),
             fell_out=Count("ended", filter=Q(ended__in=FELL_OUT)),
-            median=Percentile(column, 0.5),
-            p90=Percentile(column, 0.9),
+            percentiles=Percentiles(column, (0.5, 0.9)),
         )
         .order_by()
     )
+    for row in counted:
+        split_percentiles(row, ("median", "p90"))
     names = dimension_labels("recruiter", (row["recruiter_id"] for row in counted))
     rows = []
     for row in counted:

@@ -16,7 +16,7 @@ from reporting.reports.labels import (
     labelled,
     milestone_labels,
 )
-from reporting.reports.result import Percentile, Report
+from reporting.reports.result import Percentiles, Report, split_percentiles
 
 
 def time_in_milestone(
@@ -37,8 +37,7 @@ def time_in_milestone(
         .values(*group)
         .annotate(
             count=Count("*"),
-            median=Percentile(column, 0.5),
-            p90=Percentile(column, 0.9),
+            percentiles=Percentiles(column, (0.5, 0.9)),
             mean=Avg(column),
         )
         .order_by()
@@ -47,13 +46,15 @@ def time_in_milestone(
     waiting = (
         stays.filter(left_at=None)
         .values(*group)
-        .annotate(open_count=Count("*"), open_median=Percentile(age, 0.5))
+        .annotate(open_count=Count("*"), percentiles=Percentiles(age, (0.5,)))
         .order_by()
     )
     cells: dict[tuple, dict] = {}
     for row in finished:
+        split_percentiles(row, ("median", "p90"))
         cells[tuple(row[g] for g in group)] = {**row, "open_count": 0, "open_median": None}
     for row in waiting:
+        split_percentiles(row, ("open_median",))
         cell = cells.setdefault(
             tuple(row[g] for g in group),
             {**{g: row[g] for g in group}, "count": 0, "median": None, "p90": None, "mean": None},
