@@ -151,25 +151,48 @@ class ReportFilters:
 
     def narrowed(self, **changes) -> ReportFilters:
         """These filters and more: a row's drill-down (`milestone_id=(m,)`, ...)."""
-        for name, value in changes.items():
-            if name in ID_FILTERS or name == "ended":
-                changes[name] = tuple(value) if isinstance(value, list | tuple) else (value,)
-        return replace(self, **changes)
+        return replace(self, **_as_filter_values(changes))
 
     def as_params(self) -> dict[str, object]:
         """The query parameters that select the same stays (the scope is the caller's)."""
         params: dict[str, object] = {}
-        for field in fields(self):
-            value = getattr(self, field.name)
-            defaults = (None, (), Candidacy.ALL, StayState.ALL, Facts.STAY)
-            if field.name in VIEWER_FIELDS or value in defaults:
-                continue
-            if isinstance(value, datetime):
-                value = value.isoformat()
-            elif isinstance(value, tuple):
-                value = ",".join(NONE if v is None else str(v) for v in value)
-            params[field.name] = value
+        for name in _PARAM_FIELDS:
+            value = getattr(self, name)
+            if value not in _DEFAULTS:
+                params[name] = _param(value)
         return params
+
+    def narrowed_params(self, base: dict | None = None, **changes) -> dict[str, object]:
+        """`self.narrowed(**changes).as_params()`, without making those filters: a report's
+        rows each have drill-downs (at 75 rows, making them was a tenth of its time).
+        `base`: `self.as_params()`, when the caller has it already."""
+        params = dict(self.as_params() if base is None else base)
+        for name, value in _as_filter_values(changes).items():
+            if value in _DEFAULTS:
+                params.pop(name, None)
+            else:
+                params[name] = _param(value)
+        return {name: params[name] for name in _PARAM_FIELDS if name in params}
+
+
+_DEFAULTS = (None, (), Candidacy.ALL, StayState.ALL, Facts.STAY)
+#: The fields that are query parameters, in their order (not who is asking).
+_PARAM_FIELDS = tuple(f.name for f in fields(ReportFilters) if f.name not in VIEWER_FIELDS)
+
+
+def _as_filter_values(changes: dict) -> dict:
+    for name, value in changes.items():
+        if name in ID_FILTERS or name == "ended":
+            changes[name] = tuple(value) if isinstance(value, list | tuple) else (value,)
+    return changes
+
+
+def _param(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return ",".join(NONE if v is None else str(v) for v in value)
+    return value
 
 
 def viewer_access(membership) -> dict:

@@ -63,6 +63,7 @@ def time_in_milestone(
     milestones = milestone_labels(m for m, *_ in cells)
     groups = dimension_labels(by, (rest[0] for _, *rest in cells if rest))
     rows = []
+    base = filters.as_params()
     for values, cell in cells.items():
         milestone_id = values[0]
         name, order = milestones.get(milestone_id, ("(deleted milestone)", 10**6))
@@ -80,8 +81,8 @@ def time_in_milestone(
                 "open_count": cell["open_count"],
                 "open_median_age_seconds": cell["open_median"],
                 # The finished stays counted, and apart the ones still waiting there.
-                "applications": filters.narrowed(stay=StayState.FINISHED, **drill).as_params(),
-                "open_applications": filters.narrowed(stay=StayState.OPEN, **drill).as_params(),
+                "applications": filters.narrowed_params(base, stay=StayState.FINISHED, **drill),
+                "open_applications": filters.narrowed_params(base, stay=StayState.OPEN, **drill),
             }
         )
     rows.sort(key=lambda r: (r["milestone"]["order"], r["milestone"]["name"], group_order(r, by)))
