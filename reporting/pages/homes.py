@@ -46,7 +46,7 @@ def stuck_by_milestone(filters: ReportFilters) -> list[dict]:
             "name": row["milestone__name"],
             "count": row["count"],
             "href": drill_url(
-                filters.narrowed(milestone_id=row["milestone_id"]).as_params(), "reporting:stuck"
+                filters.narrowed_params(milestone_id=row["milestone_id"]), "reporting:stuck"
             ),
         }
         for row in counts

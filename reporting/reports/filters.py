@@ -163,9 +163,9 @@ class ReportFilters:
         return params
 
     def narrowed_params(self, base: dict | None = None, **changes) -> dict[str, object]:
-        """`self.narrowed(**changes).as_params()`, without making those filters: a report's
-        rows each have drill-downs (at 75 rows, making them was a tenth of its time).
-        `base`: `self.as_params()`, when the caller has it already."""
+        """The query parameters of `self.narrowed(**changes)`, without making those filters:
+        a report row's drill-downs (at 75 rows, making them was a tenth of the report's
+        time). `base`: `self.as_params()`, when the caller has it already."""
         params = dict(self.as_params() if base is None else base)
         for name, value in _as_filter_values(changes).items():
             if value in _DEFAULTS:

@@ -63,9 +63,9 @@ def funnel(*, filters: ReportFilters, by: str | None = "requisition") -> Report:
                 "conversion": ratio(row["passed"], row["entered"]),
                 "drop_off": ratio(row["dropped"], row["entered"]),
                 "applications": narrowed.as_params(),
-                "passed_applications": narrowed.narrowed(ended=PASSED).as_params(),
-                "dropped_applications": narrowed.narrowed(ended=FELL_OUT).as_params(),
-                "regressed_applications": narrowed.narrowed(ended="regressed").as_params(),
+                "passed_applications": narrowed.narrowed_params(ended=PASSED),
+                "dropped_applications": narrowed.narrowed_params(ended=FELL_OUT),
+                "regressed_applications": narrowed.narrowed_params(ended="regressed"),
             }
         )
     rows.sort(key=lambda r: (group_order(r, by), r["milestone"]["order"]))

@@ -57,10 +57,10 @@ def recruiter_performance(*, filters: ReportFilters, basis: str = TimeBasis.BUSI
                 "median_seconds": row["median"],
                 "p90_seconds": row["p90"],
                 # The finished stays counted, none still open.
-                "applications": mine.narrowed(stay=StayState.FINISHED).as_params(),
-                "passed_applications": mine.narrowed(ended=PASSED).as_params(),
-                "regressed_applications": mine.narrowed(ended="regressed").as_params(),
-                "fell_out_applications": mine.narrowed(ended=FELL_OUT).as_params(),
+                "applications": mine.narrowed_params(stay=StayState.FINISHED),
+                "passed_applications": mine.narrowed_params(ended=PASSED),
+                "regressed_applications": mine.narrowed_params(ended="regressed"),
+                "fell_out_applications": mine.narrowed_params(ended=FELL_OUT),
             }
         )
     rows.sort(key=lambda r: str(r["recruiter"]["name"]) if r["recruiter"] else "")

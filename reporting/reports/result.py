@@ -38,11 +38,10 @@ class Percentiles(Aggregate):
         )
 
 
-def split_percentiles(row: dict, names: tuple[str, ...], key: str = "percentiles") -> dict:
-    """`row` with the list under `key` (a `Percentiles`) set as one value per name."""
+def split_percentiles(row: dict, names: tuple[str, ...], key: str = "percentiles") -> None:
+    """Set the list under `key` in `row` (a `Percentiles`) as one value per name."""
     values = row.pop(key) or [None] * len(names)
     row.update(zip(names, values, strict=True))
-    return row
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,7 +91,7 @@ def _hires_drill(filters: ReportFilters, *, since=None, until=None, **narrow) ->
         # The requisitions' facts as they are, as the number selected them.
         facts=Facts.REQUISITION,
     )
-    return opened.narrowed(ended="hired", **narrow).as_params()
+    return opened.narrowed_params(ended="hired", **narrow)
 
 
 def time_to_fill(*, filters: ReportFilters, by: str | None = "requisition") -> Report:
